@@ -1,0 +1,41 @@
+package io.certdesk.pki.keys;
+
+/** The key types Certdesk generates, with the signature algorithm each signs with. */
+public enum KeyType {
+    EC_P256("EC", "secp256r1", 256, "SHA256withECDSA"),
+    EC_P384("EC", "secp384r1", 384, "SHA384withECDSA"),
+    RSA_2048("RSA", null, 2048, "SHA256withRSA"),
+    RSA_3072("RSA", null, 3072, "SHA256withRSA"),
+    RSA_4096("RSA", null, 4096, "SHA384withRSA");
+
+    private final String algorithm;
+    private final String curve;
+    private final int bits;
+    private final String signatureAlgorithm;
+
+    KeyType(String algorithm, String curve, int bits, String signatureAlgorithm) {
+        this.algorithm = algorithm;
+        this.curve = curve;
+        this.bits = bits;
+        this.signatureAlgorithm = signatureAlgorithm;
+    }
+
+    /** JCA key algorithm name: {@code EC} or {@code RSA}. */
+    public String algorithm() {
+        return algorithm;
+    }
+
+    /** Key size in bits (the curve's order size for EC). */
+    public int bits() {
+        return bits;
+    }
+
+    /** JCA name of the signature algorithm a key of this type signs certificates with. */
+    public String signatureAlgorithm() {
+        return signatureAlgorithm;
+    }
+
+    String curve() {
+        return curve;
+    }
+}

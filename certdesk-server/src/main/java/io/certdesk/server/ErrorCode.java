@@ -1,0 +1,44 @@
+package io.certdesk.server;
+
+/**
+ * The stable codes of every refusal the server gives, with the HTTP status each maps to. The
+ * {@link #code()} string is part of the API: clients branch on it, so it never changes.
+ */
+public enum ErrorCode {
+    VALIDATION_FAILED("validation_failed", 422, "The request is not valid"),
+    MALFORMED_REQUEST("malformed_request", 400, "The request body cannot be read"),
+    UNAUTHORIZED("unauthorized", 401, "Sign-in required"),
+    FORBIDDEN("forbidden", 403, "Not allowed"),
+    NOT_FOUND("not_found", 404, "Not found"),
+    METHOD_NOT_ALLOWED("method_not_allowed", 405, "Method not allowed"),
+    DOMAIN_TAKEN("domain_taken", 409, "Domain already taken"),
+    USERNAME_TAKEN("username_taken", 409, "Username already taken"),
+    ACCOUNT_HAS_CUSTOMERS("account_has_customers", 409, "Account still has customers"),
+    TOO_LARGE("too_large", 413, "Request too large"),
+    UNSUPPORTED_MEDIA_TYPE("unsupported_media_type", 415, "Unsupported media type"),
+    TOO_MANY_ATTEMPTS("too_many_attempts", 429, "Too many attempts"),
+    NOT_READY("not_ready", 503, "Not ready"),
+    INTERNAL_ERROR("internal_error", 500, "Internal error");
+
+    private final String code;
+    private final int status;
+    private final String title;
+
+    ErrorCode(String code, int status, String title) {
+        this.code = code;
+        this.status = status;
+        this.title = title;
+    }
+
+    public String code() {
+        return code;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public String title() {
+        return title;
+    }
+}

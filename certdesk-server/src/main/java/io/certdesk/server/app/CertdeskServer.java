@@ -1,0 +1,181 @@
+package io.certdesk.server.app;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.certdesk.pki.codec.CertificateCodec;
+import io.certdesk.pki.codec.PemCodec;
+import io.certdesk.pki.issue.CertificateIssuer;
+import io.certdesk.pki.issue.IssuedChain;
+import io.certdesk.pki.seal.KeySealer;
+import io.certdesk.pki.seal.MasterKey;
+import io.certdesk.server.access.Access;
+import io.certdesk.server.access.LoginThrottle;
+import io.certdesk.server.access.PasswordHasher;
+import io.certdesk.server.access.UserService;
+import io.certdesk.server.account.AccountService;
+import io.certdesk.server.audit.AuditLog;
+import io.certdesk.server.ca.PlatformCaService;
+import io.certdesk.server.http.ApiServer;
+import io.certdesk.server.http.Route;
+import io.certdesk.server.keys.KeyVault;
+import io.certdesk.server.keys.MasterKeys;
+import io.certdesk.server.store.AccountStore;
+import io.certdesk.server.store.AuditStore;
+import io.certdesk.server.store.Database;
+import io.certdesk.server.store.PlatformCaStore;
+import io.certdesk.server.store.SealedKeyStore;
+import io.certdesk.server.store.UserStore;
+import io.certdesk.server.tls.ServerTls;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+/** A running Certdesk node: database, platform CA, services and the HTTPS API, wired together. */
+public final class CertdeskServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(CertdeskServer.class);
+    public static final String CA_FILE = "platform-ca.pem";
+
+    private final ServerConfig config;
+    private final Database database;
+    private final PlatformCaService platformCa;
+    private final ApiServer api;
+    private final Optional<String> generatedAdminPassword;
+    private final JvmGcMetrics gcMetrics;
+
+    private CertdeskServer(ServerConfig config, Database database, PlatformCaService platformCa, ApiServer api,
+                           Optional<String> generatedAdminPassword, JvmGcMetrics gcMetrics) {
+        this.config = config;
+        this.database = database;
+        this.platformCa = platformCa;
+        this.api = api;
+        this.generatedAdminPassword = generatedAdminPassword;
+        this.gcMetrics = gcMetrics;
+    }
+
+    /** Starts a node; on any failure everything opened so far is closed again. */
+    public static CertdeskServer start(ServerConfig config) throws IOException {
+        SecureRandom random = new SecureRandom();
+        createPrivateDirectory(config.dataDir());
+        MasterKey master = masterKey(config, random);
+        Database database = Database.open(config.jdbcUrl(), config.dbUser(), config.dbPassword());
+        try {
+            requireMasterKeyMatches(database, master);
+            AuditLog audit = new AuditLog(database, new AuditStore(), config.clock());
+            KeyVault vault = new KeyVault(new KeySealer(master, random), new SealedKeyStore(), config.clock());
+            PlatformCaService platformCa = new PlatformCaService(database, new PlatformCaStore(), vault, audit,
+                    new CertificateIssuer(config.clock(), random), config.clock(), config.caKeyType(), config.serverKeyType());
+            platformCa.loadOrCreate();
+            Files.writeString(config.dataDir().resolve(CA_FILE), PemCodec.writeCertificatePem(platformCa.root()), StandardCharsets.US_ASCII);
+            IssuedChain serverChain = platformCa.serverChain(config.hostname());
+
+            AccountStore accountStore = new AccountStore();
+            Access access = new Access(database, accountStore);
+            UserService users = new UserService(database, new UserStore(), new PasswordHasher(random),
+                    new LoginThrottle(config.clock(), Duration.ofMinutes(15), 5, 50), access, audit, config.clock(), random);
+            Optional<String> generated = users.bootstrapAdmin(config.adminPassword());
+            AccountService accounts = new AccountService(database, accountStore, access, audit, config.clock());
+
+            PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            new JvmMemoryMetrics().bindTo(registry);
+            new JvmThreadMetrics().bindTo(registry);
+            new ProcessorMetrics().bindTo(registry);
+            new UptimeMetrics().bindTo(registry);
+            JvmGcMetrics gc = new JvmGcMetrics();
+            gc.bindTo(registry);
+
+            ApiServer api = new ApiServer(new ApiServer.Services(database, accounts, users, platformCa, registry),
+                    ServerTls.contextFactory(serverChain, random), config.bindHost(), config.httpsPort()).start();
+            return new CertdeskServer(config, database, platformCa, api, generated, gc);
+        } catch (RuntimeException | IOException e) {
+            database.close();
+            throw e;
+        }
+    }
+
+    private static MasterKey masterKey(ServerConfig config, SecureRandom random) throws IOException {
+        if (config.masterKey().isPresent()) {
+            return config.masterKey().get();
+        }
+        if (!config.embedded()) {
+            throw new StartupException("On PostgreSQL every node must use the same master key: set " + MasterKeys.ENV
+                    + " (base64 of 32 random bytes) or pass --master-key-file.");
+        }
+        return MasterKeys.readOrCreate(config.dataDir().resolve(MasterKeys.FILE_NAME), random);
+    }
+
+    private static void requireMasterKeyMatches(Database database, MasterKey master) {
+        List<String> inUse = database.read(h -> new SealedKeyStore().masterKeyIds(h));
+        if (!inUse.isEmpty() && !inUse.contains(master.id())) {
+            throw new StartupException("The master key given (id " + master.id() + ") is not the one this database's keys are sealed with (id "
+                    + String.join(", ", inUse) + "). Start with the right key, or run 'certdesk rekey' with the old one.");
+        }
+    }
+
+    static void createPrivateDirectory(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        }
+    }
+
+    public int httpsPort() {
+        return api.port();
+    }
+
+    public String baseUrl() {
+        return "https://" + config.hostname() + ":" + httpsPort();
+    }
+
+    public Optional<String> generatedAdminPassword() {
+        return generatedAdminPassword;
+    }
+
+    public String platformCaSha256() {
+        return CertificateCodec.sha256Hex(platformCa.root());
+    }
+
+    public List<Route> routes() {
+        return api.routes();
+    }
+
+    public Database database() {
+        return database;
+    }
+
+    public PlatformCaService platformCa() {
+        return platformCa;
+    }
+
+    /** Stops accepting, lets running requests finish (up to 10 s), then closes the database. */
+    @Override
+    public void close() {
+        try {
+            api.stop();
+        } finally {
+            gcMetrics.close();
+            database.close();
+            log.info("Certdesk stopped");
+        }
+    }
+
+    /** A start-up failure with a message meant for the operator, printed without a stack trace. */
+    public static final class StartupException extends RuntimeException {
+        public StartupException(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package io.certdesk.server.app;
+
+import java.lang.management.ManagementFactory;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+import io.certdesk.pki.keys.KeyType;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code certdesk serve}: runs a node until SIGTERM or Ctrl-C, then stops gracefully. */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = "Start the Certdesk server (HTTPS API and console). Stops gracefully on SIGTERM.")
+public final class ServeCommand implements Callable<Integer> {
+    private static volatile boolean serving;
+
+    @Option(names = "--https-port", defaultValue = "8443", paramLabel = "PORT", description = "HTTPS port (default: ${DEFAULT-VALUE}; 0 picks a free one).")
+    int httpsPort;
+
+    @Option(names = "--bind", defaultValue = "0.0.0.0", paramLabel = "ADDRESS", description = "Address to listen on (default: ${DEFAULT-VALUE}).")
+    String bind;
+
+    @Option(names = "--hostname", defaultValue = "localhost", paramLabel = "NAME",
+            description = "The host name clients use for this server; its certificate is issued for it (default: ${DEFAULT-VALUE}).")
+    String hostname;
+
+    @Option(names = "--ca-key-type", defaultValue = "RSA_3072", paramLabel = "TYPE",
+            description = "Key type of a new platform CA: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    KeyType caKeyType;
+
+    @Mixin
+    DatabaseOptions db;
+
+    static boolean isServing() {
+        return serving;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        ServerConfig config = new ServerConfig(bind, httpsPort, db.data, db.dbUrl(), db.dbUser, db.dbPassword,
+                io.certdesk.pki.names.DomainNames.normalizeHost(hostname), db.masterKey(),
+                Optional.ofNullable(System.getenv("CERTDESK_ADMIN_PASSWORD")).filter(s -> !s.isEmpty()),
+                caKeyType, ServerConfig.DEFAULT_SERVER_KEY, Clock.systemUTC());
+        CertdeskServer server;
+        try {
+            server = CertdeskServer.start(config);
+        } catch (CertdeskServer.StartupException e) {
+            throw new Main.UsageError(e.getMessage());
+        }
+        long startedMs = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            stopped.countDown();
+        }, "certdesk-shutdown"));
+        serving = true;
+        System.out.println("Certdesk is serving " + server.baseUrl() + "/ (started in " + startedMs + " ms, "
+                + (config.embedded() ? "H2 database in " + config.dataDir().toAbsolutePath() : "external database") + ")");
+        System.out.println("Platform CA (provision terminals and browsers with it): " + server.baseUrl() + "/api/v1/platform/ca.pem"
+                + "  sha256 " + server.platformCaSha256());
+        System.out.println("                                   also in " + config.dataDir().resolve(CertdeskServer.CA_FILE).toAbsolutePath());
+        server.generatedAdminPassword().ifPresent(password -> System.out.println(
+                "Created platform admin 'admin' with password: " + password + "   (shown once; set CERTDESK_ADMIN_PASSWORD to choose it)"));
+        stopped.await();
+        return 0;
+    }
+}

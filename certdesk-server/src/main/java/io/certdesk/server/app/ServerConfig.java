@@ -1,0 +1,52 @@
+package io.certdesk.server.app;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Optional;
+
+import io.certdesk.pki.keys.KeyType;
+import io.certdesk.pki.seal.MasterKey;
+
+/**
+ * Everything a server needs to start.
+ *
+ * @param dbUrl         empty for the embedded H2 database under {@code dataDir}
+ * @param masterKey     empty to read or create {@code dataDir/master.key} (H2 only)
+ * @param adminPassword empty to generate one for a new platform admin and print it once
+ */
+public record ServerConfig(
+        String bindHost,
+        int httpsPort,
+        Path dataDir,
+        Optional<String> dbUrl,
+        String dbUser,
+        String dbPassword,
+        String hostname,
+        Optional<MasterKey> masterKey,
+        Optional<String> adminPassword,
+        KeyType caKeyType,
+        KeyType serverKeyType,
+        Clock clock) {
+
+    public static final KeyType DEFAULT_CA_KEY = KeyType.RSA_3072;
+    public static final KeyType DEFAULT_SERVER_KEY = KeyType.RSA_2048;
+
+    public boolean embedded() {
+        return dbUrl.isEmpty();
+    }
+
+    public String jdbcUrl() {
+        return jdbcUrl(dbUrl, dataDir);
+    }
+
+    /** The given URL, or the embedded H2 database's in the data folder. */
+    public static String jdbcUrl(Optional<String> dbUrl, Path dataDir) {
+        return dbUrl.orElseGet(() -> "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("certdesk") + ";DB_CLOSE_ON_EXIT=FALSE");
+    }
+
+    @Override
+    public String toString() {
+        return "ServerConfig[https=" + bindHost + ":" + httpsPort + ", data=" + dataDir + ", db=" + (embedded() ? "h2" : "external")
+                + ", hostname=" + hostname + "]";
+    }
+}

@@ -1,0 +1,13 @@
+package io.certdesk.server.audit;
+
+/** What an audit record says was done. */
+public enum AuditAction {
+    ACCOUNT_CREATED,
+    ACCOUNT_DELETED,
+    DOMAINS_REPLACED,
+    USER_CREATED,
+    LOGIN_SUCCEEDED,
+    LOGIN_FAILED,
+    PLATFORM_CA_CREATED,
+    MASTER_KEY_ROTATED
+}

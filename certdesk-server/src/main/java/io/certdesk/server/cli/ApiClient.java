@@ -1,0 +1,94 @@
+package io.certdesk.server.cli;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.time.Duration;
+import java.util.Optional;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.TrustManagerFactory;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.certdesk.server.app.Main;
+
+/** A small HTTPS client for the Certdesk API: JSON in and out, problems turned into readable errors. */
+final class ApiClient {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private final HttpClient http;
+    private final String server;
+    private final Optional<String> token;
+
+    ApiClient(String server, Optional<String> caPem, Optional<String> token) {
+        this.server = server.endsWith("/") ? server.substring(0, server.length() - 1) : server;
+        this.token = token;
+        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10));
+        caPem.ifPresent(pem -> builder.sslContext(trusting(pem)));
+        this.http = builder.build();
+    }
+
+    static ApiClient fromSaved(CliConfig.Saved saved) {
+        return new ApiClient(saved.server(), Optional.ofNullable(saved.caPem()), Optional.ofNullable(saved.token()));
+    }
+
+    JsonNode send(String method, String path, Object body) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server + path)).timeout(Duration.ofSeconds(30))
+                .header("Accept", "application/json");
+        token.ifPresent(t -> request.header("Authorization", "Bearer " + t));
+        try {
+            if (body == null) {
+                request.method(method, HttpRequest.BodyPublishers.noBody());
+            } else {
+                request.header("Content-Type", "application/json")
+                        .method(method, HttpRequest.BodyPublishers.ofByteArray(MAPPER.writeValueAsBytes(body)));
+            }
+            HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            JsonNode json = response.body().length == 0 ? MAPPER.nullNode() : MAPPER.readTree(response.body());
+            if (response.statusCode() >= 400) {
+                String detail = json.path("detail").asText(new String(response.body(), StandardCharsets.UTF_8));
+                throw new Main.UsageError(detail + " (" + response.statusCode() + " " + json.path("code").asText("error") + ")");
+            }
+            return json;
+        } catch (SSLHandshakeException e) {
+            throw new Main.UsageError("The server's certificate is not trusted: pass --cacert with the platform CA (" + e.getMessage() + ").");
+        } catch (ConnectException e) {
+            throw new Main.UsageError("Cannot connect to " + server + ": is the server running?");
+        } catch (IOException e) {
+            throw new Main.UsageError("Talking to " + server + " failed: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Main.UsageError("Interrupted.");
+        }
+    }
+
+    private static SSLContext trusting(String pem) {
+        try {
+            KeyStore trust = KeyStore.getInstance("PKCS12");
+            trust.load(null, null);
+            int i = 0;
+            for (Certificate c : CertificateFactory.getInstance("X.509")
+                    .generateCertificates(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)))) {
+                trust.setCertificateEntry("ca" + i++, c);
+            }
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(trust);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, tmf.getTrustManagers(), null);
+            return context;
+        } catch (GeneralSecurityException | IOException e) {
+            throw new Main.UsageError("The CA file does not hold a readable PEM certificate: " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,117 @@
+package io.certdesk.server.http;
+
+import java.util.Optional;
+
+import io.certdesk.server.ErrorCode;
+import io.certdesk.server.ServiceException;
+import io.certdesk.server.access.Principal;
+import io.certdesk.server.access.UserService;
+import io.certdesk.server.account.Account;
+import io.certdesk.server.account.AccountService;
+import io.certdesk.server.account.AccountType;
+import io.javalin.http.Context;
+
+/** Accounts, their domains, users and audit log. Each handler: decode, call one service method, render. */
+final class AccountRoutes {
+    static final int AUDIT_PAGE = 100;
+    private final AccountService accounts;
+    private final UserService users;
+    private final Requests requests;
+
+    AccountRoutes(AccountService accounts, UserService users, Requests requests) {
+        this.accounts = accounts;
+        this.users = users;
+        this.requests = requests;
+    }
+
+    void register(RouteTable routes) {
+        routes.post("/api/v1/accounts", this::create);
+        routes.get("/api/v1/accounts", this::list);
+        routes.get("/api/v1/accounts/{id}", this::get);
+        routes.delete("/api/v1/accounts/{id}", this::delete);
+        routes.get("/api/v1/accounts/{id}/domains", this::domains);
+        routes.put("/api/v1/accounts/{id}/domains", this::setDomains);
+        routes.post("/api/v1/accounts/{id}/users", this::createUser);
+        routes.get("/api/v1/accounts/{id}/users", this::listUsers);
+        routes.get("/api/v1/accounts/{id}/audit", this::audit);
+    }
+
+    private void create(Context ctx) {
+        Principal actor = requests.principal(ctx);
+        Dto.CreateAccount body = requests.body(ctx, Dto.CreateAccount.class);
+        Account account = accounts.create(actor, body.name(), accountType(body.type()), Optional.ofNullable(body.parentId()));
+        ctx.status(201).header("Location", "/api/v1/accounts/" + account.id()).json(Dto.AccountJson.of(account));
+    }
+
+    private void list(Context ctx) {
+        Principal actor = requests.principal(ctx);
+        ctx.json(new Dto.AccountList(accounts.list(actor).stream().map(Dto.AccountJson::of).toList()));
+    }
+
+    private void get(Context ctx) {
+        Principal actor = requests.principal(ctx);
+        ctx.json(Dto.AccountJson.of(accounts.get(actor, ctx.pathParam("id"))));
+    }
+
+    private void delete(Context ctx) {
+        Principal actor = requests.principal(ctx);
+        accounts.delete(actor, ctx.pathParam("id"));
+        ctx.status(204);
+    }
+
+    private void domains(Context ctx) {
+        Principal actor = requests.principal(ctx);
+        ctx.json(new Dto.DomainList(accounts.get(actor, ctx.pathParam("id")).domains()));
+    }
+
+    private void setDomains(Context ctx) {
+        Principal actor = requests.principal(ctx);
+        Dto.SetDomains body = requests.body(ctx, Dto.SetDomains.class);
+        ctx.json(Dto.AccountJson.of(accounts.setDomains(actor, ctx.pathParam("id"), body.domains())));
+    }
+
+    private void createUser(Context ctx) {
+        Principal actor = requests.principal(ctx);
+        Dto.CreateUser body = requests.body(ctx, Dto.CreateUser.class);
+        ctx.status(201).json(Dto.UserJson.of(users.createAccountAdmin(actor, ctx.pathParam("id"), body.username(), body.password())));
+    }
+
+    private void listUsers(Context ctx) {
+        Principal actor = requests.principal(ctx);
+        ctx.json(new Dto.UserList(users.usersOf(actor, ctx.pathParam("id")).stream().map(Dto.UserJson::of).toList()));
+    }
+
+    private void audit(Context ctx) {
+        Principal actor = requests.principal(ctx);
+        long before = longParam(ctx, "before", 0);
+        int limit = (int) Math.min(AUDIT_PAGE, Math.max(1, longParam(ctx, "limit", AUDIT_PAGE)));
+        var entries = accounts.audit(actor, ctx.pathParam("id"), before, limit);
+        Long next = entries.size() == limit ? entries.get(entries.size() - 1).id() : null;
+        ctx.json(new Dto.AuditList(entries.stream().map(Dto.AuditJson::of).toList(), next));
+    }
+
+    private static long longParam(Context ctx, String name, long fallback) {
+        String value = ctx.queryParam(name);
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw new ServiceException(ErrorCode.VALIDATION_FAILED, "The query parameter '" + name + "' must be a whole number.",
+                    java.util.Map.of("field", name));
+        }
+    }
+
+    private static AccountType accountType(String value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return AccountType.valueOf(value);
+        } catch (IllegalArgumentException e) {
+            throw new ServiceException(ErrorCode.VALIDATION_FAILED, "The account type must be VENDOR or CUSTOMER; found '"
+                    + (value.length() > 40 ? value.substring(0, 40) + "..." : value) + "'.", java.util.Map.of("field", "type"));
+        }
+    }
+}

@@ -1,0 +1,200 @@
+package io.certdesk.server.http;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.certdesk.server.ErrorCode;
+import io.certdesk.server.ServiceException;
+import io.certdesk.server.access.UserService;
+import io.certdesk.server.account.AccountService;
+import io.certdesk.server.audit.AuditLog;
+import io.certdesk.server.ca.PlatformCaService;
+import io.certdesk.server.store.Database;
+import io.javalin.Javalin;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.javalin.json.JavalinJackson;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+/**
+ * The HTTPS API: one Javalin app on one TLS connector (there is no plain-HTTP port). Every
+ * error leaves as an RFC 9457 problem; unknown failures as a 500 that names only the request id.
+ */
+public final class ApiServer {
+    private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
+    private static final Logger access = LoggerFactory.getLogger("io.certdesk.access");
+    /** Request bodies above this many bytes are refused with 413 {@code too_large}. */
+    public static final long MAX_BODY = 1024 * 1024;
+    private static final String STARTED = "certdesk.started";
+
+    /** What the API serves. */
+    public record Services(Database database, AccountService accounts, UserService users, PlatformCaService platformCa,
+                           PrometheusMeterRegistry registry) {
+    }
+
+    private final Javalin app;
+    private final List<Route> routes;
+    private ServerConnector connector;
+
+    public ApiServer(Services services, SslContextFactory.Server tls, String bindHost, int port) {
+        ObjectMapper mapper = Json.mapper();
+        Requests requests = new Requests(mapper, services.users());
+        RouteTable[] table = new RouteTable[1];
+        this.app = Javalin.create(cfg -> {
+            configure(cfg, mapper, tls, bindHost, port);
+            table[0] = new RouteTable(cfg.routes);
+            cfg.routes.before(this::beforeRequest);
+            cfg.routes.after(ctx -> afterRequest(ctx, services.registry()));
+            new OpsRoutes(services.database(), services.registry()).register(table[0]);
+            new PlatformRoutes(services.platformCa()).register(table[0]);
+            new AuthRoutes(services.users(), requests).register(table[0]);
+            new AccountRoutes(services.accounts(), services.users(), requests).register(table[0]);
+            cfg.routes.exception(ServiceException.class, (e, ctx) -> problem(ctx, e.code(), e.getMessage(), e.details()));
+            cfg.routes.exception(HttpResponseException.class, this::httpProblem);
+            cfg.routes.exception(Exception.class, this::internalProblem);
+        });
+        this.routes = table[0].registered();
+    }
+
+    private void configure(JavalinConfig cfg, ObjectMapper mapper, SslContextFactory.Server tls, String bindHost, int port) {
+        cfg.startup.showJavalinBanner = false;
+        cfg.startup.showOldJavalinVersionWarning = false;
+        cfg.http.maxRequestSize = MAX_BODY;
+        cfg.http.defaultContentType = "application/json";
+        cfg.jsonMapper(new JavalinJackson(mapper, false));
+        cfg.jetty.modifyServer(server -> server.setStopTimeout(Duration.ofSeconds(10).toMillis()));
+        cfg.jetty.addConnector((server, httpConfig) -> {
+            HttpConfiguration https = new HttpConfiguration(httpConfig);
+            https.setSendServerVersion(false);
+            https.setSendXPoweredBy(false);
+            SecureRequestCustomizer secure = new SecureRequestCustomizer();
+            secure.setSniHostCheck(false);
+            secure.setStsMaxAge(Duration.ofDays(365).toSeconds());
+            https.addCustomizer(secure);
+            ServerConnector c = new ServerConnector(server, new SslConnectionFactory(tls, "http/1.1"), new HttpConnectionFactory(https));
+            c.setHost(bindHost);
+            c.setPort(port);
+            c.setIdleTimeout(Duration.ofSeconds(60).toMillis());
+            this.connector = c;
+            return c;
+        });
+    }
+
+    public ApiServer start() {
+        app.start();
+        return this;
+    }
+
+    /** The port actually bound (useful with port 0). */
+    public int port() {
+        return connector.getLocalPort();
+    }
+
+    public List<Route> routes() {
+        return routes;
+    }
+
+    public void stop() {
+        app.stop();
+    }
+
+    private void beforeRequest(Context ctx) {
+        String requestId = UUID.randomUUID().toString();
+        ctx.attribute(AuditLog.REQUEST_ID, requestId);
+        ctx.attribute(STARTED, System.nanoTime());
+        MDC.put(AuditLog.REQUEST_ID, requestId);
+        ctx.header("X-Request-Id", requestId);
+        ctx.header("X-Content-Type-Options", "nosniff");
+        ctx.header("Referrer-Policy", "no-referrer");
+        String length = ctx.header("Content-Length");
+        if (length != null && length.chars().allMatch(Character::isDigit) && !length.isEmpty()
+                && (length.length() > 12 || Long.parseLong(length) > MAX_BODY)) {
+            throw tooLarge();
+        }
+    }
+
+    private void afterRequest(Context ctx, PrometheusMeterRegistry registry) {
+        Long started = ctx.attribute(STARTED);
+        long nanos = started == null ? 0 : System.nanoTime() - started;
+        String uri;
+        try {
+            uri = ctx.endpoint().path;
+        } catch (RuntimeException e) {
+            uri = "unmatched";
+        }
+        Timer.builder("http.server.requests")
+                .tag("method", ctx.method().name())
+                .tag("uri", uri)
+                .tag("status", Integer.toString(ctx.statusCode()))
+                .register(registry)
+                .record(Duration.ofNanos(nanos));
+        access.info("{} {} {} {}ms", ctx.method().name(), ctx.path(), ctx.statusCode(), nanos / 1_000_000);
+        MDC.remove(AuditLog.REQUEST_ID);
+    }
+
+    private static ServiceException tooLarge() {
+        return new ServiceException(ErrorCode.TOO_LARGE,
+                "The request body is larger than " + (MAX_BODY / 1024) + " KiB, the most this server accepts.");
+    }
+
+    private void httpProblem(HttpResponseException e, Context ctx) {
+        ErrorCode code = switch (e.getStatus()) {
+            case 400 -> ErrorCode.MALFORMED_REQUEST;
+            case 401 -> ErrorCode.UNAUTHORIZED;
+            case 403 -> ErrorCode.FORBIDDEN;
+            case 404 -> ErrorCode.NOT_FOUND;
+            case 405 -> ErrorCode.METHOD_NOT_ALLOWED;
+            case 413 -> ErrorCode.TOO_LARGE;
+            case 415 -> ErrorCode.UNSUPPORTED_MEDIA_TYPE;
+            default -> null;
+        };
+        if (code == null) {
+            internalProblem(e, ctx);
+            return;
+        }
+        String detail = switch (code) {
+            case NOT_FOUND -> "There is nothing at " + ctx.method().name() + " " + abbreviate(ctx.path()) + ".";
+            case TOO_LARGE -> tooLarge().getMessage();
+            default -> code.title() + ".";
+        };
+        problem(ctx, code, detail, Map.of());
+    }
+
+    private void internalProblem(Exception e, Context ctx) {
+        String requestId = ctx.attribute(AuditLog.REQUEST_ID);
+        log.error("Request {} {} failed (request id {})", ctx.method().name(), ctx.path(), requestId, e);
+        problem(ctx, ErrorCode.INTERNAL_ERROR, "Something went wrong on our side. Quote request id " + requestId + " to your operator.", Map.of());
+    }
+
+    private static void problem(Context ctx, ErrorCode code, String detail, Map<String, Object> extra) {
+        if (code == ErrorCode.UNAUTHORIZED) {
+            ctx.header("WWW-Authenticate", "Bearer realm=\"certdesk\"");
+        }
+        Object retry = extra.get("retryAfterSeconds");
+        if (retry != null) {
+            ctx.header("Retry-After", retry.toString());
+        }
+        ctx.status(code.status()).json(Problem.of(code, detail, ctx.attribute(AuditLog.REQUEST_ID), extra));
+        ctx.contentType(Problem.CONTENT_TYPE);
+    }
+
+    private static String abbreviate(String path) {
+        return path.length() > 100 ? path.substring(0, 100) + "..." : path;
+    }
+}

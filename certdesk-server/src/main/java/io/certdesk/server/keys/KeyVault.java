@@ -1,0 +1,61 @@
+package io.certdesk.server.keys;
+
+import java.security.PrivateKey;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.UUID;
+
+import org.jdbi.v3.core.Handle;
+
+import io.certdesk.pki.PkiException;
+import io.certdesk.pki.keys.KeyPairs;
+import io.certdesk.pki.seal.KeySealer;
+import io.certdesk.server.store.SealedKeyStore;
+
+/**
+ * Stores private keys sealed under the master key and opens them again. The plaintext PKCS#8
+ * bytes exist only inside these methods; the row id is bound into the ciphertext.
+ */
+public final class KeyVault {
+    private final KeySealer sealer;
+    private final SealedKeyStore store;
+    private final Clock clock;
+
+    public KeyVault(KeySealer sealer, SealedKeyStore store, Clock clock) {
+        this.sealer = sealer;
+        this.store = store;
+        this.clock = clock;
+    }
+
+    /** Seals and stores a key in the caller's transaction; returns its id. */
+    public String put(Handle h, PrivateKey key) {
+        String id = UUID.randomUUID().toString();
+        byte[] der = KeyPairs.encodePkcs8Der(key);
+        try {
+            store.insert(h, id, key.getAlgorithm(), sealer.seal(der, context(id)), clock.instant());
+        } finally {
+            Arrays.fill(der, (byte) 0);
+        }
+        return id;
+    }
+
+    /**
+     * Opens a stored key.
+     *
+     * @throws PkiException when the key is sealed under another master key or was altered
+     * @throws IllegalStateException when no key has that id (a dangling reference is a bug)
+     */
+    public PrivateKey get(Handle h, String id) {
+        SealedKeyStore.Row row = store.find(h, id).orElseThrow(() -> new IllegalStateException("no sealed key " + id));
+        byte[] der = sealer.open(row.sealed(), context(id));
+        try {
+            return KeyPairs.decodePkcs8Der(der, row.algorithm());
+        } finally {
+            Arrays.fill(der, (byte) 0);
+        }
+    }
+
+    static String context(String id) {
+        return "sealed_keys/" + id;
+    }
+}

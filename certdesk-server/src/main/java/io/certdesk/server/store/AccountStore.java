@@ -1,0 +1,94 @@
+package io.certdesk.server.store;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.jdbi.v3.core.Handle;
+
+import io.certdesk.server.account.Account;
+import io.certdesk.server.account.AccountType;
+
+/** SQL for accounts and their domains. Every method runs on the caller's handle (and transaction). */
+public final class AccountStore {
+    private static final String SELECT = "SELECT id, name, type, parent_id, created_at FROM accounts";
+
+    public void insert(Handle h, Account account) {
+        h.createUpdate("INSERT INTO accounts (id, name, type, parent_id, created_at) VALUES (:id, :name, :type, :parent, :at)")
+                .bind("id", account.id())
+                .bind("name", account.name())
+                .bind("type", account.type().name())
+                .bind("parent", account.parentId().orElse(null))
+                .bind("at", Database.utc(account.createdAt()))
+                .execute();
+    }
+
+    public Optional<Account> find(Handle h, String id) {
+        return withDomains(h, h.createQuery(SELECT + " WHERE id = :id").bind("id", id).map((rs, ctx) -> row(rs)).list())
+                .stream().findFirst();
+    }
+
+    public List<Account> all(Handle h) {
+        return withDomains(h, h.createQuery(SELECT + " ORDER BY created_at, id").map((rs, ctx) -> row(rs)).list());
+    }
+
+    /** The account and its customers. */
+    public List<Account> selfAndChildren(Handle h, String id) {
+        return withDomains(h, h.createQuery(SELECT + " WHERE id = :id OR parent_id = :id ORDER BY created_at, id")
+                .bind("id", id).map((rs, ctx) -> row(rs)).list());
+    }
+
+    public int countChildren(Handle h, String id) {
+        return h.createQuery("SELECT COUNT(*) FROM accounts WHERE parent_id = :id").bind("id", id).mapTo(Integer.class).one();
+    }
+
+    public void delete(Handle h, String id) {
+        h.createUpdate("DELETE FROM accounts WHERE id = :id").bind("id", id).execute();
+    }
+
+    /** The account that owns each of the given names, for the names that are taken. */
+    public Map<String, String> owners(Handle h, Collection<String> names) {
+        if (names.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, String> owners = new LinkedHashMap<>();
+        h.createQuery("SELECT name, account_id FROM domains WHERE name IN (<names>) ORDER BY name")
+                .bindList("names", new ArrayList<>(names))
+                .map((rs, ctx) -> Map.entry(rs.getString(1), rs.getString(2)))
+                .forEach(e -> owners.put(e.getKey(), e.getValue()));
+        return owners;
+    }
+
+    public void replaceDomains(Handle h, String accountId, List<String> names, Instant at) {
+        h.createUpdate("DELETE FROM domains WHERE account_id = :id").bind("id", accountId).execute();
+        var batch = h.prepareBatch("INSERT INTO domains (name, account_id, created_at) VALUES (:name, :id, :at)");
+        for (String name : names) {
+            batch.bind("name", name).bind("id", accountId).bind("at", Database.utc(at)).add();
+        }
+        if (!names.isEmpty()) {
+            batch.execute();
+        }
+    }
+
+    private List<Account> withDomains(Handle h, List<Account> accounts) {
+        if (accounts.isEmpty()) {
+            return accounts;
+        }
+        Map<String, List<String>> domains = new LinkedHashMap<>();
+        h.createQuery("SELECT account_id, name FROM domains WHERE account_id IN (<ids>) ORDER BY name")
+                .bindList("ids", accounts.stream().map(Account::id).toList())
+                .map((rs, ctx) -> Map.entry(rs.getString(1), rs.getString(2)))
+                .forEach(e -> domains.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue()));
+        return accounts.stream().map(a -> a.withDomains(domains.getOrDefault(a.id(), List.of()))).toList();
+    }
+
+    private static Account row(java.sql.ResultSet rs) throws java.sql.SQLException {
+        return new Account(rs.getString("id"), rs.getString("name"), AccountType.valueOf(rs.getString("type")),
+                Optional.ofNullable(rs.getString("parent_id")), List.of(),
+                rs.getObject("created_at", java.time.OffsetDateTime.class).toInstant());
+    }
+}

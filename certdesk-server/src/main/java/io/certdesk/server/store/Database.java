@@ -1,0 +1,111 @@
+package io.certdesk.server.store;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+
+import javax.sql.DataSource;
+
+import org.flywaydb.core.Flyway;
+import org.jdbi.v3.core.HandleCallback;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+
+/**
+ * The connection pool, the schema migrations and the JDBI entry point, on H2 or PostgreSQL.
+ * Every write goes through {@link #inTransaction}: one change, one transaction.
+ */
+public final class Database implements AutoCloseable {
+    private final HikariDataSource dataSource;
+    private final Jdbi jdbi;
+    private final DatabaseKind kind;
+
+    private Database(HikariDataSource dataSource, DatabaseKind kind) {
+        this.dataSource = dataSource;
+        this.kind = kind;
+        this.jdbi = Jdbi.create(dataSource);
+    }
+
+    /** Opens the pool and brings the schema up to date. */
+    public static Database open(String url, String user, String password) {
+        DatabaseKind kind = DatabaseKind.of(url);
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(url);
+        config.setUsername(user);
+        config.setPassword(password);
+        config.setPoolName("certdesk");
+        config.setMaximumPoolSize(kind == DatabaseKind.H2 ? 8 : 16);
+        config.setConnectionTimeout(5_000);
+        config.setInitializationFailTimeout(10_000);
+        HikariDataSource dataSource = new HikariDataSource(config);
+        try {
+            migrate(dataSource);
+            return new Database(dataSource, kind);
+        } catch (RuntimeException e) {
+            dataSource.close();
+            throw e;
+        }
+    }
+
+    private static void migrate(DataSource dataSource) {
+        Flyway.configure()
+                .dataSource(dataSource)
+                .locations("classpath:db/migration")
+                .failOnMissingLocations(true)
+                .load()
+                .migrate();
+    }
+
+    public DatabaseKind kind() {
+        return kind;
+    }
+
+    public <R> R inTransaction(HandleCallback<R, RuntimeException> work) {
+        return jdbi.inTransaction(TransactionIsolationLevel.READ_COMMITTED, work);
+    }
+
+    public <R> R read(HandleCallback<R, RuntimeException> work) {
+        return jdbi.withHandle(work);
+    }
+
+    /** True when a trivial query answers within the pool's connection timeout. */
+    public boolean ping() {
+        try {
+            return read(handle -> handle.createQuery("SELECT 1").mapTo(Integer.class).one()) == 1;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    /** Timestamps are stored as {@code TIMESTAMP WITH TIME ZONE} in UTC. */
+    public static OffsetDateTime utc(Instant instant) {
+        return instant.atOffset(ZoneOffset.UTC);
+    }
+
+    public static Instant instant(OffsetDateTime value) {
+        return value == null ? null : value.toInstant();
+    }
+
+    /** True when {@code e} (or a cause) is a unique-key violation (SQLState class 23505). */
+    public static boolean isUniqueViolation(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.sql.SQLException sql && "23505".equals(sql.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public void close() {
+        dataSource.close();
+    }
+
+}

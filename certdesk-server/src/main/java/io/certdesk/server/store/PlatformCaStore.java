@@ -1,0 +1,51 @@
+package io.certdesk.server.store;
+
+import java.time.Instant;
+import java.util.Optional;
+
+import org.jdbi.v3.core.Handle;
+
+/** SQL for the platform CA row and the platform's own server certificates. */
+public final class PlatformCaStore {
+    static final String CURRENT = "current";
+
+    /** The stored platform CA: certificates as DER, keys by their sealed-key id. */
+    public record CaRow(byte[] rootDer, String rootKeyId, byte[] issuingDer, String issuingKeyId) {
+    }
+
+    public record ServerCertRow(String hostname, byte[] leafDer, String keyId, Instant notAfter) {
+    }
+
+    public Optional<CaRow> find(Handle h) {
+        return h.createQuery("SELECT root_der, root_key_id, issuing_der, issuing_key_id FROM platform_ca WHERE id = :id")
+                .bind("id", CURRENT)
+                .map((rs, ctx) -> new CaRow(rs.getBytes(1), rs.getString(2), rs.getBytes(3), rs.getString(4)))
+                .findOne();
+    }
+
+    public void insert(Handle h, CaRow row, Instant at) {
+        h.createUpdate("INSERT INTO platform_ca (id, root_der, root_key_id, issuing_der, issuing_key_id, created_at) "
+                        + "VALUES (:id, :root, :rootKey, :issuing, :issuingKey, :at)")
+                .bind("id", CURRENT).bind("root", row.rootDer()).bind("rootKey", row.rootKeyId())
+                .bind("issuing", row.issuingDer()).bind("issuingKey", row.issuingKeyId())
+                .bind("at", Database.utc(at))
+                .execute();
+    }
+
+    public Optional<ServerCertRow> findServerCert(Handle h, String hostname) {
+        return h.createQuery("SELECT hostname, leaf_der, key_id, not_after FROM server_certificates WHERE hostname = :h")
+                .bind("h", hostname)
+                .map((rs, ctx) -> new ServerCertRow(rs.getString(1), rs.getBytes(2), rs.getString(3),
+                        rs.getObject(4, java.time.OffsetDateTime.class).toInstant()))
+                .findOne();
+    }
+
+    /** Inserts or replaces the server certificate of a host name. */
+    public void saveServerCert(Handle h, ServerCertRow row, Instant at) {
+        h.createUpdate("DELETE FROM server_certificates WHERE hostname = :h").bind("h", row.hostname()).execute();
+        h.createUpdate("INSERT INTO server_certificates (hostname, leaf_der, key_id, not_after, created_at) VALUES (:h, :leaf, :key, :na, :at)")
+                .bind("h", row.hostname()).bind("leaf", row.leafDer()).bind("key", row.keyId())
+                .bind("na", Database.utc(row.notAfter())).bind("at", Database.utc(at))
+                .execute();
+    }
+}

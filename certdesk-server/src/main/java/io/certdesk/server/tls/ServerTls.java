@@ -1,0 +1,53 @@
+package io.certdesk.server.tls;
+
+import java.io.IOException;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.SecureRandom;
+import java.security.cert.Certificate;
+import java.util.Base64;
+
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+
+import io.certdesk.pki.issue.IssuedChain;
+
+/** The TLS settings of every listener: TLS 1.2 and 1.3, forward-secret AEAD suites only. */
+public final class ServerTls {
+    static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
+    static final String[] CIPHER_SUITES = {
+            "TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256",
+            "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+            "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
+            "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+            "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256",
+    };
+
+    private ServerTls() {
+    }
+
+    /**
+     * A Jetty server TLS context that presents {@code chain}. The key is held in an in-memory key
+     * store under a random password that lives only as long as this object.
+     */
+    public static SslContextFactory.Server contextFactory(IssuedChain chain, SecureRandom random) {
+        byte[] secret = new byte[24];
+        random.nextBytes(secret);
+        String password = Base64.getEncoder().encodeToString(secret);
+        try {
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            store.setKeyEntry("server", chain.privateKey(), password.toCharArray(), chain.chain().toArray(new Certificate[0]));
+            SslContextFactory.Server factory = new SslContextFactory.Server();
+            factory.setKeyStore(store);
+            factory.setKeyStorePassword(password);
+            factory.setKeyManagerPassword(password);
+            factory.setIncludeProtocols(PROTOCOLS);
+            factory.setIncludeCipherSuites(CIPHER_SUITES);
+            factory.setSniRequired(false);
+            factory.setRenegotiationAllowed(false);
+            return factory;
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalStateException("cannot build the TLS key store", e);
+        }
+    }
+}
