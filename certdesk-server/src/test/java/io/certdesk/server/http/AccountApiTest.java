@@ -1,0 +1,180 @@
+package io.certdesk.server.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.certdesk.server.testing.Api;
+import io.certdesk.server.testing.TestDatabase;
+import io.certdesk.server.testing.TestServer;
+
+@ParameterizedClass(name = "on {0}")
+@EnumSource(TestDatabase.class)
+class AccountApiTest {
+    @Parameter
+    TestDatabase database;
+    static TestServer server;
+
+    @BeforeParameterizedClassInvocation
+    static void start(TestDatabase database) {
+        server = TestServer.start(database);
+    }
+
+    @AfterParameterizedClassInvocation
+    static void stop() {
+        server.close();
+    }
+
+    @Test
+    void aVendorAndItsCustomerLiveThroughCreationDomainsAndDeletion() {
+        Api admin = server.admin();
+        var vendor = admin.post("/api/v1/accounts", Map.of("name", "Acme Print", "type", "VENDOR")).assertStatus(201);
+        String vendorId = vendor.json().path("id").asText();
+        assertThat(vendor.header("Location")).isEqualTo("/api/v1/accounts/" + vendorId);
+        assertThat(vendor.json().path("parentId").isNull()).isTrue();
+        assertThat(vendor.json().path("domains")).isEmpty();
+        assertThat(vendor.json().path("createdAt").asText()).endsWith("Z");
+
+        var customer = admin.post("/api/v1/accounts", Map.of("name", "Globex", "type", "CUSTOMER", "parentId", vendorId)).assertStatus(201);
+        String customerId = customer.json().path("id").asText();
+        assertThat(customer.json().path("parentId").asText()).isEqualTo(vendorId);
+
+        var withDomains = admin.put("/api/v1/accounts/" + customerId + "/domains",
+                Map.of("domains", List.of("Print.Globex.TEST", "bücher.globex.test", " api.globex.test "))).assertStatus(200);
+        assertThat(names(withDomains.json().path("domains")))
+                .containsExactly("api.globex.test", "print.globex.test", "xn--bcher-kva.globex.test");
+        assertThat(names(admin.get("/api/v1/accounts/" + customerId).assertStatus(200).json().path("domains")))
+                .containsExactly("api.globex.test", "print.globex.test", "xn--bcher-kva.globex.test");
+        assertThat(names(admin.get("/api/v1/accounts/" + customerId + "/domains").json().path("domains"))).hasSize(3);
+
+        admin.put("/api/v1/accounts/" + customerId + "/domains", Map.of("domains", List.of("print.globex.test"))).assertStatus(200);
+        assertThat(names(admin.get("/api/v1/accounts/" + customerId).json().path("domains"))).containsExactly("print.globex.test");
+
+        admin.delete("/api/v1/accounts/" + vendorId).assertProblem(409, "account_has_customers");
+        admin.delete("/api/v1/accounts/" + customerId).assertStatus(204);
+        admin.get("/api/v1/accounts/" + customerId).assertProblem(404, "not_found");
+        admin.delete("/api/v1/accounts/" + vendorId).assertStatus(204);
+
+        // A deleted account's domains are free again.
+        String other = admin.createVendor("Initech");
+        admin.setDomains(other, "print.globex.test");
+        var audit = admin.get("/api/v1/accounts/" + customerId + "/audit");
+        audit.assertProblem(404, "not_found");
+    }
+
+    @Test
+    void aDomainBelongsToOneAccountOnlyAndARefusalStoresNothing() {
+        Api admin = server.admin();
+        String a = admin.createVendor("Vendor A");
+        String b = admin.createVendor("Vendor B");
+        admin.setDomains(a, "shared.taken.test");
+        admin.setDomains(b, "mine.taken.test");
+
+        var refused = admin.put("/api/v1/accounts/" + b + "/domains", Map.of("domains", List.of("new.taken.test", "SHARED.taken.test")))
+                .assertProblem(409, "domain_taken");
+        assertThat(refused.json().path("detail").asText()).contains("shared.taken.test");
+        assertThat(names(refused.json().path("domains"))).containsExactly("shared.taken.test");
+
+        assertThat(names(admin.get("/api/v1/accounts/" + b).json().path("domains"))).containsExactly("mine.taken.test");
+        assertThat(names(admin.get("/api/v1/accounts/" + a).json().path("domains"))).containsExactly("shared.taken.test");
+    }
+
+    @Test
+    void invalidDomainNamesAreAllNamedAndNothingIsStored() {
+        Api admin = server.admin();
+        String id = admin.createVendor("Names");
+        admin.setDomains(id, "ok.names.test");
+        for (String bad : List.of("*.names.test", "names.test.", "under_score.names.test", "-dash.names.test", "localhost",
+                "192.168.1.10", "a..b.test", "x".repeat(64) + ".names.test", "")) {
+            var r = admin.put("/api/v1/accounts/" + id + "/domains", Map.of("domains", List.of("fine.names.test", bad)))
+                    .assertProblem(422, "validation_failed");
+            assertThat(r.json().path("field").asText()).isEqualTo("domains");
+            assertThat(names(r.json().path("invalid"))).containsExactly(bad);
+        }
+        assertThat(names(admin.get("/api/v1/accounts/" + id).json().path("domains"))).containsExactly("ok.names.test");
+    }
+
+    @Test
+    void accountRequestsThatBreakTheRulesAreRefusedWithTheirCodes() {
+        Api admin = server.admin();
+        int before = admin.get("/api/v1/accounts").json().path("accounts").size();
+        String vendor = admin.createVendor("Rules Vendor");
+        String customer = admin.createCustomer("Rules Customer", vendor);
+        before += 2;
+
+        admin.post("/api/v1/accounts", Map.of("name", "No parent", "type", "CUSTOMER")).assertProblem(422, "validation_failed");
+        admin.post("/api/v1/accounts", Map.of("name", "Under a customer", "type", "CUSTOMER", "parentId", customer))
+                .assertProblem(422, "validation_failed");
+        admin.post("/api/v1/accounts", Map.of("name", "Vendor with parent", "type", "VENDOR", "parentId", vendor))
+                .assertProblem(422, "validation_failed");
+        admin.post("/api/v1/accounts", Map.of("name", "Unknown parent", "type", "CUSTOMER", "parentId", "nope"))
+                .assertProblem(404, "not_found");
+        admin.post("/api/v1/accounts", Map.of("name", "  ", "type", "VENDOR")).assertProblem(422, "validation_failed");
+        admin.post("/api/v1/accounts", Map.of("name", "x".repeat(201), "type", "VENDOR")).assertProblem(422, "validation_failed");
+        admin.post("/api/v1/accounts", Map.of("name", "Bad type", "type", "RESELLER")).assertProblem(422, "validation_failed");
+        admin.post("/api/v1/accounts", Map.of("name", "Typo", "typ", "VENDOR")).assertProblem(400, "malformed_request");
+        admin.sendRaw("POST", "/api/v1/accounts", "{\"name\":".getBytes(), "application/json").assertProblem(400, "malformed_request");
+        admin.sendRaw("POST", "/api/v1/accounts", "name=x".getBytes(), "application/x-www-form-urlencoded")
+                .assertProblem(415, "unsupported_media_type");
+        admin.put("/api/v1/accounts/" + vendor + "/domains", Map.of()).assertProblem(422, "validation_failed");
+
+        assertThat(admin.get("/api/v1/accounts").json().path("accounts").size()).isEqualTo(before);
+    }
+
+    @Test
+    void aBodyOverOneMebibyteIsRefusedAsTooLarge() {
+        Api admin = server.admin();
+        int before = admin.get("/api/v1/accounts").json().path("accounts").size();
+        byte[] big = ("{\"name\":\"" + "x".repeat(1024 * 1024) + "\",\"type\":\"VENDOR\"}").getBytes();
+        admin.sendRaw("POST", "/api/v1/accounts", big, "application/json").assertProblem(413, "too_large");
+        assertThat(admin.get("/api/v1/accounts").json().path("accounts").size()).isEqualTo(before);
+    }
+
+    @Test
+    void withoutSigningInEveryAccountRouteAnswersUnauthorized() {
+        Api anonymous = server.anonymous();
+        var r = anonymous.get("/api/v1/accounts").assertProblem(401, "unauthorized");
+        assertThat(r.header("WWW-Authenticate")).startsWith("Bearer");
+        anonymous.post("/api/v1/accounts", Map.of("name", "x", "type", "VENDOR")).assertProblem(401, "unauthorized");
+        new Api(server.server().httpsPort(), server.server().platformCa().root(), "forged-token")
+                .get("/api/v1/accounts").assertProblem(401, "unauthorized");
+    }
+
+    @Test
+    void unknownRoutesAndFailuresArePlainProblems() {
+        var r = server.admin().get("/api/v1/nothing-here").assertProblem(404, "not_found");
+        assertThat(r.json().path("requestId").asText()).isEqualTo(r.header("X-Request-Id"));
+    }
+
+    @Test
+    void theAuditLogSaysWhoDidWhatToTheAccount() {
+        Api admin = server.admin();
+        String id = admin.createVendor("Audited");
+        admin.setDomains(id, "audited.test");
+        admin.createUser(id, "audited-admin", "a-long-enough-password");
+        JsonNode entries = admin.get("/api/v1/accounts/" + id + "/audit").assertStatus(200).json().path("entries");
+        assertThat(entries).extracting(e -> e.path("action").asText())
+                .containsExactly("USER_CREATED", "DOMAINS_REPLACED", "ACCOUNT_CREATED");
+        assertThat(entries).allSatisfy(e -> {
+            assertThat(e.path("actor").asText()).isEqualTo("admin");
+            assertThat(e.path("requestId").asText()).isNotBlank();
+        });
+        assertThat(entries.get(0).path("detail").asText()).doesNotContain("a-long-enough-password");
+    }
+
+    static List<String> names(JsonNode array) {
+        List<String> out = new java.util.ArrayList<>();
+        array.forEach(n -> out.add(n.asText()));
+        return out;
+    }
+}

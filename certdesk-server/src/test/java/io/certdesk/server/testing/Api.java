@@ -1,0 +1,162 @@
+package io.certdesk.server.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/** An HTTPS client of the API as an outside program sees it: JSON over TLS, trusting only the platform CA. */
+public final class Api {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private final int port;
+    private final X509Certificate trusted;
+    private final String token;
+    private final HttpClient http;
+
+    public Api(int port, X509Certificate trusted, String token) {
+        this.port = port;
+        this.trusted = trusted;
+        this.token = token;
+        this.http = HttpClient.newBuilder().sslContext(trusting(trusted)).connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    /** A response: status, headers and the body parsed as JSON (or a JSON string of the text when it is not JSON). */
+    public record Response(int status, HttpResponse<byte[]> raw, JsonNode json) {
+        public String code() {
+            return json.path("code").asText(null);
+        }
+
+        public String header(String name) {
+            return raw.headers().firstValue(name).orElse(null);
+        }
+
+        public String text() {
+            return new String(raw.body(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+
+        /** Asserts this is an RFC 9457 problem with the given status and code, and returns it. */
+        public Response assertProblem(int expectedStatus, String expectedCode) {
+            assertThat(status).as("status of %s", text()).isEqualTo(expectedStatus);
+            assertThat(header("Content-Type")).startsWith("application/problem+json");
+            assertThat(json.path("code").asText()).isEqualTo(expectedCode);
+            assertThat(json.path("status").asInt()).isEqualTo(expectedStatus);
+            assertThat(json.path("type").asText()).isNotBlank();
+            assertThat(json.path("title").asText()).isNotBlank();
+            assertThat(json.path("detail").asText()).isNotBlank();
+            return this;
+        }
+
+        public Response assertStatus(int expected) {
+            assertThat(status).as("status of %s", text()).isEqualTo(expected);
+            return this;
+        }
+    }
+
+    public Api login(String username, String password) {
+        Response r = post("/api/v1/auth/login", Map.of("username", username, "password", password)).assertStatus(200);
+        return new Api(port, trusted, r.json().path("token").asText());
+    }
+
+    public String token() {
+        return token;
+    }
+
+    public Response get(String path) {
+        return send("GET", path, null);
+    }
+
+    public Response post(String path, Object body) {
+        return send("POST", path, body);
+    }
+
+    public Response put(String path, Object body) {
+        return send("PUT", path, body);
+    }
+
+    public Response delete(String path) {
+        return send("DELETE", path, null);
+    }
+
+    public Response send(String method, String path, Object body) {
+        try {
+            return sendRaw(method, path, body == null ? null : MAPPER.writeValueAsBytes(body), "application/json");
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public Response sendRaw(String method, String path, byte[] body, String contentType) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("https://localhost:" + port + path)).timeout(Duration.ofSeconds(30));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        if (body == null) {
+            b.method(method, HttpRequest.BodyPublishers.noBody());
+        } else {
+            b.header("Content-Type", contentType).method(method, HttpRequest.BodyPublishers.ofByteArray(body));
+        }
+        try {
+            HttpResponse<byte[]> r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+            JsonNode json;
+            try {
+                json = r.body().length == 0 ? MAPPER.nullNode() : MAPPER.readTree(r.body());
+            } catch (IOException notJson) {
+                json = MAPPER.getNodeFactory().textNode(new String(r.body(), java.nio.charset.StandardCharsets.UTF_8));
+            }
+            return new Response(r.statusCode(), r, json);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    // ---- conveniences for setting up scenarios ----
+
+    public String createVendor(String name) {
+        return post("/api/v1/accounts", Map.of("name", name, "type", "VENDOR")).assertStatus(201).json().path("id").asText();
+    }
+
+    public String createCustomer(String name, String vendorId) {
+        return post("/api/v1/accounts", Map.of("name", name, "type", "CUSTOMER", "parentId", vendorId)).assertStatus(201)
+                .json().path("id").asText();
+    }
+
+    public void setDomains(String accountId, String... names) {
+        put("/api/v1/accounts/" + accountId + "/domains", Map.of("domains", List.of(names))).assertStatus(200);
+    }
+
+    public void createUser(String accountId, String username, String password) {
+        post("/api/v1/accounts/" + accountId + "/users", Map.of("username", username, "password", password)).assertStatus(201);
+    }
+
+    static SSLContext trusting(X509Certificate ca) {
+        try {
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            store.setCertificateEntry("platform", ca);
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(store);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, tmf.getTrustManagers(), null);
+            return context;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

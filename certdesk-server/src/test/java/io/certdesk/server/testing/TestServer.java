@@ -1,0 +1,103 @@
+package io.certdesk.server.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Optional;
+
+import io.certdesk.pki.keys.KeyType;
+import io.certdesk.pki.seal.MasterKey;
+import io.certdesk.server.app.CertdeskServer;
+import io.certdesk.server.app.ServerConfig;
+
+/** A real server on 127.0.0.1 with a free port, a temporary data folder and a database of the given kind. */
+public final class TestServer implements AutoCloseable {
+    public static final String ADMIN_PASSWORD = "platform-admin-password";
+
+    private final TestDatabase kind;
+    private final Path dataDir;
+    private final Optional<String> dbUrl;
+    private final MasterKey masterKey;
+    private CertdeskServer server;
+    private Api admin;
+
+    private TestServer(TestDatabase kind, Path dataDir, Optional<String> dbUrl, MasterKey masterKey) {
+        this.kind = kind;
+        this.dataDir = dataDir;
+        this.dbUrl = dbUrl;
+        this.masterKey = masterKey;
+    }
+
+    public static TestServer start(TestDatabase kind) {
+        try {
+            TestServer t = new TestServer(kind, Files.createTempDirectory("certdesk-test"), kind.newDatabaseUrl(),
+                    MasterKey.generate(new SecureRandom()));
+            t.restart(t.masterKey);
+            return t;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Starts (again) on the same data with the given master key. */
+    public void restart(MasterKey key) throws IOException {
+        if (server != null) {
+            server.close();
+        }
+        server = CertdeskServer.start(config(key));
+        admin = null;
+    }
+
+    public ServerConfig config(MasterKey key) {
+        return new ServerConfig("127.0.0.1", 0, dataDir, dbUrl, TestDatabase.user(dbUrl), TestDatabase.password(dbUrl), "localhost",
+                Optional.of(key), Optional.of(ADMIN_PASSWORD), KeyType.EC_P256, KeyType.EC_P256, Clock.systemUTC());
+    }
+
+    public CertdeskServer server() {
+        return server;
+    }
+
+    public TestDatabase kind() {
+        return kind;
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    public Optional<String> dbUrl() {
+        return dbUrl;
+    }
+
+    public MasterKey masterKey() {
+        return masterKey;
+    }
+
+    /** An anonymous client that trusts only the platform CA. */
+    public Api anonymous() {
+        return new Api(server.httpsPort(), server.platformCa().root(), null);
+    }
+
+    /** A client signed in as the platform admin. */
+    public Api admin() {
+        if (admin == null) {
+            admin = anonymous().login("admin", ADMIN_PASSWORD);
+        }
+        return admin;
+    }
+
+    public void stop() {
+        if (server != null) {
+            server.close();
+            server = null;
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+}
