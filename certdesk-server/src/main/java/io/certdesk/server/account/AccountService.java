@@ -65,11 +65,12 @@ public final class AccountService {
                 throw invalid("parentId", "A customer account needs parentId: the id of its vendor.");
             }
             Account vendor = access.visibleAccount(actor, parent.get());
+            boolean vendorAdmin = vendor.type() == AccountType.VENDOR && actor.accountId().equals(Optional.of(vendor.id()));
+            if (!actor.isPlatformAdmin() && !vendorAdmin) {
+                throw new ServiceException(ErrorCode.FORBIDDEN, "Only the platform admin or a vendor's admin can create customer accounts.");
+            }
             if (vendor.type() != AccountType.VENDOR) {
                 throw invalid("parentId", "The parent of a customer must be a vendor account; " + vendor.id() + " is a customer.");
-            }
-            if (!actor.isPlatformAdmin() && !actor.accountId().equals(Optional.of(vendor.id()))) {
-                throw new ServiceException(ErrorCode.FORBIDDEN, "Only the platform admin or the vendor's admin can create its customers.");
             }
         }
         Account account = new Account(UUID.randomUUID().toString(), cleanName, type, parent, List.of(), clock.instant());

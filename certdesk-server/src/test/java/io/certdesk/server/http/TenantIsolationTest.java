@@ -1,0 +1,119 @@
+package io.certdesk.server.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import io.certdesk.server.testing.Api;
+import io.certdesk.server.testing.TestDatabase;
+import io.certdesk.server.testing.TestServer;
+
+@ParameterizedClass(name = "on {0}")
+@EnumSource(TestDatabase.class)
+class TenantIsolationTest {
+    private static final String PASSWORD = "customer-admin-password";
+    @Parameter
+    TestDatabase database;
+    static TestServer server;
+    static String vendor;
+    static String customer;
+    static String sibling;
+    static String otherVendor;
+
+    @BeforeParameterizedClassInvocation
+    static void start(TestDatabase database) {
+        server = TestServer.start(database);
+    }
+
+    @AfterParameterizedClassInvocation
+    static void stop() {
+        server.close();
+    }
+
+    private void scenario() {
+        Api admin = server.admin();
+        vendor = admin.createVendor("Vendor " + System.nanoTime());
+        customer = admin.createCustomer("Customer", vendor);
+        sibling = admin.createCustomer("Sibling", vendor);
+        otherVendor = admin.createVendor("Other vendor");
+        admin.setDomains(sibling, "sibling-" + System.nanoTime() + ".test");
+        admin.createUser(customer, "cust-" + System.nanoTime(), PASSWORD);
+    }
+
+    private Api customerAdmin() {
+        String name = server.admin().get("/api/v1/accounts/" + customer + "/users").json().path("users").get(0).path("username").asText();
+        return server.anonymous().login(name, PASSWORD);
+    }
+
+    @Test
+    void aCustomerAdminGetsNotFoundOnEveryRouteOfASiblingAccount() {
+        scenario();
+        Api customerAdmin = customerAdmin();
+        List<Route> accountRoutes = server.server().routes().stream().filter(r -> r.path().contains("{id}")).toList();
+        assertThat(accountRoutes).hasSizeGreaterThanOrEqualTo(7);
+        for (String target : List.of(sibling, vendor, otherVendor)) {
+            for (Route route : accountRoutes) {
+                Object body = route.method().equals("GET") || route.method().equals("DELETE") ? null : bodyFor(route);
+                customerAdmin.send(route.method(), route.path().replace("{id}", target), body)
+                        .assertProblem(404, "not_found");
+            }
+        }
+        // Nothing changed on the sibling, and the list shows only the caller's own account.
+        assertThat(server.admin().get("/api/v1/accounts/" + sibling).json().path("domains")).hasSize(1);
+        assertThat(customerAdmin.get("/api/v1/accounts").json().path("accounts"))
+                .extracting(a -> a.path("id").asText()).containsExactly(customer);
+    }
+
+    @Test
+    void aCustomerAdminSeesItsOwnAccountButCannotClaimDomainsOrCreateAccounts() {
+        scenario();
+        Api customerAdmin = customerAdmin();
+        customerAdmin.get("/api/v1/accounts/" + customer).assertStatus(200);
+        customerAdmin.put("/api/v1/accounts/" + customer + "/domains", Map.of("domains", List.of("claim.test")))
+                .assertProblem(403, "forbidden");
+        customerAdmin.post("/api/v1/accounts", Map.of("name", "Mine", "type", "CUSTOMER", "parentId", customer))
+                .assertProblem(403, "forbidden");
+        customerAdmin.post("/api/v1/accounts", Map.of("name", "Mine", "type", "VENDOR")).assertProblem(403, "forbidden");
+        customerAdmin.delete("/api/v1/accounts/" + customer).assertProblem(403, "forbidden");
+        assertThat(server.admin().get("/api/v1/accounts/" + customer).json().path("domains")).isEmpty();
+    }
+
+    @Test
+    void aVendorAdminManagesItsCustomersButNotItsOwnDomainsNorOtherVendors() {
+        scenario();
+        server.admin().createUser(vendor, "vend-" + System.nanoTime(), PASSWORD);
+        String vendorUser = server.admin().get("/api/v1/accounts/" + vendor + "/users").json().path("users").get(0).path("username").asText();
+        Api vendorAdmin = server.anonymous().login(vendorUser, PASSWORD);
+
+        vendorAdmin.put("/api/v1/accounts/" + customer + "/domains", Map.of("domains", List.of("cust-" + System.nanoTime() + ".test")))
+                .assertStatus(200);
+        vendorAdmin.put("/api/v1/accounts/" + vendor + "/domains", Map.of("domains", List.of("vendor-own.test")))
+                .assertProblem(403, "forbidden");
+        var created = vendorAdmin.post("/api/v1/accounts", Map.of("name", "New customer", "type", "CUSTOMER")).assertStatus(201);
+        assertThat(created.json().path("parentId").asText()).isEqualTo(vendor);
+        vendorAdmin.get("/api/v1/accounts/" + otherVendor).assertProblem(404, "not_found");
+        vendorAdmin.post("/api/v1/accounts", Map.of("name", "Poach", "type", "CUSTOMER", "parentId", otherVendor))
+                .assertProblem(404, "not_found");
+        assertThat(vendorAdmin.get("/api/v1/accounts").json().path("accounts")).extracting(a -> a.path("id").asText())
+                .contains(vendor, customer, sibling).doesNotContain(otherVendor);
+        vendorAdmin.delete("/api/v1/accounts/" + created.json().path("id").asText()).assertStatus(204);
+    }
+
+    private static Object bodyFor(Route route) {
+        if (route.path().endsWith("/domains")) {
+            return Map.of("domains", List.of("stolen.test"));
+        }
+        if (route.path().endsWith("/users")) {
+            return Map.of("username", "intruder", "password", "intruder-password");
+        }
+        return Map.of();
+    }
+}
