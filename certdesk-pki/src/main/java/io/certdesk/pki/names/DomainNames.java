@@ -51,6 +51,11 @@ public final class DomainNames {
         try {
             ascii = IDN.toASCII(trimmed, IDN.USE_STD3_ASCII_RULES).toLowerCase(Locale.ROOT);
         } catch (IllegalArgumentException e) {
+            for (String label : trimmed.split("\\.")) {
+                if (label.length() > MAX_LABEL) {
+                    throw invalid(trimmed, "the label '" + abbreviate(label) + "' is longer than " + MAX_LABEL + " characters");
+                }
+            }
             throw invalid(trimmed, "it is not a valid host name (letters, digits and hyphens in dot-separated labels)");
         }
         if (ascii.length() > MAX_LENGTH) {

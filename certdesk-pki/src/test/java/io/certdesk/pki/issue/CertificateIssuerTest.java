@@ -1,0 +1,67 @@
+package io.certdesk.pki.issue;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.security.SecureRandom;
+import java.security.cert.CertPathValidator;
+import java.security.cert.CertificateFactory;
+import java.security.cert.PKIXParameters;
+import java.security.cert.TrustAnchor;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Date;
+import java.util.List;
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+
+import io.certdesk.pki.keys.KeyType;
+
+class CertificateIssuerTest {
+    private static final Instant NOW = Instant.parse("2030-01-15T10:00:00Z");
+    private final CertificateIssuer issuer = new CertificateIssuer(Clock.fixed(NOW, ZoneOffset.UTC), new SecureRandom());
+
+    @Test
+    void thePlatformCaIsARootWithAnIssuingCaBelowIt() throws Exception {
+        PlatformCa ca = issuer.createPlatformCa("Certdesk Test", KeyType.EC_P256, Duration.ofDays(3650));
+        assertThat(ca.root().getSubjectX500Principal()).isEqualTo(ca.root().getIssuerX500Principal());
+        assertThat(ca.root().getBasicConstraints()).isEqualTo(1);
+        assertThat(ca.issuing().getBasicConstraints()).isEqualTo(0);
+        assertThat(ca.issuing().getIssuerX500Principal()).isEqualTo(ca.root().getSubjectX500Principal());
+        ca.issuing().verify(ca.root().getPublicKey());
+        ca.root().verify(ca.root().getPublicKey());
+        assertThat(ca.root().getKeyUsage()[5]).as("keyCertSign").isTrue();
+        assertThat(ca.root().getNotBefore().toInstant()).isEqualTo(NOW.minus(CertificateIssuer.BACKDATE));
+        assertThat(ca.issuing().getNotAfter()).isBefore(ca.root().getNotAfter());
+        assertThat(ca.toString()).doesNotContain("Private");
+    }
+
+    @Test
+    void aTlsServerChainValidatesToTheRootForItsNameOnly() throws Exception {
+        PlatformCa ca = issuer.createPlatformCa("Certdesk Test", KeyType.EC_P384, Duration.ofDays(3650));
+        IssuedChain chain = issuer.issueTlsServer(ca, "print.acme.test", KeyType.RSA_2048, Duration.ofDays(397));
+        X509Certificate leaf = chain.leaf();
+        assertThat(chain.chain()).containsExactly(leaf, ca.issuing(), ca.root());
+        assertThat(leaf.getSubjectAlternativeNames()).containsExactly(List.of(2, "print.acme.test"));
+        assertThat(leaf.getExtendedKeyUsage()).containsExactly("1.3.6.1.5.5.7.3.1");
+        assertThat(leaf.getBasicConstraints()).isEqualTo(-1);
+        assertThat(leaf.getSigAlgName()).isEqualTo("SHA384WITHECDSA");
+        assertThat(leaf.getSerialNumber().bitLength()).isBetween(150, 159);
+
+        PKIXParameters params = new PKIXParameters(Set.of(new TrustAnchor(ca.root(), null)));
+        params.setRevocationEnabled(false);
+        params.setDate(Date.from(NOW));
+        CertPathValidator.getInstance("PKIX").validate(
+                CertificateFactory.getInstance("X.509").generateCertPath(chain.chain().subList(0, 2)), params);
+    }
+
+    @Test
+    void aLeafNeverOutlivesItsIssuingCa() {
+        PlatformCa ca = issuer.createPlatformCa("Short", KeyType.EC_P256, Duration.ofDays(100));
+        IssuedChain chain = issuer.issueTlsServer(ca, "short.test", KeyType.EC_P256, Duration.ofDays(397));
+        assertThat(chain.leaf().getNotAfter()).isBeforeOrEqualTo(ca.issuing().getNotAfter());
+    }
+}
