@@ -28,15 +28,33 @@ public final class Main {
         return new CommandLine(new Main())
                 .setCaseInsensitiveEnumValuesAllowed(true)
                 .setExecutionExceptionHandler((e, cmd, parsed) -> {
+                    if (!(e instanceof Failure)) {
+                        throw e;
+                    }
                     cmd.getErr().println(cmd.getColorScheme().errorText("certdesk: " + e.getMessage()));
-                    return e instanceof UsageError ? 2 : 1;
+                    return ((Failure) e).exitCode;
                 });
     }
 
-    /** A failure whose message is the whole story for the person at the terminal. */
-    public static final class UsageError extends RuntimeException {
-        public UsageError(String message) {
+    /**
+     * A failure whose message is the whole story for the person at the terminal, printed without
+     * a stack trace. Exit code 1 when the operation was refused or failed, 2 when the command was
+     * used wrongly (a missing key, not signed in).
+     */
+    public static final class Failure extends RuntimeException {
+        private final int exitCode;
+
+        private Failure(String message, int exitCode) {
             super(message);
+            this.exitCode = exitCode;
+        }
+
+        public static Failure refused(String message) {
+            return new Failure(message, 1);
+        }
+
+        public static Failure usage(String message) {
+            return new Failure(message, 2);
         }
     }
 }

@@ -36,23 +36,23 @@ public final class RekeyCommand implements Callable<Integer> {
         Path dataKeyFile = db.data.resolve(MasterKeys.FILE_NAME);
         MasterKey current = db.masterKey().orElseGet(() -> {
             if (db.dbUrl().isPresent() || !Files.exists(dataKeyFile)) {
-                throw new Main.UsageError("No current master key: set " + MasterKeys.ENV + " or pass --master-key-file.");
+                throw Main.Failure.usage("No current master key: set " + MasterKeys.ENV + " or pass --master-key-file.");
             }
             try {
                 return MasterKeys.readFile(dataKeyFile);
             } catch (java.io.IOException e) {
-                throw new Main.UsageError("Cannot read " + dataKeyFile + ": " + e.getMessage());
+                throw Main.Failure.usage("Cannot read " + dataKeyFile + ": " + e.getMessage());
             }
         });
         MasterKey next = MasterKeys.readOrCreate(newKeyFile, random);
         if (next.id().equals(current.id())) {
-            throw new Main.UsageError("The new master key is the current one (id " + current.id() + "); give a different key.");
+            throw Main.Failure.usage("The new master key is the current one (id " + current.id() + "); give a different key.");
         }
         int count;
         try (Database database = Database.open(ServerConfig.jdbcUrl(db.dbUrl(), db.data), db.dbUser, db.dbPassword)) {
             count = Rekey.rewrapAll(database, current, next, random);
         } catch (PkiException e) {
-            throw new Main.UsageError(e.getMessage() + " Nothing was changed.");
+            throw Main.Failure.refused(e.getMessage() + " Nothing was changed.");
         }
         if (db.dbUrl().isEmpty() && db.masterKeyFile == null && MasterKeys.fromEnvironment(System.getenv()).isEmpty()) {
             MasterKeys.write(dataKeyFile, next);

@@ -48,7 +48,7 @@ public final class ServeCommand implements Callable<Integer> {
         try {
             server = CertdeskServer.start(config);
         } catch (CertdeskServer.StartupException e) {
-            throw new Main.UsageError(e.getMessage());
+            throw Main.Failure.refused(e.getMessage());
         }
         long startedMs = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
         CountDownLatch stopped = new CountDownLatch(1);

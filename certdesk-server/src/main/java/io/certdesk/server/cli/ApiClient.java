@@ -58,18 +58,18 @@ final class ApiClient {
             JsonNode json = response.body().length == 0 ? MAPPER.nullNode() : MAPPER.readTree(response.body());
             if (response.statusCode() >= 400) {
                 String detail = json.path("detail").asText(new String(response.body(), StandardCharsets.UTF_8));
-                throw new Main.UsageError(detail + " (" + response.statusCode() + " " + json.path("code").asText("error") + ")");
+                throw Main.Failure.refused(detail + " (" + response.statusCode() + " " + json.path("code").asText("error") + ")");
             }
             return json;
         } catch (SSLHandshakeException e) {
-            throw new Main.UsageError("The server's certificate is not trusted: pass --cacert with the platform CA (" + e.getMessage() + ").");
+            throw Main.Failure.refused("The server's certificate is not trusted: pass --cacert with the platform CA (" + e.getMessage() + ").");
         } catch (ConnectException e) {
-            throw new Main.UsageError("Cannot connect to " + server + ": is the server running?");
+            throw Main.Failure.refused("Cannot connect to " + server + ": is the server running?");
         } catch (IOException e) {
-            throw new Main.UsageError("Talking to " + server + " failed: " + e.getMessage());
+            throw Main.Failure.refused("Talking to " + server + " failed: " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new Main.UsageError("Interrupted.");
+            throw Main.Failure.refused("Interrupted.");
         }
     }
 
@@ -88,7 +88,7 @@ final class ApiClient {
             context.init(null, tmf.getTrustManagers(), null);
             return context;
         } catch (GeneralSecurityException | IOException e) {
-            throw new Main.UsageError("The CA file does not hold a readable PEM certificate: " + e.getMessage());
+            throw Main.Failure.refused("The CA file does not hold a readable PEM certificate: " + e.getMessage());
         }
     }
 }

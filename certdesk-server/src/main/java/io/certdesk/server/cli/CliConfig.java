@@ -56,7 +56,7 @@ public final class CliConfig {
     }
 
     static Saved require() throws IOException {
-        return load().orElseThrow(() -> new Main.UsageError("Not signed in: run 'certdesk login --server https://HOST:PORT' first."));
+        return load().orElseThrow(() -> Main.Failure.usage("Not signed in: run 'certdesk login --server https://HOST:PORT' first."));
     }
 
     static void clear() throws IOException {

@@ -40,7 +40,7 @@ public final class LoginCommand implements Callable<Integer> {
             secret = System.console().readPassword("Password for %s: ", username);
         }
         if (secret == null) {
-            throw new Main.UsageError("No password: pass --password, set CERTDESK_PASSWORD, or run in a terminal.");
+            throw Main.Failure.usage("No password: pass --password, set CERTDESK_PASSWORD, or run in a terminal.");
         }
         JsonNode session = new ApiClient(server, caPem, Optional.empty())
                 .send("POST", "/api/v1/auth/login", Map.of("username", username, "password", new String(secret)));
@@ -55,7 +55,7 @@ public final class LoginCommand implements Callable<Integer> {
             return Optional.of(Files.readString(file, StandardCharsets.US_ASCII));
         }
         if (cacert != null) {
-            throw new Main.UsageError("No such file: " + cacert);
+            throw Main.Failure.usage("No such file: " + cacert);
         }
         return Optional.empty();
     }

@@ -1,0 +1,186 @@
+package io.certdesk.server.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import io.certdesk.server.testing.TestDatabase;
+
+/**
+ * The README's way in: {@code ./certdesk serve} starts a server (built jar, real process), the
+ * CLI signs in and manages accounts against it, and SIGTERM stops it gracefully.
+ */
+@ParameterizedClass(name = "on {0}")
+@EnumSource(TestDatabase.class)
+class CertdeskCommandIT {
+    private static final Path SCRIPT = Path.of("..", "certdesk").toAbsolutePath().normalize();
+    private static final Pattern SERVING = Pattern.compile("Certdesk is serving https://localhost:(\\d+)/ \\(started in (\\d+) ms");
+    private static final String PASSWORD = "operator-chosen-password";
+
+    @Parameter
+    TestDatabase database;
+    Process server;
+    Path work;
+    Path configDir;
+    final Map<String, String> env = new java.util.HashMap<>();
+
+    @AfterEach
+    void stop() throws Exception {
+        if (server != null && server.isAlive()) {
+            server.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void anOperatorStartsTheServerAndManagesAccountsWithTheCli() throws Exception {
+        work = Files.createTempDirectory("certdesk-it");
+        configDir = work.resolve("config");
+        env.put("CERTDESK_ADMIN_PASSWORD", PASSWORD);
+        env.put("CERTDESK_CONFIG_DIR", configDir.toString());
+        List<String> serve = new ArrayList<>(List.of(SCRIPT.toString(), "serve", "--https-port", "0", "--bind", "127.0.0.1",
+                "--data", work.resolve("data").toString()));
+        database.newDatabaseUrl().ifPresent(url -> {
+            serve.addAll(List.of("--db-url", url, "--db-user", "postgres"));
+            byte[] key = new byte[32];
+            new java.security.SecureRandom().nextBytes(key);
+            env.put("CERTDESK_MASTER_KEY", Base64.getEncoder().encodeToString(key));
+        });
+        ProcessBuilder pb = new ProcessBuilder(serve).redirectOutput(work.resolve("out.log").toFile())
+                .redirectError(work.resolve("err.log").toFile());
+        pb.environment().putAll(env);
+        server = pb.start();
+        int port = awaitPort(work.resolve("out.log"));
+        Path ca = work.resolve("data").resolve("platform-ca.pem");
+        assertThat(ca).exists();
+        if (database == TestDatabase.H2) {
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(work.resolve("data").resolve("master.key"))))
+                    .isEqualTo("rw-------");
+            assertThat(Files.size(work.resolve("data").resolve("master.key"))).isEqualTo(32);
+        } else {
+            assertThat(work.resolve("data").resolve("master.key")).doesNotExist();
+        }
+
+        HttpResponse<String> ready = https(ca).send(HttpRequest.newBuilder(URI.create("https://localhost:" + port + "/readyz")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(ready.statusCode()).isEqualTo(200);
+
+        String server = "https://localhost:" + port;
+        Result wrong = cli("login", "--server", server, "--cacert", ca.toString(), "-u", "admin", "-p", "not-the-password");
+        assertThat(wrong.exit).isEqualTo(1);
+        assertThat(wrong.err).contains("The user name or password is wrong.");
+
+        Result login = cli("login", "--server", server, "--cacert", ca.toString(), "-u", "admin", "-p", PASSWORD);
+        assertThat(login.exit).as(login.err).isZero();
+        assertThat(login.out).contains("Signed in to " + server + " as admin");
+        Path session = configDir.resolve("session.json");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(session))).isEqualTo("rw-------");
+        assertThat(Files.readString(session)).doesNotContain(PASSWORD);
+
+        Result vendor = cli("accounts", "create", "--name", "Acme Print", "--type", "VENDOR");
+        assertThat(vendor.exit).as(vendor.err).isZero();
+        String vendorId = idFrom(vendor.out);
+        Result customer = cli("accounts", "create", "--name", "Globex", "--type", "customer", "--parent", vendorId);
+        assertThat(customer.exit).as(customer.err).isZero();
+        String customerId = idFrom(customer.out);
+
+        Result domains = cli("domains", "set", customerId, "print.globex.test", "Bücher.Globex.test");
+        assertThat(domains.exit).as(domains.err).isZero();
+        assertThat(domains.out).contains("Globex now has print.globex.test, xn--bcher-kva.globex.test");
+        Result taken = cli("domains", "set", vendorId, "print.globex.test");
+        assertThat(taken.exit).isEqualTo(1);
+        assertThat(taken.err).contains("belongs to another account").contains("domain_taken");
+
+        Result list = cli("accounts", "list");
+        assertThat(list.out).contains(vendorId).contains(customerId).contains("print.globex.test");
+        assertThat(cli("accounts", "list", "--json").out).contains("\"parentId\" : \"" + vendorId + "\"");
+        assertThat(cli("accounts", "create", "--help").out).contains("--parent");
+
+        assertThat(cli("logout").exit).isZero();
+        assertThat(cli("accounts", "list").err).contains("Not signed in");
+
+        server().destroy(); // SIGTERM
+        assertThat(server().waitFor(30, TimeUnit.SECONDS)).as("stops within 30 s of SIGTERM").isTrue();
+        assertThat(Files.readString(work.resolve("err.log"))).contains("Certdesk stopped");
+    }
+
+    private Process server() {
+        return server;
+    }
+
+    private static String idFrom(String out) {
+        Matcher m = Pattern.compile("with id ([0-9a-f-]{36})").matcher(out);
+        assertThat(m.find()).as(out).isTrue();
+        return m.group(1);
+    }
+
+    private int awaitPort(Path out) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (System.nanoTime() < deadline) {
+            Matcher m = SERVING.matcher(Files.exists(out) ? Files.readString(out) : "");
+            if (m.find()) {
+                return Integer.parseInt(m.group(1));
+            }
+            if (!server.isAlive()) {
+                throw new AssertionError("the server exited: " + Files.readString(work.resolve("err.log")));
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("the server did not start: " + Files.readString(work.resolve("err.log")));
+    }
+
+    record Result(int exit, String out, String err) {
+    }
+
+    private Result cli(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(SCRIPT.toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).directory(work.toFile());
+        pb.environment().putAll(env);
+        pb.environment().remove("CERTDESK_ADMIN_PASSWORD");
+        Path out = Files.createTempFile(work, "cli", ".out");
+        Path err = Files.createTempFile(work, "cli", ".err");
+        Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+    }
+
+    private static HttpClient https(Path caPem) throws Exception {
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        try (var in = Files.newInputStream(caPem)) {
+            trust.setCertificateEntry("ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
+        }
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, tmf.getTrustManagers(), null);
+        return HttpClient.newBuilder().sslContext(context).build();
+    }
+}
