@@ -69,19 +69,22 @@ public final class CertdeskServer implements AutoCloseable {
 
     /** Starts a node; on any failure everything opened so far is closed again. */
     public static CertdeskServer start(ServerConfig config) throws IOException {
+        long t0 = System.nanoTime();
         SecureRandom random = new SecureRandom();
         createPrivateDirectory(config.dataDir());
         MasterKey master = masterKey(config, random);
         Database database = Database.open(config.jdbcUrl(), config.dbUser(), config.dbPassword());
+        long t1 = System.nanoTime();
         try {
             requireMasterKeyMatches(database, master);
             AuditLog audit = new AuditLog(database, new AuditStore(), config.clock());
             KeyVault vault = new KeyVault(new KeySealer(master, random), new SealedKeyStore(), config.clock());
             PlatformCaService platformCa = new PlatformCaService(database, new PlatformCaStore(), vault, audit,
-                    new CertificateIssuer(config.clock(), random), config.clock(), config.caKeyType(), config.serverKeyType());
+                    new CertificateIssuer(config.clock(), random), config.clock(), random, config.caKeyType(), config.serverKeyType());
             platformCa.loadOrCreate();
             Files.writeString(config.dataDir().resolve(CA_FILE), PemCodec.writeCertificatePem(platformCa.root()), StandardCharsets.US_ASCII);
             IssuedChain serverChain = platformCa.serverChain(config.hostname());
+            long t2 = System.nanoTime();
 
             AccountStore accountStore = new AccountStore();
             Access access = new Access(database, accountStore);
@@ -89,6 +92,7 @@ public final class CertdeskServer implements AutoCloseable {
                     new LoginThrottle(config.clock(), Duration.ofMinutes(15), 5, 50), access, audit, config.clock(), random);
             Optional<String> generated = users.bootstrapAdmin(config.adminPassword());
             AccountService accounts = new AccountService(database, accountStore, access, audit, config.clock());
+            long t3 = System.nanoTime();
 
             PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             new JvmMemoryMetrics().bindTo(registry);
@@ -100,6 +104,9 @@ public final class CertdeskServer implements AutoCloseable {
 
             ApiServer api = new ApiServer(new ApiServer.Services(database, accounts, users, platformCa, registry),
                     ServerTls.contextFactory(serverChain, random), config.bindHost(), config.httpsPort()).start();
+            long t4 = System.nanoTime();
+            log.info("Start-up: database {} ms, platform CA {} ms, services {} ms, HTTPS {} ms",
+                    (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000, (t4 - t3) / 1_000_000);
             return new CertdeskServer(config, database, platformCa, api, generated, gc);
         } catch (RuntimeException | IOException e) {
             database.close();

@@ -31,6 +31,10 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Key type of a new platform CA: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     KeyType caKeyType;
 
+    @Option(names = "--check", description = {"Start, fetch /readyz over HTTPS as a terminal would (platform CA, --hostname),",
+            "print the result and stop. Exit 0 when ready. Checks a configuration without serving."})
+    boolean check;
+
     @Mixin
     DatabaseOptions db;
 
@@ -51,6 +55,14 @@ public final class ServeCommand implements Callable<Integer> {
             throw Main.Failure.refused(e.getMessage());
         }
         long startedMs = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
+        if (check) {
+            try (server) {
+                String status = SelfCheck.readiness(server.platformCa().root(), config.hostname(),
+                        "0.0.0.0".equals(bind) || "::".equals(bind) ? "127.0.0.1" : bind, server.httpsPort());
+                System.out.println("Checked " + server.baseUrl() + "/readyz after " + startedMs + " ms: " + status);
+                return status.startsWith("HTTP/1.1 200") ? 0 : 1;
+            }
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();

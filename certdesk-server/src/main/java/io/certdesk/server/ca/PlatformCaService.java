@@ -1,11 +1,14 @@
 package io.certdesk.server.ca;
 
+import java.security.KeyPair;
 import java.security.PrivateKey;
+import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 import org.jdbi.v3.core.Handle;
 import org.slf4j.Logger;
@@ -15,6 +18,7 @@ import io.certdesk.pki.codec.CertificateCodec;
 import io.certdesk.pki.issue.CertificateIssuer;
 import io.certdesk.pki.issue.IssuedChain;
 import io.certdesk.pki.issue.PlatformCa;
+import io.certdesk.pki.keys.KeyPairs;
 import io.certdesk.pki.keys.KeyType;
 import io.certdesk.server.audit.AuditAction;
 import io.certdesk.server.audit.AuditLog;
@@ -40,10 +44,11 @@ public final class PlatformCaService {
     private final Clock clock;
     private final KeyType caKeyType;
     private final KeyType serverKeyType;
+    private final SecureRandom random;
     private volatile PlatformCa current;
 
     public PlatformCaService(Database database, PlatformCaStore store, KeyVault vault, AuditLog audit, CertificateIssuer issuer,
-                             Clock clock, KeyType caKeyType, KeyType serverKeyType) {
+                             Clock clock, SecureRandom random, KeyType caKeyType, KeyType serverKeyType) {
         this.database = database;
         this.store = store;
         this.vault = vault;
@@ -52,6 +57,7 @@ public final class PlatformCaService {
         this.clock = clock;
         this.caKeyType = caKeyType;
         this.serverKeyType = serverKeyType;
+        this.random = random;
     }
 
     /** Loads the platform CA, creating it if this database has none. Returns true when created. */
@@ -61,7 +67,9 @@ public final class PlatformCaService {
             current = loaded;
             return false;
         }
-        PlatformCa created = issuer.createPlatformCa("Certdesk Platform", caKeyType, ROOT_VALIDITY);
+        CompletableFuture<KeyPair> issuingKeys = CompletableFuture.supplyAsync(() -> KeyPairs.generate(caKeyType, random));
+        PlatformCa created = issuer.createPlatformCa("Certdesk Platform", caKeyType, KeyPairs.generate(caKeyType, random),
+                issuingKeys.join(), ROOT_VALIDITY);
         try {
             database.inTransaction(h -> {
                 String rootKey = vault.put(h, created.rootKey());
