@@ -102,7 +102,7 @@ public final class CertdeskServer implements AutoCloseable {
             JvmGcMetrics gc = new JvmGcMetrics();
             gc.bindTo(registry);
 
-            ApiServer api = new ApiServer(new ApiServer.Services(database, accounts, users, platformCa, registry),
+            ApiServer api = new ApiServer(new ApiServer.Services(database::ping, accounts, users, platformCa, registry),
                     ServerTls.contextFactory(serverChain, random), config.bindHost(), config.httpsPort()).start();
             long t4 = System.nanoTime();
             log.info("Start-up: database {} ms, platform CA {} ms, services {} ms, HTTPS {} ms",

@@ -70,10 +70,10 @@ public final class ServeCommand implements Callable<Integer> {
         }, "certdesk-shutdown"));
         serving = true;
         System.out.println("Certdesk is serving " + server.baseUrl() + "/ (started in " + startedMs + " ms, "
-                + (config.embedded() ? "H2 database in " + config.dataDir().toAbsolutePath() : "external database") + ")");
+                + (config.embedded() ? "H2 database in " + config.dataDir().toAbsolutePath().normalize() : "external database") + ")");
         System.out.println("Platform CA (provision terminals and browsers with it): " + server.baseUrl() + "/api/v1/platform/ca.pem"
                 + "  sha256 " + server.platformCaSha256());
-        System.out.println("                                   also in " + config.dataDir().resolve(CertdeskServer.CA_FILE).toAbsolutePath());
+        System.out.println("                                   also in " + config.dataDir().resolve(CertdeskServer.CA_FILE).toAbsolutePath().normalize());
         server.generatedAdminPassword().ifPresent(password -> System.out.println(
                 "Created platform admin 'admin' with password: " + password + "   (shown once; set CERTDESK_ADMIN_PASSWORD to choose it)"));
         stopped.await();

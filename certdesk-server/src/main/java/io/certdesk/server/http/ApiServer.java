@@ -23,7 +23,6 @@ import io.certdesk.server.access.UserService;
 import io.certdesk.server.account.AccountService;
 import io.certdesk.server.audit.AuditLog;
 import io.certdesk.server.ca.PlatformCaService;
-import io.certdesk.server.store.Database;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
@@ -43,8 +42,8 @@ public final class ApiServer {
     public static final long MAX_BODY = 1024 * 1024;
     private static final String STARTED = "certdesk.started";
 
-    /** What the API serves. */
-    public record Services(Database database, AccountService accounts, UserService users, PlatformCaService platformCa,
+    /** What the API serves; {@code databaseAnswers} is the readiness probe. */
+    public record Services(java.util.function.BooleanSupplier databaseAnswers, AccountService accounts, UserService users, PlatformCaService platformCa,
                            PrometheusMeterRegistry registry) {
     }
 
@@ -61,7 +60,7 @@ public final class ApiServer {
             table[0] = new RouteTable(cfg.routes);
             cfg.routes.before(this::beforeRequest);
             cfg.routes.after(ctx -> afterRequest(ctx, services.registry()));
-            new OpsRoutes(services.database(), services.registry()).register(table[0]);
+            new OpsRoutes(services.databaseAnswers(), services.registry()).register(table[0]);
             new PlatformRoutes(services.platformCa()).register(table[0]);
             new AuthRoutes(services.users(), requests).register(table[0]);
             new AccountRoutes(services.accounts(), services.users(), requests).register(table[0]);

@@ -2,17 +2,18 @@ package io.certdesk.server.http;
 
 import io.certdesk.server.ErrorCode;
 import io.certdesk.server.ServiceException;
-import io.certdesk.server.store.Database;
+import java.util.function.BooleanSupplier;
+
 import io.javalin.http.Context;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 /** Liveness, readiness and Prometheus metrics. */
 final class OpsRoutes {
-    private final Database database;
+    private final BooleanSupplier databaseAnswers;
     private final PrometheusMeterRegistry registry;
 
-    OpsRoutes(Database database, PrometheusMeterRegistry registry) {
-        this.database = database;
+    OpsRoutes(BooleanSupplier databaseAnswers, PrometheusMeterRegistry registry) {
+        this.databaseAnswers = databaseAnswers;
         this.registry = registry;
     }
 
@@ -23,7 +24,7 @@ final class OpsRoutes {
     }
 
     private void ready(Context ctx) {
-        if (!database.ping()) {
+        if (!databaseAnswers.getAsBoolean()) {
             throw new ServiceException(ErrorCode.NOT_READY, "The database does not answer.");
         }
         ctx.json(new Dto.Health("ready"));

@@ -122,12 +122,18 @@ class CertdeskCommandIT {
         assertThat(cli("accounts", "list", "--json").out).contains("\"parentId\" : \"" + vendorId + "\"");
         assertThat(cli("accounts", "create", "--help").out).contains("--parent");
 
+        String token = new com.fasterxml.jackson.databind.ObjectMapper().readTree(session.toFile()).path("token").asText();
+        assertThat(token).hasSizeGreaterThan(40);
+
         assertThat(cli("logout").exit).isZero();
         assertThat(cli("accounts", "list").err).contains("Not signed in");
 
         server().destroy(); // SIGTERM
         assertThat(server().waitFor(30, TimeUnit.SECONDS)).as("stops within 30 s of SIGTERM").isTrue();
-        assertThat(Files.readString(work.resolve("err.log"))).contains("Certdesk stopped");
+        String logs = Files.readString(work.resolve("err.log")) + Files.readString(work.resolve("out.log"));
+        assertThat(logs).contains("Certdesk stopped").contains("POST /api/v1/auth/login 401")
+                .doesNotContain(PASSWORD).doesNotContain("not-the-password").doesNotContain(token)
+                .doesNotContain("PRIVATE KEY");
     }
 
     private Process server() {
