@@ -7,13 +7,13 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
+
+import io.certdesk.server.tls.TrustingContext;
 
 /**
  * Fetches {@code /readyz} the way a provisioned terminal would: TLS to the node's address with
@@ -26,13 +26,7 @@ final class SelfCheck {
     /** The status line of the answer, or a sentence saying why there was none. */
     static String readiness(X509Certificate root, String hostname, String address, int port) {
         try {
-            KeyStore trust = KeyStore.getInstance("PKCS12");
-            trust.load(null, null);
-            trust.setCertificateEntry("platform", root);
-            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            tmf.init(trust);
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, tmf.getTrustManagers(), null);
+            SSLContext context = TrustingContext.trustingOnly(java.util.List.of(root));
             Socket plain = new Socket();
             plain.connect(new InetSocketAddress(address, port), 5_000);
             try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket(plain, hostname, port, true)) {

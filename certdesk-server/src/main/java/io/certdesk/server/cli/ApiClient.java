@@ -9,20 +9,22 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
 import java.time.Duration;
 import java.util.Optional;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
-import javax.net.ssl.TrustManagerFactory;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.certdesk.server.app.Main;
+import io.certdesk.server.tls.TrustingContext;
 
 /** A small HTTPS client for the Certdesk API: JSON in and out, problems turned into readable errors. */
 final class ApiClient {
@@ -75,19 +77,13 @@ final class ApiClient {
 
     private static SSLContext trusting(String pem) {
         try {
-            KeyStore trust = KeyStore.getInstance("PKCS12");
-            trust.load(null, null);
-            int i = 0;
+            List<X509Certificate> anchors = new ArrayList<>();
             for (Certificate c : CertificateFactory.getInstance("X.509")
                     .generateCertificates(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)))) {
-                trust.setCertificateEntry("ca" + i++, c);
+                anchors.add((X509Certificate) c);
             }
-            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            tmf.init(trust);
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, tmf.getTrustManagers(), null);
-            return context;
-        } catch (GeneralSecurityException | IOException e) {
+            return TrustingContext.trustingOnly(anchors);
+        } catch (GeneralSecurityException e) {
             throw Main.Failure.refused("The CA file does not hold a readable PEM certificate: " + e.getMessage());
         }
     }

@@ -6,34 +6,13 @@ import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.AfterParameterizedClassInvocation;
-import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
-import org.junit.jupiter.params.Parameter;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.EnumSource;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.certdesk.server.testing.Api;
-import io.certdesk.server.testing.TestDatabase;
-import io.certdesk.server.testing.TestServer;
+import io.certdesk.server.testing.OnBothDatabases;
 
-@ParameterizedClass(name = "on {0}")
-@EnumSource(TestDatabase.class)
-class AccountApiTest {
-    @Parameter
-    TestDatabase database;
-    static TestServer server;
-
-    @BeforeParameterizedClassInvocation
-    static void start(TestDatabase database) {
-        server = TestServer.start(database);
-    }
-
-    @AfterParameterizedClassInvocation
-    static void stop() {
-        server.close();
-    }
+class AccountApiTest extends OnBothDatabases {
 
     @Test
     void aVendorAndItsCustomerLiveThroughCreationDomainsAndDeletion() {

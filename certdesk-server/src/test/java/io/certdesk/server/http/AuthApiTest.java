@@ -5,32 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.AfterParameterizedClassInvocation;
-import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
-import org.junit.jupiter.params.Parameter;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.EnumSource;
 
 import io.certdesk.server.testing.Api;
-import io.certdesk.server.testing.TestDatabase;
+import io.certdesk.server.testing.OnBothDatabases;
 import io.certdesk.server.testing.TestServer;
 
-@ParameterizedClass(name = "on {0}")
-@EnumSource(TestDatabase.class)
-class AuthApiTest {
-    @Parameter
-    TestDatabase database;
-    static TestServer server;
-
-    @BeforeParameterizedClassInvocation
-    static void start(TestDatabase database) {
-        server = TestServer.start(database);
-    }
-
-    @AfterParameterizedClassInvocation
-    static void stop() {
-        server.close();
-    }
+class AuthApiTest extends OnBothDatabases {
 
     @Test
     void aSignedInAdminCanSeeWhoItIsAndSigningOutEndsTheSession() {

@@ -7,31 +7,10 @@ import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.AfterParameterizedClassInvocation;
-import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
-import org.junit.jupiter.params.Parameter;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.EnumSource;
 
-import io.certdesk.server.testing.TestDatabase;
-import io.certdesk.server.testing.TestServer;
+import io.certdesk.server.testing.OnBothDatabases;
 
-@ParameterizedClass(name = "on {0}")
-@EnumSource(TestDatabase.class)
-class OpsApiTest {
-    @Parameter
-    TestDatabase database;
-    static TestServer server;
-
-    @BeforeParameterizedClassInvocation
-    static void start(TestDatabase database) {
-        server = TestServer.start(database);
-    }
-
-    @AfterParameterizedClassInvocation
-    static void stop() {
-        server.close();
-    }
+class OpsApiTest extends OnBothDatabases {
 
     @Test
     void thePlatformCaIsDownloadableWithoutSigningInAsPemAndDer() throws Exception {

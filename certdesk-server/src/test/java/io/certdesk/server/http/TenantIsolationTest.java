@@ -6,37 +6,16 @@ import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.AfterParameterizedClassInvocation;
-import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
-import org.junit.jupiter.params.Parameter;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.EnumSource;
 
 import io.certdesk.server.testing.Api;
-import io.certdesk.server.testing.TestDatabase;
-import io.certdesk.server.testing.TestServer;
+import io.certdesk.server.testing.OnBothDatabases;
 
-@ParameterizedClass(name = "on {0}")
-@EnumSource(TestDatabase.class)
-class TenantIsolationTest {
+class TenantIsolationTest extends OnBothDatabases {
     private static final String PASSWORD = "customer-admin-password";
-    @Parameter
-    TestDatabase database;
-    static TestServer server;
     static String vendor;
     static String customer;
     static String sibling;
     static String otherVendor;
-
-    @BeforeParameterizedClassInvocation
-    static void start(TestDatabase database) {
-        server = TestServer.start(database);
-    }
-
-    @AfterParameterizedClassInvocation
-    static void stop() {
-        server.close();
-    }
 
     private void scenario() {
         Api admin = server.admin();
