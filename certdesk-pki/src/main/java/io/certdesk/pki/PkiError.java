@@ -7,7 +7,17 @@ package io.certdesk.pki;
 public enum PkiError {
     INVALID_DOMAIN_NAME("invalid_domain_name"),
     INVALID_KEY_MATERIAL("invalid_key_material"),
-    WRONG_MASTER_KEY("wrong_master_key");
+    WRONG_MASTER_KEY("wrong_master_key"),
+    /** The file is not one this import reads, or no certificate was found in it. */
+    INVALID_FILE("invalid_file"),
+    /** A private key was found where only certificates belong. */
+    PRIVATE_KEY_NOT_ALLOWED("private_key_not_allowed"),
+    /** A certificate is past its notAfter. */
+    EXPIRED("expired"),
+    /** The file is larger than the import accepts. */
+    TOO_LARGE("too_large"),
+    /** The file holds more certificates than one import accepts. */
+    TOO_MANY_CERTIFICATES("too_many_certificates");
 
     private final String code;
 

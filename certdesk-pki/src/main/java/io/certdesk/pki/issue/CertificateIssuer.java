@@ -131,11 +131,12 @@ public final class CertificateIssuer {
     }
 
     private static X500Name name(String commonName, String organization) {
-        X500NameBuilder name = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, commonName);
+        // Most significant first, as CAs encode names: printed (RFC 4514) as "CN=…,O=…".
+        X500NameBuilder name = new X500NameBuilder(BCStyle.INSTANCE);
         if (organization != null) {
             name.addRDN(BCStyle.O, organization);
         }
-        return name.build();
+        return name.addRDN(BCStyle.CN, commonName).build();
     }
 
     /** A certificate builder with the extensions Certdesk puts on every certificate. */
