@@ -15,6 +15,7 @@ public enum ErrorCode {
     USERNAME_TAKEN("username_taken", 409, "Username already taken"),
     ACCOUNT_HAS_CUSTOMERS("account_has_customers", 409, "Account still has customers"),
     TOO_LARGE("too_large", 413, "Request too large"),
+    TOO_MANY_CERTIFICATES("too_many_certificates", 422, "Too many certificates"),
     UNSUPPORTED_MEDIA_TYPE("unsupported_media_type", 415, "Unsupported media type"),
     TOO_MANY_ATTEMPTS("too_many_attempts", 429, "Too many attempts"),
     NOT_READY("not_ready", 503, "Not ready"),

@@ -1,12 +1,10 @@
 package io.certdesk.pki.certs;
 
-import java.math.BigInteger;
 import java.security.PublicKey;
 import java.security.cert.X509Certificate;
 import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPublicKey;
 import java.time.Instant;
-import java.util.HexFormat;
 
 import javax.security.auth.x500.X500Principal;
 
@@ -15,7 +13,7 @@ import io.certdesk.pki.codec.CertificateCodec;
 /**
  * What a person wants to know about a certificate, read from it once.
  *
- * @param serialNumber lower-case hex, no separators
+ * @param serialNumber lower-case hex without leading zeros or separators
  * @param keySize      RSA modulus bits, EC field bits, 255/448 for EdDSA
  */
 public record CertificateInfo(String subject, String issuer, String serialNumber, Instant notBefore, Instant notAfter,
@@ -27,7 +25,7 @@ public record CertificateInfo(String subject, String issuer, String serialNumber
         return new CertificateInfo(
                 certificate.getSubjectX500Principal().getName(X500Principal.RFC2253),
                 certificate.getIssuerX500Principal().getName(X500Principal.RFC2253),
-                hex(certificate.getSerialNumber()),
+                certificate.getSerialNumber().toString(16),
                 certificate.getNotBefore().toInstant(),
                 certificate.getNotAfter().toInstant(),
                 CertificateCodec.sha256Hex(certificate),
@@ -81,10 +79,5 @@ public record CertificateInfo(String subject, String issuer, String serialNumber
             case "Ed448" -> 448;
             default -> 0;
         };
-    }
-
-    private static String hex(BigInteger serial) {
-        byte[] bytes = serial.toByteArray();
-        return HexFormat.of().formatHex(bytes).replaceFirst("^00(?=..)", "");
     }
 }

@@ -26,6 +26,7 @@ import io.certdesk.server.access.UserService;
 import io.certdesk.server.account.AccountService;
 import io.certdesk.server.audit.AuditLog;
 import io.certdesk.server.ca.PlatformCaService;
+import io.certdesk.server.certs.TrustedCaService;
 import io.certdesk.server.http.ApiServer;
 import io.certdesk.server.http.Route;
 import io.certdesk.server.keys.KeyVault;
@@ -35,6 +36,7 @@ import io.certdesk.server.store.AuditStore;
 import io.certdesk.server.store.Database;
 import io.certdesk.server.store.PlatformCaStore;
 import io.certdesk.server.store.SealedKeyStore;
+import io.certdesk.server.store.TrustedCaStore;
 import io.certdesk.server.store.UserStore;
 import io.certdesk.server.tls.ServerTls;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -92,6 +94,7 @@ public final class CertdeskServer implements AutoCloseable {
                     new LoginThrottle(config.clock(), Duration.ofMinutes(15), 5, 50), access, audit, config.clock(), random);
             Optional<String> generated = users.bootstrapAdmin(config.adminPassword());
             AccountService accounts = new AccountService(database, accountStore, access, audit, config.clock());
+            TrustedCaService trustedCas = new TrustedCaService(database, new TrustedCaStore(), access, audit, config.clock());
             long t3 = System.nanoTime();
 
             PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -102,7 +105,7 @@ public final class CertdeskServer implements AutoCloseable {
             JvmGcMetrics gc = new JvmGcMetrics();
             gc.bindTo(registry);
 
-            ApiServer api = new ApiServer(new ApiServer.Services(database::ping, accounts, users, platformCa, registry),
+            ApiServer api = new ApiServer(new ApiServer.Services(database::ping, accounts, users, platformCa, trustedCas, registry),
                     ServerTls.contextFactory(serverChain, random), config.bindHost(), config.httpsPort()).start();
             long t4 = System.nanoTime();
             log.info("Start-up: database {} ms, platform CA {} ms, services {} ms, HTTPS {} ms",

@@ -83,24 +83,11 @@ final class AccountRoutes {
 
     private void audit(Context ctx) {
         Principal actor = requests.principal(ctx);
-        long before = longParam(ctx, "before", 0);
-        int limit = (int) Math.min(AUDIT_PAGE, Math.max(1, longParam(ctx, "limit", AUDIT_PAGE)));
+        long before = Requests.longQuery(ctx, "before", 0);
+        int limit = (int) Math.min(AUDIT_PAGE, Math.max(1, Requests.longQuery(ctx, "limit", AUDIT_PAGE)));
         var entries = accounts.audit(actor, ctx.pathParam("id"), before, limit);
         Long next = entries.size() == limit ? entries.get(entries.size() - 1).id() : null;
         ctx.json(new Dto.AuditList(entries.stream().map(Dto.AuditJson::of).toList(), next));
-    }
-
-    private static long longParam(Context ctx, String name, long fallback) {
-        String value = ctx.queryParam(name);
-        if (value == null || value.isBlank()) {
-            return fallback;
-        }
-        try {
-            return Long.parseLong(value);
-        } catch (NumberFormatException e) {
-            throw new ServiceException(ErrorCode.VALIDATION_FAILED, "The query parameter '" + name + "' must be a whole number.",
-                    java.util.Map.of("field", name));
-        }
     }
 
     private static AccountType accountType(String value) {

@@ -17,14 +17,18 @@ import org.slf4j.MDC;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.certdesk.pki.PkiError;
+import io.certdesk.pki.PkiException;
 import io.certdesk.server.ErrorCode;
 import io.certdesk.server.ServiceException;
 import io.certdesk.server.access.UserService;
 import io.certdesk.server.account.AccountService;
 import io.certdesk.server.audit.AuditLog;
 import io.certdesk.server.ca.PlatformCaService;
+import io.certdesk.server.certs.TrustedCaService;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
+import io.javalin.config.SizeUnit;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
@@ -41,10 +45,12 @@ public final class ApiServer {
     /** Request bodies above this many bytes are refused with 413 {@code too_large}. */
     public static final long MAX_BODY = 1024 * 1024;
     private static final String STARTED = "certdesk.started";
+    /** Failures of stored key material: the server's fault, never the request's. */
+    static final java.util.Set<PkiError> INTERNAL_PKI_ERRORS = java.util.EnumSet.of(PkiError.INVALID_KEY_MATERIAL, PkiError.WRONG_MASTER_KEY);
 
     /** What the API serves; {@code databaseAnswers} is the readiness probe. */
-    public record Services(java.util.function.BooleanSupplier databaseAnswers, AccountService accounts, UserService users, PlatformCaService platformCa,
-                           PrometheusMeterRegistry registry) {
+    public record Services(java.util.function.BooleanSupplier databaseAnswers, AccountService accounts, UserService users,
+                           PlatformCaService platformCa, TrustedCaService trustedCas, PrometheusMeterRegistry registry) {
     }
 
     private final Javalin app;
@@ -64,7 +70,15 @@ public final class ApiServer {
             new PlatformRoutes(services.platformCa()).register(table[0]);
             new AuthRoutes(services.users(), requests).register(table[0]);
             new AccountRoutes(services.accounts(), services.users(), requests).register(table[0]);
+            new TrustedCaRoutes(services.trustedCas(), requests).register(table[0]);
             cfg.routes.exception(ServiceException.class, (e, ctx) -> problem(ctx, e.code(), e.getMessage(), e.details()));
+            cfg.routes.exception(PkiException.class, (e, ctx) -> {
+                if (INTERNAL_PKI_ERRORS.contains(e.error())) {
+                    internalProblem(e, ctx);
+                } else {
+                    problem(ctx, e);
+                }
+            });
             cfg.routes.exception(HttpResponseException.class, this::httpProblem);
             cfg.routes.exception(Exception.class, this::internalProblem);
         });
@@ -75,6 +89,9 @@ public final class ApiServer {
         cfg.startup.showJavalinBanner = false;
         cfg.startup.showOldJavalinVersionWarning = false;
         cfg.http.maxRequestSize = MAX_BODY;
+        cfg.jetty.multipartConfig.maxFileSize(2, SizeUnit.MB);
+        cfg.jetty.multipartConfig.maxInMemoryFileSize(2, SizeUnit.MB);
+        cfg.jetty.multipartConfig.maxTotalRequestSize(3, SizeUnit.MB);
         cfg.http.defaultContentType = "application/json";
         cfg.jsonMapper(new JavalinJackson(mapper, false));
         cfg.jetty.modifyServer(server -> server.setStopTimeout(Duration.ofSeconds(10).toMillis()));
@@ -122,8 +139,9 @@ public final class ApiServer {
         ctx.header("X-Content-Type-Options", "nosniff");
         ctx.header("Referrer-Policy", "no-referrer");
         String length = ctx.header("Content-Length");
+        long limit = ctx.isMultipartFormData() ? MAX_BODY + Uploads.FRAMING : MAX_BODY;
         if (length != null && length.chars().allMatch(Character::isDigit) && !length.isEmpty()
-                && (length.length() > 12 || Long.parseLong(length) > MAX_BODY)) {
+                && (length.length() > 12 || Long.parseLong(length) > limit)) {
             throw tooLarge();
         }
     }
@@ -150,6 +168,19 @@ public final class ApiServer {
     private static ServiceException tooLarge() {
         return new ServiceException(ErrorCode.TOO_LARGE,
                 "The request body is larger than " + (MAX_BODY / 1024) + " KiB, the most this server accepts.");
+    }
+
+    /** A refusal of the PKI core: its stable code, 413 for size, else 422. */
+    private static void problem(Context ctx, PkiException e) {
+        ErrorCode status = e.error() == PkiError.TOO_LARGE ? ErrorCode.TOO_LARGE : ErrorCode.VALIDATION_FAILED;
+        ctx.status(status.status()).json(Problem.of(e.error().code(), status.status(), titleOf(e.error()), e.getMessage(),
+                ctx.attribute(AuditLog.REQUEST_ID), Map.of()));
+        ctx.contentType(Problem.CONTENT_TYPE);
+    }
+
+    private static String titleOf(PkiError error) {
+        String words = error.code().replace('_', ' ');
+        return Character.toUpperCase(words.charAt(0)) + words.substring(1);
     }
 
     private void httpProblem(HttpResponseException e, Context ctx) {
@@ -189,7 +220,7 @@ public final class ApiServer {
         if (retry != null) {
             ctx.header("Retry-After", retry.toString());
         }
-        ctx.status(code.status()).json(Problem.of(code, detail, ctx.attribute(AuditLog.REQUEST_ID), extra));
+        ctx.status(code.status()).json(Problem.of(code.code(), code.status(), code.title(), detail, ctx.attribute(AuditLog.REQUEST_ID), extra));
         ctx.contentType(Problem.CONTENT_TYPE);
     }
 

@@ -71,4 +71,28 @@ final class Dto {
 
     record Health(String status) {
     }
+
+    record CertificateJson(String id, String subject, String issuer, String serialNumber, Instant notBefore, Instant notAfter,
+                           String sha256, boolean isCa, String keyAlgorithm, int keySize, String signatureAlgorithm, boolean selfSigned) {
+        static CertificateJson of(io.certdesk.server.certs.TrustedCa ca) {
+            var i = ca.info();
+            return new CertificateJson(ca.id(), i.subject(), i.issuer(), i.serialNumber(), i.notBefore(), i.notAfter(), i.sha256(),
+                    i.isCa(), i.keyAlgorithm(), i.keySize(), i.signatureAlgorithm(), i.selfSigned());
+        }
+    }
+
+    record SkippedJson(String sha256, String code) {
+    }
+
+    record WarningJson(String sha256, String code, String message) {
+        static WarningJson of(io.certdesk.pki.imports.ImportWarning w) {
+            return new WarningJson(w.sha256(), w.code().code(), w.message());
+        }
+    }
+
+    record TrustedCaImport(List<CertificateJson> imported, List<SkippedJson> skipped, List<WarningJson> warnings) {
+    }
+
+    record CertificateList(List<CertificateJson> certificates, String next) {
+    }
 }

@@ -3,8 +3,6 @@ package io.certdesk.server.http;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import io.certdesk.server.ErrorCode;
-
 /**
  * An RFC 9457 problem document: {@code type}, {@code title}, {@code status}, {@code detail}, the
  * stable {@code code}, the {@code requestId} to quote to an operator, and any extra members.
@@ -16,13 +14,13 @@ final class Problem {
     private Problem() {
     }
 
-    static Map<String, Object> of(ErrorCode code, String detail, String requestId, Map<String, Object> extra) {
+    static Map<String, Object> of(String code, int status, String title, String detail, String requestId, Map<String, Object> extra) {
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("type", TYPE_BASE + code.code().replace('_', '-'));
-        body.put("title", code.title());
-        body.put("status", code.status());
+        body.put("type", TYPE_BASE + code.replace('_', '-'));
+        body.put("title", title);
+        body.put("status", status);
         body.put("detail", detail);
-        body.put("code", code.code());
+        body.put("code", code);
         if (requestId != null) {
             body.put("requestId", requestId);
         }

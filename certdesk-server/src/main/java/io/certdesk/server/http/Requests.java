@@ -37,6 +37,20 @@ final class Requests {
         return java.util.Optional.empty();
     }
 
+    /** A whole-number query parameter, or {@code fallback} when absent; 422 when it is not a number. */
+    static long longQuery(Context ctx, String name, long fallback) {
+        String value = ctx.queryParam(name);
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw new ServiceException(ErrorCode.VALIDATION_FAILED, "The query parameter '" + name + "' must be a whole number.",
+                    Map.of("field", name));
+        }
+    }
+
     /** The JSON body as {@code type}; 415 when it is not JSON, 400 when it does not parse. */
     <T> T body(Context ctx, Class<T> type) {
         String contentType = ctx.contentType();

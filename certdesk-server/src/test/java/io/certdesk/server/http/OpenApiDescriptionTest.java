@@ -37,6 +37,12 @@ class OpenApiDescriptionTest {
         for (ErrorCode code : ErrorCode.values()) {
             assertThat(text).as("openapi.yaml lists %s", code.code()).contains(code.code());
         }
+        for (io.certdesk.pki.PkiError code : io.certdesk.pki.PkiError.values()) {
+            if (ApiServer.INTERNAL_PKI_ERRORS.contains(code) || code == io.certdesk.pki.PkiError.INVALID_DOMAIN_NAME) {
+                continue; // never sent: a 500, or reported as validation_failed
+            }
+            assertThat(text).as("openapi.yaml lists %s", code.code()).contains(code.code());
+        }
     }
 
     static Set<Route> describedRoutes(List<String> lines) {

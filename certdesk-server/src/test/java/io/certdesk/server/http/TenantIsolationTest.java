@@ -7,6 +7,8 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import io.certdesk.pki.testing.Pem;
+import io.certdesk.pki.testing.TestCa;
 import io.certdesk.server.testing.Api;
 import io.certdesk.server.testing.OnBothDatabases;
 
@@ -16,6 +18,7 @@ class TenantIsolationTest extends OnBothDatabases {
     static String customer;
     static String sibling;
     static String otherVendor;
+    static String siblingCertificate;
 
     private void scenario() {
         Api admin = server.admin();
@@ -25,6 +28,14 @@ class TenantIsolationTest extends OnBothDatabases {
         otherVendor = admin.createVendor("Other vendor");
         admin.setDomains(sibling, "sibling-" + System.nanoTime() + ".test");
         admin.createUser(customer, "cust-" + System.nanoTime(), PASSWORD);
+        siblingCertificate = admin.upload("/api/v1/accounts/" + sibling + "/trusted-cas", "ca.pem", caPem()).assertStatus(201)
+                .json().path("imported").get(0).path("id").asText();
+    }
+
+    private static byte[] caPem() {
+        java.time.Instant now = java.time.Instant.now();
+        return Pem.bytes(Pem.certificate(TestCa.certificate("CN=Isolation CA " + System.nanoTime())
+                .validity(now.minusSeconds(60), now.plusSeconds(86_400 * 90)).build().certificate()));
     }
 
     private Api customerAdmin() {
@@ -37,16 +48,21 @@ class TenantIsolationTest extends OnBothDatabases {
         scenario();
         Api customerAdmin = customerAdmin();
         List<Route> accountRoutes = server.server().routes().stream().filter(r -> r.path().contains("{id}")).toList();
-        assertThat(accountRoutes).hasSizeGreaterThanOrEqualTo(7);
+        assertThat(accountRoutes).hasSizeGreaterThanOrEqualTo(12);
         for (String target : List.of(sibling, vendor, otherVendor)) {
             for (Route route : accountRoutes) {
+                String path = route.path().replace("{id}", target).replace("{certId}", siblingCertificate);
+                if (route.path().endsWith("/trusted-cas") && route.method().equals("POST")) {
+                    customerAdmin.upload(path, "ca.pem", caPem()).assertProblem(404, "not_found");
+                    continue;
+                }
                 Object body = route.method().equals("GET") || route.method().equals("DELETE") ? null : bodyFor(route);
-                customerAdmin.send(route.method(), route.path().replace("{id}", target), body)
-                        .assertProblem(404, "not_found");
+                customerAdmin.send(route.method(), path, body).assertProblem(404, "not_found");
             }
         }
         // Nothing changed on the sibling, and the list shows only the caller's own account.
         assertThat(server.admin().get("/api/v1/accounts/" + sibling).json().path("domains")).hasSize(1);
+        assertThat(server.admin().get("/api/v1/accounts/" + sibling + "/trusted-cas").json().path("certificates")).hasSize(1);
         assertThat(customerAdmin.get("/api/v1/accounts").json().path("accounts"))
                 .extracting(a -> a.path("id").asText()).containsExactly(customer);
     }

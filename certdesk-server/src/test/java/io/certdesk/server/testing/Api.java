@@ -126,6 +126,24 @@ public final class Api {
         }
     }
 
+    /** POSTs a multipart/form-data request: one file part named {@code field}, plus text fields. */
+    public Response upload(String path, String field, String filename, byte[] content, Map<String, String> fields) {
+        String boundary = "certdesk-test-" + System.nanoTime();
+        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+        java.nio.charset.Charset ascii = java.nio.charset.StandardCharsets.US_ASCII;
+        fields.forEach((name, value) -> body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name
+                + "\"\r\n\r\n" + value + "\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + field + "\"; filename=\"" + filename
+                + "\"\r\nContent-Type: application/octet-stream\r\n\r\n").getBytes(ascii));
+        body.writeBytes(content);
+        body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(ascii));
+        return sendRaw("POST", path, body.toByteArray(), "multipart/form-data; boundary=" + boundary);
+    }
+
+    public Response upload(String path, String filename, byte[] content) {
+        return upload(path, "file", filename, content, Map.of());
+    }
+
     // ---- conveniences for setting up scenarios ----
 
     public String createVendor(String name) {

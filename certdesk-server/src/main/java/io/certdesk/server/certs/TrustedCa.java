@@ -1,0 +1,9 @@
+package io.certdesk.server.certs;
+
+import java.time.Instant;
+
+import io.certdesk.pki.certs.CertificateInfo;
+
+/** A trusted CA certificate of an account. */
+public record TrustedCa(String id, String accountId, CertificateInfo info, Instant createdAt) {
+}

@@ -1,0 +1,67 @@
+package io.certdesk.server.http;
+
+import java.util.Optional;
+
+import io.certdesk.pki.codec.CertificateCodec;
+import io.certdesk.pki.codec.CertificateFiles;
+import io.certdesk.pki.codec.PemCodec;
+import io.certdesk.server.access.Principal;
+import io.certdesk.server.certs.TrustedCaService;
+import io.javalin.http.Context;
+
+/** The Certificates tab's trusted CA certificates. */
+final class TrustedCaRoutes {
+    private static final String BASE = "/api/v1/accounts/{id}/trusted-cas";
+    private final TrustedCaService trustedCas;
+    private final Requests requests;
+
+    TrustedCaRoutes(TrustedCaService trustedCas, Requests requests) {
+        this.trustedCas = trustedCas;
+        this.requests = requests;
+    }
+
+    void register(RouteTable routes) {
+        routes.post(BASE, this::importFile);
+        routes.get(BASE, this::list);
+        routes.get(BASE + "/{certId}", this::get);
+        routes.get(BASE + "/{certId}/pem", this::pem);
+        routes.delete(BASE + "/{certId}", this::delete);
+    }
+
+    private void importFile(Context ctx) {
+        Principal actor = requests.principal(ctx);
+        byte[] file = Uploads.file(ctx, "file", CertificateFiles.MAX_FILE_BYTES);
+        TrustedCaService.ImportOutcome outcome = trustedCas.importFile(actor, ctx.pathParam("id"), file);
+        ctx.status(201).json(new Dto.TrustedCaImport(
+                outcome.imported().stream().map(Dto.CertificateJson::of).toList(),
+                outcome.skipped().stream().map(s -> new Dto.SkippedJson(s.sha256(), s.code())).toList(),
+                outcome.warnings().stream().map(Dto.WarningJson::of).toList()));
+    }
+
+    private void list(Context ctx) {
+        Principal actor = requests.principal(ctx);
+        int limit = (int) Requests.longQuery(ctx, "limit", 100);
+        TrustedCaService.Page page = trustedCas.list(actor, ctx.pathParam("id"), Optional.ofNullable(ctx.queryParam("after")), limit);
+        ctx.json(new Dto.CertificateList(page.certificates().stream().map(Dto.CertificateJson::of).toList(), page.next().orElse(null)));
+    }
+
+    private void get(Context ctx) {
+        Principal actor = requests.principal(ctx);
+        ctx.json(Dto.CertificateJson.of(trustedCas.get(actor, ctx.pathParam("id"), ctx.pathParam("certId"))));
+    }
+
+    private void pem(Context ctx) {
+        Principal actor = requests.principal(ctx);
+        byte[] der = trustedCas.der(actor, ctx.pathParam("id"), ctx.pathParam("certId"));
+        ctx.contentType("application/x-pem-file")
+                .header("Content-Disposition", "attachment; filename=\"" + ctx.pathParam("certId") + ".pem\"")
+                .result(PemCodec.writeCertificatePem(CertificateCodec.decodeDer(der)));
+    }
+
+    private void delete(Context ctx) {
+        Principal actor = requests.principal(ctx);
+        trustedCas.delete(actor, ctx.pathParam("id"), ctx.pathParam("certId"));
+        ctx.status(204);
+    }
+
+}
