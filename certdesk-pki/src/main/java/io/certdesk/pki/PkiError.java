@@ -17,7 +17,27 @@ public enum PkiError {
     /** The file is larger than the import accepts. */
     TOO_LARGE("too_large"),
     /** The file holds more certificates than one import accepts. */
-    TOO_MANY_CERTIFICATES("too_many_certificates");
+    TOO_MANY_CERTIFICATES("too_many_certificates"),
+    /** No password was given, or the file (or a key in it) is not protected by one. */
+    PASSWORD_REQUIRED("password_required"),
+    /** The key store does not open with the password given. */
+    WRONG_PASSWORD("wrong_password"),
+    /** The key store opens, but a key in it is under another password. */
+    PASSWORD_MISMATCH("password_mismatch"),
+    /** The file holds certificates only. */
+    NO_PRIVATE_KEY("no_private_key"),
+    /** A private key does not belong to its certificate, or no certificate belongs to it. */
+    KEY_MISMATCH("key_mismatch"),
+    /** The leaf certificate's validity starts in the future. */
+    NOT_YET_VALID("not_yet_valid"),
+    /** An RSA key under 2048 bits, or an EC curve other than P-256, P-384 or P-521. */
+    WEAK_KEY("weak_key"),
+    /** An MD5 or SHA-1 signature on the leaf or an intermediate. */
+    WEAK_SIGNATURE("weak_signature"),
+    /** The leaf has neither a DNS subject alternative name nor a common name. */
+    NO_SUBJECT_NAMES("no_subject_names"),
+    /** A name in the certificate matches none of the account's domains. */
+    DOMAIN_NOT_ALLOWED("domain_not_allowed");
 
     private final String code;
 

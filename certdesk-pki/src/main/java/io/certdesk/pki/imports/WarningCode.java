@@ -7,7 +7,9 @@ public enum WarningCode {
     /** Fewer than 30 days of validity left. */
     EXPIRES_SOON("expires_soon"),
     /** Valid only from a future date. */
-    NOT_YET_VALID("not_yet_valid");
+    NOT_YET_VALID("not_yet_valid"),
+    /** The chain does not reach a self-signed root, in the file or among the CAs known to the account. */
+    INCOMPLETE_CHAIN("incomplete_chain");
 
     private final String code;
 

@@ -32,6 +32,8 @@ import org.bouncycastle.operator.ContentSigner;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
+import io.certdesk.pki.Providers;
+
 import io.certdesk.pki.keys.KeyPairs;
 import io.certdesk.pki.keys.KeyType;
 

@@ -48,6 +48,10 @@ public final class TestCa {
         private Instant notBefore = NOW.minus(Duration.ofDays(30));
         private Instant notAfter = NOW.plus(Duration.ofDays(365));
         private KeyType keyType = KeyType.EC_P256;
+        private KeyPair keyPair;
+        private String signatureAlgorithm;
+        private final java.util.List<org.bouncycastle.asn1.x509.GeneralName> sans = new java.util.ArrayList<>();
+        private org.bouncycastle.asn1.x509.KeyPurposeId[] ekus;
 
         private Builder(String subject) {
             this.subject = subject;
@@ -79,13 +83,42 @@ public final class TestCa {
             return this;
         }
 
+        /** Uses this key pair instead of generating one (for keys no {@link KeyType} describes, such as RSA-1024). */
+        public Builder keyPair(KeyPair pair) {
+            this.keyPair = pair;
+            return this;
+        }
+
+        public Builder signatureAlgorithm(String algorithm) {
+            this.signatureAlgorithm = algorithm;
+            return this;
+        }
+
+        public Builder dns(String... names) {
+            for (String name : names) {
+                sans.add(new org.bouncycastle.asn1.x509.GeneralName(org.bouncycastle.asn1.x509.GeneralName.dNSName, name));
+            }
+            return this;
+        }
+
+        public Builder ip(String address) {
+            sans.add(new org.bouncycastle.asn1.x509.GeneralName(org.bouncycastle.asn1.x509.GeneralName.iPAddress, address));
+            return this;
+        }
+
+        public Builder extendedKeyUsage(org.bouncycastle.asn1.x509.KeyPurposeId... purposes) {
+            this.ekus = purposes;
+            return this;
+        }
+
         public Issued build() {
             try {
-                KeyPair keys = KeyPairs.generate(keyType, RANDOM);
+                KeyPair keys = keyPair != null ? keyPair : KeyPairs.generate(keyType, RANDOM);
                 X500Name name = new X500Name(subject);
                 X500Name issuerName = issuer == null ? name : X500Name.getInstance(issuer.certificate().getSubjectX500Principal().getEncoded());
                 PrivateKey signingKey = issuer == null ? keys.getPrivate() : issuer.key();
-                String algorithm = signingKey.getAlgorithm().equals("RSA") ? "SHA256withRSA" : "SHA256withECDSA";
+                String algorithm = signatureAlgorithm != null ? signatureAlgorithm
+                        : signingKey.getAlgorithm().equals("RSA") ? "SHA256withRSA" : "SHA256withECDSA";
                 var signer = new JcaContentSignerBuilder(algorithm).build(signingKey);
                 BigInteger serial = new BigInteger(64, RANDOM).add(BigInteger.ONE);
                 var holder = v1
@@ -101,7 +134,15 @@ public final class TestCa {
 
         private X509v3CertificateBuilder extensions(X509v3CertificateBuilder builder) throws Exception {
             builder.addExtension(Extension.basicConstraints, true, ca ? new BasicConstraints(true) : new BasicConstraints(false));
-            builder.addExtension(Extension.keyUsage, true, new KeyUsage(ca ? KeyUsage.keyCertSign | KeyUsage.cRLSign : KeyUsage.digitalSignature));
+            builder.addExtension(Extension.keyUsage, true, new KeyUsage(ca ? KeyUsage.keyCertSign | KeyUsage.cRLSign
+                    : KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
+            if (!sans.isEmpty()) {
+                builder.addExtension(Extension.subjectAlternativeName, false,
+                        new org.bouncycastle.asn1.x509.GeneralNames(sans.toArray(org.bouncycastle.asn1.x509.GeneralName[]::new)));
+            }
+            if (ekus != null) {
+                builder.addExtension(Extension.extendedKeyUsage, false, new org.bouncycastle.asn1.x509.ExtendedKeyUsage(ekus));
+            }
             return builder;
         }
     }

@@ -1,12 +1,12 @@
-package io.certdesk.pki.issue;
+package io.certdesk.pki;
 
 import java.security.Provider;
 
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 
 /** One Bouncy Castle provider instance, used explicitly; it is never installed globally. */
-final class Providers {
-    static final Provider BC = new BouncyCastleProvider();
+public final class Providers {
+    public static final Provider BC = new BouncyCastleProvider();
 
     private Providers() {
     }
