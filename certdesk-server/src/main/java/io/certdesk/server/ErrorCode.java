@@ -14,6 +14,7 @@ public enum ErrorCode {
     DOMAIN_TAKEN("domain_taken", 409, "Domain already taken"),
     USERNAME_TAKEN("username_taken", 409, "Username already taken"),
     ACCOUNT_HAS_CUSTOMERS("account_has_customers", 409, "Account still has customers"),
+    CHAIN_IN_USE("chain_in_use", 409, "Chain in use"),
     TOO_LARGE("too_large", 413, "Request too large"),
     TOO_MANY_CERTIFICATES("too_many_certificates", 422, "Too many certificates"),
     UNSUPPORTED_MEDIA_TYPE("unsupported_media_type", 415, "Unsupported media type"),

@@ -97,6 +97,26 @@ public final class CertificateIssuer {
         return new IssuedChain(keys.getPrivate(), List.of(certificate, ca.issuing(), ca.root()));
     }
 
+    /**
+     * A token-signing chain for an account: leaf with keyUsage digitalSignature and a subject
+     * naming the account, then the issuing CA and the root.
+     */
+    public IssuedChain issueTokenSigning(PlatformCa ca, String accountName, String accountId, KeyType keyType, Duration validity) {
+        Instant now = clock.instant();
+        KeyPair keys = KeyPairs.generate(keyType, random);
+        Extensions leaf = builder(X500Name.getInstance(ca.issuing().getSubjectX500Principal().getEncoded()),
+                tokenSigningName(accountName, accountId), now, capToIssuer(ca.issuing(), now, validity), keys.getPublic());
+        leaf.addEndEntity(keys.getPublic(), ca.issuing().getPublicKey(), KeyUsage.digitalSignature, null);
+        X509Certificate certificate = sign(leaf, ca.issuingKey(), keyTypeOf(ca.issuing().getPublicKey()));
+        return new IssuedChain(keys.getPrivate(), List.of(certificate, ca.issuing(), ca.root()));
+    }
+
+    private static X500Name tokenSigningName(String accountName, String accountId) {
+        String name = accountName.length() > 40 ? accountName.substring(0, 40) : accountName;
+        return new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.O, name).addRDN(BCStyle.OU, "account " + accountId)
+                .addRDN(BCStyle.CN, name + " token signing").build();
+    }
+
     private static Duration capToIssuer(X509Certificate issuer, Instant now, Duration wanted) {
         Duration left = Duration.between(now, issuer.getNotAfter().toInstant());
         return wanted.compareTo(left) > 0 ? left : wanted;
@@ -159,7 +179,9 @@ public final class CertificateIssuer {
         Extensions addEndEntity(PublicKey subjectKey, PublicKey issuerKey, int keyUsage, KeyPurposeId purpose) {
             add(Extension.basicConstraints, true, new BasicConstraints(false));
             add(Extension.keyUsage, true, new KeyUsage(keyUsage));
-            add(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purpose));
+            if (purpose != null) {
+                add(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purpose));
+            }
             return identifiers(subjectKey, issuerKey);
         }
 

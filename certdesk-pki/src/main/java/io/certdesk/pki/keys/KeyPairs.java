@@ -11,6 +11,7 @@ import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.RSAKeyGenParameterSpec;
 
 import io.certdesk.pki.PkiError;
+import io.certdesk.pki.Providers;
 import io.certdesk.pki.PkiException;
 
 /** Generates key pairs and moves private keys in and out of their PKCS#8 DER encoding. */
@@ -21,7 +22,9 @@ public final class KeyPairs {
     /** A fresh key pair of the given type, drawn from {@code random}. */
     public static KeyPair generate(KeyType type, SecureRandom random) {
         try {
-            KeyPairGenerator generator = KeyPairGenerator.getInstance(type.algorithm());
+            // Bouncy Castle generates EC keys several times faster than the JDK 17 provider.
+            KeyPairGenerator generator = type.algorithm().equals("EC")
+                    ? KeyPairGenerator.getInstance("EC", Providers.BC) : KeyPairGenerator.getInstance(type.algorithm());
             if (type.algorithm().equals("EC")) {
                 generator.initialize(new ECGenParameterSpec(type.curve()), random);
             } else {

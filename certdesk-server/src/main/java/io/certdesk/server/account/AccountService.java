@@ -8,6 +8,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.function.BiConsumer;
+
+import org.jdbi.v3.core.Handle;
 
 import io.certdesk.pki.PkiException;
 import io.certdesk.pki.names.DomainNames;
@@ -31,13 +34,20 @@ public final class AccountService {
     private final Access access;
     private final AuditLog audit;
     private final Clock clock;
+    private final BiConsumer<Handle, Account> onCreate;
 
-    public AccountService(Database database, AccountStore store, Access access, AuditLog audit, Clock clock) {
+    /**
+     * @param onCreate runs in the creating transaction of every new account (it gets its
+     *                 token-signing chain there)
+     */
+    public AccountService(Database database, AccountStore store, Access access, AuditLog audit, Clock clock,
+                          BiConsumer<Handle, Account> onCreate) {
         this.database = database;
         this.store = store;
         this.access = access;
         this.audit = audit;
         this.clock = clock;
+        this.onCreate = onCreate;
     }
 
     /**
@@ -76,6 +86,7 @@ public final class AccountService {
         Account account = new Account(UUID.randomUUID().toString(), cleanName, type, parent, List.of(), clock.instant());
         return database.inTransaction(h -> {
             store.insert(h, account);
+            onCreate.accept(h, account);
             audit.record(h, actor.username(), account.id(), AuditAction.ACCOUNT_CREATED,
                     type + " '" + cleanName + "'" + account.parentId().map(p -> " under " + p).orElse(""));
             return account;

@@ -27,12 +27,16 @@ import io.certdesk.server.account.AccountService;
 import io.certdesk.server.audit.AuditLog;
 import io.certdesk.server.ca.PlatformCaService;
 import io.certdesk.server.certs.TrustedCaService;
+import io.certdesk.server.chains.ChainService;
+import io.certdesk.server.chains.PkiSettingsService;
 import io.certdesk.server.http.ApiServer;
 import io.certdesk.server.http.Route;
 import io.certdesk.server.keys.KeyVault;
 import io.certdesk.server.keys.MasterKeys;
 import io.certdesk.server.store.AccountStore;
 import io.certdesk.server.store.AuditStore;
+import io.certdesk.server.store.ChainStore;
+import io.certdesk.server.store.PkiSettingsStore;
 import io.certdesk.server.store.Database;
 import io.certdesk.server.store.PlatformCaStore;
 import io.certdesk.server.store.SealedKeyStore;
@@ -93,8 +97,15 @@ public final class CertdeskServer implements AutoCloseable {
             UserService users = new UserService(database, new UserStore(), new PasswordHasher(random),
                     new LoginThrottle(config.clock(), Duration.ofMinutes(15), 5, 50), access, audit, config.clock(), random);
             Optional<String> generated = users.bootstrapAdmin(config.adminPassword());
-            AccountService accounts = new AccountService(database, accountStore, access, audit, config.clock());
-            TrustedCaService trustedCas = new TrustedCaService(database, new TrustedCaStore(), access, audit, config.clock());
+            TrustedCaStore trustedCaStore = new TrustedCaStore();
+            ChainStore chainStore = new ChainStore();
+            PkiSettingsStore settingsStore = new PkiSettingsStore();
+            TrustedCaService trustedCas = new TrustedCaService(database, trustedCaStore, access, audit, config.clock());
+            ChainService chains = new ChainService(database, chainStore, trustedCaStore, settingsStore, vault, platformCa, access, audit,
+                    config.clock());
+            PkiSettingsService pkiSettings = new PkiSettingsService(database, settingsStore, chainStore, access, audit, config.clock());
+            AccountService accounts = new AccountService(database, accountStore, access, audit, config.clock(),
+                    chains::createDefaultSigningChain);
             long t3 = System.nanoTime();
 
             PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -105,7 +116,7 @@ public final class CertdeskServer implements AutoCloseable {
             JvmGcMetrics gc = new JvmGcMetrics();
             gc.bindTo(registry);
 
-            ApiServer api = new ApiServer(new ApiServer.Services(database::ping, accounts, users, platformCa, trustedCas, registry),
+            ApiServer api = new ApiServer(new ApiServer.Services(database::ping, accounts, users, platformCa, trustedCas, chains, pkiSettings, registry),
                     ServerTls.contextFactory(serverChain, random), config.bindHost(), config.httpsPort()).start();
             long t4 = System.nanoTime();
             log.info("Start-up: database {} ms, platform CA {} ms, services {} ms, HTTPS {} ms",

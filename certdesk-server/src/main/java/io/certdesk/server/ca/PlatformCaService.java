@@ -127,6 +127,21 @@ public final class PlatformCaService {
         return issued;
     }
 
+    /** A TLS server chain for one of an account's domains (already checked), issued by the platform CA. */
+    public IssuedChain issueTls(String domain, KeyType keyType, Duration validity) {
+        return issuer.issueTlsServer(ca(), domain, keyType, validity);
+    }
+
+    /** A token-signing chain naming the account, issued by the platform CA. */
+    public IssuedChain issueTokenSigning(String accountName, String accountId, KeyType keyType, Duration validity) {
+        return issuer.issueTokenSigning(ca(), accountName, accountId, keyType, validity);
+    }
+
+    /** The issuing CA and the root: CAs every account knows, for completing imported chains. */
+    public List<X509Certificate> caCertificates() {
+        return ca().caChain();
+    }
+
     private IssuedChain chainOf(Handle h, PlatformCaStore.ServerCertRow row, PlatformCa ca) {
         PrivateKey key = vault.get(h, row.keyId());
         return new IssuedChain(key, List.of(CertificateCodec.decodeDer(row.leafDer()), ca.issuing(), ca.root()));

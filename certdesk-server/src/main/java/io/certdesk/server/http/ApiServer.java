@@ -26,6 +26,8 @@ import io.certdesk.server.account.AccountService;
 import io.certdesk.server.audit.AuditLog;
 import io.certdesk.server.ca.PlatformCaService;
 import io.certdesk.server.certs.TrustedCaService;
+import io.certdesk.server.chains.ChainService;
+import io.certdesk.server.chains.PkiSettingsService;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.config.SizeUnit;
@@ -50,7 +52,8 @@ public final class ApiServer {
 
     /** What the API serves; {@code databaseAnswers} is the readiness probe. */
     public record Services(java.util.function.BooleanSupplier databaseAnswers, AccountService accounts, UserService users,
-                           PlatformCaService platformCa, TrustedCaService trustedCas, PrometheusMeterRegistry registry) {
+                           PlatformCaService platformCa, TrustedCaService trustedCas, ChainService chains,
+                           PkiSettingsService pkiSettings, PrometheusMeterRegistry registry) {
     }
 
     private final Javalin app;
@@ -71,6 +74,7 @@ public final class ApiServer {
             new AuthRoutes(services.users(), requests).register(table[0]);
             new AccountRoutes(services.accounts(), services.users(), requests).register(table[0]);
             new TrustedCaRoutes(services.trustedCas(), requests).register(table[0]);
+            new ChainRoutes(services.chains(), services.pkiSettings(), requests).register(table[0]);
             cfg.routes.exception(ServiceException.class, (e, ctx) -> problem(ctx, e.code(), e.getMessage(), e.details()));
             cfg.routes.exception(PkiException.class, (e, ctx) -> {
                 if (INTERNAL_PKI_ERRORS.contains(e.error())) {

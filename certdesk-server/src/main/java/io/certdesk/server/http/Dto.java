@@ -75,9 +75,7 @@ final class Dto {
     record CertificateJson(String id, String subject, String issuer, String serialNumber, Instant notBefore, Instant notAfter,
                            String sha256, boolean isCa, String keyAlgorithm, int keySize, String signatureAlgorithm, boolean selfSigned) {
         static CertificateJson of(io.certdesk.server.certs.TrustedCa ca) {
-            var i = ca.info();
-            return new CertificateJson(ca.id(), i.subject(), i.issuer(), i.serialNumber(), i.notBefore(), i.notAfter(), i.sha256(),
-                    i.isCa(), i.keyAlgorithm(), i.keySize(), i.signatureAlgorithm(), i.selfSigned());
+            return certificate(ca.id(), ca.info());
         }
     }
 
@@ -94,5 +92,38 @@ final class Dto {
     }
 
     record CertificateList(List<CertificateJson> certificates, String next) {
+    }
+
+    static CertificateJson certificate(String id, io.certdesk.pki.certs.CertificateInfo i) {
+        return new CertificateJson(id, i.subject(), i.issuer(), i.serialNumber(), i.notBefore(), i.notAfter(), i.sha256(),
+                i.isCa(), i.keyAlgorithm(), i.keySize(), i.signatureAlgorithm(), i.selfSigned());
+    }
+
+    record ChainJson(String id, String origin, List<String> purposes, String subject, List<String> dnsNames, Instant notBefore,
+                     Instant notAfter, String keyAlgorithm, int keySize, String sha256, List<CertificateJson> certificates,
+                     Instant createdAt) {
+        static ChainJson of(io.certdesk.server.chains.PrivateChain c, List<io.certdesk.pki.certs.CertificateInfo> certificates) {
+            return new ChainJson(c.id(), c.origin().name(), c.purposes().stream().map(Enum::name).sorted().toList(), c.subject(),
+                    c.dnsNames(), c.notBefore(), c.notAfter(), c.keyAlgorithm(), c.keySize(), c.sha256(),
+                    certificates.stream().map(i -> certificate(null, i)).toList(), c.createdAt());
+        }
+    }
+
+    record ChainList(List<ChainJson> chains) {
+    }
+
+    record IgnoredJson(String subject, String sha256, String reason) {
+    }
+
+    record ChainImport(List<ChainJson> imported, List<IgnoredJson> ignored, List<WarningJson> warnings) {
+    }
+
+    record GenerateChain(String purpose, String domain, String keyType, Integer validityDays) {
+    }
+
+    record PkiSettingsJson(String signingChainId, java.util.Map<String, String> tlsBindings) {
+        static PkiSettingsJson of(io.certdesk.server.chains.PkiSettings s) {
+            return new PkiSettingsJson(s.signingChainId().orElse(null), s.tlsBindings());
+        }
     }
 }

@@ -27,12 +27,17 @@ public final class KeyVault {
         this.clock = clock;
     }
 
-    /** Seals and stores a key in the caller's transaction; returns its id. */
+    /** Seals and stores a platform key in the caller's transaction; returns its id. */
     public String put(Handle h, PrivateKey key) {
+        return put(h, null, key);
+    }
+
+    /** Seals and stores an account's key (deleted with the account); returns its id. */
+    public String put(Handle h, String accountId, PrivateKey key) {
         String id = UUID.randomUUID().toString();
         byte[] der = KeyPairs.encodePkcs8Der(key);
         try {
-            store.insert(h, id, key.getAlgorithm(), sealer.seal(der, context(id)), clock.instant());
+            store.insert(h, id, accountId, jcaAlgorithm(key), sealer.seal(der, context(id)), clock.instant());
         } finally {
             Arrays.fill(der, (byte) 0);
         }
@@ -53,6 +58,14 @@ public final class KeyVault {
         } finally {
             Arrays.fill(der, (byte) 0);
         }
+    }
+
+    /** The KeyFactory name that reads the key back (Bouncy Castle keys call EC "ECDSA"). */
+    private static String jcaAlgorithm(PrivateKey key) {
+        return switch (key.getAlgorithm()) {
+            case "ECDSA" -> "EC";
+            default -> key.getAlgorithm();
+        };
     }
 
     static String context(String id) {

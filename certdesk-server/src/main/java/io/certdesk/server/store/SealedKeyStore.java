@@ -14,10 +14,11 @@ public final class SealedKeyStore {
     public record Row(String id, String algorithm, SealedKey sealed) {
     }
 
-    public void insert(Handle h, String id, String algorithm, SealedKey sealed, Instant at) {
-        h.createUpdate("INSERT INTO sealed_keys (id, master_key_id, wrapped_data_key, ciphertext, key_algorithm, created_at) "
-                        + "VALUES (:id, :mk, :wrapped, :ct, :alg, :at)")
-                .bind("id", id).bind("mk", sealed.masterKeyId())
+    /** Stores a sealed key; {@code accountId} null for the platform's own keys. */
+    public void insert(Handle h, String id, String accountId, String algorithm, SealedKey sealed, Instant at) {
+        h.createUpdate("INSERT INTO sealed_keys (id, account_id, master_key_id, wrapped_data_key, ciphertext, key_algorithm, created_at) "
+                        + "VALUES (:id, :account, :mk, :wrapped, :ct, :alg, :at)")
+                .bind("id", id).bind("account", accountId).bind("mk", sealed.masterKeyId())
                 .bind("wrapped", sealed.wrappedDataKey()).bind("ct", sealed.ciphertext())
                 .bind("alg", algorithm).bind("at", Database.utc(at))
                 .execute();

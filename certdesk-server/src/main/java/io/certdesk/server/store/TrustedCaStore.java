@@ -57,6 +57,11 @@ public final class TrustedCaStore {
                 .bind("a", accountId).bind("id", id).map((rs, ctx) -> rs.getBytes(1)).findOne();
     }
 
+    /** Every trusted certificate of the account, DER. */
+    public List<byte[]> ders(Handle h, String accountId) {
+        return h.createQuery("SELECT der FROM trusted_cas WHERE account_id = :a").bind("a", accountId).map((rs, ctx) -> rs.getBytes(1)).list();
+    }
+
     public int count(Handle h, String accountId) {
         return h.createQuery("SELECT COUNT(*) FROM trusted_cas WHERE account_id = :a").bind("a", accountId).mapTo(Integer.class).one();
     }

@@ -1,0 +1,232 @@
+package io.certdesk.server.chains;
+
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+import org.jdbi.v3.core.Handle;
+
+import io.certdesk.pki.PkiError;
+import io.certdesk.pki.PkiException;
+import io.certdesk.pki.certs.CertificateInfo;
+import io.certdesk.pki.chain.ChainPurpose;
+import io.certdesk.pki.codec.CertificateCodec;
+import io.certdesk.pki.imports.ImportWarning;
+import io.certdesk.pki.imports.PrivateChainImport;
+import io.certdesk.pki.issue.IssuedChain;
+import io.certdesk.pki.keys.KeyType;
+import io.certdesk.pki.names.DomainNames;
+import io.certdesk.server.ErrorCode;
+import io.certdesk.server.ServiceException;
+import io.certdesk.server.access.Access;
+import io.certdesk.server.access.Principal;
+import io.certdesk.server.account.Account;
+import io.certdesk.server.audit.AuditAction;
+import io.certdesk.server.audit.AuditLog;
+import io.certdesk.server.ca.PlatformCaService;
+import io.certdesk.server.keys.KeyVault;
+import io.certdesk.server.store.ChainStore;
+import io.certdesk.server.store.Database;
+import io.certdesk.server.store.PkiSettingsStore;
+import io.certdesk.server.store.TrustedCaStore;
+
+/** An account's private certificate chains: import from PKCS#12, generation by the platform CA, listing, deletion. */
+public final class ChainService {
+    public static final int MAX_TLS_DAYS = 397;
+    public static final int DEFAULT_TOKEN_DAYS = 730;
+    public static final int MAX_TOKEN_DAYS = 3650;
+    public static final int MAX_CHAINS_PER_ACCOUNT = 1000;
+
+    private final Database database;
+    private final ChainStore chains;
+    private final TrustedCaStore trustedCas;
+    private final PkiSettingsStore settings;
+    private final KeyVault vault;
+    private final PlatformCaService platformCa;
+    private final Access access;
+    private final AuditLog audit;
+    private final Clock clock;
+
+    public ChainService(Database database, ChainStore chains, TrustedCaStore trustedCas, PkiSettingsStore settings, KeyVault vault,
+                        PlatformCaService platformCa, Access access, AuditLog audit, Clock clock) {
+        this.database = database;
+        this.chains = chains;
+        this.trustedCas = trustedCas;
+        this.settings = settings;
+        this.vault = vault;
+        this.platformCa = platformCa;
+        this.access = access;
+        this.audit = audit;
+        this.clock = clock;
+    }
+
+    /** What an import stored, ignored and warned about. */
+    public record ImportOutcome(List<PrivateChain> imported, List<PrivateChainImport.Ignored> ignored, List<ImportWarning> warnings) {
+    }
+
+    /** Imports every key entry of a PKCS#12 file as a chain, all in one transaction, or refuses the file. */
+    public ImportOutcome importPkcs12(Principal actor, String accountId, byte[] file, char[] password) {
+        Account account = access.visibleAccount(actor, accountId);
+        try {
+            return database.inTransaction(h -> {
+                List<X509Certificate> known = new ArrayList<>(platformCa.caCertificates());
+                trustedCas.ders(h, account.id()).forEach(der -> known.add(CertificateCodec.decodeDer(der)));
+                PrivateChainImport.Result result = PrivateChainImport.evaluate(file, password, account.domains(), known, clock.instant());
+                requireRoom(h, account, result.chains().size());
+                List<PrivateChain> stored = new ArrayList<>();
+                for (PrivateChainImport.ImportedChain chain : result.chains()) {
+                    stored.add(store(h, account, ChainOrigin.IMPORTED, chain.purposes(), chain.dnsNames(),
+                            new IssuedChain(chain.key(), chain.certificates())));
+                }
+                audit.record(h, actor.username(), account.id(), AuditAction.CHAIN_IMPORTED, describe(stored));
+                return new ImportOutcome(stored, result.ignored(), result.warnings());
+            });
+        } finally {
+            if (password != null) {
+                Arrays.fill(password, '\0');
+            }
+        }
+    }
+
+    /**
+     * Has the platform CA issue a chain: for {@link ChainPurpose#TLS_SERVER}, for one of the
+     * account's domains; for {@link ChainPurpose#TOKEN_SIGNING}, naming the account.
+     */
+    public PrivateChain generate(Principal actor, String accountId, ChainPurpose purpose, Optional<String> domain, KeyType keyType,
+                                 Optional<Integer> validityDays) {
+        Account account = access.visibleAccount(actor, accountId);
+        if (purpose == null) {
+            throw invalid("purpose", "A purpose is required: TLS_SERVER or TOKEN_SIGNING.");
+        }
+        IssuedChain issued;
+        List<String> names;
+        if (purpose == ChainPurpose.TLS_SERVER) {
+            String name = normalizedDomain(domain.orElseThrow(() -> invalid("domain", "A TLS chain is issued for one of the account's domains: "
+                    + "give 'domain'.")));
+            if (!account.domains().contains(name)) {
+                throw new PkiException(PkiError.DOMAIN_NOT_ALLOWED, "'" + name + "' is not a domain of this account"
+                        + (account.domains().isEmpty() ? " (it has none yet)." : " (" + String.join(", ", account.domains()) + ")."));
+            }
+            issued = platformCa.issueTls(name, keyType, Duration.ofDays(days(validityDays, MAX_TLS_DAYS, MAX_TLS_DAYS)));
+            names = List.of(name);
+        } else {
+            if (domain.isPresent()) {
+                throw invalid("domain", "A token-signing chain is not issued for a domain; leave 'domain' out.");
+            }
+            issued = platformCa.issueTokenSigning(account.name(), account.id(), keyType,
+                    Duration.ofDays(days(validityDays, DEFAULT_TOKEN_DAYS, MAX_TOKEN_DAYS)));
+            names = List.of();
+        }
+        return database.inTransaction(h -> {
+            requireRoom(h, account, 1);
+            PrivateChain chain = store(h, account, ChainOrigin.GENERATED, EnumSet.of(purpose), names, issued);
+            audit.record(h, actor.username(), account.id(), AuditAction.CHAIN_GENERATED, describe(List.of(chain)));
+            return chain;
+        });
+    }
+
+    /**
+     * Creates a new account's token-signing chain and makes it the signing chain, inside the
+     * account's creating transaction.
+     */
+    public void createDefaultSigningChain(Handle h, Account account) {
+        IssuedChain issued = platformCa.issueTokenSigning(account.name(), account.id(), KeyType.EC_P256, Duration.ofDays(DEFAULT_TOKEN_DAYS));
+        PrivateChain chain = store(h, account, ChainOrigin.GENERATED, EnumSet.of(ChainPurpose.TOKEN_SIGNING), List.of(), issued);
+        settings.setSigningChain(h, account.id(), Optional.of(chain.id()), clock.instant());
+    }
+
+    public List<PrivateChain> list(Principal actor, String accountId) {
+        Account account = access.visibleAccount(actor, accountId);
+        return database.read(h -> chains.ofAccount(h, account.id()));
+    }
+
+    public PrivateChain get(Principal actor, String accountId, String chainId) {
+        Account account = access.visibleAccount(actor, accountId);
+        return database.read(h -> chains.find(h, account.id(), chainId)).orElseThrow(() -> ServiceException.notFound("Chain " + chainId));
+    }
+
+    /** The chain's certificates, leaf first (never its key). */
+    public List<X509Certificate> certificates(Principal actor, String accountId, String chainId) {
+        PrivateChain chain = get(actor, accountId, chainId);
+        return database.read(h -> chains.certificates(h, chain.id())).stream().map(CertificateCodec::decodeDer).toList();
+    }
+
+    /** What each certificate of these chains is, by chain id, for rendering. */
+    public Map<String, List<CertificateInfo>> certificateInfos(List<PrivateChain> list) {
+        return database.read(h -> {
+            Map<String, List<CertificateInfo>> out = new java.util.HashMap<>();
+            for (PrivateChain chain : list) {
+                out.put(chain.id(), chains.certificates(h, chain.id()).stream()
+                        .map(der -> CertificateInfo.of(CertificateCodec.decodeDer(der))).toList());
+            }
+            return out;
+        });
+    }
+
+    /** Deletes a chain and its key, unless the PKI settings use it (409 {@code chain_in_use}). */
+    public void delete(Principal actor, String accountId, String chainId) {
+        Account account = access.visibleAccount(actor, accountId);
+        database.inTransaction(h -> {
+            PrivateChain chain = chains.find(h, account.id(), chainId).orElseThrow(() -> ServiceException.notFound("Chain " + chainId));
+            if (settings.uses(h, chain.id())) {
+                throw new ServiceException(ErrorCode.CHAIN_IN_USE, "The chain '" + chain.subject() + "' is in use by the PKI settings "
+                        + "(token signing or a TLS binding). Choose another chain there first.");
+            }
+            chains.delete(h, chain);
+            audit.record(h, actor.username(), account.id(), AuditAction.CHAIN_DELETED, describe(List.of(chain)));
+            return null;
+        });
+    }
+
+    private PrivateChain store(Handle h, Account account, ChainOrigin origin, Set<ChainPurpose> purposes, List<String> names, IssuedChain issued) {
+        X509Certificate leaf = issued.leaf();
+        CertificateInfo info = CertificateInfo.of(leaf);
+        String keyId = vault.put(h, account.id(), issued.privateKey());
+        Instant now = clock.instant();
+        PrivateChain chain = new PrivateChain(UUID.randomUUID().toString(), account.id(), origin, purposes, info.subject(), names,
+                info.notBefore(), info.notAfter(), info.keyAlgorithm(), info.keySize(), info.sha256(), keyId, now);
+        chains.insert(h, chain, issued.chain().stream().map(CertificateCodec::encodeDer).toList());
+        return chain;
+    }
+
+    private void requireRoom(Handle h, Account account, int adding) {
+        int total = chains.ofAccount(h, account.id()).size() + adding;
+        if (total > MAX_CHAINS_PER_ACCOUNT) {
+            throw new ServiceException(ErrorCode.VALIDATION_FAILED, "An account holds at most " + MAX_CHAINS_PER_ACCOUNT
+                    + " private chains; delete some first.");
+        }
+    }
+
+    private static int days(Optional<Integer> requested, int fallback, int max) {
+        int days = requested.orElse(fallback);
+        if (days < 1 || days > max) {
+            throw invalid("validityDays", "validityDays must be between 1 and " + max + "; found " + days + ".");
+        }
+        return days;
+    }
+
+    private static String normalizedDomain(String domain) {
+        try {
+            return DomainNames.normalize(domain);
+        } catch (PkiException e) {
+            throw invalid("domain", e.getMessage());
+        }
+    }
+
+    private static String describe(List<PrivateChain> list) {
+        return String.join("; ", list.stream().map(c -> c.subject() + " (sha256 " + c.sha256() + ")").toList());
+    }
+
+    private static ServiceException invalid(String field, String message) {
+        return new ServiceException(ErrorCode.VALIDATION_FAILED, message, Map.of("field", field));
+    }
+}

@@ -1,0 +1,117 @@
+package io.certdesk.server.http;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import io.certdesk.pki.chain.ChainPurpose;
+import io.certdesk.pki.codec.PemCodec;
+import io.certdesk.pki.codec.Pkcs12Reader;
+import io.certdesk.pki.keys.KeyType;
+import io.certdesk.server.ErrorCode;
+import io.certdesk.server.ServiceException;
+import io.certdesk.server.access.Principal;
+import io.certdesk.server.chains.ChainService;
+import io.certdesk.server.chains.PkiSettings;
+import io.certdesk.server.chains.PkiSettingsService;
+import io.certdesk.server.chains.PrivateChain;
+import io.javalin.http.Context;
+
+/** Private certificate chains and PKI settings. */
+final class ChainRoutes {
+    private static final String BASE = "/api/v1/accounts/{id}/private-chains";
+    private final ChainService chains;
+    private final PkiSettingsService settings;
+    private final Requests requests;
+
+    ChainRoutes(ChainService chains, PkiSettingsService settings, Requests requests) {
+        this.chains = chains;
+        this.settings = settings;
+        this.requests = requests;
+    }
+
+    void register(RouteTable routes) {
+        routes.post(BASE + "/import", this::importPkcs12);
+        routes.post(BASE + "/generate", this::generate);
+        routes.get(BASE, this::list);
+        routes.get(BASE + "/{chainId}", this::get);
+        routes.get(BASE + "/{chainId}/chain.pem", this::pem);
+        routes.delete(BASE + "/{chainId}", this::delete);
+        routes.get("/api/v1/accounts/{id}/pki-settings", this::getSettings);
+        routes.put("/api/v1/accounts/{id}/pki-settings", this::putSettings);
+    }
+
+    private void importPkcs12(Context ctx) {
+        Principal actor = requests.principal(ctx);
+        byte[] file = Uploads.file(ctx, "file", Pkcs12Reader.MAX_FILE_BYTES);
+        String password = Uploads.field(ctx, "password");
+        ChainService.ImportOutcome outcome = chains.importPkcs12(actor, ctx.pathParam("id"), file,
+                password == null ? new char[0] : password.toCharArray());
+        ctx.status(201).json(new Dto.ChainImport(render(outcome.imported()),
+                outcome.ignored().stream().map(i -> new Dto.IgnoredJson(i.subject(), i.sha256(), i.reason())).toList(),
+                outcome.warnings().stream().map(Dto.WarningJson::of).toList()));
+    }
+
+    private void generate(Context ctx) {
+        Principal actor = requests.principal(ctx);
+        Dto.GenerateChain body = requests.body(ctx, Dto.GenerateChain.class);
+        PrivateChain chain = chains.generate(actor, ctx.pathParam("id"), enumOf(ChainPurpose.class, body.purpose(), "purpose"),
+                Optional.ofNullable(body.domain()), Optional.ofNullable(enumOf(KeyType.class, body.keyType(), "keyType")).orElse(KeyType.EC_P256),
+                Optional.ofNullable(body.validityDays()));
+        ctx.status(201).json(render(List.of(chain)).get(0));
+    }
+
+    private void list(Context ctx) {
+        Principal actor = requests.principal(ctx);
+        ctx.json(new Dto.ChainList(render(chains.list(actor, ctx.pathParam("id")))));
+    }
+
+    private void get(Context ctx) {
+        Principal actor = requests.principal(ctx);
+        ctx.json(render(List.of(chains.get(actor, ctx.pathParam("id"), ctx.pathParam("chainId")))).get(0));
+    }
+
+    private void pem(Context ctx) {
+        Principal actor = requests.principal(ctx);
+        ctx.contentType("application/x-pem-file")
+                .header("Content-Disposition", "attachment; filename=\"chain-" + ctx.pathParam("chainId") + ".pem\"")
+                .result(PemCodec.writeCertificatesPem(chains.certificates(actor, ctx.pathParam("id"), ctx.pathParam("chainId"))));
+    }
+
+    private void delete(Context ctx) {
+        Principal actor = requests.principal(ctx);
+        chains.delete(actor, ctx.pathParam("id"), ctx.pathParam("chainId"));
+        ctx.status(204);
+    }
+
+    private void getSettings(Context ctx) {
+        Principal actor = requests.principal(ctx);
+        ctx.json(Dto.PkiSettingsJson.of(settings.get(actor, ctx.pathParam("id"))));
+    }
+
+    private void putSettings(Context ctx) {
+        Principal actor = requests.principal(ctx);
+        Dto.PkiSettingsJson body = requests.body(ctx, Dto.PkiSettingsJson.class);
+        PkiSettings saved = settings.put(actor, ctx.pathParam("id"), Optional.ofNullable(body.signingChainId()),
+                body.tlsBindings() == null ? Map.of() : body.tlsBindings());
+        ctx.json(Dto.PkiSettingsJson.of(saved));
+    }
+
+    private List<Dto.ChainJson> render(List<PrivateChain> list) {
+        var infos = chains.certificateInfos(list);
+        return list.stream().map(c -> Dto.ChainJson.of(c, infos.get(c.id()))).toList();
+    }
+
+    private static <E extends Enum<E>> E enumOf(Class<E> type, String value, String field) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return Enum.valueOf(type, value);
+        } catch (IllegalArgumentException e) {
+            throw new ServiceException(ErrorCode.VALIDATION_FAILED, "'" + (value.length() > 40 ? value.substring(0, 40) : value)
+                    + "' is not a valid " + field + "; expected one of " + java.util.Arrays.toString(type.getEnumConstants()) + ".",
+                    Map.of("field", field));
+        }
+    }
+}
