@@ -19,6 +19,7 @@ class TenantIsolationTest extends OnBothDatabases {
     static String sibling;
     static String otherVendor;
     static String siblingCertificate;
+    static String siblingChain;
 
     private void scenario() {
         Api admin = server.admin();
@@ -30,6 +31,7 @@ class TenantIsolationTest extends OnBothDatabases {
         admin.createUser(customer, "cust-" + System.nanoTime(), PASSWORD);
         siblingCertificate = admin.upload("/api/v1/accounts/" + sibling + "/trusted-cas", "ca.pem", caPem()).assertStatus(201)
                 .json().path("imported").get(0).path("id").asText();
+        siblingChain = admin.get("/api/v1/accounts/" + sibling + "/private-chains").json().path("chains").get(0).path("id").asText();
     }
 
     private static byte[] caPem() {
@@ -48,12 +50,17 @@ class TenantIsolationTest extends OnBothDatabases {
         scenario();
         Api customerAdmin = customerAdmin();
         List<Route> accountRoutes = server.server().routes().stream().filter(r -> r.path().contains("{id}")).toList();
-        assertThat(accountRoutes).hasSizeGreaterThanOrEqualTo(12);
+        assertThat(accountRoutes).hasSizeGreaterThanOrEqualTo(20);
         for (String target : List.of(sibling, vendor, otherVendor)) {
             for (Route route : accountRoutes) {
-                String path = route.path().replace("{id}", target).replace("{certId}", siblingCertificate);
+                String path = route.path().replace("{id}", target).replace("{certId}", siblingCertificate)
+                        .replace("{chainId}", siblingChain);
                 if (route.path().endsWith("/trusted-cas") && route.method().equals("POST")) {
                     customerAdmin.upload(path, "ca.pem", caPem()).assertProblem(404, "not_found");
+                    continue;
+                }
+                if (route.path().endsWith("/import")) {
+                    customerAdmin.upload(path, "file", "a.pfx", caPem(), Map.of("password", "x")).assertProblem(404, "not_found");
                     continue;
                 }
                 Object body = route.method().equals("GET") || route.method().equals("DELETE") ? null : bodyFor(route);
@@ -63,6 +70,7 @@ class TenantIsolationTest extends OnBothDatabases {
         // Nothing changed on the sibling, and the list shows only the caller's own account.
         assertThat(server.admin().get("/api/v1/accounts/" + sibling).json().path("domains")).hasSize(1);
         assertThat(server.admin().get("/api/v1/accounts/" + sibling + "/trusted-cas").json().path("certificates")).hasSize(1);
+        assertThat(server.admin().get("/api/v1/accounts/" + sibling + "/private-chains").json().path("chains")).hasSize(1);
         assertThat(customerAdmin.get("/api/v1/accounts").json().path("accounts"))
                 .extracting(a -> a.path("id").asText()).containsExactly(customer);
     }
@@ -105,6 +113,12 @@ class TenantIsolationTest extends OnBothDatabases {
     private static Object bodyFor(Route route) {
         if (route.path().endsWith("/domains")) {
             return Map.of("domains", List.of("stolen.test"));
+        }
+        if (route.path().endsWith("/generate")) {
+            return Map.of("purpose", "TOKEN_SIGNING");
+        }
+        if (route.path().endsWith("/pki-settings")) {
+            return Map.of("tlsBindings", Map.of());
         }
         if (route.path().endsWith("/users")) {
             return Map.of("username", "intruder", "password", "intruder-password");
