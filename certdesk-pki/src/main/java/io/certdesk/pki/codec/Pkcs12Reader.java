@@ -150,7 +150,8 @@ public final class Pkcs12Reader {
         }
         JcePKCS12MacCalculatorBuilderProvider macs = new JcePKCS12MacCalculatorBuilderProvider().setProvider(Providers.BC);
         try {
-            if (pfx.isMacValid(macs, password)) {
+            Optional<Boolean> jdk = JdkPbe.macValid(pfx.toASN1Structure(), password);
+            if (jdk.isPresent() ? jdk.get() : pfx.isMacValid(macs, password)) {
                 return true;
             }
         } catch (PKCSException | RuntimeException e) {
@@ -189,7 +190,7 @@ public final class Pkcs12Reader {
     }
 
     private static InputDecryptorProvider decryptor(char[] password) {
-        return new JcePKCSPBEInputDecryptorProviderBuilder().setProvider(Providers.BC).build(password);
+        return JdkPbe.decryptorProvider(password, new JcePKCSPBEInputDecryptorProviderBuilder().setProvider(Providers.BC).build(password));
     }
 
     private static Optional<ASN1Encodable> attribute(PKCS12SafeBag bag, org.bouncycastle.asn1.ASN1ObjectIdentifier type) {
