@@ -49,6 +49,17 @@ public final class CertificateFiles {
 
     /** The certificates in the file, in file order, duplicates included. */
     public static List<X509Certificate> readCertificates(byte[] file) {
+        try {
+            return read(file);
+        } catch (PkiException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // Malformed input can trip a parser anywhere; it is still the file that is at fault.
+            throw invalid("The file cannot be read: its structure is damaged.", e);
+        }
+    }
+
+    private static List<X509Certificate> read(byte[] file) {
         if (file == null || file.length == 0) {
             throw invalid("The file is empty.");
         }
@@ -184,7 +195,7 @@ public final class CertificateFiles {
             out.add((X509Certificate) CertificateFactory.getInstance("X.509")
                     .generateCertificate(new ByteArrayInputStream(holder.getEncoded())));
         } catch (CertificateException | IOException | RuntimeException e) {
-            throw invalid(where + " holds a certificate that cannot be read (" + holder.getSubject() + ").", e);
+            throw invalid(where + " holds a certificate that cannot be read.", e);
         }
     }
 

@@ -65,6 +65,17 @@ public final class Pkcs12Reader {
      *                      {@code WRONG_PASSWORD} or {@code PASSWORD_MISMATCH}
      */
     public static Contents read(byte[] file, char[] password) {
+        try {
+            return readChecked(file, password);
+        } catch (PkiException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // Malformed input can trip a parser anywhere; it is still the file that is at fault.
+            throw new PkiException(PkiError.INVALID_FILE, "The PKCS#12 file is damaged: its contents cannot be read.", e);
+        }
+    }
+
+    private static Contents readChecked(byte[] file, char[] password) {
         if (file == null || file.length == 0) {
             throw new PkiException(PkiError.INVALID_FILE, "The file is empty.");
         }
@@ -215,7 +226,7 @@ public final class Pkcs12Reader {
         try {
             return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(holder.getEncoded()));
         } catch (CertificateException | IOException | RuntimeException e) {
-            throw new PkiException(PkiError.INVALID_FILE, "A certificate in the file cannot be read (" + holder.getSubject() + ").", e);
+            throw new PkiException(PkiError.INVALID_FILE, "A certificate in the file cannot be read.", e);
         }
     }
 

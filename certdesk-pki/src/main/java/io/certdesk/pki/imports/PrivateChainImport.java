@@ -67,6 +67,17 @@ public final class PrivateChainImport {
      * @param known   CA certificates that may complete a chain (the account's trusted CAs, the platform CA)
      */
     public static Result evaluate(byte[] file, char[] password, Collection<String> domains, Collection<X509Certificate> known, Instant now) {
+        try {
+            return evaluateChecked(file, password, domains, known, now);
+        } catch (PkiException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new PkiException(PkiError.INVALID_FILE, "A certificate in the file is damaged and cannot be checked.", e);
+        }
+    }
+
+    private static Result evaluateChecked(byte[] file, char[] password, Collection<String> domains, Collection<X509Certificate> known,
+                                          Instant now) {
         Pkcs12Reader.Contents contents = Pkcs12Reader.read(file, password);
         if (contents.keys().isEmpty()) {
             throw new PkiException(PkiError.NO_PRIVATE_KEY, "The file holds " + contents.certificates().size()

@@ -40,6 +40,14 @@ public final class TrustedCaImport {
     public record Skipped(String sha256, String code) {
     }
 
+    private static CertificateInfo info(X509Certificate certificate) {
+        try {
+            return CertificateInfo.of(certificate);
+        } catch (RuntimeException e) {
+            throw new PkiException(PkiError.INVALID_FILE, "A certificate in the file is damaged and cannot be described.", e);
+        }
+    }
+
     /**
      * Evaluates a file against the account's existing certificates.
      *
@@ -50,7 +58,7 @@ public final class TrustedCaImport {
     public static Result evaluate(byte[] file, Set<String> alreadyImported, Instant now) {
         Map<String, Accepted> unique = new LinkedHashMap<>();
         for (X509Certificate certificate : CertificateFiles.readCertificates(file)) {
-            CertificateInfo info = CertificateInfo.of(certificate);
+            CertificateInfo info = info(certificate);
             if (info.notAfter().isBefore(now)) {
                 throw new PkiException(PkiError.EXPIRED, "The certificate '" + info.subject() + "' expired on "
                         + DAY.format(info.notAfter()) + "; remove it from the file or import its renewed version. Nothing was imported.");

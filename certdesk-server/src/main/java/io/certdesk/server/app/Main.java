@@ -1,6 +1,7 @@
 package io.certdesk.server.app;
 
 import io.certdesk.server.cli.AccountsCommand;
+import io.certdesk.server.cli.CertificatesCommands;
 import io.certdesk.server.cli.DomainsCommand;
 import io.certdesk.server.cli.LoginCommand;
 import io.certdesk.server.cli.LogoutCommand;
@@ -15,6 +16,8 @@ import picocli.CommandLine.Command;
         subcommands = {
                 ServeCommand.class, RekeyCommand.class, VersionCommand.class,
                 LoginCommand.class, LogoutCommand.class, AccountsCommand.class, DomainsCommand.class,
+                CertificatesCommands.Ca.class, CertificatesCommands.Chain.class, CertificatesCommands.Chains.class,
+                CertificatesCommands.Pki.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
     public static void main(String[] args) {

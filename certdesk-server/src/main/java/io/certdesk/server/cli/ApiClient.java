@@ -46,6 +46,42 @@ final class ApiClient {
     }
 
     JsonNode send(String method, String path, Object body) {
+        try {
+            return exchange(method, path, body == null ? null : MAPPER.writeValueAsBytes(body), "application/json");
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw Main.Failure.refused("The request cannot be written as JSON: " + e.getMessage());
+        }
+    }
+
+    /** POSTs a file (multipart/form-data, field {@code file}) with text fields beside it. */
+    JsonNode upload(String path, String fileName, byte[] content, java.util.Map<String, String> fields) {
+        String boundary = "certdesk-" + java.util.UUID.randomUUID();
+        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+        fields.forEach((name, value) -> body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name
+                + "\"\r\n\r\n" + value + "\r\n").getBytes(StandardCharsets.UTF_8)));
+        body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\""
+                + fileName.replaceAll("[\"\\\\\r\n]", "_") + "\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+                .getBytes(StandardCharsets.UTF_8));
+        body.writeBytes(content);
+        body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII));
+        return exchange("POST", path, body.toByteArray(), "multipart/form-data; boundary=" + boundary);
+    }
+
+    /** The body as text (for PEM downloads). */
+    String text(String path) {
+        return exchangeRaw("GET", path, null, null);
+    }
+
+    private JsonNode exchange(String method, String path, byte[] body, String contentType) {
+        String text = exchangeRaw(method, path, body, contentType);
+        try {
+            return text.isEmpty() ? MAPPER.nullNode() : MAPPER.readTree(text);
+        } catch (IOException e) {
+            throw Main.Failure.refused("The server answered something that is not JSON.");
+        }
+    }
+
+    private String exchangeRaw(String method, String path, byte[] body, String contentType) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server + path)).timeout(Duration.ofSeconds(30))
                 .header("Accept", "application/json");
         token.ifPresent(t -> request.header("Authorization", "Bearer " + t));
@@ -53,16 +89,21 @@ final class ApiClient {
             if (body == null) {
                 request.method(method, HttpRequest.BodyPublishers.noBody());
             } else {
-                request.header("Content-Type", "application/json")
-                        .method(method, HttpRequest.BodyPublishers.ofByteArray(MAPPER.writeValueAsBytes(body)));
+                request.header("Content-Type", contentType).method(method, HttpRequest.BodyPublishers.ofByteArray(body));
             }
             HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-            JsonNode json = response.body().length == 0 ? MAPPER.nullNode() : MAPPER.readTree(response.body());
+            String text = new String(response.body(), StandardCharsets.UTF_8);
             if (response.statusCode() >= 400) {
-                String detail = json.path("detail").asText(new String(response.body(), StandardCharsets.UTF_8));
-                throw Main.Failure.refused(detail + " (" + response.statusCode() + " " + json.path("code").asText("error") + ")");
+                JsonNode problem;
+                try {
+                    problem = MAPPER.readTree(text);
+                } catch (IOException notJson) {
+                    problem = MAPPER.nullNode();
+                }
+                String detail = problem.path("detail").asText(text);
+                throw Main.Failure.refused(detail + " (" + response.statusCode() + " " + problem.path("code").asText("error") + ")");
             }
-            return json;
+            return text;
         } catch (SSLHandshakeException e) {
             throw Main.Failure.refused("The server's certificate is not trusted: pass --cacert with the platform CA (" + e.getMessage() + ").");
         } catch (ConnectException e) {

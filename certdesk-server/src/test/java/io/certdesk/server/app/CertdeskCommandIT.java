@@ -116,6 +116,39 @@ class CertdeskCommandIT {
         assertThat(taken.exit).isEqualTo(1);
         assertThat(taken.err).contains("belongs to another account").contains("domain_taken");
 
+        java.time.Instant now = java.time.Instant.now();
+        var ca = io.certdesk.pki.testing.TestCa.certificate("O=Globex,CN=Globex LDAP CA")
+                .validity(now.minusSeconds(60), now.plus(java.time.Duration.ofDays(900))).build();
+        Path caFile = work.resolve("ldap-ca.pem");
+        Files.writeString(caFile, io.certdesk.pki.testing.Pem.certificate(ca.certificate()));
+        Result caImport = cli("ca", "import", "--account", customerId, caFile.toString());
+        assertThat(caImport.exit).as(caImport.err).isZero();
+        assertThat(caImport.out).contains("imported CN=Globex LDAP CA,O=Globex");
+
+        var leaf = io.certdesk.pki.testing.TestCa.certificate("CN=print.globex.test").issuedBy(ca).endEntity().dns("print.globex.test")
+                .validity(now.minusSeconds(60), now.plus(java.time.Duration.ofDays(300))).build();
+        Path pfx = work.resolve("print.pfx");
+        Files.write(pfx, io.certdesk.pki.testing.Pkcs12Files.jdk(leaf.key(), List.of(leaf.certificate()), "pfx-pass".toCharArray(),
+                "pfx-pass".toCharArray()));
+        Path passwordFile = work.resolve("pfx-password.txt");
+        Files.writeString(passwordFile, "pfx-pass\n");
+        Result chainImport = cli("chain", "import", "--account", customerId, "--password-file", passwordFile.toString(), pfx.toString());
+        assertThat(chainImport.exit).as(chainImport.err).isZero();
+        assertThat(chainImport.out).contains("imported chain").contains("CN=print.globex.test");
+        Files.writeString(passwordFile, "wrong\n");
+        Result wrongPfx = cli("chain", "import", "--account", customerId, "--password-file", passwordFile.toString(), pfx.toString());
+        assertThat(wrongPfx.exit).isEqualTo(1);
+        assertThat(wrongPfx.err).contains("wrong_password");
+
+        Result generated = cli("chain", "generate", "--account", customerId, "--purpose", "TLS_SERVER", "--domain", "print.globex.test");
+        assertThat(generated.exit).as(generated.err).isZero();
+        assertThat(generated.out).contains("generated chain");
+        Result chains = cli("chains", "list", "--account", customerId);
+        assertThat(chains.out.lines().count()).isEqualTo(4);
+        assertThat(chains.out).contains("IMPORTED").contains("GENERATED").contains("TOKEN_SIGNING");
+        assertThat(cli("pki", "show", "--account", customerId).out).startsWith("signing chain: ").doesNotContain("none");
+        assertThat(cli("pki", "set-signing", "--account", customerId, "none").out).contains("signing chain: none");
+
         Result list = cli("accounts", "list");
         assertThat(list.out).contains(vendorId).contains(customerId).contains("print.globex.test");
         assertThat(cli("accounts", "list", "--json").out).contains("\"parentId\" : \"" + vendorId + "\"");

@@ -1,0 +1,202 @@
+package io.certdesk.server.cli;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.certdesk.pki.chain.ChainPurpose;
+import io.certdesk.pki.keys.KeyType;
+import io.certdesk.server.app.Main;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** The Certificates tab from the command line: {@code ca}, {@code chain}, {@code chains}, {@code pki}. */
+public final class CertificatesCommands {
+    private CertificatesCommands() {
+    }
+
+    static String account(String id) {
+        return "/api/v1/accounts/" + id;
+    }
+
+    static void printWarnings(JsonNode result) {
+        for (JsonNode w : result.path("warnings")) {
+            System.out.println("warning " + w.path("code").asText() + ": " + w.path("message").asText());
+        }
+    }
+
+    @Command(name = "ca", mixinStandardHelpOptions = true, description = "Trusted CA certificates.", subcommands = Ca.Import.class)
+    public static final class Ca {
+        @Command(name = "import", mixinStandardHelpOptions = true, description = "Import trusted CA certificates (PEM, DER or PKCS#7).")
+        static final class Import implements Callable<Integer> {
+            @Option(names = "--account", required = true, paramLabel = "ACCOUNT_ID")
+            String account;
+
+            @Parameters(paramLabel = "FILE")
+            Path file;
+
+            @Override
+            public Integer call() throws Exception {
+                JsonNode result = ApiClient.fromSaved(CliConfig.require())
+                        .upload(account(account) + "/trusted-cas", file.getFileName().toString(), Files.readAllBytes(file), Map.of());
+                for (JsonNode c : result.path("imported")) {
+                    System.out.println("imported " + c.path("subject").asText() + "  sha256 " + c.path("sha256").asText());
+                }
+                for (JsonNode s : result.path("skipped")) {
+                    System.out.println("skipped (" + s.path("code").asText() + ") sha256 " + s.path("sha256").asText());
+                }
+                printWarnings(result);
+                return 0;
+            }
+        }
+    }
+
+    @Command(name = "chain", mixinStandardHelpOptions = true, description = "Import or generate a private certificate chain.",
+            subcommands = {Chain.Import.class, Chain.Generate.class})
+    public static final class Chain {
+        @Command(name = "import", mixinStandardHelpOptions = true,
+                description = {"Import chains from a PKCS#12 (.pfx/.p12) file.",
+                        "The password is read from --password-file or asked for; it is never taken as an argument."})
+        static final class Import implements Callable<Integer> {
+            @Option(names = "--account", required = true, paramLabel = "ACCOUNT_ID")
+            String account;
+
+            @Option(names = "--password-file", paramLabel = "FILE", description = "A file whose first line is the password.")
+            Path passwordFile;
+
+            @Parameters(paramLabel = "FILE")
+            Path file;
+
+            @Override
+            public Integer call() throws Exception {
+                String password;
+                if (passwordFile != null) {
+                    List<String> lines = Files.readAllLines(passwordFile, StandardCharsets.UTF_8);
+                    password = lines.isEmpty() ? "" : lines.get(0);
+                } else if (System.console() != null) {
+                    password = new String(System.console().readPassword("Password of %s: ", file.getFileName()));
+                } else {
+                    throw Main.Failure.usage("No password: pass --password-file, or run in a terminal to be asked.");
+                }
+                JsonNode result = ApiClient.fromSaved(CliConfig.require()).upload(account(account) + "/private-chains/import",
+                        file.getFileName().toString(), Files.readAllBytes(file), Map.of("password", password));
+                for (JsonNode c : result.path("imported")) {
+                    System.out.println("imported chain " + c.path("id").asText() + "  " + c.path("subject").asText() + "  "
+                            + c.path("purposes"));
+                }
+                for (JsonNode i : result.path("ignored")) {
+                    System.out.println("ignored (" + i.path("reason").asText() + ") " + i.path("subject").asText());
+                }
+                printWarnings(result);
+                return 0;
+            }
+        }
+
+        @Command(name = "generate", mixinStandardHelpOptions = true, description = "Have the platform CA issue a chain.")
+        static final class Generate implements Callable<Integer> {
+            @Option(names = "--account", required = true, paramLabel = "ACCOUNT_ID")
+            String account;
+
+            @Option(names = "--purpose", required = true, description = "${COMPLETION-CANDIDATES}")
+            ChainPurpose purpose;
+
+            @Option(names = "--domain", description = "For TLS_SERVER: one of the account's domains.")
+            String domain;
+
+            @Option(names = "--key-type", description = "${COMPLETION-CANDIDATES} (default: EC_P256)")
+            KeyType keyType;
+
+            @Option(names = "--validity-days")
+            Integer validityDays;
+
+            @Override
+            public Integer call() throws Exception {
+                Map<String, Object> body = new LinkedHashMap<>();
+                body.put("purpose", purpose.name());
+                if (domain != null) {
+                    body.put("domain", domain);
+                }
+                if (keyType != null) {
+                    body.put("keyType", keyType.name());
+                }
+                if (validityDays != null) {
+                    body.put("validityDays", validityDays);
+                }
+                JsonNode chain = ApiClient.fromSaved(CliConfig.require()).send("POST", account(account) + "/private-chains/generate", body);
+                System.out.println("generated chain " + chain.path("id").asText() + "  " + chain.path("subject").asText()
+                        + "  until " + chain.path("notAfter").asText());
+                return 0;
+            }
+        }
+    }
+
+    @Command(name = "chains", mixinStandardHelpOptions = true, description = "List private certificate chains.", subcommands = Chains.List.class)
+    public static final class Chains {
+        @Command(name = "list", mixinStandardHelpOptions = true, description = "List an account's private chains.")
+        static final class List implements Callable<Integer> {
+            @Option(names = "--account", required = true, paramLabel = "ACCOUNT_ID")
+            String account;
+
+            @Override
+            public Integer call() throws Exception {
+                JsonNode list = ApiClient.fromSaved(CliConfig.require()).send("GET", account(account) + "/private-chains", null);
+                System.out.printf("%-36s  %-9s  %-26s  %-20s  %s%n", "ID", "ORIGIN", "PURPOSES", "EXPIRES", "SUBJECT");
+                for (JsonNode c : list.path("chains")) {
+                    java.util.List<String> purposes = new java.util.ArrayList<>();
+                    c.path("purposes").forEach(p -> purposes.add(p.asText()));
+                    System.out.printf("%-36s  %-9s  %-26s  %-20s  %s%n", c.path("id").asText(), c.path("origin").asText(),
+                            String.join(",", purposes), c.path("notAfter").asText().substring(0, 19), c.path("subject").asText());
+                }
+                return 0;
+            }
+        }
+    }
+
+    @Command(name = "pki", mixinStandardHelpOptions = true, description = "An account's PKI settings.",
+            subcommands = {Pki.Show.class, Pki.SetSigning.class})
+    public static final class Pki {
+        @Command(name = "show", mixinStandardHelpOptions = true, description = "Show the signing chain and TLS bindings.")
+        static final class Show implements Callable<Integer> {
+            @Option(names = "--account", required = true, paramLabel = "ACCOUNT_ID")
+            String account;
+
+            @Override
+            public Integer call() throws Exception {
+                JsonNode settings = ApiClient.fromSaved(CliConfig.require()).send("GET", account(account) + "/pki-settings", null);
+                System.out.println("signing chain: " + (settings.path("signingChainId").isNull()
+                        ? "none (API tokens are not issued)" : settings.path("signingChainId").asText()));
+                settings.path("tlsBindings").fields().forEachRemaining(e ->
+                        System.out.println("tls " + e.getKey() + " -> " + e.getValue().asText()));
+                return 0;
+            }
+        }
+
+        @Command(name = "set-signing", mixinStandardHelpOptions = true, description = "Choose the signing chain ('none' switches signing off).")
+        static final class SetSigning implements Callable<Integer> {
+            @Option(names = "--account", required = true, paramLabel = "ACCOUNT_ID")
+            String account;
+
+            @Parameters(paramLabel = "CHAIN_ID|none")
+            String chainId;
+
+            @Override
+            public Integer call() throws Exception {
+                ApiClient client = ApiClient.fromSaved(CliConfig.require());
+                JsonNode current = client.send("GET", account(account) + "/pki-settings", null);
+                Map<String, Object> body = new LinkedHashMap<>();
+                body.put("signingChainId", "none".equals(chainId) ? null : chainId);
+                body.put("tlsBindings", current.path("tlsBindings"));
+                JsonNode saved = client.send("PUT", account(account) + "/pki-settings", body);
+                System.out.println("signing chain: " + (saved.path("signingChainId").isNull() ? "none" : saved.path("signingChainId").asText()));
+                return 0;
+            }
+        }
+    }
+}
