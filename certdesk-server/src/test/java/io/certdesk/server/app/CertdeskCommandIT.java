@@ -117,15 +117,15 @@ class CertdeskCommandIT {
         assertThat(taken.err).contains("belongs to another account").contains("domain_taken");
 
         java.time.Instant now = java.time.Instant.now();
-        var ca = io.certdesk.pki.testing.TestCa.certificate("O=Globex,CN=Globex LDAP CA")
+        var ldapCa = io.certdesk.pki.testing.TestCa.certificate("O=Globex,CN=Globex LDAP CA")
                 .validity(now.minusSeconds(60), now.plus(java.time.Duration.ofDays(900))).build();
         Path caFile = work.resolve("ldap-ca.pem");
-        Files.writeString(caFile, io.certdesk.pki.testing.Pem.certificate(ca.certificate()));
+        Files.writeString(caFile, io.certdesk.pki.testing.Pem.certificate(ldapCa.certificate()));
         Result caImport = cli("ca", "import", "--account", customerId, caFile.toString());
         assertThat(caImport.exit).as(caImport.err).isZero();
         assertThat(caImport.out).contains("imported CN=Globex LDAP CA,O=Globex");
 
-        var leaf = io.certdesk.pki.testing.TestCa.certificate("CN=print.globex.test").issuedBy(ca).endEntity().dns("print.globex.test")
+        var leaf = io.certdesk.pki.testing.TestCa.certificate("CN=print.globex.test").issuedBy(ldapCa).endEntity().dns("print.globex.test")
                 .validity(now.minusSeconds(60), now.plus(java.time.Duration.ofDays(300))).build();
         Path pfx = work.resolve("print.pfx");
         Files.write(pfx, io.certdesk.pki.testing.Pkcs12Files.jdk(leaf.key(), List.of(leaf.certificate()), "pfx-pass".toCharArray(),
