@@ -47,6 +47,8 @@ PY
 )
 echo "stored: $(api "$base?limit=1" >/dev/null && echo ok), deep cursor: $cursor"
 echo "machine: $(nproc) cores, $(java -version 2>&1 | head -1)"
+echo "warming up the JIT (10 s, not counted)"
+wrk -t1 -c4 -d10s -H "Authorization: Bearer $token" "$base?limit=100" >/dev/null
 for limit in 100 500; do
   for where in first deep; do
     url="$base?limit=$limit"

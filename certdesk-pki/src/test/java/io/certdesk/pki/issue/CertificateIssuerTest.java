@@ -59,6 +59,30 @@ class CertificateIssuerTest {
     }
 
     @Test
+    void anRsaRootSignsEcLeavesThroughItsEcIssuingCaAndRsaLeavesThroughItsRsaOne() throws Exception {
+        PlatformCa ca = issuer.createPlatformCa("Mixed", KeyType.RSA_2048, Duration.ofDays(3650));
+        assertThat(ca.ecIssuing()).isNotEqualTo(ca.issuing());
+        assertThat(ca.ecIssuing().getPublicKey().getAlgorithm()).isEqualTo("EC");
+        assertThat(ca.ecIssuing().getSubjectX500Principal().getName()).isEqualTo("CN=Mixed EC Issuing CA,O=Mixed");
+        assertThat(ca.caCertificates()).containsExactly(ca.issuing(), ca.ecIssuing(), ca.root());
+        IssuedChain ec = issuer.issueTlsServer(ca, "ec.acme.test", KeyType.EC_P256, Duration.ofDays(90));
+        IssuedChain rsa = issuer.issueTlsServer(ca, "rsa.acme.test", KeyType.RSA_2048, Duration.ofDays(90));
+        assertThat(ec.chain()).containsExactly(ec.leaf(), ca.ecIssuing(), ca.root());
+        assertThat(ec.leaf().getSigAlgName()).isEqualTo("SHA256WITHECDSA");
+        assertThat(rsa.chain()).containsExactly(rsa.leaf(), ca.issuing(), ca.root());
+        PKIXParameters params = new PKIXParameters(Set.of(new TrustAnchor(ca.root(), null)));
+        params.setRevocationEnabled(false);
+        params.setDate(Date.from(NOW));
+        for (IssuedChain chain : List.of(ec, rsa)) {
+            CertPathValidator.getInstance("PKIX").validate(
+                    CertificateFactory.getInstance("X.509").generateCertPath(chain.chain().subList(0, 2)), params);
+        }
+        PlatformCa ecRoot = issuer.createPlatformCa("Ec", KeyType.EC_P256, Duration.ofDays(3650));
+        assertThat(ecRoot.ecIssuing()).isEqualTo(ecRoot.issuing());
+        assertThat(ecRoot.caCertificates()).containsExactly(ecRoot.issuing(), ecRoot.root());
+    }
+
+    @Test
     void aLeafNeverOutlivesItsIssuingCa() {
         PlatformCa ca = issuer.createPlatformCa("Short", KeyType.EC_P256, Duration.ofDays(100));
         IssuedChain chain = issuer.issueTlsServer(ca, "short.test", KeyType.EC_P256, Duration.ofDays(397));

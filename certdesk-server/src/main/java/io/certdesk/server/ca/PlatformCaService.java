@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 import org.jdbi.v3.core.Handle;
@@ -64,7 +65,7 @@ public final class PlatformCaService {
     public boolean loadOrCreate() {
         PlatformCa loaded = database.read(this::load);
         if (loaded != null) {
-            current = loaded;
+            current = withEcIssuing(loaded);
             return false;
         }
         CompletableFuture<KeyPair> issuingKeys = CompletableFuture.supplyAsync(() -> KeyPairs.generate(caKeyType, random));
@@ -74,8 +75,11 @@ public final class PlatformCaService {
             database.inTransaction(h -> {
                 String rootKey = vault.put(h, created.rootKey());
                 String issuingKey = vault.put(h, created.issuingKey());
+                boolean separateEc = !created.ecIssuing().equals(created.issuing());
+                Optional<String> ecKey = separateEc ? Optional.of(vault.put(h, created.ecIssuingKey())) : Optional.empty();
                 store.insert(h, new PlatformCaStore.CaRow(CertificateCodec.encodeDer(created.root()), rootKey,
-                        CertificateCodec.encodeDer(created.issuing()), issuingKey), clock.instant());
+                        CertificateCodec.encodeDer(created.issuing()), issuingKey,
+                        separateEc ? Optional.of(CertificateCodec.encodeDer(created.ecIssuing())) : Optional.empty(), ecKey), clock.instant());
                 audit.record(h, "system", null, AuditAction.PLATFORM_CA_CREATED,
                         "root sha256 " + CertificateCodec.sha256Hex(created.root()));
                 return null;
@@ -94,9 +98,28 @@ public final class PlatformCaService {
     }
 
     private PlatformCa load(Handle h) {
-        return store.find(h).map(row -> new PlatformCa(
-                CertificateCodec.decodeDer(row.rootDer()), vault.get(h, row.rootKeyId()),
-                CertificateCodec.decodeDer(row.issuingDer()), vault.get(h, row.issuingKeyId()))).orElse(null);
+        return store.find(h).map(row -> {
+            X509Certificate root = CertificateCodec.decodeDer(row.rootDer());
+            X509Certificate issuing = CertificateCodec.decodeDer(row.issuingDer());
+            PrivateKey issuingKey = vault.get(h, row.issuingKeyId());
+            X509Certificate ecIssuing = row.ecIssuingDer().map(CertificateCodec::decodeDer).orElse(issuing);
+            PrivateKey ecIssuingKey = row.ecIssuingKeyId().map(id -> vault.get(h, id)).orElse(issuingKey);
+            return new PlatformCa(root, vault.get(h, row.rootKeyId()), issuing, issuingKey, ecIssuing, ecIssuingKey);
+        }).orElse(null);
+    }
+
+    /**
+     * A platform CA made before EC issuing CAs (an RSA root whose one issuing CA signs all) gets
+     * its EC issuing CA now, once, whichever node starts first.
+     */
+    private PlatformCa withEcIssuing(PlatformCa ca) {
+        if (!ca.ecIssuing().equals(ca.issuing()) || !"RSA".equals(ca.root().getPublicKey().getAlgorithm())) {
+            return ca;
+        }
+        IssuedChain ec = issuer.addEcIssuingCa(ca, "Certdesk Platform", ROOT_VALIDITY.dividedBy(2));
+        boolean added = database.inTransaction(h -> store.addEcIssuing(h, CertificateCodec.encodeDer(ec.leaf()), vault.put(h, ec.privateKey())));
+        log.info(added ? "Added an EC issuing CA to the platform CA" : "Another node added the EC issuing CA first; using it");
+        return database.read(this::load);
     }
 
     public X509Certificate root() {
@@ -114,7 +137,7 @@ public final class PlatformCaService {
                 .filter(row -> row.notAfter().isAfter(renewAt))
                 .map(row -> chainOf(h, row, ca))
                 .orElse(null));
-        if (stored != null && stored.chain().get(1).equals(ca.issuing())) {
+        if (stored != null && signedBy(stored.leaf(), stored.chain().get(1))) {
             return stored;
         }
         IssuedChain issued = issuer.issueTlsServer(ca, hostname, serverKeyType, SERVER_VALIDITY);
@@ -139,12 +162,26 @@ public final class PlatformCaService {
 
     /** The issuing CA and the root: CAs every account knows, for completing imported chains. */
     public List<X509Certificate> caCertificates() {
-        return ca().caChain();
+        return ca().caCertificates();
+    }
+
+    /** Whether {@code leaf} was signed by {@code issuer} (after a CA change it may have been signed by another). */
+    private static boolean signedBy(X509Certificate leaf, X509Certificate issuer) {
+        if (!leaf.getIssuerX500Principal().equals(issuer.getSubjectX500Principal())) {
+            return false;
+        }
+        try {
+            leaf.verify(issuer.getPublicKey());
+            return true;
+        } catch (java.security.GeneralSecurityException e) {
+            return false;
+        }
     }
 
     private IssuedChain chainOf(Handle h, PlatformCaStore.ServerCertRow row, PlatformCa ca) {
         PrivateKey key = vault.get(h, row.keyId());
-        return new IssuedChain(key, List.of(CertificateCodec.decodeDer(row.leafDer()), ca.issuing(), ca.root()));
+        X509Certificate leaf = CertificateCodec.decodeDer(row.leafDer());
+        return new IssuedChain(key, List.of(leaf, ca.issuingFor(leaf.getPublicKey().getAlgorithm()), ca.root()));
     }
 
     private PlatformCa ca() {

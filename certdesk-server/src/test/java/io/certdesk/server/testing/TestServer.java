@@ -21,10 +21,12 @@ public final class TestServer implements AutoCloseable {
     private final Path dataDir;
     private final Optional<String> dbUrl;
     private final MasterKey masterKey;
+    private final KeyType caKeyType;
     private CertdeskServer server;
     private Api admin;
 
-    private TestServer(TestDatabase kind, Path dataDir, Optional<String> dbUrl, MasterKey masterKey) {
+    private TestServer(TestDatabase kind, Path dataDir, Optional<String> dbUrl, MasterKey masterKey, KeyType caKeyType) {
+        this.caKeyType = caKeyType;
         this.kind = kind;
         this.dataDir = dataDir;
         this.dbUrl = dbUrl;
@@ -32,9 +34,14 @@ public final class TestServer implements AutoCloseable {
     }
 
     public static TestServer start(TestDatabase kind) {
+        return start(kind, KeyType.EC_P256);
+    }
+
+    /** A server whose new platform CA has keys of {@code caKeyType} (EC by default in tests: fast). */
+    public static TestServer start(TestDatabase kind, KeyType caKeyType) {
         try {
             TestServer t = new TestServer(kind, Files.createTempDirectory("certdesk-test"), kind.newDatabaseUrl(),
-                    MasterKey.generate(new SecureRandom()));
+                    MasterKey.generate(new SecureRandom()), caKeyType);
             t.restart(t.masterKey);
             return t;
         } catch (IOException e) {
@@ -53,7 +60,7 @@ public final class TestServer implements AutoCloseable {
 
     public ServerConfig config(MasterKey key) {
         return new ServerConfig("127.0.0.1", 0, dataDir, dbUrl, TestDatabase.user(dbUrl), TestDatabase.password(dbUrl), "localhost",
-                Optional.of(key), Optional.of(ADMIN_PASSWORD), KeyType.EC_P256, KeyType.EC_P256, Clock.systemUTC());
+                Optional.of(key), Optional.of(ADMIN_PASSWORD), caKeyType, KeyType.EC_P256, Clock.systemUTC());
     }
 
     public CertdeskServer server() {
