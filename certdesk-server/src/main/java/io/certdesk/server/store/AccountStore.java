@@ -63,13 +63,24 @@ public final class AccountStore {
         return owners;
     }
 
+    /**
+     * Makes the account's domains exactly {@code names}: removes the others (and with them their
+     * TLS bindings) and adds the new ones; names kept keep their bindings.
+     */
     public void replaceDomains(Handle h, String accountId, List<String> names, Instant at) {
-        h.createUpdate("DELETE FROM domains WHERE account_id = :id").bind("id", accountId).execute();
-        var batch = h.prepareBatch("INSERT INTO domains (name, account_id, created_at) VALUES (:name, :id, :at)");
-        for (String name : names) {
-            batch.bind("name", name).bind("id", accountId).bind("at", Database.utc(at)).add();
+        List<String> current = h.createQuery("SELECT name FROM domains WHERE account_id = :id").bind("id", accountId)
+                .mapTo(String.class).list();
+        List<String> removed = current.stream().filter(n -> !names.contains(n)).toList();
+        List<String> added = names.stream().filter(n -> !current.contains(n)).toList();
+        if (!removed.isEmpty()) {
+            h.createUpdate("DELETE FROM domains WHERE account_id = :id AND name IN (<names>)").bind("id", accountId)
+                    .bindList("names", removed).execute();
         }
-        if (!names.isEmpty()) {
+        if (!added.isEmpty()) {
+            var batch = h.prepareBatch("INSERT INTO domains (name, account_id, created_at) VALUES (:name, :id, :at)");
+            for (String name : added) {
+                batch.bind("name", name).bind("id", accountId).bind("at", Database.utc(at)).add();
+            }
             batch.execute();
         }
     }

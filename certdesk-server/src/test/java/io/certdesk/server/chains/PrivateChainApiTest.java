@@ -180,6 +180,10 @@ class PrivateChainApiTest extends OnBothDatabases {
         assertThat(saved.path("signingChainId").asText()).isEqualTo(tls);
         assertThat(saved.path("tlsBindings").path(domain).asText()).isEqualTo(tls);
 
+        // Changing the account's other domains keeps the binding; removing the bound domain drops it.
+        admin.setDomains(account, domain, "extra-" + domain);
+        assertThat(admin.get(settings(account)).json().path("tlsBindings").path(domain).asText()).isEqualTo(tls);
+
         admin.put(settings(account), Map.of("signingChainId", tls, "tlsBindings", Map.of(domain, defaultSigning)))
                 .assertProblem(422, "validation_failed");
         admin.put(settings(account), Map.of("signingChainId", "nope", "tlsBindings", Map.of())).assertProblem(422, "validation_failed");
@@ -189,6 +193,9 @@ class PrivateChainApiTest extends OnBothDatabases {
 
         admin.delete(chains(account) + "/" + tls).assertProblem(409, "chain_in_use");
         admin.delete(chains(account) + "/" + defaultSigning).assertStatus(204);
+        admin.setDomains(account, "extra-" + domain);
+        assertThat(admin.get(settings(account)).json().path("tlsBindings").size()).as("a removed domain takes its binding along").isZero();
+        admin.delete(chains(account) + "/" + tls).assertProblem(409, "chain_in_use"); // still the signing chain
         Map<String, Object> off = new HashMap<>();
         off.put("signingChainId", null);
         off.put("tlsBindings", Map.of());
