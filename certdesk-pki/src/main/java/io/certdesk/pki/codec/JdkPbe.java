@@ -4,6 +4,7 @@ import java.io.InputStream;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.spec.AlgorithmParameterSpec;
+import java.util.Map;
 
 import javax.crypto.Cipher;
 import javax.crypto.CipherInputStream;
@@ -37,6 +38,26 @@ import org.bouncycastle.operator.InputDecryptorProvider;
  * Algorithms outside that set are left to Bouncy Castle by the caller.
  */
 final class JdkPbe {
+    private static final Map<ASN1ObjectIdentifier, String> PRFS = Map.of(
+            PKCSObjectIdentifiers.id_hmacWithSHA1, "HmacSHA1",
+            PKCSObjectIdentifiers.id_hmacWithSHA224, "HmacSHA224",
+            PKCSObjectIdentifiers.id_hmacWithSHA256, "HmacSHA256",
+            PKCSObjectIdentifiers.id_hmacWithSHA384, "HmacSHA384",
+            PKCSObjectIdentifiers.id_hmacWithSHA512, "HmacSHA512");
+    private static final Map<ASN1ObjectIdentifier, Integer> AES_KEY_BYTES = Map.of(
+            NISTObjectIdentifiers.id_aes128_CBC, 16,
+            NISTObjectIdentifiers.id_aes192_CBC, 24,
+            NISTObjectIdentifiers.id_aes256_CBC, 32);
+    private static final Map<ASN1ObjectIdentifier, String> LEGACY_CIPHERS = Map.of(
+            PKCSObjectIdentifiers.pbeWithSHAAnd3_KeyTripleDES_CBC, "PBEWithSHA1AndDESede",
+            PKCSObjectIdentifiers.pbeWithSHAAnd40BitRC2_CBC, "PBEWithSHA1AndRC2_40",
+            PKCSObjectIdentifiers.pbeWithSHAAnd128BitRC2_CBC, "PBEWithSHA1AndRC2_128");
+    private static final Map<ASN1ObjectIdentifier, String> MAC_DIGESTS = Map.of(
+            OIWObjectIdentifiers.idSHA1, "SHA1",
+            NISTObjectIdentifiers.id_sha256, "SHA256",
+            NISTObjectIdentifiers.id_sha384, "SHA384",
+            NISTObjectIdentifiers.id_sha512, "SHA512");
+
     private JdkPbe() {
     }
 
@@ -176,65 +197,20 @@ final class JdkPbe {
         }
     }
 
+    /** The JCA name of the PBKDF2 PRF, or null when the JDK has none for it. */
     private static String prf(PBKDF2Params kdf) {
-        ASN1ObjectIdentifier prf = kdf.getPrf().getAlgorithm();
-        if (prf.equals(PKCSObjectIdentifiers.id_hmacWithSHA1)) {
-            return "HmacSHA1";
-        }
-        if (prf.equals(PKCSObjectIdentifiers.id_hmacWithSHA224)) {
-            return "HmacSHA224";
-        }
-        if (prf.equals(PKCSObjectIdentifiers.id_hmacWithSHA256)) {
-            return "HmacSHA256";
-        }
-        if (prf.equals(PKCSObjectIdentifiers.id_hmacWithSHA384)) {
-            return "HmacSHA384";
-        }
-        if (prf.equals(PKCSObjectIdentifiers.id_hmacWithSHA512)) {
-            return "HmacSHA512";
-        }
-        return null;
+        return PRFS.get(kdf.getPrf().getAlgorithm());
     }
 
     private static int aesKeyBytes(ASN1ObjectIdentifier scheme) {
-        if (scheme.equals(NISTObjectIdentifiers.id_aes128_CBC)) {
-            return 16;
-        }
-        if (scheme.equals(NISTObjectIdentifiers.id_aes192_CBC)) {
-            return 24;
-        }
-        if (scheme.equals(NISTObjectIdentifiers.id_aes256_CBC)) {
-            return 32;
-        }
-        return 0;
+        return AES_KEY_BYTES.getOrDefault(scheme, 0);
     }
 
     private static String legacyCipher(ASN1ObjectIdentifier oid) {
-        if (oid.equals(PKCSObjectIdentifiers.pbeWithSHAAnd3_KeyTripleDES_CBC)) {
-            return "PBEWithSHA1AndDESede";
-        }
-        if (oid.equals(PKCSObjectIdentifiers.pbeWithSHAAnd40BitRC2_CBC)) {
-            return "PBEWithSHA1AndRC2_40";
-        }
-        if (oid.equals(PKCSObjectIdentifiers.pbeWithSHAAnd128BitRC2_CBC)) {
-            return "PBEWithSHA1AndRC2_128";
-        }
-        return null;
+        return LEGACY_CIPHERS.get(oid);
     }
 
     private static String macDigest(ASN1ObjectIdentifier oid) {
-        if (oid.equals(OIWObjectIdentifiers.idSHA1)) {
-            return "SHA1";
-        }
-        if (oid.equals(NISTObjectIdentifiers.id_sha256)) {
-            return "SHA256";
-        }
-        if (oid.equals(NISTObjectIdentifiers.id_sha384)) {
-            return "SHA384";
-        }
-        if (oid.equals(NISTObjectIdentifiers.id_sha512)) {
-            return "SHA512";
-        }
-        return null;
+        return MAC_DIGESTS.get(oid);
     }
 }

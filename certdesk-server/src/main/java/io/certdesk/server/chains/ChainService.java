@@ -199,7 +199,7 @@ public final class ChainService {
     }
 
     private void requireRoom(Handle h, Account account, int adding) {
-        int total = chains.ofAccount(h, account.id()).size() + adding;
+        int total = chains.count(h, account.id()) + adding;
         if (total > MAX_CHAINS_PER_ACCOUNT) {
             throw new ServiceException(ErrorCode.VALIDATION_FAILED, "An account holds at most " + MAX_CHAINS_PER_ACCOUNT
                     + " private chains; delete some first.");

@@ -56,6 +56,10 @@ public final class ChainStore {
                 .bind("a", accountId).bind("id", id).map((rs, ctx) -> row(rs)).list()).stream().findFirst();
     }
 
+    public int count(Handle h, String accountId) {
+        return h.createQuery("SELECT COUNT(*) FROM private_chains WHERE account_id = :a").bind("a", accountId).mapTo(Integer.class).one();
+    }
+
     /** The DER certificates of a chain, leaf first. */
     public List<byte[]> certificates(Handle h, String chainId) {
         return h.createQuery("SELECT der FROM private_chain_certificates WHERE chain_id = :c ORDER BY position")
