@@ -34,6 +34,7 @@ import io.certdesk.server.http.Route;
 import io.certdesk.server.keys.KeyVault;
 import io.certdesk.server.keys.MasterKeys;
 import io.certdesk.server.store.AccountStore;
+import io.certdesk.server.store.ApiClientStore;
 import io.certdesk.server.store.AuditStore;
 import io.certdesk.server.store.ChainStore;
 import io.certdesk.server.store.PkiSettingsStore;
@@ -43,6 +44,8 @@ import io.certdesk.server.store.SealedKeyStore;
 import io.certdesk.server.store.TrustedCaStore;
 import io.certdesk.server.store.UserStore;
 import io.certdesk.server.tls.ServerTls;
+import io.certdesk.server.token.ApiClientService;
+import io.certdesk.server.token.TokenService;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -106,6 +109,11 @@ public final class CertdeskServer implements AutoCloseable {
             PkiSettingsService pkiSettings = new PkiSettingsService(database, settingsStore, chainStore, access, audit, config.clock());
             AccountService accounts = new AccountService(database, accountStore, access, audit, config.clock(),
                     chains::createDefaultSigningChain);
+            ApiClientService apiClients = new ApiClientService(database, new ApiClientStore(), access, audit, config.clock(), random);
+            // The public URL names the bound port, known once the listener has started.
+            java.util.concurrent.atomic.AtomicReference<String> publicUrl = new java.util.concurrent.atomic.AtomicReference<>();
+            TokenService tokens = new TokenService(database, accountStore, settingsStore, chainStore, vault, apiClients, config.clock(),
+                    publicUrl::get);
             long t3 = System.nanoTime();
 
             PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -116,8 +124,10 @@ public final class CertdeskServer implements AutoCloseable {
             JvmGcMetrics gc = new JvmGcMetrics();
             gc.bindTo(registry);
 
-            ApiServer api = new ApiServer(new ApiServer.Services(database::ping, accounts, users, platformCa, trustedCas, chains, pkiSettings, registry),
+            ApiServer api = new ApiServer(new ApiServer.Services(database::ping, accounts, users, platformCa, trustedCas, chains, pkiSettings, apiClients,
+                    tokens, registry),
                     ServerTls.contextFactory(serverChain, random), config.bindHost(), config.httpsPort()).start();
+            publicUrl.set("https://" + config.hostname() + ":" + api.port());
             long t4 = System.nanoTime();
             log.info("Start-up: database {} ms, platform CA {} ms, services {} ms, HTTPS {} ms",
                     (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000, (t4 - t3) / 1_000_000);

@@ -56,7 +56,7 @@ public final class PkiSettingsService {
                         "signingChainId names no chain of this account."));
                 if (!jwsUsable(chain)) {
                     throw invalid("signingChainId", "The chain '" + chain.subject() + "' has a " + chain.keyAlgorithm() + " key of "
-                            + chain.keySize() + " bits, which cannot sign tokens (RSA of 2048 bits or more, EC P-256/P-384/P-521, Ed25519).");
+                            + chain.keySize() + " bits, which cannot sign tokens (RSA of 2048 bits or more, EC P-256/P-384/P-521).");
                 }
             }
             Map<String, String> normalized = new TreeMap<>();
@@ -83,12 +83,11 @@ public final class PkiSettingsService {
         });
     }
 
-    /** RSA of 2048 bits or more, EC P-256/384/521, Ed25519: what JWS (RS*, ES*, EdDSA) signs with. */
+    /** RSA of 2048 bits or more, EC P-256/384/521: what the token signer signs with (RS256, ES256/384/512). */
     static boolean jwsUsable(PrivateChain chain) {
         return switch (chain.keyAlgorithm()) {
             case "RSA" -> chain.keySize() >= 2048;
             case "EC" -> chain.keySize() == 256 || chain.keySize() == 384 || chain.keySize() == 521;
-            case "Ed25519" -> true;
             default -> false;
         };
     }

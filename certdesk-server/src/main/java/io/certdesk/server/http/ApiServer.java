@@ -28,6 +28,9 @@ import io.certdesk.server.ca.PlatformCaService;
 import io.certdesk.server.certs.TrustedCaService;
 import io.certdesk.server.chains.ChainService;
 import io.certdesk.server.chains.PkiSettingsService;
+import io.certdesk.server.token.ApiClientService;
+import io.certdesk.server.token.OAuthException;
+import io.certdesk.server.token.TokenService;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.config.SizeUnit;
@@ -46,6 +49,8 @@ public final class ApiServer {
     private static final Logger access = LoggerFactory.getLogger("io.certdesk.access");
     /** Request bodies above this many bytes are refused with 413 {@code too_large}. */
     public static final long MAX_BODY = 1024 * 1024;
+    /** Refused bodies up to this size are read to the end before the 413 is sent (see {@link #drain}). */
+    static final long DRAIN_LIMIT = 8L * 1024 * 1024;
     private static final String STARTED = "certdesk.started";
     /** Failures of stored key material: the server's fault, never the request's. */
     static final java.util.Set<PkiError> INTERNAL_PKI_ERRORS = java.util.EnumSet.of(PkiError.INVALID_KEY_MATERIAL, PkiError.WRONG_MASTER_KEY);
@@ -53,7 +58,8 @@ public final class ApiServer {
     /** What the API serves; {@code databaseAnswers} is the readiness probe. */
     public record Services(java.util.function.BooleanSupplier databaseAnswers, AccountService accounts, UserService users,
                            PlatformCaService platformCa, TrustedCaService trustedCas, ChainService chains,
-                           PkiSettingsService pkiSettings, PrometheusMeterRegistry registry) {
+                           PkiSettingsService pkiSettings, ApiClientService apiClients, TokenService tokens,
+                           PrometheusMeterRegistry registry) {
     }
 
     private final Javalin app;
@@ -75,6 +81,8 @@ public final class ApiServer {
             new AccountRoutes(services.accounts(), services.users(), requests).register(table[0]);
             new TrustedCaRoutes(services.trustedCas(), requests).register(table[0]);
             new ChainRoutes(services.chains(), services.pkiSettings(), requests).register(table[0]);
+            new TokenRoutes(services.apiClients(), services.tokens(), requests).register(table[0]);
+            cfg.routes.exception(OAuthException.class, ApiServer::oauthError);
             cfg.routes.exception(ServiceException.class, (e, ctx) -> problem(ctx, e.code(), e.getMessage(), e.details()));
             cfg.routes.exception(PkiException.class, (e, ctx) -> {
                 if (INTERNAL_PKI_ERRORS.contains(e.error())) {
@@ -146,6 +154,9 @@ public final class ApiServer {
         long limit = ctx.isMultipartFormData() ? MAX_BODY + Uploads.FRAMING : MAX_BODY;
         if (length != null && length.chars().allMatch(Character::isDigit) && !length.isEmpty()
                 && (length.length() > 12 || Long.parseLong(length) > limit)) {
+            if (length.length() <= 12 && Long.parseLong(length) <= DRAIN_LIMIT) {
+                drain(ctx);
+            }
             throw tooLarge();
         }
     }
@@ -169,9 +180,30 @@ public final class ApiServer {
         MDC.remove(AuditLog.REQUEST_ID);
     }
 
+    /**
+     * Reads and discards a refused body of moderate size, so the client, still sending, reads the
+     * 413 instead of a connection reset; larger bodies are cut off by closing the connection.
+     */
+    private static void drain(Context ctx) {
+        try (var in = ctx.req().getInputStream()) {
+            in.transferTo(java.io.OutputStream.nullOutputStream());
+        } catch (java.io.IOException e) {
+            // the client went away; the connection closes anyway
+        }
+    }
+
     private static ServiceException tooLarge() {
         return new ServiceException(ErrorCode.TOO_LARGE,
                 "The request body is larger than " + (MAX_BODY / 1024) + " KiB, the most this server accepts.");
+    }
+
+    /** RFC 6749 §5.2: {@code {"error", "error_description"}}, not a problem document. */
+    private static void oauthError(OAuthException e, Context ctx) {
+        if (e.status() == 401) {
+            ctx.header("WWW-Authenticate", "Basic realm=\"certdesk\"");
+        }
+        ctx.header("Cache-Control", "no-store");
+        ctx.status(e.status()).json(Map.of("error", e.error(), "error_description", e.getMessage()));
     }
 
     /** A refusal of the PKI core: its stable code, 413 for size, else 422. */

@@ -121,6 +121,24 @@ final class Dto {
     record GenerateChain(String purpose, String domain, String keyType, Integer validityDays) {
     }
 
+    record CreateApiClient(String name, List<String> scopes) {
+    }
+
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+    record ApiClientJson(String clientId, String clientSecret, String name, List<String> scopes, Instant createdAt, Instant secretSetAt) {
+        static ApiClientJson of(io.certdesk.server.token.ApiClient c) {
+            return new ApiClientJson(c.clientId(), null, c.name(), c.scopes(), c.createdAt(), c.secretSetAt());
+        }
+
+        static ApiClientJson withSecret(io.certdesk.server.token.ApiClientService.WithSecret w) {
+            var c = w.client();
+            return new ApiClientJson(c.clientId(), w.secret(), c.name(), c.scopes(), c.createdAt(), c.secretSetAt());
+        }
+    }
+
+    record ApiClientList(List<ApiClientJson> clients) {
+    }
+
     record PkiSettingsJson(String signingChainId, java.util.Map<String, String> tlsBindings) {
         static PkiSettingsJson of(io.certdesk.server.chains.PkiSettings s) {
             return new PkiSettingsJson(s.signingChainId().orElse(null), s.tlsBindings());

@@ -20,6 +20,14 @@ class TenantIsolationTest extends OnBothDatabases {
     static String otherVendor;
     static String siblingCertificate;
     static String siblingChain;
+    static String siblingClient;
+    /**
+     * Routes an account publishes to the world or that authenticate by other means than a
+     * session: the token endpoint (client credentials) and the published keys and metadata.
+     */
+    private static final java.util.Set<String> NOT_BY_SESSION = java.util.Set.of(
+            "/api/v1/accounts/{id}/oauth2/token", "/api/v1/accounts/{id}/.well-known/jwks.json",
+            "/api/v1/accounts/{id}/.well-known/openid-configuration");
 
     private void scenario() {
         Api admin = server.admin();
@@ -32,6 +40,8 @@ class TenantIsolationTest extends OnBothDatabases {
         siblingCertificate = admin.upload("/api/v1/accounts/" + sibling + "/trusted-cas", "ca.pem", caPem()).assertStatus(201)
                 .json().path("imported").get(0).path("id").asText();
         siblingChain = admin.get("/api/v1/accounts/" + sibling + "/private-chains").json().path("chains").get(0).path("id").asText();
+        siblingClient = admin.post("/api/v1/accounts/" + sibling + "/api-clients", Map.of("name", "sibling client")).assertStatus(201)
+                .json().path("clientId").asText();
     }
 
     private static byte[] caPem() {
@@ -49,12 +59,13 @@ class TenantIsolationTest extends OnBothDatabases {
     void aCustomerAdminGetsNotFoundOnEveryRouteOfASiblingAccount() {
         scenario();
         Api customerAdmin = customerAdmin();
-        List<Route> accountRoutes = server.server().routes().stream().filter(r -> r.path().contains("{id}")).toList();
+        List<Route> accountRoutes = server.server().routes().stream()
+                .filter(r -> r.path().contains("{id}") && !NOT_BY_SESSION.contains(r.path())).toList();
         assertThat(accountRoutes).hasSizeGreaterThanOrEqualTo(20);
         for (String target : List.of(sibling, vendor, otherVendor)) {
             for (Route route : accountRoutes) {
                 String path = route.path().replace("{id}", target).replace("{certId}", siblingCertificate)
-                        .replace("{chainId}", siblingChain);
+                        .replace("{chainId}", siblingChain).replace("{clientId}", siblingClient);
                 if (route.path().endsWith("/trusted-cas") && route.method().equals("POST")) {
                     customerAdmin.upload(path, "ca.pem", caPem()).assertProblem(404, "not_found");
                     continue;
@@ -71,6 +82,12 @@ class TenantIsolationTest extends OnBothDatabases {
         assertThat(server.admin().get("/api/v1/accounts/" + sibling).json().path("domains")).hasSize(1);
         assertThat(server.admin().get("/api/v1/accounts/" + sibling + "/trusted-cas").json().path("certificates")).hasSize(1);
         assertThat(server.admin().get("/api/v1/accounts/" + sibling + "/private-chains").json().path("chains")).hasSize(1);
+        assertThat(server.admin().get("/api/v1/accounts/" + sibling + "/api-clients").json().path("clients")).hasSize(1);
+        // A session is no client credential: the sibling's token endpoint does not take it.
+        var token = customerAdmin.sendRaw("POST", "/api/v1/accounts/" + sibling + "/oauth2/token",
+                "grant_type=client_credentials".getBytes(), "application/x-www-form-urlencoded");
+        assertThat(token.status()).isEqualTo(401);
+        assertThat(token.json().path("error").asText()).isEqualTo("invalid_client");
         assertThat(customerAdmin.get("/api/v1/accounts").json().path("accounts"))
                 .extracting(a -> a.path("id").asText()).containsExactly(customer);
     }
@@ -119,6 +136,9 @@ class TenantIsolationTest extends OnBothDatabases {
         }
         if (route.path().endsWith("/pki-settings")) {
             return Map.of("tlsBindings", Map.of());
+        }
+        if (route.path().endsWith("/api-clients")) {
+            return Map.of("name", "intruder");
         }
         if (route.path().endsWith("/users")) {
             return Map.of("username", "intruder", "password", "intruder-password");

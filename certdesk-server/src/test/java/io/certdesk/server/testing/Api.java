@@ -100,9 +100,14 @@ public final class Api {
     }
 
     public Response sendRaw(String method, String path, byte[] body, String contentType) {
+        return sendRawWithHeader(method, path, body, contentType, token == null ? null : "Bearer " + token);
+    }
+
+    /** Sends with this {@code Authorization} header (or none when null) instead of the session's. */
+    public Response sendRawWithHeader(String method, String path, byte[] body, String contentType, String authorization) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("https://localhost:" + port + path)).timeout(Duration.ofSeconds(30));
-        if (token != null) {
-            b.header("Authorization", "Bearer " + token);
+        if (authorization != null) {
+            b.header("Authorization", authorization);
         }
         if (body == null) {
             b.method(method, HttpRequest.BodyPublishers.noBody());
