@@ -177,9 +177,10 @@ public final class ChainService {
         Account account = access.visibleAccount(actor, accountId);
         database.inTransaction(h -> {
             PrivateChain chain = chains.find(h, account.id(), chainId).orElseThrow(() -> ServiceException.notFound("Chain " + chainId));
-            if (settings.uses(h, chain.id())) {
+            if (settings.uses(h, chain.id(), clock.instant())) {
                 throw new ServiceException(ErrorCode.CHAIN_IN_USE, "The chain '" + chain.subject() + "' is in use by the PKI settings "
-                        + "(token signing or a TLS binding). Choose another chain there first.");
+                        + "(token signing, a TLS binding, or a replaced signing key that tokens still in use verify with). "
+                        + "Choose another chain there first, or wait until its tokens have expired.");
             }
             chains.delete(h, chain);
             audit.record(h, actor.username(), account.id(), AuditAction.CHAIN_DELETED, describe(List.of(chain)));

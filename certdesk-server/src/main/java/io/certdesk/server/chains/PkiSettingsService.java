@@ -23,6 +23,8 @@ import io.certdesk.server.store.PkiSettingsStore;
 
 /** Reads and changes an account's PKI settings, checking every chain they name. */
 public final class PkiSettingsService {
+    /** How long a replaced signing key stays published: the longest token lifetime plus clock skew. */
+    public static final java.time.Duration PASSIVE_FOR = PkiSettings.TOKEN_LIFETIME.plusMinutes(1);
     private final Database database;
     private final PkiSettingsStore store;
     private final ChainStore chains;
@@ -75,6 +77,12 @@ public final class PkiSettingsService {
                 }
                 normalized.put(domain, chain.id());
             }
+            Optional<String> previous = store.signingChain(h, account.id());
+            if (previous.isPresent() && !previous.equals(signingChainId)) {
+                // Tokens it signed stay valid for their lifetime: keep its key published until then.
+                store.retireSigningChain(h, account.id(), previous.get(), clock.instant().plus(PASSIVE_FOR));
+            }
+            signingChainId.ifPresent(id -> store.activate(h, account.id(), id));
             store.setSigningChain(h, account.id(), signingChainId, clock.instant());
             store.replaceBindings(h, account.id(), normalized);
             audit.record(h, actor.username(), account.id(), AuditAction.PKI_SETTINGS_CHANGED,

@@ -38,9 +38,33 @@ public final class PkiSettingsStore {
         batch.execute();
     }
 
-    /** Whether the settings use the chain (to sign tokens or to serve a domain). */
-    public boolean uses(Handle h, String chainId) {
+    /**
+     * Whether the settings use the chain: to sign tokens, to serve a domain, or as a passive key
+     * that tokens signed before {@code now} may still need.
+     */
+    public boolean uses(Handle h, String chainId, Instant now) {
         return h.createQuery("SELECT (SELECT COUNT(*) FROM pki_settings WHERE signing_chain_id = :c) "
-                + "+ (SELECT COUNT(*) FROM tls_bindings WHERE chain_id = :c)").bind("c", chainId).mapTo(Integer.class).one() > 0;
+                        + "+ (SELECT COUNT(*) FROM tls_bindings WHERE chain_id = :c) "
+                        + "+ (SELECT COUNT(*) FROM passive_signing_keys WHERE chain_id = :c AND passive_until > :now)")
+                .bind("c", chainId).bind("now", Database.utc(now)).mapTo(Integer.class).one() > 0;
+    }
+
+    /** Keeps a replaced signing chain published until {@code until}; a chain signing again is not passive. */
+    public void retireSigningChain(Handle h, String accountId, String chainId, Instant until) {
+        h.createUpdate("DELETE FROM passive_signing_keys WHERE account_id = :a AND chain_id = :c").bind("a", accountId).bind("c", chainId)
+                .execute();
+        h.createUpdate("INSERT INTO passive_signing_keys (account_id, chain_id, passive_until) VALUES (:a, :c, :u)")
+                .bind("a", accountId).bind("c", chainId).bind("u", Database.utc(until)).execute();
+    }
+
+    public void activate(Handle h, String accountId, String chainId) {
+        h.createUpdate("DELETE FROM passive_signing_keys WHERE account_id = :a AND chain_id = :c").bind("a", accountId).bind("c", chainId)
+                .execute();
+    }
+
+    /** The chains still published as passive keys at {@code now}. */
+    public java.util.List<String> passiveChains(Handle h, String accountId, Instant now) {
+        return h.createQuery("SELECT chain_id FROM passive_signing_keys WHERE account_id = :a AND passive_until > :now ORDER BY passive_until DESC")
+                .bind("a", accountId).bind("now", Database.utc(now)).mapTo(String.class).list();
     }
 }

@@ -33,7 +33,7 @@ import io.certdesk.server.store.PkiSettingsStore;
  * signing chain.
  */
 public final class TokenService {
-    public static final Duration LIFETIME = Duration.ofMinutes(15);
+    public static final Duration LIFETIME = io.certdesk.server.chains.PkiSettings.TOKEN_LIFETIME;
     public static final String CLIENT_CREDENTIALS = "client_credentials";
 
     private final Database database;
@@ -112,12 +112,23 @@ public final class TokenService {
         return new Token(jwt.serialize(), LIFETIME.toSeconds(), String.join(" ", granted));
     }
 
-    /** The keys tokens of this account verify with (empty when signing is off); empty for an unknown account. */
+    /**
+     * The keys this account's tokens verify with: the active signing key first, then the keys of
+     * replaced signing chains while tokens they signed may still be valid. Empty for an unknown account.
+     */
     public Optional<JWKSet> publishedKeys(String accountId) {
-        if (database.read(h -> accounts.find(h, accountId)).isEmpty()) {
-            return Optional.empty();
-        }
-        return Optional.of(signingKey(accountId).map(k -> new JWKSet(k.publicJwk().toPublicJWK())).orElseGet(JWKSet::new));
+        return database.read(h -> {
+            if (accounts.find(h, accountId).isEmpty()) {
+                return Optional.empty();
+            }
+            java.util.List<com.nimbusds.jose.jwk.JWK> keys = new java.util.ArrayList<>();
+            settings.signingChain(h, accountId).flatMap(id -> chains.find(h, accountId, id))
+                    .ifPresent(chain -> keys.add(prepared(h, chain).publicJwk().toPublicJWK()));
+            for (String chainId : settings.passiveChains(h, accountId, clock.instant())) {
+                chains.find(h, accountId, chainId).ifPresent(chain -> keys.add(prepared(h, chain).publicJwk().toPublicJWK()));
+            }
+            return Optional.of(new JWKSet(keys));
+        });
     }
 
     /** The issuer URL of an account's tokens; also the base of its token endpoint and JWKS. */
@@ -127,7 +138,11 @@ public final class TokenService {
 
     private Optional<SigningKey> signingKey(String accountId) {
         return database.read(h -> settings.signingChain(h, accountId).flatMap(chainId -> chains.find(h, accountId, chainId))
-                .map(chain -> signers.computeIfAbsent(chain.id(), id -> prepare(h, chain))));
+                .map(chain -> prepared(h, chain)));
+    }
+
+    private SigningKey prepared(org.jdbi.v3.core.Handle h, PrivateChain chain) {
+        return signers.computeIfAbsent(chain.id(), id -> prepare(h, chain));
     }
 
     private SigningKey prepare(org.jdbi.v3.core.Handle h, PrivateChain chain) {

@@ -192,7 +192,8 @@ class PrivateChainApiTest extends OnBothDatabases {
         assertThat(admin.get(settings(account)).json().path("tlsBindings").path(domain).asText()).isEqualTo(tls);
 
         admin.delete(chains(account) + "/" + tls).assertProblem(409, "chain_in_use");
-        admin.delete(chains(account) + "/" + defaultSigning).assertStatus(204);
+        // The replaced signing chain stays in use until the tokens it signed have expired (TokenRotationTest moves the clock).
+        admin.delete(chains(account) + "/" + defaultSigning).assertProblem(409, "chain_in_use");
         admin.setDomains(account, "extra-" + domain);
         assertThat(admin.get(settings(account)).json().path("tlsBindings").size()).as("a removed domain takes its binding along").isZero();
         admin.delete(chains(account) + "/" + tls).assertProblem(409, "chain_in_use"); // still the signing chain
@@ -201,8 +202,10 @@ class PrivateChainApiTest extends OnBothDatabases {
         off.put("tlsBindings", Map.of());
         var cleared = admin.put(settings(account), off).assertStatus(200).json();
         assertThat(cleared.path("signingChainId").isNull()).isTrue();
-        admin.delete(chains(account) + "/" + tls).assertStatus(204);
-        admin.get(chains(account) + "/" + tls).assertProblem(404, "not_found");
-        assertThat(count(admin, account)).isZero();
+        admin.delete(chains(account) + "/" + tls).assertProblem(409, "chain_in_use");
+        String unused = admin.post(chains(account) + "/generate", Map.of("purpose", "TOKEN_SIGNING")).assertStatus(201).json().path("id").asText();
+        admin.delete(chains(account) + "/" + unused).assertStatus(204);
+        admin.get(chains(account) + "/" + unused).assertProblem(404, "not_found");
+        assertThat(count(admin, account)).isEqualTo(2);
     }
 }

@@ -22,11 +22,13 @@ public final class TestServer implements AutoCloseable {
     private final Optional<String> dbUrl;
     private final MasterKey masterKey;
     private final KeyType caKeyType;
+    private final Clock clock;
     private CertdeskServer server;
     private Api admin;
 
-    private TestServer(TestDatabase kind, Path dataDir, Optional<String> dbUrl, MasterKey masterKey, KeyType caKeyType) {
+    private TestServer(TestDatabase kind, Path dataDir, Optional<String> dbUrl, MasterKey masterKey, KeyType caKeyType, Clock clock) {
         this.caKeyType = caKeyType;
+        this.clock = clock;
         this.kind = kind;
         this.dataDir = dataDir;
         this.dbUrl = dbUrl;
@@ -39,9 +41,14 @@ public final class TestServer implements AutoCloseable {
 
     /** A server whose new platform CA has keys of {@code caKeyType} (EC by default in tests: fast). */
     public static TestServer start(TestDatabase kind, KeyType caKeyType) {
+        return start(kind, caKeyType, Clock.systemUTC());
+    }
+
+    /** A server that reads the time from {@code clock} (a {@link MutableClock} lets a test move it). */
+    public static TestServer start(TestDatabase kind, KeyType caKeyType, Clock clock) {
         try {
             TestServer t = new TestServer(kind, Files.createTempDirectory("certdesk-test"), kind.newDatabaseUrl(),
-                    MasterKey.generate(new SecureRandom()), caKeyType);
+                    MasterKey.generate(new SecureRandom()), caKeyType, clock);
             t.restart(t.masterKey);
             return t;
         } catch (IOException e) {
@@ -60,7 +67,7 @@ public final class TestServer implements AutoCloseable {
 
     public ServerConfig config(MasterKey key) {
         return new ServerConfig("127.0.0.1", 0, dataDir, dbUrl, TestDatabase.user(dbUrl), TestDatabase.password(dbUrl), "localhost",
-                Optional.of(key), Optional.of(ADMIN_PASSWORD), caKeyType, KeyType.EC_P256, Clock.systemUTC());
+                Optional.of(key), Optional.of(ADMIN_PASSWORD), caKeyType, KeyType.EC_P256, clock);
     }
 
     public CertdeskServer server() {

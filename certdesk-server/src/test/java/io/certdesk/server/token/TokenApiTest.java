@@ -157,7 +157,8 @@ class TokenApiTest extends OnBothDatabases {
         off.put("tlsBindings", Map.of());
         server.admin().put(base(account) + "/pki-settings", off).assertStatus(200);
         assertOAuthError(token(account, client.basic(), "grant_type=client_credentials"), 409, "signing_not_configured");
-        assertThat(server.anonymous().get(base(account) + "/.well-known/jwks.json").assertStatus(200).json().path("keys")).isEmpty();
+        // The former signing key stays published (passive) while tokens it signed may still be valid; none is active.
+        assertThat(server.anonymous().get(base(account) + "/.well-known/jwks.json").assertStatus(200).json().path("keys")).hasSize(1);
         server.anonymous().get(base("no-such-account") + "/.well-known/jwks.json").assertProblem(404, "not_found");
     }
 
