@@ -29,6 +29,11 @@ public final class ServiceException extends RuntimeException {
         return details;
     }
 
+    /** A {@link ErrorCode#VALIDATION_FAILED} refusal naming the request field at fault. */
+    public static ServiceException invalid(String field, String message) {
+        return new ServiceException(ErrorCode.VALIDATION_FAILED, message, Map.of("field", field));
+    }
+
     public static ServiceException notFound(String what) {
         return new ServiceException(ErrorCode.NOT_FOUND, what + " does not exist or is not visible to you.");
     }

@@ -57,7 +57,7 @@ public final class AccountService {
     public Account create(Principal actor, String name, AccountType type, Optional<String> parentId) {
         String cleanName = requireName(name);
         if (type == null) {
-            throw invalid("type", "An account type is required: VENDOR or CUSTOMER.");
+            throw ServiceException.invalid("type", "An account type is required: VENDOR or CUSTOMER.");
         }
         Optional<String> parent = parentId.filter(p -> !p.isBlank());
         if (type == AccountType.VENDOR) {
@@ -65,14 +65,14 @@ public final class AccountService {
                 throw new ServiceException(ErrorCode.FORBIDDEN, "Only the platform admin can create vendor accounts.");
             }
             if (parent.isPresent()) {
-                throw invalid("parentId", "A vendor account has no parent; leave parentId out.");
+                throw ServiceException.invalid("parentId", "A vendor account has no parent; leave parentId out.");
             }
         } else {
             if (parent.isEmpty() && !actor.isPlatformAdmin()) {
                 parent = actor.accountId();
             }
             if (parent.isEmpty()) {
-                throw invalid("parentId", "A customer account needs parentId: the id of its vendor.");
+                throw ServiceException.invalid("parentId", "A customer account needs parentId: the id of its vendor.");
             }
             Account vendor = access.visibleAccount(actor, parent.get());
             boolean vendorAdmin = vendor.type() == AccountType.VENDOR && actor.accountId().equals(Optional.of(vendor.id()));
@@ -80,7 +80,7 @@ public final class AccountService {
                 throw new ServiceException(ErrorCode.FORBIDDEN, "Only the platform admin or a vendor's admin can create customer accounts.");
             }
             if (vendor.type() != AccountType.VENDOR) {
-                throw invalid("parentId", "The parent of a customer must be a vendor account; " + vendor.id() + " is a customer.");
+                throw ServiceException.invalid("parentId", "The parent of a customer must be a vendor account; " + vendor.id() + " is a customer.");
             }
         }
         Account account = new Account(UUID.randomUUID().toString(), cleanName, type, parent, List.of(), clock.instant());
@@ -128,10 +128,10 @@ public final class AccountService {
     public Account setDomains(Principal actor, String id, List<String> rawNames) {
         Account account = access.accountAbove(actor, id, "change this account's domains");
         if (rawNames == null) {
-            throw invalid("domains", "domains is required: a list of host names (it may be empty).");
+            throw ServiceException.invalid("domains", "domains is required: a list of host names (it may be empty).");
         }
         if (rawNames.size() > MAX_DOMAINS) {
-            throw invalid("domains", "An account has at most " + MAX_DOMAINS + " domains; " + rawNames.size() + " were given.");
+            throw ServiceException.invalid("domains", "An account has at most " + MAX_DOMAINS + " domains; " + rawNames.size() + " were given.");
         }
         TreeSet<String> names = new TreeSet<>();
         Map<String, String> invalid = new LinkedHashMap<>();
@@ -186,12 +186,9 @@ public final class AccountService {
     private static String requireName(String name) {
         String clean = name == null ? "" : name.strip();
         if (clean.isEmpty() || clean.length() > MAX_NAME || clean.chars().anyMatch(Character::isISOControl)) {
-            throw invalid("name", "An account name is 1 to " + MAX_NAME + " printable characters.");
+            throw ServiceException.invalid("name", "An account name is 1 to " + MAX_NAME + " printable characters.");
         }
         return clean;
     }
 
-    private static ServiceException invalid(String field, String message) {
-        return new ServiceException(ErrorCode.VALIDATION_FAILED, message, Map.of("field", field));
-    }
 }

@@ -105,12 +105,12 @@ public final class ChainService {
                                  Optional<Integer> validityDays) {
         Account account = access.visibleAccount(actor, accountId);
         if (purpose == null) {
-            throw invalid("purpose", "A purpose is required: TLS_SERVER or TOKEN_SIGNING.");
+            throw ServiceException.invalid("purpose", "A purpose is required: TLS_SERVER or TOKEN_SIGNING.");
         }
         IssuedChain issued;
         List<String> names;
         if (purpose == ChainPurpose.TLS_SERVER) {
-            String name = normalizedDomain(domain.orElseThrow(() -> invalid("domain", "A TLS chain is issued for one of the account's domains: "
+            String name = normalizedDomain(domain.orElseThrow(() -> ServiceException.invalid("domain", "A TLS chain is issued for one of the account's domains: "
                     + "give 'domain'.")));
             if (!account.domains().contains(name)) {
                 throw new PkiException(PkiError.DOMAIN_NOT_ALLOWED, "'" + name + "' is not a domain of this account"
@@ -120,7 +120,7 @@ public final class ChainService {
             names = List.of(name);
         } else {
             if (domain.isPresent()) {
-                throw invalid("domain", "A token-signing chain is not issued for a domain; leave 'domain' out.");
+                throw ServiceException.invalid("domain", "A token-signing chain is not issued for a domain; leave 'domain' out.");
             }
             issued = platformCa.issueTokenSigning(account.name(), account.id(), keyType,
                     Duration.ofDays(days(validityDays, DEFAULT_TOKEN_DAYS, MAX_TOKEN_DAYS)));
@@ -210,7 +210,7 @@ public final class ChainService {
     private static int days(Optional<Integer> requested, int fallback, int max) {
         int days = requested.orElse(fallback);
         if (days < 1 || days > max) {
-            throw invalid("validityDays", "validityDays must be between 1 and " + max + "; found " + days + ".");
+            throw ServiceException.invalid("validityDays", "validityDays must be between 1 and " + max + "; found " + days + ".");
         }
         return days;
     }
@@ -219,7 +219,7 @@ public final class ChainService {
         try {
             return DomainNames.normalize(domain);
         } catch (PkiException e) {
-            throw invalid("domain", e.getMessage());
+            throw ServiceException.invalid("domain", e.getMessage());
         }
     }
 
@@ -227,7 +227,4 @@ public final class ChainService {
         return String.join("; ", list.stream().map(c -> c.subject() + " (sha256 " + c.sha256() + ")").toList());
     }
 
-    private static ServiceException invalid(String field, String message) {
-        return new ServiceException(ErrorCode.VALIDATION_FAILED, message, Map.of("field", field));
-    }
 }

@@ -10,7 +10,6 @@ import io.certdesk.pki.PkiException;
 import io.certdesk.pki.chain.ChainPurpose;
 import io.certdesk.pki.names.DomainNames;
 import io.certdesk.pki.names.NameMatching;
-import io.certdesk.server.ErrorCode;
 import io.certdesk.server.ServiceException;
 import io.certdesk.server.access.Access;
 import io.certdesk.server.access.Principal;
@@ -54,10 +53,10 @@ public final class PkiSettingsService {
         Account account = access.visibleAccount(actor, accountId);
         return database.inTransaction(h -> {
             if (signingChainId.isPresent()) {
-                PrivateChain chain = chains.find(h, account.id(), signingChainId.get()).orElseThrow(() -> invalid("signingChainId",
+                PrivateChain chain = chains.find(h, account.id(), signingChainId.get()).orElseThrow(() -> ServiceException.invalid("signingChainId",
                         "signingChainId names no chain of this account."));
                 if (!jwsUsable(chain)) {
-                    throw invalid("signingChainId", "The chain '" + chain.subject() + "' has a " + chain.keyAlgorithm() + " key of "
+                    throw ServiceException.invalid("signingChainId", "The chain '" + chain.subject() + "' has a " + chain.keyAlgorithm() + " key of "
                             + chain.keySize() + " bits, which cannot sign tokens (RSA of 2048 bits or more, EC P-256/P-384/P-521).");
                 }
             }
@@ -67,11 +66,11 @@ public final class PkiSettingsService {
                 if (!account.domains().contains(domain)) {
                     throw new PkiException(PkiError.DOMAIN_NOT_ALLOWED, "'" + domain + "' is not a domain of this account.");
                 }
-                PrivateChain chain = chains.find(h, account.id(), String.valueOf(binding.getValue())).orElseThrow(() -> invalid("tlsBindings",
+                PrivateChain chain = chains.find(h, account.id(), String.valueOf(binding.getValue())).orElseThrow(() -> ServiceException.invalid("tlsBindings",
                         "The binding of " + domain + " names no chain of this account."));
                 if (!chain.purposes().contains(ChainPurpose.TLS_SERVER)
                         || chain.dnsNames().stream().noneMatch(name -> NameMatching.covers(name, domain))) {
-                    throw invalid("tlsBindings", "The chain '" + chain.subject() + "' cannot serve " + domain + ": it is "
+                    throw ServiceException.invalid("tlsBindings", "The chain '" + chain.subject() + "' cannot serve " + domain + ": it is "
                             + (chain.purposes().contains(ChainPurpose.TLS_SERVER) ? "for " + String.join(", ", chain.dnsNames()) : "not a TLS server chain")
                             + ".");
                 }
@@ -104,11 +103,8 @@ public final class PkiSettingsService {
         try {
             return DomainNames.normalize(name);
         } catch (PkiException e) {
-            throw invalid("tlsBindings", e.getMessage());
+            throw ServiceException.invalid("tlsBindings", e.getMessage());
         }
     }
 
-    private static ServiceException invalid(String field, String message) {
-        return new ServiceException(ErrorCode.VALIDATION_FAILED, message, Map.of("field", field));
-    }
 }

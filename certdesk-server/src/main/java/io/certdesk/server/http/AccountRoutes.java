@@ -2,8 +2,6 @@ package io.certdesk.server.http;
 
 import java.util.Optional;
 
-import io.certdesk.server.ErrorCode;
-import io.certdesk.server.ServiceException;
 import io.certdesk.server.access.Principal;
 import io.certdesk.server.access.UserService;
 import io.certdesk.server.account.Account;
@@ -39,7 +37,7 @@ final class AccountRoutes {
     private void create(Context ctx) {
         Principal actor = requests.principal(ctx);
         Dto.CreateAccount body = requests.body(ctx, Dto.CreateAccount.class);
-        Account account = accounts.create(actor, body.name(), accountType(body.type()), Optional.ofNullable(body.parentId()));
+        Account account = accounts.create(actor, body.name(), Requests.enumOf(AccountType.class, body.type(), "type"), Optional.ofNullable(body.parentId()));
         ctx.status(201).header("Location", "/api/v1/accounts/" + account.id()).json(Dto.AccountJson.of(account));
     }
 
@@ -88,17 +86,5 @@ final class AccountRoutes {
         var entries = accounts.audit(actor, ctx.pathParam("id"), before, limit);
         Long next = entries.size() == limit ? entries.get(entries.size() - 1).id() : null;
         ctx.json(new Dto.AuditList(entries.stream().map(Dto.AuditJson::of).toList(), next));
-    }
-
-    private static AccountType accountType(String value) {
-        if (value == null) {
-            return null;
-        }
-        try {
-            return AccountType.valueOf(value);
-        } catch (IllegalArgumentException e) {
-            throw new ServiceException(ErrorCode.VALIDATION_FAILED, "The account type must be VENDOR or CUSTOMER; found '"
-                    + (value.length() > 40 ? value.substring(0, 40) + "..." : value) + "'.", java.util.Map.of("field", "type"));
-        }
     }
 }

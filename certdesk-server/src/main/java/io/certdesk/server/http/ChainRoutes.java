@@ -8,8 +8,6 @@ import io.certdesk.pki.chain.ChainPurpose;
 import io.certdesk.pki.codec.PemCodec;
 import io.certdesk.pki.codec.Pkcs12Reader;
 import io.certdesk.pki.keys.KeyType;
-import io.certdesk.server.ErrorCode;
-import io.certdesk.server.ServiceException;
 import io.certdesk.server.access.Principal;
 import io.certdesk.server.chains.ChainService;
 import io.certdesk.server.chains.PkiSettings;
@@ -55,8 +53,8 @@ final class ChainRoutes {
     private void generate(Context ctx) {
         Principal actor = requests.principal(ctx);
         Dto.GenerateChain body = requests.body(ctx, Dto.GenerateChain.class);
-        PrivateChain chain = chains.generate(actor, ctx.pathParam("id"), enumOf(ChainPurpose.class, body.purpose(), "purpose"),
-                Optional.ofNullable(body.domain()), Optional.ofNullable(enumOf(KeyType.class, body.keyType(), "keyType")).orElse(KeyType.EC_P256),
+        PrivateChain chain = chains.generate(actor, ctx.pathParam("id"), Requests.enumOf(ChainPurpose.class, body.purpose(), "purpose"),
+                Optional.ofNullable(body.domain()), Optional.ofNullable(Requests.enumOf(KeyType.class, body.keyType(), "keyType")).orElse(KeyType.EC_P256),
                 Optional.ofNullable(body.validityDays()));
         ctx.status(201).json(render(List.of(chain)).get(0));
     }
@@ -100,18 +98,5 @@ final class ChainRoutes {
     private List<Dto.ChainJson> render(List<PrivateChain> list) {
         var infos = chains.certificateInfos(list);
         return list.stream().map(c -> Dto.ChainJson.of(c, infos.get(c.id()))).toList();
-    }
-
-    private static <E extends Enum<E>> E enumOf(Class<E> type, String value, String field) {
-        if (value == null) {
-            return null;
-        }
-        try {
-            return Enum.valueOf(type, value);
-        } catch (IllegalArgumentException e) {
-            throw new ServiceException(ErrorCode.VALIDATION_FAILED, "'" + (value.length() > 40 ? value.substring(0, 40) : value)
-                    + "' is not a valid " + field + "; expected one of " + java.util.Arrays.toString(type.getEnumConstants()) + ".",
-                    Map.of("field", field));
-        }
     }
 }

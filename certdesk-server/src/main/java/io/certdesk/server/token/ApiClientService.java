@@ -9,12 +9,10 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
 import io.certdesk.pki.codec.CertificateCodec;
-import io.certdesk.server.ErrorCode;
 import io.certdesk.server.ServiceException;
 import io.certdesk.server.access.Access;
 import io.certdesk.server.access.Principal;
@@ -58,7 +56,7 @@ public final class ApiClientService {
         Account account = access.visibleAccount(actor, accountId);
         String cleanName = name == null ? "" : name.strip();
         if (cleanName.isEmpty() || cleanName.length() > 200) {
-            throw invalid("name", "An API client's name is 1 to 200 characters.");
+            throw ServiceException.invalid("name", "An API client's name is 1 to 200 characters.");
         }
         List<String> cleanScopes = scopes(scopes);
         String secret = randomSecret();
@@ -66,7 +64,7 @@ public final class ApiClientService {
         ApiClient client = new ApiClient("cd_" + HexFormat.of().formatHex(randomBytes(12)), account.id(), cleanName, cleanScopes, now, now);
         return database.inTransaction(h -> {
             if (store.count(h, account.id()) >= MAX_PER_ACCOUNT) {
-                throw invalid("name", "An account has at most " + MAX_PER_ACCOUNT + " API clients; delete one first.");
+                throw ServiceException.invalid("name", "An account has at most " + MAX_PER_ACCOUNT + " API clients; delete one first.");
             }
             store.insert(h, client, hash(secret));
             audit.record(h, actor.username(), account.id(), AuditAction.API_CLIENT_CREATED, client.clientId() + " '" + cleanName + "'");
@@ -124,11 +122,11 @@ public final class ApiClientService {
             return List.of();
         }
         if (scopes.size() > MAX_SCOPES) {
-            throw invalid("scopes", "A client has at most " + MAX_SCOPES + " scopes.");
+            throw ServiceException.invalid("scopes", "A client has at most " + MAX_SCOPES + " scopes.");
         }
         for (String scope : scopes) {
             if (scope == null || !SCOPE.matcher(scope).matches()) {
-                throw invalid("scopes", "A scope is 1 to 64 letters, digits or ':', '.', '_', '/', '-'; found '" + scope + "'.");
+                throw ServiceException.invalid("scopes", "A scope is 1 to 64 letters, digits or ':', '.', '_', '/', '-'; found '" + scope + "'.");
             }
         }
         return List.copyOf(new LinkedHashSet<>(scopes));
@@ -144,7 +142,4 @@ public final class ApiClientService {
         return bytes;
     }
 
-    private static ServiceException invalid(String field, String message) {
-        return new ServiceException(ErrorCode.VALIDATION_FAILED, message, Map.of("field", field));
-    }
 }
