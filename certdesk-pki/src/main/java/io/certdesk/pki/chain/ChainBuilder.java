@@ -47,16 +47,23 @@ public final class ChainBuilder {
 
     private static X509Certificate issuerOf(X509Certificate certificate, Collection<X509Certificate> candidates, List<X509Certificate> used) {
         for (X509Certificate candidate : candidates) {
-            if (used.contains(candidate) || !candidate.getSubjectX500Principal().equals(certificate.getIssuerX500Principal())) {
-                continue;
-            }
-            try {
-                certificate.verify(candidate.getPublicKey());
+            if (!used.contains(candidate) && issuedBy(certificate, candidate)) {
                 return candidate;
-            } catch (Exception e) {
-                // Same name, other key: not this certificate's issuer.
             }
         }
         return null;
+    }
+
+    /** Whether {@code issuer}'s subject is {@code certificate}'s issuer name and its key verifies the signature. */
+    public static boolean issuedBy(X509Certificate certificate, X509Certificate issuer) {
+        if (!issuer.getSubjectX500Principal().equals(certificate.getIssuerX500Principal())) {
+            return false;
+        }
+        try {
+            certificate.verify(issuer.getPublicKey());
+            return true;
+        } catch (Exception e) {
+            return false; // same name, other key: not this certificate's issuer
+        }
     }
 }

@@ -15,6 +15,7 @@ import org.jdbi.v3.core.Handle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.certdesk.pki.chain.ChainBuilder;
 import io.certdesk.pki.codec.CertificateCodec;
 import io.certdesk.pki.issue.CertificateIssuer;
 import io.certdesk.pki.issue.IssuedChain;
@@ -137,7 +138,8 @@ public final class PlatformCaService {
                 .filter(row -> row.notAfter().isAfter(renewAt))
                 .map(row -> chainOf(h, row, ca))
                 .orElse(null));
-        if (stored != null && signedBy(stored.leaf(), stored.chain().get(1))) {
+        // After a change of issuing CA the stored leaf may have been signed by another one: then issue anew.
+        if (stored != null && ChainBuilder.issuedBy(stored.leaf(), stored.chain().get(1))) {
             return stored;
         }
         IssuedChain issued = issuer.issueTlsServer(ca, hostname, serverKeyType, SERVER_VALIDITY);
@@ -163,19 +165,6 @@ public final class PlatformCaService {
     /** The issuing CA and the root: CAs every account knows, for completing imported chains. */
     public List<X509Certificate> caCertificates() {
         return ca().caCertificates();
-    }
-
-    /** Whether {@code leaf} was signed by {@code issuer} (after a CA change it may have been signed by another). */
-    private static boolean signedBy(X509Certificate leaf, X509Certificate issuer) {
-        if (!leaf.getIssuerX500Principal().equals(issuer.getSubjectX500Principal())) {
-            return false;
-        }
-        try {
-            leaf.verify(issuer.getPublicKey());
-            return true;
-        } catch (java.security.GeneralSecurityException e) {
-            return false;
-        }
     }
 
     private IssuedChain chainOf(Handle h, PlatformCaStore.ServerCertRow row, PlatformCa ca) {
