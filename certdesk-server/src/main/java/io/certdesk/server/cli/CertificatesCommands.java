@@ -14,6 +14,7 @@ import io.certdesk.pki.chain.ChainPurpose;
 import io.certdesk.pki.keys.KeyType;
 import io.certdesk.server.app.Main;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -22,8 +23,14 @@ public final class CertificatesCommands {
     private CertificatesCommands() {
     }
 
-    static String account(String id) {
-        return "/api/v1/accounts/" + id;
+    /** {@code --account ID}: the account a command acts on. */
+    static final class AccountOption {
+        @Option(names = "--account", required = true, paramLabel = "ACCOUNT_ID", description = "The account to act on.")
+        String id;
+
+        String path() {
+            return "/api/v1/accounts/" + id;
+        }
     }
 
     static void printWarnings(JsonNode result) {
@@ -36,8 +43,8 @@ public final class CertificatesCommands {
     public static final class Ca {
         @Command(name = "import", mixinStandardHelpOptions = true, description = "Import trusted CA certificates (PEM, DER or PKCS#7).")
         static final class Import implements Callable<Integer> {
-            @Option(names = "--account", required = true, paramLabel = "ACCOUNT_ID")
-            String account;
+            @Mixin
+            AccountOption account;
 
             @Parameters(paramLabel = "FILE")
             Path file;
@@ -45,7 +52,7 @@ public final class CertificatesCommands {
             @Override
             public Integer call() throws Exception {
                 JsonNode result = ApiClient.fromSaved(CliConfig.require())
-                        .upload(account(account) + "/trusted-cas", file.getFileName().toString(), Files.readAllBytes(file), Map.of());
+                        .upload(account.path() + "/trusted-cas", file.getFileName().toString(), Files.readAllBytes(file), Map.of());
                 for (JsonNode c : result.path("imported")) {
                     System.out.println("imported " + c.path("subject").asText() + "  sha256 " + c.path("sha256").asText());
                 }
@@ -65,8 +72,8 @@ public final class CertificatesCommands {
                 description = {"Import chains from a PKCS#12 (.pfx/.p12) file.",
                         "The password is read from --password-file or asked for; it is never taken as an argument."})
         static final class Import implements Callable<Integer> {
-            @Option(names = "--account", required = true, paramLabel = "ACCOUNT_ID")
-            String account;
+            @Mixin
+            AccountOption account;
 
             @Option(names = "--password-file", paramLabel = "FILE", description = "A file whose first line is the password.")
             Path passwordFile;
@@ -85,7 +92,7 @@ public final class CertificatesCommands {
                 } else {
                     throw Main.Failure.usage("No password: pass --password-file, or run in a terminal to be asked.");
                 }
-                JsonNode result = ApiClient.fromSaved(CliConfig.require()).upload(account(account) + "/private-chains/import",
+                JsonNode result = ApiClient.fromSaved(CliConfig.require()).upload(account.path() + "/private-chains/import",
                         file.getFileName().toString(), Files.readAllBytes(file), Map.of("password", password));
                 for (JsonNode c : result.path("imported")) {
                     System.out.println("imported chain " + c.path("id").asText() + "  " + c.path("subject").asText() + "  "
@@ -101,8 +108,8 @@ public final class CertificatesCommands {
 
         @Command(name = "generate", mixinStandardHelpOptions = true, description = "Have the platform CA issue a chain.")
         static final class Generate implements Callable<Integer> {
-            @Option(names = "--account", required = true, paramLabel = "ACCOUNT_ID")
-            String account;
+            @Mixin
+            AccountOption account;
 
             @Option(names = "--purpose", required = true, description = "${COMPLETION-CANDIDATES}")
             ChainPurpose purpose;
@@ -129,7 +136,7 @@ public final class CertificatesCommands {
                 if (validityDays != null) {
                     body.put("validityDays", validityDays);
                 }
-                JsonNode chain = ApiClient.fromSaved(CliConfig.require()).send("POST", account(account) + "/private-chains/generate", body);
+                JsonNode chain = ApiClient.fromSaved(CliConfig.require()).send("POST", account.path() + "/private-chains/generate", body);
                 System.out.println("generated chain " + chain.path("id").asText() + "  " + chain.path("subject").asText()
                         + "  until " + chain.path("notAfter").asText());
                 return 0;
@@ -141,12 +148,12 @@ public final class CertificatesCommands {
     public static final class Chains {
         @Command(name = "list", mixinStandardHelpOptions = true, description = "List an account's private chains.")
         static final class List implements Callable<Integer> {
-            @Option(names = "--account", required = true, paramLabel = "ACCOUNT_ID")
-            String account;
+            @Mixin
+            AccountOption account;
 
             @Override
             public Integer call() throws Exception {
-                JsonNode list = ApiClient.fromSaved(CliConfig.require()).send("GET", account(account) + "/private-chains", null);
+                JsonNode list = ApiClient.fromSaved(CliConfig.require()).send("GET", account.path() + "/private-chains", null);
                 System.out.printf("%-36s  %-9s  %-26s  %-20s  %s%n", "ID", "ORIGIN", "PURPOSES", "EXPIRES", "SUBJECT");
                 for (JsonNode c : list.path("chains")) {
                     java.util.List<String> purposes = new java.util.ArrayList<>();
@@ -164,12 +171,12 @@ public final class CertificatesCommands {
     public static final class Pki {
         @Command(name = "show", mixinStandardHelpOptions = true, description = "Show the signing chain and TLS bindings.")
         static final class Show implements Callable<Integer> {
-            @Option(names = "--account", required = true, paramLabel = "ACCOUNT_ID")
-            String account;
+            @Mixin
+            AccountOption account;
 
             @Override
             public Integer call() throws Exception {
-                JsonNode settings = ApiClient.fromSaved(CliConfig.require()).send("GET", account(account) + "/pki-settings", null);
+                JsonNode settings = ApiClient.fromSaved(CliConfig.require()).send("GET", account.path() + "/pki-settings", null);
                 System.out.println("signing chain: " + (settings.path("signingChainId").isNull()
                         ? "none (API tokens are not issued)" : settings.path("signingChainId").asText()));
                 settings.path("tlsBindings").fields().forEachRemaining(e ->
@@ -180,8 +187,8 @@ public final class CertificatesCommands {
 
         @Command(name = "set-signing", mixinStandardHelpOptions = true, description = "Choose the signing chain ('none' switches signing off).")
         static final class SetSigning implements Callable<Integer> {
-            @Option(names = "--account", required = true, paramLabel = "ACCOUNT_ID")
-            String account;
+            @Mixin
+            AccountOption account;
 
             @Parameters(paramLabel = "CHAIN_ID|none")
             String chainId;
@@ -189,11 +196,11 @@ public final class CertificatesCommands {
             @Override
             public Integer call() throws Exception {
                 ApiClient client = ApiClient.fromSaved(CliConfig.require());
-                JsonNode current = client.send("GET", account(account) + "/pki-settings", null);
+                JsonNode current = client.send("GET", account.path() + "/pki-settings", null);
                 Map<String, Object> body = new LinkedHashMap<>();
                 body.put("signingChainId", "none".equals(chainId) ? null : chainId);
                 body.put("tlsBindings", current.path("tlsBindings"));
-                JsonNode saved = client.send("PUT", account(account) + "/pki-settings", body);
+                JsonNode saved = client.send("PUT", account.path() + "/pki-settings", body);
                 System.out.println("signing chain: " + (saved.path("signingChainId").isNull() ? "none" : saved.path("signingChainId").asText()));
                 return 0;
             }
