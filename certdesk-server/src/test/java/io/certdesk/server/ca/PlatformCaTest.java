@@ -4,31 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.params.Parameter;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.Test;
 
 import io.certdesk.pki.keys.KeyType;
 import io.certdesk.server.testing.Api;
-import io.certdesk.server.testing.TestDatabase;
+import io.certdesk.server.testing.FreshServerOnBothDatabases;
 import io.certdesk.server.testing.TestServer;
 
-@ParameterizedClass(name = "on {0}")
-@EnumSource(TestDatabase.class)
-class PlatformCaTest {
-    @Parameter
-    TestDatabase database;
-    TestServer server;
-
-    @AfterEach
-    void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
-
+class PlatformCaTest extends FreshServerOnBothDatabases {
     private static String issuerOfGenerated(Api admin, String account, String domain, String keyType) {
         return admin.post("/api/v1/accounts/" + account + "/private-chains/generate",
                         Map.of("purpose", "TLS_SERVER", "domain", domain, "keyType", keyType)).assertStatus(201)

@@ -18,11 +18,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.Parameter;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.EnumSource;
 
 import io.certdesk.pki.PkiError;
 import io.certdesk.pki.PkiException;
@@ -31,23 +27,11 @@ import io.certdesk.pki.seal.MasterKey;
 import io.certdesk.server.app.CertdeskServer;
 import io.certdesk.server.app.Main;
 import io.certdesk.server.store.SealedKeyStore;
+import io.certdesk.server.testing.FreshServerOnBothDatabases;
 import io.certdesk.server.testing.TestDatabase;
 import io.certdesk.server.testing.TestServer;
 
-@ParameterizedClass(name = "on {0}")
-@EnumSource(TestDatabase.class)
-class KeysAtRestTest {
-    @Parameter
-    TestDatabase database;
-    TestServer server;
-
-    @AfterEach
-    void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
-
+class KeysAtRestTest extends FreshServerOnBothDatabases {
     @Test
     void noPrivateKeyAppearsInTheDatabaseInDerOrPem() throws Exception {
         server = TestServer.start(database);

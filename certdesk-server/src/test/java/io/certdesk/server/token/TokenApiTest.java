@@ -23,6 +23,7 @@ import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.SignedJWT;
 
+import io.certdesk.pki.testing.Pem;
 import io.certdesk.server.testing.Api;
 import io.certdesk.server.testing.DebianTools;
 import io.certdesk.server.testing.OnBothDatabases;
@@ -123,8 +124,8 @@ class TokenApiTest extends OnBothDatabases {
         JWK jwk = JWKSet.parse(server.anonymous().get(base(account) + "/.well-known/jwks.json").text()).getKeys().get(0);
         Path dir = Files.createTempDirectory("x5c");
         Files.write(dir.resolve("ca.pem"), server.anonymous().get("/api/v1/platform/ca.pem").raw().body());
-        Files.writeString(dir.resolve("leaf.pem"), pem(jwk.getX509CertChain().get(0).decode()));
-        Files.writeString(dir.resolve("issuing.pem"), pem(jwk.getX509CertChain().get(1).decode()));
+        Files.writeString(dir.resolve("leaf.pem"), Pem.block("CERTIFICATE", jwk.getX509CertChain().get(0).decode()));
+        Files.writeString(dir.resolve("issuing.pem"), Pem.block("CERTIFICATE", jwk.getX509CertChain().get(1).decode()));
         var verify = DebianTools.run(dir, "openssl", "verify", "-CAfile", "ca.pem", "-untrusted", "issuing.pem", "leaf.pem");
         assertThat(verify.output()).contains("leaf.pem: OK");
     }
@@ -184,10 +185,5 @@ class TokenApiTest extends OnBothDatabases {
         // RFC 7638 §3.1: this RSA key's thumbprint is NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs.
         RSAKey key = RSAKey.parse("{\"kty\":\"RSA\",\"e\":\"AQAB\",\"alg\":\"RS256\",\"kid\":\"2011-04-29\",\"n\":\"0vx7agoebGcQSuuPiLJXZptN9nndrQmbXEps2aiAFbWhM78LhWx4cbbfAAtVT86zwu1RK7aPFFxuhDR1L6tSoc_BJECPebWKRXjBZCiFV4n3oknjhMstn64tZ_2W-5JsGY4Hc5n9yBXArwl93lqt7_RN5w6Cf0h4QyQ5v-65YGjQR0_FDW2QvzqY368QQMicAtaSqzs8KJZgnYb9c7d0zgdAZHzu6qMQvRL5hajrn1n91CbOpbISD08qNLyrdkt-bFTWhAI4vMQFh6WeZu0fM4lFd2NcRwr3XPksINHaQ-G_xBniIqbw0Ls1jF44-csFCur-kEgU8awapJzKnqDKgw\"}");
         assertThat(key.computeThumbprint().toString()).isEqualTo("NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs");
-    }
-
-    private static String pem(byte[] der) {
-        return "-----BEGIN CERTIFICATE-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
-                + "\n-----END CERTIFICATE-----\n";
     }
 }

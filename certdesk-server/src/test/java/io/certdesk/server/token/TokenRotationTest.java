@@ -7,11 +7,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.Parameter;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.EnumSource;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.nimbusds.jose.crypto.ECDSAVerifier;
@@ -22,24 +18,11 @@ import com.nimbusds.jwt.SignedJWT;
 
 import io.certdesk.pki.keys.KeyType;
 import io.certdesk.server.testing.MutableClock;
-import io.certdesk.server.testing.TestDatabase;
+import io.certdesk.server.testing.FreshServerOnBothDatabases;
 import io.certdesk.server.testing.TestServer;
 
 /** Replacing the signing chain never breaks a token still in use: the old key stays published until its tokens expire. */
-@ParameterizedClass(name = "on {0}")
-@EnumSource(TestDatabase.class)
-class TokenRotationTest {
-    @Parameter
-    TestDatabase database;
-    TestServer server;
-
-    @AfterEach
-    void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
-
+class TokenRotationTest extends FreshServerOnBothDatabases {
     @Test
     void aTokenSignedBeforeTheSigningChainChangedVerifiesUntilItExpires() throws Exception {
         MutableClock clock = new MutableClock();
