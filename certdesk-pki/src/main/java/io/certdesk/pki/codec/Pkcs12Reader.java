@@ -86,8 +86,25 @@ public final class Pkcs12Reader {
             throw new PkiException(PkiError.PASSWORD_REQUIRED, "A password is required: the one the PKCS#12 file and its key were exported with.");
         }
         PKCS12PfxPdu pfx = parse(file);
-        boolean macChecked = checkMac(pfx, password);
-        InputDecryptorProvider decryptor = decryptor(password);
+        if (pfx.hasMac()) {
+            KdfLimits.check(pfx.toASN1Structure().getMacData().getIterationCount(), "integrity check (MAC)");
+        }
+        // The MAC's key derivation runs beside the decryption of the contents (each derivation
+        // costs the same); a wrong password is still reported from the MAC first.
+        MacCheck mac = MacCheck.start(() -> checkMac(pfx, password));
+        InputDecryptorProvider decryptor = KdfLimits.guard(decryptor(password));
+        try {
+            return readBags(pfx, decryptor, mac);
+        } catch (PkiException e) {
+            mac.await(); // a wrong password outranks whatever the contents said
+            throw e;
+        } catch (RuntimeException e) {
+            mac.await();
+            throw e;
+        }
+    }
+
+    private static Contents readBags(PKCS12PfxPdu pfx, InputDecryptorProvider decryptor, MacCheck mac) {
         List<KeyEntry> keys = new ArrayList<>();
         List<CertEntry> certificates = new ArrayList<>();
         boolean anythingEncrypted = false;
@@ -99,7 +116,8 @@ public final class Pkcs12Reader {
                 try {
                     factory = new PKCS12SafeBagFactory(info, decryptor);
                 } catch (PKCSException | RuntimeException e) {
-                    throw macChecked ? mismatch("the certificates", e) : wrongPassword(e);
+                    KdfLimits.rethrowRefusal(e);
+                    throw mac.await() ? mismatch("the certificates", e) : wrongPassword(e);
                 }
             } else if (PKCSObjectIdentifiers.data.equals(info.getContentType())) {
                 factory = safely(() -> new PKCS12SafeBagFactory(info));
@@ -122,7 +140,8 @@ public final class Pkcs12Reader {
                     try {
                         plain = encrypted.decryptPrivateKeyInfo(decryptor);
                     } catch (PKCSException | RuntimeException e) {
-                        throw (macChecked || !certificates.isEmpty()) ? mismatch("key " + (keys.size() + 1), e) : wrongPassword(e);
+                        KdfLimits.rethrowRefusal(e);
+                        throw (mac.await() || !certificates.isEmpty()) ? mismatch("key " + (keys.size() + 1), e) : wrongPassword(e);
                     }
                     keys.add(new KeyEntry(privateKey(plain), localKeyId, name));
                 } else if (value instanceof PrivateKeyInfo) {
@@ -134,7 +153,7 @@ public final class Pkcs12Reader {
                 // CRL and secret bags are not part of a certificate chain: passed over.
             }
         }
-        if (!macChecked && !anythingEncrypted) {
+        if (!mac.await() && !anythingEncrypted) {
             throw new PkiException(PkiError.PASSWORD_REQUIRED, "The file is not protected by a password. Export it again with a password "
                     + "for the file and the same one for its key.");
         }
