@@ -22,13 +22,16 @@ public record PlatformCa(X509Certificate root, PrivateKey rootKey, X509Certifica
         Objects.requireNonNull(ecIssuingKey, "ecIssuingKey");
     }
 
-    /** The issuing CA certificate that signs leaves of this key algorithm ({@code EC} or {@code RSA}). */
+    /**
+     * The issuing CA certificate that signs leaves of this key algorithm: the RSA issuing CA for
+     * RSA leaves (an all-RSA chain for RSA-only clients), the EC one for EC and Ed25519 leaves.
+     */
     public X509Certificate issuingFor(String leafKeyAlgorithm) {
-        return "EC".equals(leafKeyAlgorithm) ? ecIssuing : issuing;
+        return "RSA".equals(leafKeyAlgorithm) ? issuing : ecIssuing;
     }
 
     PrivateKey issuingKeyFor(String leafKeyAlgorithm) {
-        return "EC".equals(leafKeyAlgorithm) ? ecIssuingKey : issuingKey;
+        return "RSA".equals(leafKeyAlgorithm) ? issuingKey : ecIssuingKey;
     }
 
     /** Every CA certificate of the platform: the issuing CAs, then the root. */

@@ -27,6 +27,8 @@ public final class KeyPairs {
                     ? KeyPairGenerator.getInstance("EC", Providers.BC) : KeyPairGenerator.getInstance(type.algorithm());
             if (type.algorithm().equals("EC")) {
                 generator.initialize(new ECGenParameterSpec(type.curve()), random);
+            } else if (type == KeyType.ED25519) {
+                generator.initialize(255, random);
             } else {
                 generator.initialize(new RSAKeyGenParameterSpec(type.bits(), RSAKeyGenParameterSpec.F4), random);
             }

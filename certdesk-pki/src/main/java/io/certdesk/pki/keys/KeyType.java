@@ -6,7 +6,9 @@ public enum KeyType {
     EC_P384("EC", "secp384r1", 384, "SHA384withECDSA"),
     RSA_2048("RSA", null, 2048, "SHA256withRSA"),
     RSA_3072("RSA", null, 3072, "SHA256withRSA"),
-    RSA_4096("RSA", null, 4096, "SHA384withRSA");
+    RSA_4096("RSA", null, 4096, "SHA384withRSA"),
+    /** For token signing (JWS EdDSA); browsers and most TLS clients do not accept Ed25519 server certificates. */
+    ED25519("Ed25519", null, 255, "Ed25519");
 
     private final String algorithm;
     private final String curve;
@@ -20,7 +22,7 @@ public enum KeyType {
         this.signatureAlgorithm = signatureAlgorithm;
     }
 
-    /** JCA key algorithm name: {@code EC} or {@code RSA}. */
+    /** JCA key algorithm name: {@code EC}, {@code RSA} or {@code Ed25519}. */
     public String algorithm() {
         return algorithm;
     }

@@ -27,6 +27,9 @@ public final class Access {
             return true;
         }
         Optional<String> own = principal.accountId();
+        if (principal.role() == Role.API_CLIENT) {
+            return own.isPresent() && own.get().equals(account.id()); // never a vendor's customers
+        }
         return own.isPresent() && (own.get().equals(account.id()) || own.equals(account.parentId()));
     }
 

@@ -116,6 +116,10 @@ public final class ChainService {
                 throw new PkiException(PkiError.DOMAIN_NOT_ALLOWED, "'" + name + "' is not a domain of this account"
                         + (account.domains().isEmpty() ? " (it has none yet)." : " (" + String.join(", ", account.domains()) + ")."));
             }
+            if (keyType == KeyType.ED25519) {
+                throw ServiceException.invalid("keyType", "Ed25519 is for token-signing chains: browsers and most TLS clients do not accept "
+                        + "Ed25519 server certificates. Choose EC_P256 (the default) or an RSA key type.");
+            }
             issued = platformCa.issueTls(name, keyType, Duration.ofDays(days(validityDays, MAX_TLS_DAYS, MAX_TLS_DAYS)));
             names = List.of(name);
         } else {
@@ -141,7 +145,7 @@ public final class ChainService {
     public void createDefaultSigningChain(Handle h, Account account) {
         IssuedChain issued = platformCa.issueTokenSigning(account.name(), account.id(), KeyType.EC_P256, Duration.ofDays(DEFAULT_TOKEN_DAYS));
         PrivateChain chain = store(h, account, ChainOrigin.GENERATED, EnumSet.of(ChainPurpose.TOKEN_SIGNING), List.of(), issued);
-        settings.setSigningChain(h, account.id(), Optional.of(chain.id()), clock.instant());
+        settings.save(h, account.id(), SigningState.none().withSigning(Optional.of(chain.id())), clock.instant());
     }
 
     public List<PrivateChain> list(Principal actor, String accountId) {

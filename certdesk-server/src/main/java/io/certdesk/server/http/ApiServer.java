@@ -68,7 +68,7 @@ public final class ApiServer {
 
     public ApiServer(Services services, SslContextFactory.Server tls, String bindHost, int port) {
         ObjectMapper mapper = Json.mapper();
-        Requests requests = new Requests(mapper, services.users());
+        Requests requests = new Requests(mapper, services.users(), services.tokens());
         RouteTable[] table = new RouteTable[1];
         this.app = Javalin.create(cfg -> {
             configure(cfg, mapper, tls, bindHost, port);
@@ -249,8 +249,15 @@ public final class ApiServer {
     }
 
     private static void problem(Context ctx, ErrorCode code, String detail, Map<String, Object> extra) {
-        if (code == ErrorCode.UNAUTHORIZED) {
-            ctx.header("WWW-Authenticate", "Bearer realm=\"certdesk\"");
+        switch (code) {
+            case UNAUTHORIZED -> ctx.header("WWW-Authenticate", "Bearer realm=\"certdesk\"");
+            // RFC 6750 §3: the error, and for a missing scope the scope that is needed
+            case INVALID_TOKEN -> ctx.header("WWW-Authenticate", "Bearer realm=\"certdesk\", error=\"invalid_token\", error_description=\""
+                    + detail.replace("\"", "'") + "\"");
+            case INSUFFICIENT_SCOPE -> ctx.header("WWW-Authenticate", "Bearer realm=\"certdesk\", error=\"insufficient_scope\""
+                    + (extra.get("scope") == null ? "" : ", scope=\"" + extra.get("scope") + "\""));
+            default -> {
+            }
         }
         Object retry = extra.get("retryAfterSeconds");
         if (retry != null) {

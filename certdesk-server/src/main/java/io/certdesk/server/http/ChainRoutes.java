@@ -8,6 +8,7 @@ import io.certdesk.pki.chain.ChainPurpose;
 import io.certdesk.pki.codec.PemCodec;
 import io.certdesk.pki.codec.Pkcs12Reader;
 import io.certdesk.pki.keys.KeyType;
+import io.certdesk.server.access.ApiScope;
 import io.certdesk.server.access.Principal;
 import io.certdesk.server.chains.ChainService;
 import io.certdesk.server.chains.PkiSettings;
@@ -60,17 +61,17 @@ final class ChainRoutes {
     }
 
     private void list(Context ctx) {
-        Principal actor = requests.principal(ctx);
+        Principal actor = requests.reader(ctx, ApiScope.CERTIFICATES_READ);
         ctx.json(new Dto.ChainList(render(chains.list(actor, ctx.pathParam("id")))));
     }
 
     private void get(Context ctx) {
-        Principal actor = requests.principal(ctx);
+        Principal actor = requests.reader(ctx, ApiScope.CERTIFICATES_READ);
         ctx.json(render(List.of(chains.get(actor, ctx.pathParam("id"), ctx.pathParam("chainId")))).get(0));
     }
 
     private void pem(Context ctx) {
-        Principal actor = requests.principal(ctx);
+        Principal actor = requests.reader(ctx, ApiScope.CERTIFICATES_READ);
         ctx.contentType("application/x-pem-file")
                 .header("Content-Disposition", "attachment; filename=\"chain-" + ctx.pathParam("chainId") + ".pem\"")
                 .result(PemCodec.writeCertificatesPem(chains.certificates(actor, ctx.pathParam("id"), ctx.pathParam("chainId"))));
@@ -83,15 +84,16 @@ final class ChainRoutes {
     }
 
     private void getSettings(Context ctx) {
-        Principal actor = requests.principal(ctx);
+        Principal actor = requests.reader(ctx, ApiScope.PKI_SETTINGS_READ);
         ctx.json(Dto.PkiSettingsJson.of(settings.get(actor, ctx.pathParam("id"))));
     }
 
     private void putSettings(Context ctx) {
         Principal actor = requests.principal(ctx);
-        Dto.PkiSettingsJson body = requests.body(ctx, Dto.PkiSettingsJson.class);
-        PkiSettings saved = settings.put(actor, ctx.pathParam("id"), Optional.ofNullable(body.signingChainId()),
-                body.tlsBindings() == null ? Map.of() : body.tlsBindings());
+        Dto.PkiSettingsChange body = requests.body(ctx, Dto.PkiSettingsChange.class);
+        PkiSettings saved = settings.put(actor, ctx.pathParam("id"), new PkiSettings.Change(Optional.ofNullable(body.signingChainId()),
+                body.tlsBindings() == null ? Map.of() : body.tlsBindings(), Optional.ofNullable(body.tokenLifetimeSeconds()),
+                Optional.ofNullable(body.activateAt())));
         ctx.json(Dto.PkiSettingsJson.of(saved));
     }
 

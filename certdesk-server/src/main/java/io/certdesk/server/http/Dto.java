@@ -139,9 +139,21 @@ final class Dto {
     record ApiClientList(List<ApiClientJson> clients) {
     }
 
-    record PkiSettingsJson(String signingChainId, java.util.Map<String, String> tlsBindings) {
+    record PkiSettingsJson(String signingChainId, String nextSigningChainId, Instant activateAt, long tokenLifetimeSeconds,
+                           java.util.Map<String, String> tlsBindings, List<SigningKeyJson> signingKeys) {
         static PkiSettingsJson of(io.certdesk.server.chains.PkiSettings s) {
-            return new PkiSettingsJson(s.signingChainId().orElse(null), s.tlsBindings());
+            return new PkiSettingsJson(s.signingChainId().orElse(null), s.next().map(n -> n.chainId()).orElse(null),
+                    s.next().map(n -> n.activateAt()).orElse(null), s.tokenLifetime().toSeconds(), s.tlsBindings(),
+                    s.signingKeys().stream().map(k -> new SigningKeyJson(k.chainId(), k.state(), k.until().orElse(null))).toList());
         }
+    }
+
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+    record SigningKeyJson(String chainId, io.certdesk.server.chains.PkiSettings.KeyState state, Instant until) {
+    }
+
+    /** The body of PUT pki-settings; the read-only members of a GET answer are accepted and ignored, so a GET can be edited and sent back. */
+    @com.fasterxml.jackson.annotation.JsonIgnoreProperties({"nextSigningChainId", "signingKeys"})
+    record PkiSettingsChange(String signingChainId, java.util.Map<String, String> tlsBindings, Long tokenLifetimeSeconds, Instant activateAt) {
     }
 }

@@ -1,6 +1,7 @@
 package io.certdesk.server.http;
 
 import java.util.Map;
+import java.util.Optional;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -8,8 +9,10 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 
 import io.certdesk.server.ErrorCode;
 import io.certdesk.server.ServiceException;
+import io.certdesk.server.access.ApiScope;
 import io.certdesk.server.access.Principal;
 import io.certdesk.server.access.UserService;
+import io.certdesk.server.token.TokenService;
 import io.javalin.http.Context;
 
 /** Reading requests: the caller's identity and JSON bodies, each failure a typed refusal. */
@@ -17,16 +20,55 @@ final class Requests {
     static final String BEARER = "Bearer ";
     private final ObjectMapper mapper;
     private final UserService users;
+    private final TokenService tokens;
 
-    Requests(ObjectMapper mapper, UserService users) {
+    Requests(ObjectMapper mapper, UserService users, TokenService tokens) {
         this.mapper = mapper;
         this.users = users;
+        this.tokens = tokens;
     }
 
-    /** The signed-in caller, or 401 {@code unauthorized}. */
+    /**
+     * The signed-in caller, or 401 {@code unauthorized}. An access token is not a sign-in: on an
+     * account's route it is verified, then refused with 403 {@code insufficient_scope}.
+     */
     Principal principal(Context ctx) {
-        return token(ctx).flatMap(users::authenticate).orElseThrow(() -> new ServiceException(ErrorCode.UNAUTHORIZED,
+        Optional<String> token = token(ctx);
+        if (token.isPresent() && isAccessToken(token.get())) {
+            String accountId = ctx.pathParamMap().get("id");
+            if (accountId == null) {
+                throw new ServiceException(ErrorCode.INVALID_TOKEN, "Access tokens are accepted on an account's read routes only "
+                        + "(certificates, PKI settings); sign in for everything else.");
+            }
+            tokens.verify(accountId, token.get());
+            throw new ServiceException(ErrorCode.INSUFFICIENT_SCOPE, "An access token reads certificates and PKI settings; changes need a "
+                    + "signed-in admin.");
+        }
+        return token.flatMap(users::authenticate).orElseThrow(() -> new ServiceException(ErrorCode.UNAUTHORIZED,
                 "Sign in first: send 'Authorization: Bearer <token>' with a token from POST /api/v1/auth/login."));
+    }
+
+    /**
+     * The caller of a read route of account {@code {id}}: a signed-in user, or an API client whose
+     * access token verifies against the account's published keys and holds {@code scope}.
+     */
+    Principal reader(Context ctx, ApiScope scope) {
+        Optional<String> token = token(ctx);
+        if (token.isEmpty() || !isAccessToken(token.get())) {
+            return principal(ctx);
+        }
+        TokenService.Verified verified = tokens.verify(ctx.pathParam("id"), token.get());
+        if (!verified.scopes().contains(scope.value())) {
+            throw new ServiceException(ErrorCode.INSUFFICIENT_SCOPE, "This access token lacks the scope '" + scope.value()
+                    + "'; give the API client that scope and ask for a new token.", Map.of("scope", scope.value()));
+        }
+        return Principal.apiClient(verified.clientId(), verified.accountId());
+    }
+
+    /** Sessions are opaque random strings; an access token is a compact JWS (three dot-separated parts). */
+    private static boolean isAccessToken(String token) {
+        int first = token.indexOf('.');
+        return first > 0 && token.indexOf('.', first + 1) > first && token.chars().filter(c -> c == '.').count() == 2;
     }
 
     static java.util.Optional<String> token(Context ctx) {

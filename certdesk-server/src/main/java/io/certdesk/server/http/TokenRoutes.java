@@ -17,8 +17,8 @@ import io.javalin.http.Context;
 
 /** API clients, the RFC 6749 token endpoint, and the account's published keys (RFC 7517) and metadata. */
 final class TokenRoutes {
-    /** Caches may keep the key set this long; rotation publishes new keys at least this early. */
-    static final int JWKS_MAX_AGE_SECONDS = 300;
+    /** Caches may keep the key set this long; a scheduled signing chain is published at least this early. */
+    static final long JWKS_MAX_AGE_SECONDS = io.certdesk.server.chains.PkiSettingsService.KEY_CACHE_TIME.toSeconds();
     private final ApiClientService clients;
     private final TokenService tokens;
     private final Requests requests;
@@ -108,7 +108,7 @@ final class TokenRoutes {
         body.put("grant_types_supported", List.of("client_credentials"));
         body.put("token_endpoint_auth_methods_supported", List.of("client_secret_basic", "client_secret_post"));
         body.put("response_types_supported", List.of("token"));
-        body.put("access_token_signing_alg_values_supported", List.of("RS256", "ES256", "ES384", "ES512"));
+        body.put("access_token_signing_alg_values_supported", io.certdesk.server.token.SigningKey.ALGORITHMS.stream().map(a -> a.getName()).toList());
         ctx.header("Cache-Control", "public, max-age=" + JWKS_MAX_AGE_SECONDS).json(body);
     }
 

@@ -5,6 +5,7 @@ import java.util.Optional;
 import io.certdesk.pki.codec.CertificateCodec;
 import io.certdesk.pki.codec.CertificateFiles;
 import io.certdesk.pki.codec.PemCodec;
+import io.certdesk.server.access.ApiScope;
 import io.certdesk.server.access.Principal;
 import io.certdesk.server.certs.TrustedCaService;
 import io.javalin.http.Context;
@@ -39,19 +40,19 @@ final class TrustedCaRoutes {
     }
 
     private void list(Context ctx) {
-        Principal actor = requests.principal(ctx);
+        Principal actor = requests.reader(ctx, ApiScope.CERTIFICATES_READ);
         int limit = (int) Requests.longQuery(ctx, "limit", 100);
         TrustedCaService.Page page = trustedCas.list(actor, ctx.pathParam("id"), Optional.ofNullable(ctx.queryParam("after")), limit);
         ctx.json(new Dto.CertificateList(page.certificates().stream().map(Dto.CertificateJson::of).toList(), page.next().orElse(null)));
     }
 
     private void get(Context ctx) {
-        Principal actor = requests.principal(ctx);
+        Principal actor = requests.reader(ctx, ApiScope.CERTIFICATES_READ);
         ctx.json(Dto.CertificateJson.of(trustedCas.get(actor, ctx.pathParam("id"), ctx.pathParam("certId"))));
     }
 
     private void pem(Context ctx) {
-        Principal actor = requests.principal(ctx);
+        Principal actor = requests.reader(ctx, ApiScope.CERTIFICATES_READ);
         byte[] der = trustedCas.der(actor, ctx.pathParam("id"), ctx.pathParam("certId"));
         ctx.contentType("application/x-pem-file")
                 .header("Content-Disposition", "attachment; filename=\"" + ctx.pathParam("certId") + ".pem\"")

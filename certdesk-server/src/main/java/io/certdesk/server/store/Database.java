@@ -93,6 +93,11 @@ public final class Database implements AutoCloseable {
         return value == null ? null : value.toInstant();
     }
 
+    /** A nullable timestamp column of a result row. */
+    public static Instant instant(java.sql.ResultSet rs, int column) throws java.sql.SQLException {
+        return instant(rs.getObject(column, OffsetDateTime.class));
+    }
+
     /** True when {@code e} (or a cause) is a unique-key violation (SQLState class 23505). */
     public static boolean isUniqueViolation(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {

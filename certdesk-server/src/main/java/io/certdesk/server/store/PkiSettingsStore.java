@@ -1,5 +1,6 @@
 package io.certdesk.server.store;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -7,17 +8,45 @@ import java.util.TreeMap;
 
 import org.jdbi.v3.core.Handle;
 
+import io.certdesk.server.chains.PkiSettings;
+import io.certdesk.server.chains.SigningState;
+
 /** SQL for an account's PKI settings: its signing chain and its TLS bindings. */
 public final class PkiSettingsStore {
-    public Optional<String> signingChain(Handle h, String accountId) {
-        return h.createQuery("SELECT signing_chain_id FROM pki_settings WHERE account_id = :a").bind("a", accountId)
-                .map((rs, ctx) -> Optional.ofNullable(rs.getString(1))).findOne().flatMap(o -> o);
+    /** The account's signing state as stored (no row yet: no signing chain, default lifetime). */
+    public SigningState state(Handle h, String accountId) {
+        return h.createQuery("SELECT signing_chain_id, next_signing_chain_id, next_activate_at, token_lifetime_seconds, "
+                        + "previous_token_lifetime_seconds, token_lifetime_changed_at FROM pki_settings WHERE account_id = :a")
+                .bind("a", accountId)
+                .map((rs, ctx) -> new SigningState(Optional.ofNullable(rs.getString(1)), Optional.ofNullable(rs.getString(2)),
+                        Optional.ofNullable(Database.instant(rs, 3)), Duration.ofSeconds(rs.getInt(4)), Duration.ofSeconds(rs.getInt(5)),
+                        Optional.ofNullable(Database.instant(rs, 6))))
+                .findOne().orElse(SigningState.none());
     }
 
-    public void setSigningChain(Handle h, String accountId, Optional<String> chainId, Instant at) {
-        h.createUpdate("DELETE FROM pki_settings WHERE account_id = :a").bind("a", accountId).execute();
-        h.createUpdate("INSERT INTO pki_settings (account_id, signing_chain_id, updated_at) VALUES (:a, :c, :at)")
-                .bind("a", accountId).bind("c", chainId.orElse(null)).bind("at", Database.utc(at)).execute();
+    public void save(Handle h, String accountId, SigningState state, Instant at) {
+        int updated = h.createUpdate("UPDATE pki_settings SET signing_chain_id = :c, next_signing_chain_id = :n, next_activate_at = :na, "
+                        + "token_lifetime_seconds = :l, previous_token_lifetime_seconds = :pl, token_lifetime_changed_at = :lc, updated_at = :at "
+                        + "WHERE account_id = :a")
+                .bindMap(columns(accountId, state, at)).execute();
+        if (updated == 0) {
+            h.createUpdate("INSERT INTO pki_settings (account_id, signing_chain_id, next_signing_chain_id, next_activate_at, token_lifetime_seconds, "
+                            + "previous_token_lifetime_seconds, token_lifetime_changed_at, updated_at) VALUES (:a, :c, :n, :na, :l, :pl, :lc, :at)")
+                    .bindMap(columns(accountId, state, at)).execute();
+        }
+    }
+
+    private static Map<String, Object> columns(String accountId, SigningState state, Instant at) {
+        Map<String, Object> columns = new java.util.HashMap<>();
+        columns.put("a", accountId);
+        columns.put("c", state.current().orElse(null));
+        columns.put("n", state.next().orElse(null));
+        columns.put("na", state.activateAt().map(Database::utc).orElse(null));
+        columns.put("l", (int) state.lifetime().toSeconds());
+        columns.put("pl", (int) state.previousLifetime().toSeconds());
+        columns.put("lc", state.lifetimeChangedAt().map(Database::utc).orElse(null));
+        columns.put("at", Database.utc(at));
+        return columns;
     }
 
     /** Domain → chain id, sorted by domain. */
@@ -39,11 +68,12 @@ public final class PkiSettingsStore {
     }
 
     /**
-     * Whether the settings use the chain: to sign tokens, to serve a domain, or as a passive key
+     * Whether the settings use the chain: to sign tokens (now or from a pending activation), to serve a domain, or as a passive key
      * that tokens signed before {@code now} may still need.
      */
     public boolean uses(Handle h, String chainId, Instant now) {
-        return h.createQuery("SELECT (SELECT COUNT(*) FROM pki_settings WHERE signing_chain_id = :c) "
+        return h.createQuery("SELECT (SELECT COUNT(*) FROM pki_settings WHERE (signing_chain_id = :c "
+                        + "AND (next_activate_at IS NULL OR next_activate_at > :now)) OR next_signing_chain_id = :c) "
                         + "+ (SELECT COUNT(*) FROM tls_bindings WHERE chain_id = :c) "
                         + "+ (SELECT COUNT(*) FROM passive_signing_keys WHERE chain_id = :c AND passive_until > :now)")
                 .bind("c", chainId).bind("now", Database.utc(now)).mapTo(Integer.class).one() > 0;
@@ -62,9 +92,17 @@ public final class PkiSettingsStore {
                 .execute();
     }
 
-    /** The chains still published as passive keys at {@code now}. */
-    public java.util.List<String> passiveChains(Handle h, String accountId, Instant now) {
-        return h.createQuery("SELECT chain_id FROM passive_signing_keys WHERE account_id = :a AND passive_until > :now ORDER BY passive_until DESC")
-                .bind("a", accountId).bind("now", Database.utc(now)).mapTo(String.class).list();
+    /** The keys the account publishes at {@code now}: the active one, a next one, then passive ones (latest first). */
+    public java.util.List<PkiSettings.PublishedKey> publishedKeys(Handle h, String accountId, Instant now) {
+        SigningState state = state(h, accountId);
+        java.util.Map<String, PkiSettings.PublishedKey> keys = new java.util.LinkedHashMap<>();
+        state.signingAt(now).ifPresent(id -> keys.put(id, new PkiSettings.PublishedKey(id, PkiSettings.KeyState.ACTIVE, Optional.empty())));
+        state.pendingAt(now).ifPresent(id -> keys.putIfAbsent(id, new PkiSettings.PublishedKey(id, PkiSettings.KeyState.NEXT, state.activateAt())));
+        h.createQuery("SELECT chain_id, passive_until FROM passive_signing_keys WHERE account_id = :a AND passive_until > :now "
+                        + "ORDER BY passive_until DESC, chain_id")
+                .bind("a", accountId).bind("now", Database.utc(now))
+                .map((rs, ctx) -> new PkiSettings.PublishedKey(rs.getString(1), PkiSettings.KeyState.PASSIVE, Optional.of(Database.instant(rs, 2))))
+                .forEach(key -> keys.putIfAbsent(key.chainId(), key));
+        return java.util.List.copyOf(keys.values());
     }
 }

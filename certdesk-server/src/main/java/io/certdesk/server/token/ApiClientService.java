@@ -112,6 +112,11 @@ public final class ApiClientService {
                 .map(ApiClientStore.Credentials::client);
     }
 
+    /** Whether the client exists (deleting a client revokes its tokens). */
+    public boolean exists(String accountId, String clientId) {
+        return clientId.length() <= 64 && database.read(h -> store.find(h, accountId, clientId)).isPresent();
+    }
+
     /** Secrets are 256 random bits: a fast hash is enough, a slow KDF would only slow the token endpoint. */
     static String hash(String secret) {
         return CertificateCodec.sha256Hex(secret.getBytes(StandardCharsets.UTF_8));
@@ -119,7 +124,7 @@ public final class ApiClientService {
 
     private static List<String> scopes(List<String> scopes) {
         if (scopes == null) {
-            return List.of();
+            return io.certdesk.server.access.ApiScope.DEFAULTS;
         }
         if (scopes.size() > MAX_SCOPES) {
             throw ServiceException.invalid("scopes", "A client has at most " + MAX_SCOPES + " scopes.");

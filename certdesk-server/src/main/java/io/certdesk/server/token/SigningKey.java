@@ -1,56 +1,109 @@
 package io.certdesk.server.token;
 
+import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.Signature;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.security.interfaces.ECPrivateKey;
+import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPrivateKey;
+import java.security.interfaces.RSAPublicKey;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSSigner;
+import com.nimbusds.jose.JWSVerifier;
 import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.crypto.RSASSAVerifier;
+import com.nimbusds.jose.jca.JCAContext;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.KeyUse;
+import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.util.Base64;
+import com.nimbusds.jose.util.Base64URL;
 
 /**
- * A signing chain ready to sign JWS: its signer, the algorithm its key implies, and the public
- * JWK published for it ({@code kid} = RFC 7638 thumbprint, {@code x5c} = the whole chain).
+ * A signing chain ready to sign and verify JWS: its signer, its verifier, the algorithm its key
+ * implies, and the public JWK published for it ({@code kid} = RFC 7638 thumbprint, {@code x5c} =
+ * the whole chain). Ed25519 is signed with the JDK's own EdDSA (Java 15+), so no extra library.
  */
-public record SigningKey(String chainId, JWSAlgorithm algorithm, JWSSigner signer, JWK publicJwk) {
+public record SigningKey(String chainId, JWSAlgorithm algorithm, JWSSigner signer, JWSVerifier verifier, JWK publicJwk) {
+    /** Every algorithm a signing key here may have. */
+    public static final List<JWSAlgorithm> ALGORITHMS = List.of(JWSAlgorithm.RS256, JWSAlgorithm.ES256, JWSAlgorithm.ES384,
+            JWSAlgorithm.ES512, JWSAlgorithm.EdDSA);
+    /** The SubjectPublicKeyInfo of an Ed25519 key is this 12-byte header and the 32-byte key. */
+    private static final int ED25519_SPKI_LENGTH = 44;
 
-    /** Builds the signer and JWK of a chain; refuses keys JWS cannot use here. */
+    /** Builds the signer, verifier and JWK of a chain; refuses keys JWS cannot use here. */
     public static SigningKey of(String chainId, PrivateKey key, List<X509Certificate> chain) {
         try {
-            X509Certificate leaf = chain.get(0);
-            List<Base64> x5c = new ArrayList<>();
+            JWK jwk = publicJwk(chain);
+            JWSAlgorithm algorithm = (JWSAlgorithm) jwk.getAlgorithm();
+            JWSSigner signer;
+            if (key instanceof RSAPrivateKey rsa) {
+                signer = new RSASSASigner(rsa);
+            } else if (key instanceof ECPrivateKey ec) {
+                signer = new ECDSASigner(ec);
+            } else if (JWSAlgorithm.EdDSA.equals(algorithm)) {
+                signer = new JdkEd25519Signer(key);
+            } else {
+                throw new IllegalArgumentException("no JWS signer for " + key.getAlgorithm() + " keys");
+            }
+            return new SigningKey(chainId, algorithm, signer, verifier(jwk, chain.get(0).getPublicKey()), jwk);
+        } catch (JOSEException e) {
+            throw new IllegalStateException("cannot prepare the signing key of chain " + chainId, e);
+        }
+    }
+
+    /** The JWK published for a chain, from its certificates alone. */
+    public static JWK publicJwk(List<X509Certificate> chain) throws JOSEException {
+        X509Certificate leaf = chain.get(0);
+        List<Base64> x5c = new ArrayList<>();
+        try {
             for (X509Certificate certificate : chain) {
                 x5c.add(Base64.encode(certificate.getEncoded()));
             }
-            if (key instanceof RSAPrivateKey rsa) {
-                RSAKey base = RSAKey.parse(leaf);
-                RSAKey jwk = new RSAKey.Builder(base).keyUse(KeyUse.SIGNATURE).algorithm(JWSAlgorithm.RS256).x509CertChain(x5c)
-                        .keyIDFromThumbprint().build();
-                return new SigningKey(chainId, JWSAlgorithm.RS256, new RSASSASigner(rsa), jwk);
-            }
-            if (key instanceof ECPrivateKey ec) {
-                ECKey base = ECKey.parse(leaf);
-                JWSAlgorithm algorithm = algorithmOf(base.getCurve());
-                ECKey jwk = new ECKey.Builder(base).keyUse(KeyUse.SIGNATURE).algorithm(algorithm).x509CertChain(x5c)
-                        .keyIDFromThumbprint().build();
-                return new SigningKey(chainId, algorithm, new ECDSASigner(ec), jwk);
-            }
-            throw new IllegalArgumentException("no JWS signer for " + key.getAlgorithm() + " keys");
-        } catch (JOSEException | CertificateEncodingException e) {
-            throw new IllegalStateException("cannot prepare the signing key of chain " + chainId, e);
+        } catch (CertificateEncodingException e) {
+            throw new JOSEException("a certificate of the chain cannot be encoded", e);
         }
+        PublicKey key = leaf.getPublicKey();
+        if (key instanceof RSAPublicKey) {
+            return new RSAKey.Builder(RSAKey.parse(leaf)).keyUse(KeyUse.SIGNATURE).algorithm(JWSAlgorithm.RS256).x509CertChain(x5c)
+                    .keyIDFromThumbprint().build();
+        }
+        if (key instanceof ECPublicKey) {
+            ECKey base = ECKey.parse(leaf);
+            return new ECKey.Builder(base).keyUse(KeyUse.SIGNATURE).algorithm(algorithmOf(base.getCurve())).x509CertChain(x5c)
+                    .keyIDFromThumbprint().build();
+        }
+        byte[] spki = key.getEncoded();
+        if (spki.length == ED25519_SPKI_LENGTH && (key.getAlgorithm().equals("EdDSA") || key.getAlgorithm().equals("Ed25519"))) {
+            return new OctetKeyPair.Builder(Curve.Ed25519, Base64URL.encode(Arrays.copyOfRange(spki, 12, 44))).keyUse(KeyUse.SIGNATURE)
+                    .algorithm(JWSAlgorithm.EdDSA).x509CertChain(x5c).keyIDFromThumbprint().build();
+        }
+        throw new IllegalArgumentException("no JWS algorithm for " + key.getAlgorithm() + " keys");
+    }
+
+    private static JWSVerifier verifier(JWK jwk, PublicKey publicKey) throws JOSEException {
+        if (jwk instanceof RSAKey rsa) {
+            return new RSASSAVerifier(rsa);
+        }
+        if (jwk instanceof ECKey ec) {
+            return new ECDSAVerifier(ec);
+        }
+        return new JdkEd25519Verifier(publicKey);
     }
 
     static JWSAlgorithm algorithmOf(Curve curve) {
@@ -73,5 +126,74 @@ public record SigningKey(String chainId, JWSAlgorithm algorithm, JWSSigner signe
     @Override
     public String toString() {
         return "SigningKey[chain=" + chainId + ", kid=" + kid() + ", alg=" + algorithm + "]";
+    }
+
+    /** EdDSA (RFC 8037) over Ed25519 with the JDK's provider. */
+    private static final class JdkEd25519Signer implements JWSSigner {
+        private final PrivateKey key;
+        private final JCAContext context = new JCAContext();
+
+        JdkEd25519Signer(PrivateKey key) {
+            this.key = key;
+        }
+
+        @Override
+        public Base64URL sign(JWSHeader header, byte[] signingInput) throws JOSEException {
+            if (!JWSAlgorithm.EdDSA.equals(header.getAlgorithm())) {
+                throw new JOSEException("an Ed25519 key signs EdDSA only, not " + header.getAlgorithm());
+            }
+            try {
+                Signature signature = Signature.getInstance("Ed25519");
+                signature.initSign(key);
+                signature.update(signingInput);
+                return Base64URL.encode(signature.sign());
+            } catch (GeneralSecurityException e) {
+                throw new JOSEException("Ed25519 signing failed", e);
+            }
+        }
+
+        @Override
+        public Set<JWSAlgorithm> supportedJWSAlgorithms() {
+            return Set.of(JWSAlgorithm.EdDSA);
+        }
+
+        @Override
+        public JCAContext getJCAContext() {
+            return context;
+        }
+    }
+
+    private static final class JdkEd25519Verifier implements JWSVerifier {
+        private final PublicKey key;
+        private final JCAContext context = new JCAContext();
+
+        JdkEd25519Verifier(PublicKey key) {
+            this.key = key;
+        }
+
+        @Override
+        public boolean verify(JWSHeader header, byte[] signingInput, Base64URL signature) {
+            if (!JWSAlgorithm.EdDSA.equals(header.getAlgorithm())) {
+                return false;
+            }
+            try {
+                Signature verifier = Signature.getInstance("Ed25519");
+                verifier.initVerify(key);
+                verifier.update(signingInput);
+                return verifier.verify(signature.decode());
+            } catch (GeneralSecurityException e) {
+                return false;
+            }
+        }
+
+        @Override
+        public Set<JWSAlgorithm> supportedJWSAlgorithms() {
+            return Set.of(JWSAlgorithm.EdDSA);
+        }
+
+        @Override
+        public JCAContext getJCAContext() {
+            return context;
+        }
     }
 }

@@ -3,6 +3,7 @@ package io.certdesk.server.token;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
@@ -15,11 +16,16 @@ import java.util.function.Supplier;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 
 import io.certdesk.pki.codec.CertificateCodec;
+import io.certdesk.server.ErrorCode;
+import io.certdesk.server.ServiceException;
+import io.certdesk.server.chains.PkiSettings;
+import io.certdesk.server.chains.SigningState;
 import io.certdesk.server.chains.PrivateChain;
 import io.certdesk.server.keys.KeyVault;
 import io.certdesk.server.store.AccountStore;
@@ -33,7 +39,6 @@ import io.certdesk.server.store.PkiSettingsStore;
  * signing chain.
  */
 public final class TokenService {
-    public static final Duration LIFETIME = io.certdesk.server.chains.PkiSettings.TOKEN_LIFETIME;
     public static final String CLIENT_CREDENTIALS = "client_credentials";
 
     private final Database database;
@@ -90,13 +95,14 @@ public final class TokenService {
             }
             granted = requested;
         }
-        SigningKey key = signingKey(accountId).orElseThrow(() -> new OAuthException("signing_not_configured", 409,
-                "This account's PKI settings name no signing chain, so no token is issued. Choose one under PKI settings."));
         Instant now = clock.instant();
+        Signing signing = signing(accountId, now).orElseThrow(() -> new OAuthException("signing_not_configured", 409,
+                "This account's PKI settings name no signing chain, so no token is issued. Choose one under PKI settings."));
+        SigningKey key = signing.key();
         String issuer = issuer(accountId);
         JWTClaimsSet claims = new JWTClaimsSet.Builder()
                 .issuer(issuer).subject(client.clientId()).audience(issuer)
-                .issueTime(Date.from(now)).notBeforeTime(Date.from(now)).expirationTime(Date.from(now.plus(LIFETIME)))
+                .issueTime(Date.from(now)).notBeforeTime(Date.from(now)).expirationTime(Date.from(now.plus(signing.lifetime())))
                 .jwtID(UUID.randomUUID().toString())
                 .claim("scope", String.join(" ", granted))
                 .build();
@@ -109,26 +115,88 @@ public final class TokenService {
         } catch (JOSEException e) {
             throw new IllegalStateException("signing a token failed", e);
         }
-        return new Token(jwt.serialize(), LIFETIME.toSeconds(), String.join(" ", granted));
+        return new Token(jwt.serialize(), signing.lifetime().toSeconds(), String.join(" ", granted));
     }
 
     /**
-     * The keys this account's tokens verify with: the active signing key first, then the keys of
-     * replaced signing chains while tokens they signed may still be valid. Empty for an unknown account.
+     * The keys this account's tokens verify with: the active signing key first, a next one
+     * published ahead of its activation, then the keys of replaced signing chains while tokens
+     * they signed may still be valid. Empty for an unknown account.
      */
     public Optional<JWKSet> publishedKeys(String accountId) {
         return database.read(h -> {
             if (accounts.find(h, accountId).isEmpty()) {
                 return Optional.empty();
             }
-            java.util.List<com.nimbusds.jose.jwk.JWK> keys = new java.util.ArrayList<>();
-            settings.signingChain(h, accountId).flatMap(id -> chains.find(h, accountId, id))
-                    .ifPresent(chain -> keys.add(prepared(h, chain).publicJwk().toPublicJWK()));
-            for (String chainId : settings.passiveChains(h, accountId, clock.instant())) {
-                chains.find(h, accountId, chainId).ifPresent(chain -> keys.add(prepared(h, chain).publicJwk().toPublicJWK()));
+            List<JWK> keys = new ArrayList<>();
+            for (SigningKey key : published(h, accountId, clock.instant())) {
+                keys.add(key.publicJwk().toPublicJWK());
             }
             return Optional.of(new JWKSet(keys));
         });
+    }
+
+    /** A verified access token: who it was issued to, for which account, with which scopes. */
+    public record Verified(String clientId, String accountId, Set<String> scopes, Instant expiresAt) {
+    }
+
+    /**
+     * Verifies an access token presented to an account's routes: a JWS signed by one of the keys
+     * the account publishes now, issued by and for the account, within its validity (with
+     * {@link SigningState#SKEW}), for a client that still exists.
+     *
+     * @throws ServiceException {@code invalid_token} naming what is wrong
+     */
+    public Verified verify(String accountId, String token) {
+        SignedJWT jwt;
+        JWTClaimsSet claims;
+        try {
+            jwt = SignedJWT.parse(token);
+            claims = jwt.getJWTClaimsSet();
+        } catch (java.text.ParseException e) {
+            throw invalidToken("The access token is not a signed JWT.");
+        }
+        if (!SigningKey.ALGORITHMS.contains(jwt.getHeader().getAlgorithm())) {
+            throw invalidToken("The access token is signed with " + jwt.getHeader().getAlgorithm() + ", which this server does not issue.");
+        }
+        String issuer = issuer(accountId);
+        if (!issuer.equals(claims.getIssuer()) || claims.getAudience() == null || !claims.getAudience().contains(issuer)) {
+            throw invalidToken("The access token was not issued for this account.");
+        }
+        Instant now = clock.instant();
+        String kid = jwt.getHeader().getKeyID();
+        SigningKey key = database.read(h -> published(h, accountId, now)).stream().filter(k -> k.kid().equals(kid)).findFirst()
+                .orElseThrow(() -> invalidToken("The access token is signed with a key this account does not publish (kid " + abbreviate(kid) + ")."));
+        try {
+            if (!key.algorithm().equals(jwt.getHeader().getAlgorithm()) || !jwt.verify(key.verifier())) {
+                throw invalidToken("The access token's signature does not verify.");
+            }
+        } catch (JOSEException e) {
+            throw invalidToken("The access token's signature does not verify.");
+        }
+        Date expires = claims.getExpirationTime();
+        Date notBefore = claims.getNotBeforeTime();
+        if (expires == null || !expires.toInstant().plus(SigningState.SKEW).isAfter(now)) {
+            throw invalidToken("The access token has expired.");
+        }
+        if (notBefore != null && notBefore.toInstant().minus(SigningState.SKEW).isAfter(now)) {
+            throw invalidToken("The access token is not valid yet.");
+        }
+        String clientId = claims.getSubject();
+        if (clientId == null || !clients.exists(accountId, clientId)) {
+            throw invalidToken("The API client of this access token no longer exists.");
+        }
+        Object scope = claims.getClaim("scope");
+        Set<String> scopes = scope instanceof String text && !text.isBlank() ? Set.of(text.strip().split(" +")) : Set.of();
+        return new Verified(clientId, accountId, scopes, expires.toInstant());
+    }
+
+    private static ServiceException invalidToken(String message) {
+        return new ServiceException(ErrorCode.INVALID_TOKEN, message);
+    }
+
+    private static String abbreviate(String value) {
+        return value == null ? "none" : value.length() > 64 ? value.substring(0, 64) + "..." : value;
     }
 
     /** The issuer URL of an account's tokens; also the base of its token endpoint and JWKS. */
@@ -136,9 +204,24 @@ public final class TokenService {
         return baseUrl.get() + "/api/v1/accounts/" + accountId;
     }
 
-    private Optional<SigningKey> signingKey(String accountId) {
-        return database.read(h -> settings.signingChain(h, accountId).flatMap(chainId -> chains.find(h, accountId, chainId))
-                .map(chain -> prepared(h, chain)));
+    /** The key that signs at {@code now} and the token lifetime, if the account signs at all. */
+    private record Signing(SigningKey key, Duration lifetime) {
+    }
+
+    private Optional<Signing> signing(String accountId, Instant now) {
+        return database.read(h -> {
+            SigningState state = settings.state(h, accountId);
+            return state.signingAt(now).flatMap(chainId -> chains.find(h, accountId, chainId))
+                    .map(chain -> new Signing(prepared(h, chain), state.lifetime()));
+        });
+    }
+
+    private List<SigningKey> published(org.jdbi.v3.core.Handle h, String accountId, Instant now) {
+        List<SigningKey> keys = new ArrayList<>();
+        for (PkiSettings.PublishedKey published : settings.publishedKeys(h, accountId, now)) {
+            chains.find(h, accountId, published.chainId()).ifPresent(chain -> keys.add(prepared(h, chain)));
+        }
+        return keys;
     }
 
     private SigningKey prepared(org.jdbi.v3.core.Handle h, PrivateChain chain) {

@@ -95,6 +95,11 @@ public final class TestServer implements AutoCloseable {
         return new Api(server.httpsPort(), server.platformCa().root(), null);
     }
 
+    /** A client that sends {@code Authorization: Bearer <accessToken>}, as an external API client does. */
+    public Api bearer(String accessToken) {
+        return new Api(server.httpsPort(), server.platformCa().root(), accessToken);
+    }
+
     /** A client signed in as the platform admin. */
     public Api admin() {
         if (admin == null) {

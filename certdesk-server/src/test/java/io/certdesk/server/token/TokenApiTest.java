@@ -25,30 +25,15 @@ import com.nimbusds.jwt.SignedJWT;
 
 import io.certdesk.pki.testing.Pem;
 import io.certdesk.server.testing.Api;
+import io.certdesk.server.testing.ApiClients;
+import io.certdesk.server.testing.ApiClients.Client;
+import io.certdesk.server.testing.Jwks;
 import io.certdesk.server.testing.DebianTools;
 import io.certdesk.server.testing.OnBothDatabases;
 
 class TokenApiTest extends OnBothDatabases {
     private static String base(String account) {
         return "/api/v1/accounts/" + account;
-    }
-
-    private record Client(String id, String secret) {
-        String basic() {
-            return "Basic " + Base64.getEncoder().encodeToString((URLEncoder.encode(id, StandardCharsets.UTF_8) + ":"
-                    + URLEncoder.encode(secret, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8));
-        }
-    }
-
-    private static Client client(String account, List<String> scopes) {
-        JsonNode created = server.admin().post(base(account) + "/api-clients", Map.of("name", "Print fleet", "scopes", scopes))
-                .assertStatus(201).json();
-        return new Client(created.path("clientId").asText(), created.path("clientSecret").asText());
-    }
-
-    private static Api.Response token(String account, String authorization, String form) {
-        return server.anonymous().sendRawWithHeader("POST", base(account) + "/oauth2/token", form.getBytes(StandardCharsets.UTF_8),
-                "application/x-www-form-urlencoded", authorization);
     }
 
     private static void assertOAuthError(Api.Response r, int status, String error) {
@@ -60,23 +45,18 @@ class TokenApiTest extends OnBothDatabases {
     }
 
     private static SignedJWT verified(String account, String accessToken) throws Exception {
-        SignedJWT jwt = SignedJWT.parse(accessToken);
-        JWKSet keys = JWKSet.parse(server.anonymous().get(base(account) + "/.well-known/jwks.json").assertStatus(200).text());
-        JWK jwk = keys.getKeyByKeyId(jwt.getHeader().getKeyID());
-        assertThat(jwk).as("the token's kid is published").isNotNull();
-        JWSVerifier verifier = jwk instanceof RSAKey rsa ? new RSASSAVerifier(rsa) : new ECDSAVerifier((ECKey) jwk);
-        assertThat(jwt.verify(verifier)).isTrue();
-        return jwt;
+        assertThat(Jwks.verifies(Jwks.fetch(server, account), accessToken)).as("verifies against the published keys").isTrue();
+        return SignedJWT.parse(accessToken);
     }
 
     @Test
     void aClientGetsAnEs256TokenThatVerifiesAgainstThePublishedKeys() throws Exception {
         String account = server.admin().createVendor("Tokens");
-        Client client = client(account, List.of("certificates:read", "pki:read"));
+        Client client = ApiClients.create(server, account, List.of("certificates:read", "pki:read"));
         assertThat(server.admin().get(base(account) + "/api-clients").json().toString()).doesNotContain(client.secret())
                 .doesNotContain("clientSecret");
 
-        var r = token(account, client.basic(), "grant_type=client_credentials").assertStatus(200);
+        var r = ApiClients.tokenResponse(server, account, client.basic(), "grant_type=client_credentials").assertStatus(200);
         assertThat(r.header("Cache-Control")).isEqualTo("no-store");
         assertThat(r.json().path("token_type").asText()).isEqualTo("Bearer");
         assertThat(r.json().path("expires_in").asLong()).isEqualTo(900);
@@ -91,7 +71,7 @@ class TokenApiTest extends OnBothDatabases {
         assertThat(jwt.getJWTClaimsSet().getJWTID()).isNotBlank();
         assertThat(jwt.getJWTClaimsSet().getExpirationTime().getTime() - jwt.getJWTClaimsSet().getIssueTime().getTime()).isEqualTo(900_000);
 
-        var narrowed = token(account, null, "grant_type=client_credentials&scope=pki%3Aread&client_id=" + client.id()
+        var narrowed = ApiClients.tokenResponse(server, account, null, "grant_type=client_credentials&scope=pki%3Aread&client_id=" + client.id()
                 + "&client_secret=" + URLEncoder.encode(client.secret(), StandardCharsets.UTF_8)).assertStatus(200);
         assertThat(verified(account, narrowed.json().path("access_token").asText()).getJWTClaimsSet().getStringClaim("scope"))
                 .isEqualTo("pki:read");
@@ -116,8 +96,8 @@ class TokenApiTest extends OnBothDatabases {
         String chain = server.admin().post(base(account) + "/private-chains/generate", Map.of("purpose", "TOKEN_SIGNING", "keyType", "RSA_2048"))
                 .assertStatus(201).json().path("id").asText();
         server.admin().put(base(account) + "/pki-settings", Map.of("signingChainId", chain, "tlsBindings", Map.of())).assertStatus(200);
-        Client client = client(account, List.of());
-        SignedJWT jwt = verified(account, token(account, client.basic(), "grant_type=client_credentials").assertStatus(200)
+        Client client = ApiClients.create(server, account, List.of());
+        SignedJWT jwt = verified(account, ApiClients.tokenResponse(server, account, client.basic(), "grant_type=client_credentials").assertStatus(200)
                 .json().path("access_token").asText());
         assertThat(jwt.getHeader().getAlgorithm().getName()).isEqualTo("RS256");
 
@@ -133,17 +113,17 @@ class TokenApiTest extends OnBothDatabases {
     @Test
     void theTokenEndpointRefusesInRfc6749Form() {
         String account = server.admin().createVendor("Refusing tokens");
-        Client client = client(account, List.of("pki:read"));
-        assertOAuthError(token(account, new Client(client.id(), "wrong").basic(), "grant_type=client_credentials"), 401, "invalid_client");
-        var unknown = token(account, new Client("cd_nobody", "x").basic(), "grant_type=client_credentials");
+        Client client = ApiClients.create(server, account, List.of("pki:read"));
+        assertOAuthError(ApiClients.tokenResponse(server, account, new Client(account, client.id(), "wrong").basic(), "grant_type=client_credentials"), 401, "invalid_client");
+        var unknown = ApiClients.tokenResponse(server, account, new Client(account, "cd_nobody", "x").basic(), "grant_type=client_credentials");
         assertOAuthError(unknown, 401, "invalid_client");
         assertThat(unknown.header("WWW-Authenticate")).startsWith("Basic");
-        assertOAuthError(token("no-such-account", client.basic(), "grant_type=client_credentials"), 401, "invalid_client");
-        assertOAuthError(token(account, null, "grant_type=client_credentials"), 401, "invalid_client");
-        assertOAuthError(token(account, client.basic(), "grant_type=password&username=a&password=b"), 400, "unsupported_grant_type");
-        assertOAuthError(token(account, client.basic(), "scope=pki%3Aread"), 400, "invalid_request");
-        assertOAuthError(token(account, client.basic(), "grant_type=client_credentials&scope=admin"), 400, "invalid_scope");
-        assertOAuthError(token(account, client.basic(), "grant_type=client_credentials&client_id=" + client.id()), 400, "invalid_request");
+        assertOAuthError(ApiClients.tokenResponse(server, "no-such-account", client.basic(), "grant_type=client_credentials"), 401, "invalid_client");
+        assertOAuthError(ApiClients.tokenResponse(server, account, null, "grant_type=client_credentials"), 401, "invalid_client");
+        assertOAuthError(ApiClients.tokenResponse(server, account, client.basic(), "grant_type=password&username=a&password=b"), 400, "unsupported_grant_type");
+        assertOAuthError(ApiClients.tokenResponse(server, account, client.basic(), "scope=pki%3Aread"), 400, "invalid_request");
+        assertOAuthError(ApiClients.tokenResponse(server, account, client.basic(), "grant_type=client_credentials&scope=admin"), 400, "invalid_scope");
+        assertOAuthError(ApiClients.tokenResponse(server, account, client.basic(), "grant_type=client_credentials&client_id=" + client.id()), 400, "invalid_request");
         var json = server.anonymous().sendRawWithHeader("POST", base(account) + "/oauth2/token",
                 "{\"grant_type\":\"client_credentials\"}".getBytes(StandardCharsets.UTF_8), "application/json", client.basic());
         assertOAuthError(json, 400, "invalid_request");
@@ -152,12 +132,12 @@ class TokenApiTest extends OnBothDatabases {
     @Test
     void withoutASigningChainNoTokenIsSigned() {
         String account = server.admin().createVendor("No signing");
-        Client client = client(account, List.of());
+        Client client = ApiClients.create(server, account, List.of());
         Map<String, Object> off = new HashMap<>();
         off.put("signingChainId", null);
         off.put("tlsBindings", Map.of());
         server.admin().put(base(account) + "/pki-settings", off).assertStatus(200);
-        assertOAuthError(token(account, client.basic(), "grant_type=client_credentials"), 409, "signing_not_configured");
+        assertOAuthError(ApiClients.tokenResponse(server, account, client.basic(), "grant_type=client_credentials"), 409, "signing_not_configured");
         // The former signing key stays published (passive) while tokens it signed may still be valid; none is active.
         assertThat(server.anonymous().get(base(account) + "/.well-known/jwks.json").assertStatus(200).json().path("keys")).hasSize(1);
         server.anonymous().get(base("no-such-account") + "/.well-known/jwks.json").assertProblem(404, "not_found");
@@ -166,14 +146,14 @@ class TokenApiTest extends OnBothDatabases {
     @Test
     void aRotatedSecretReplacesTheOldOneAndADeletedClientGetsNoToken() {
         String account = server.admin().createVendor("Rotating secrets");
-        Client client = client(account, List.of());
+        Client client = ApiClients.create(server, account, List.of());
         JsonNode rotated = server.admin().post(base(account) + "/api-clients/" + client.id() + "/secret", null).assertStatus(200).json();
-        Client renewed = new Client(client.id(), rotated.path("clientSecret").asText());
+        Client renewed = new Client(account, client.id(), rotated.path("clientSecret").asText());
         assertThat(renewed.secret()).isNotEqualTo(client.secret()).hasSizeGreaterThanOrEqualTo(43);
-        assertOAuthError(token(account, client.basic(), "grant_type=client_credentials"), 401, "invalid_client");
-        token(account, renewed.basic(), "grant_type=client_credentials").assertStatus(200);
+        assertOAuthError(ApiClients.tokenResponse(server, account, client.basic(), "grant_type=client_credentials"), 401, "invalid_client");
+        ApiClients.tokenResponse(server, account, renewed.basic(), "grant_type=client_credentials").assertStatus(200);
         server.admin().delete(base(account) + "/api-clients/" + client.id()).assertStatus(204);
-        assertOAuthError(token(account, renewed.basic(), "grant_type=client_credentials"), 401, "invalid_client");
+        assertOAuthError(ApiClients.tokenResponse(server, account, renewed.basic(), "grant_type=client_credentials"), 401, "invalid_client");
         server.admin().delete(base(account) + "/api-clients/" + client.id()).assertProblem(404, "not_found");
         server.admin().post(base(account) + "/api-clients", Map.of("name", "", "scopes", List.of())).assertProblem(422, "validation_failed");
         server.admin().post(base(account) + "/api-clients", Map.of("name", "x", "scopes", List.of("bad scope"))).assertProblem(422, "validation_failed");

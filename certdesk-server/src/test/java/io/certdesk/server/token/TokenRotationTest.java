@@ -2,72 +2,168 @@ package io.certdesk.server.token;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Base64;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.nimbusds.jose.crypto.ECDSAVerifier;
-import com.nimbusds.jose.jwk.ECKey;
-import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jwt.SignedJWT;
 
 import io.certdesk.pki.keys.KeyType;
-import io.certdesk.server.testing.MutableClock;
+import io.certdesk.server.testing.ApiClients;
 import io.certdesk.server.testing.FreshServerOnBothDatabases;
+import io.certdesk.server.testing.Jwks;
+import io.certdesk.server.testing.MutableClock;
 import io.certdesk.server.testing.TestServer;
 
 /** Replacing the signing chain never breaks a token still in use: the old key stays published until its tokens expire. */
 class TokenRotationTest extends FreshServerOnBothDatabases {
-    @Test
-    void aTokenSignedBeforeTheSigningChainChangedVerifiesUntilItExpires() throws Exception {
-        MutableClock clock = new MutableClock();
+    private final MutableClock clock = new MutableClock();
+
+    private String startWithVendor(String name) {
         server = TestServer.start(database, KeyType.EC_P256, clock);
-        String account = server.admin().createVendor("Rotation");
-        String base = "/api/v1/accounts/" + account;
-        String before = server.admin().get(base + "/pki-settings").json().path("signingChainId").asText();
-        JsonNode client = server.admin().post(base + "/api-clients", Map.of("name", "fleet")).assertStatus(201).json();
-        String basic = "Basic " + Base64.getEncoder().encodeToString((client.path("clientId").asText() + ":"
-                + client.path("clientSecret").asText()).getBytes(StandardCharsets.UTF_8));
-        String oldToken = token(base, basic);
+        return server.admin().createVendor(name);
+    }
 
-        String next = server.admin().post(base + "/private-chains/generate", Map.of("purpose", "TOKEN_SIGNING")).assertStatus(201)
-                .json().path("id").asText();
-        server.admin().put(base + "/pki-settings", Map.of("signingChainId", next, "tlsBindings", Map.of())).assertStatus(200);
-        String newToken = token(base, basic);
+    private static String base(String account) {
+        return "/api/v1/accounts/" + account;
+    }
 
-        JWKSet keys = jwks(base);
+    private String generateSigningChain(String account, String keyType) {
+        return server.admin().post(base(account) + "/private-chains/generate", Map.of("purpose", "TOKEN_SIGNING", "keyType", keyType))
+                .assertStatus(201).json().path("id").asText();
+    }
+
+    private JsonNode putSettings(String account, Map<String, Object> settings) {
+        Map<String, Object> body = new HashMap<>(settings);
+        body.putIfAbsent("tlsBindings", Map.of());
+        return server.admin().put(base(account) + "/pki-settings", body).assertStatus(200).json();
+    }
+
+    private int readCertificates(String token, String account) {
+        return server.bearer(token).get(base(account) + "/private-chains").status();
+    }
+
+    @Test
+    void aTokenSignedBeforeTheSigningChainChangedWorksUntilItExpiresAndTheNewOneAtOnce() throws Exception {
+        String account = startWithVendor("Rotation");
+        String before = server.admin().get(base(account) + "/pki-settings").json().path("signingChainId").asText();
+        var client = ApiClients.create(server, account, null);
+        String oldToken = ApiClients.token(server, client);
+        assertThat(readCertificates(oldToken, account)).isEqualTo(200);
+
+        String next = generateSigningChain(account, "EC_P256");
+        JsonNode settings = putSettings(account, Map.of("signingChainId", next));
+        assertThat(settings.path("signingKeys").get(0).path("state").asText()).isEqualTo("ACTIVE");
+        assertThat(settings.path("signingKeys").get(1).path("chainId").asText()).isEqualTo(before);
+        assertThat(settings.path("signingKeys").get(1).path("state").asText()).isEqualTo("PASSIVE");
+        String newToken = ApiClients.token(server, client);
+
+        JWKSet keys = Jwks.fetch(server, account);
         assertThat(keys.getKeys()).hasSize(2);
         assertThat(keys.getKeys().get(0).getKeyID()).isEqualTo(SignedJWT.parse(newToken).getHeader().getKeyID());
-        assertThat(verifies(keys, oldToken)).as("the old token still verifies").isTrue();
-        assertThat(verifies(keys, newToken)).as("the new token verifies at once").isTrue();
-        server.admin().delete(base + "/private-chains/" + before).assertProblem(409, "chain_in_use");
+        assertThat(Jwks.verifies(keys, oldToken)).as("the old token still verifies").isTrue();
+        assertThat(Jwks.verifies(keys, newToken)).as("the new token verifies at once").isTrue();
+        assertThat(readCertificates(oldToken, account)).as("the old token still reads the API").isEqualTo(200);
+        assertThat(readCertificates(newToken, account)).isEqualTo(200);
+        server.admin().delete(base(account) + "/private-chains/" + before).assertProblem(409, "chain_in_use");
+
+        clock.advance(Duration.ofMinutes(15).plusSeconds(30));
+        assertThat(readCertificates(oldToken, account)).as("expired, within the minute of skew").isEqualTo(200);
+        clock.advance(Duration.ofSeconds(31));
+        JWKSet later = Jwks.fetch(server, account);
+        assertThat(later.getKeys()).hasSize(1);
+        assertThat(Jwks.verifies(later, oldToken)).as("the old key is retired once its tokens have expired").isFalse();
+        server.bearer(oldToken).get(base(account) + "/private-chains").assertProblem(401, "invalid_token");
+        server.admin().delete(base(account) + "/private-chains/" + before).assertStatus(204);
+        assertThat(readCertificates(ApiClients.token(server, client), account)).isEqualTo(200);
+    }
+
+    @Test
+    void aScheduledSigningChainIsPublishedAtOnceAndSignsFromItsActivationTime() throws Exception {
+        String account = startWithVendor("Scheduled rotation");
+        String current = server.admin().get(base(account) + "/pki-settings").json().path("signingChainId").asText();
+        var client = ApiClients.create(server, account, null);
+        String next = generateSigningChain(account, "EC_P384");
+
+        Map<String, Object> tooSoon = Map.of("signingChainId", next, "activateAt", clock.instant().plus(Duration.ofMinutes(2)).toString(),
+                "tlsBindings", Map.of());
+        server.admin().put(base(account) + "/pki-settings", tooSoon).assertProblem(422, "validation_failed");
+
+        Instant activateAt = clock.instant().plus(Duration.ofMinutes(10)).plusMillis(1234);
+        JsonNode scheduled = putSettings(account, Map.of("signingChainId", next, "activateAt", activateAt.toString()));
+        assertThat(scheduled.path("signingChainId").asText()).isEqualTo(current);
+        assertThat(scheduled.path("nextSigningChainId").asText()).isEqualTo(next);
+        assertThat(Instant.parse(scheduled.path("activateAt").asText())).isEqualTo(activateAt.truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+        assertThat(scheduled.path("signingKeys").findValuesAsText("state")).containsExactly("ACTIVE", "NEXT");
+        assertThat(Jwks.fetch(server, account).getKeys()).as("published before it signs").hasSize(2);
+        String beforeSwitch = ApiClients.token(server, client);
+        assertThat(SignedJWT.parse(beforeSwitch).getHeader().getAlgorithm().getName()).isEqualTo("ES256");
+        server.admin().delete(base(account) + "/private-chains/" + next).assertProblem(409, "chain_in_use");
+
+        clock.advance(Duration.ofMinutes(10).plusSeconds(2));
+        String afterSwitch = ApiClients.token(server, client);
+        assertThat(SignedJWT.parse(afterSwitch).getHeader().getAlgorithm().getName()).isEqualTo("ES384");
+        JsonNode switched = server.admin().get(base(account) + "/pki-settings").json();
+        assertThat(switched.path("signingChainId").asText()).isEqualTo(next);
+        assertThat(switched.path("nextSigningChainId").isNull()).isTrue();
+        assertThat(switched.path("signingKeys").findValuesAsText("state")).containsExactly("ACTIVE", "PASSIVE");
+        assertThat(readCertificates(beforeSwitch, account)).isEqualTo(200);
+        assertThat(readCertificates(afterSwitch, account)).isEqualTo(200);
 
         clock.advance(Duration.ofMinutes(16).plusSeconds(1));
-        JWKSet later = jwks(base);
-        assertThat(later.getKeys()).hasSize(1);
-        assertThat(verifies(later, oldToken)).as("the old key is retired once its tokens have expired").isFalse();
-        assertThat(verifies(later, newToken)).isTrue();
-        server.admin().delete(base + "/private-chains/" + before).assertStatus(204);
+        assertThat(Jwks.fetch(server, account).getKeys()).hasSize(1);
+        server.admin().delete(base(account) + "/private-chains/" + current).assertStatus(204);
     }
 
-    private String token(String base, String basic) {
-        return server.anonymous().sendRawWithHeader("POST", base + "/oauth2/token", "grant_type=client_credentials".getBytes(StandardCharsets.UTF_8),
-                "application/x-www-form-urlencoded", basic).assertStatus(200).json().path("access_token").asText();
+    @Test
+    void theTokenLifetimeIsSetPerAccountUpToADayAndKeepsReplacedKeysPublishedThatLong() throws Exception {
+        String account = startWithVendor("Long tokens");
+        String first = server.admin().get(base(account) + "/pki-settings").json().path("signingChainId").asText();
+        var client = ApiClients.create(server, account, null);
+        server.admin().put(base(account) + "/pki-settings", Map.of("signingChainId", first, "tokenLifetimeSeconds", 86_401,
+                "tlsBindings", Map.of())).assertProblem(422, "validation_failed");
+        assertThat(putSettings(account, Map.of("signingChainId", first, "tokenLifetimeSeconds", 86_400)).path("tokenLifetimeSeconds").asLong())
+                .isEqualTo(86_400);
+        var answer = ApiClients.tokenResponse(server, account, client.basic(), "grant_type=client_credentials").assertStatus(200).json();
+        assertThat(answer.path("expires_in").asLong()).isEqualTo(86_400);
+        String dayToken = answer.path("access_token").asText();
+        var claims = SignedJWT.parse(dayToken).getJWTClaimsSet();
+        assertThat(claims.getExpirationTime().getTime() - claims.getIssueTime().getTime()).isEqualTo(86_400_000L);
+
+        // Back to 15 minutes and a new signing chain: the day-long token still needs the old key for a day.
+        String second = generateSigningChain(account, "EC_P256");
+        putSettings(account, Map.of("signingChainId", second, "tokenLifetimeSeconds", 900));
+        assertThat(ApiClients.tokenResponse(server, account, client.basic(), "grant_type=client_credentials").json().path("expires_in").asLong())
+                .isEqualTo(900);
+        clock.advance(Duration.ofHours(23));
+        assertThat(readCertificates(dayToken, account)).isEqualTo(200);
+        clock.advance(Duration.ofHours(1).plusMinutes(2));
+        server.bearer(dayToken).get(base(account) + "/private-chains").assertProblem(401, "invalid_token");
+        assertThat(Jwks.fetch(server, account).getKeys()).hasSize(1);
     }
 
-    private JWKSet jwks(String base) throws Exception {
-        return JWKSet.parse(server.anonymous().get(base + "/.well-known/jwks.json").assertStatus(200).text());
+    @Test
+    void anEd25519SigningChainSignsEdDsaTokens() throws Exception {
+        String account = startWithVendor("EdDSA tokens");
+        String chain = generateSigningChain(account, "ED25519");
+        putSettings(account, Map.of("signingChainId", chain));
+        String token = ApiClients.token(server, ApiClients.create(server, account, null));
+        assertThat(SignedJWT.parse(token).getHeader().getAlgorithm().getName()).isEqualTo("EdDSA");
+        JWKSet keys = Jwks.fetch(server, account);
+        assertThat(keys.getKeys().get(0).getKeyType().getValue()).isEqualTo("OKP");
+        assertThat(keys.getKeys().get(0).getX509CertChain()).hasSize(3);
+        assertThat(Jwks.verifies(keys, token)).isTrue();
+        assertThat(readCertificates(token, account)).isEqualTo(200);
+        server.admin().setDomains(account, "ed.acme.test");
+        server.admin().post(base(account) + "/private-chains/generate", Map.of("purpose", "TLS_SERVER", "domain", "ed.acme.test",
+                "keyType", "ED25519")).assertProblem(422, "validation_failed");
+        assertThat(List.of(server.anonymous().get(base(account) + "/.well-known/openid-configuration").json()
+                .path("access_token_signing_alg_values_supported").toString())).anyMatch(s -> s.contains("EdDSA"));
     }
-
-    private static boolean verifies(JWKSet keys, String token) throws Exception {
-        SignedJWT jwt = SignedJWT.parse(token);
-        JWK key = keys.getKeyByKeyId(jwt.getHeader().getKeyID());
-        return key != null && jwt.verify(new ECDSAVerifier((ECKey) key));
-    }
-
 }
