@@ -89,71 +89,113 @@ public final class Pkcs12Reader {
         if (pfx.hasMac()) {
             KdfLimits.check(pfx.toASN1Structure().getMacData().getIterationCount(), "integrity check (MAC)");
         }
-        // The MAC's key derivation runs beside the decryption of the contents (each derivation
-        // costs the same); a wrong password is still reported from the MAC first.
-        MacCheck mac = MacCheck.start(() -> checkMac(pfx, password));
-        InputDecryptorProvider decryptor = KdfLimits.guard(decryptor(password));
+        // Every key derivation (the MAC's, each encrypted content's, each key's) depends only on
+        // the password and its own salt: the contents are opened on idle cores while this thread
+        // opens the first one; the results are then read in file order, so the refusal reported
+        // is the one a sequential read gives, a wrong password (the MAC) first.
+        ContentInfo[] infos = contentInfos(pfx);
+        if (infos.length > MAX_BAGS) {
+            throw new PkiException(PkiError.INVALID_FILE, "The PKCS#12 file holds more than " + MAX_BAGS + " entries.");
+        }
+        List<SpareCores.Task<Opened>> opened = new ArrayList<>();
+        for (int i = infos.length - 1; i >= 0; i--) {
+            ContentInfo info = infos[i];
+            // each task its own decryptor: Bouncy Castle's are not safe to share between threads
+            opened.add(0, i == 0 ? SpareCores.inThisThread(() -> open(info, password)) : SpareCores.fork(() -> open(info, password)));
+        }
+        SpareCores.Task<Boolean> mac = SpareCores.inThisThread(() -> checkMac(pfx, password));
         try {
-            return readBags(pfx, decryptor, mac);
-        } catch (PkiException e) {
-            mac.await(); // a wrong password outranks whatever the contents said
-            throw e;
+            return assemble(opened, mac);
         } catch (RuntimeException e) {
-            mac.await();
+            mac.join(); // a wrong password outranks whatever the contents said
             throw e;
         }
     }
 
-    private static Contents readBags(PKCS12PfxPdu pfx, InputDecryptorProvider decryptor, MacCheck mac) {
+    /** One content of the authenticated safe, decrypted, with each of its keys decrypted (or why not). */
+    private record Opened(boolean encrypted, RuntimeException failure, List<Item> items) {
+    }
+
+    /** A bag: a decrypted key (or the failure to decrypt it), an unprotected key, or a certificate. */
+    private record Item(Object value, RuntimeException keyFailure, Optional<byte[]> localKeyId, Optional<String> name) {
+    }
+
+    private static Opened open(ContentInfo info, char[] password) {
+        InputDecryptorProvider decryptor = KdfLimits.guard(decryptor(password));
+        PKCS12SafeBagFactory factory;
+        boolean encrypted = PKCSObjectIdentifiers.encryptedData.equals(info.getContentType());
+        if (encrypted) {
+            try {
+                factory = new PKCS12SafeBagFactory(info, decryptor);
+            } catch (PKCSException | RuntimeException e) {
+                KdfLimits.rethrowRefusal(e);
+                return new Opened(true, e instanceof RuntimeException r ? r : new IllegalStateException(e), List.of());
+            }
+        } else if (PKCSObjectIdentifiers.data.equals(info.getContentType())) {
+            factory = safely(() -> new PKCS12SafeBagFactory(info));
+        } else {
+            throw new PkiException(PkiError.INVALID_FILE, "The PKCS#12 file holds content of type " + info.getContentType()
+                    + ", which is neither data nor password-encrypted data.");
+        }
+        PKCS12SafeBag[] bags = safely(factory::getSafeBags);
+        if (bags.length > MAX_BAGS) {
+            throw new PkiException(PkiError.INVALID_FILE, "The PKCS#12 file holds more than " + MAX_BAGS + " entries.");
+        }
+        List<Item> items = new ArrayList<>();
+        for (PKCS12SafeBag bag : bags) {
+            Optional<byte[]> localKeyId = attribute(bag, PKCSObjectIdentifiers.pkcs_9_at_localKeyId)
+                    .map(v -> ASN1OctetString.getInstance(v).getOctets());
+            Optional<String> name = attribute(bag, PKCSObjectIdentifiers.pkcs_9_at_friendlyName)
+                    .map(v -> DERBMPString.getInstance(v).getString());
+            Object value = bag.getBagValue();
+            if (value instanceof PKCS8EncryptedPrivateKeyInfo encryptedKey) {
+                try {
+                    items.add(new Item(privateKey(encryptedKey.decryptPrivateKeyInfo(decryptor)), null, localKeyId, name));
+                } catch (PKCSException | RuntimeException e) {
+                    KdfLimits.rethrowRefusal(e);
+                    if (e instanceof PkiException refusal) {
+                        throw refusal;
+                    }
+                    items.add(new Item(encryptedKey, e instanceof RuntimeException r ? r : new IllegalStateException(e), localKeyId, name));
+                }
+            } else if (value instanceof PrivateKeyInfo || value instanceof X509CertificateHolder) {
+                items.add(new Item(value instanceof X509CertificateHolder holder ? certificate(holder) : value, null, localKeyId, name));
+            }
+            // CRL and secret bags are not part of a certificate chain: passed over.
+        }
+        return new Opened(encrypted, null, items);
+    }
+
+    private static Contents assemble(List<SpareCores.Task<Opened>> opened, SpareCores.Task<Boolean> mac) {
         List<KeyEntry> keys = new ArrayList<>();
         List<CertEntry> certificates = new ArrayList<>();
         boolean anythingEncrypted = false;
         int bags = 0;
-        for (ContentInfo info : contentInfos(pfx)) {
-            PKCS12SafeBagFactory factory;
-            if (PKCSObjectIdentifiers.encryptedData.equals(info.getContentType())) {
-                anythingEncrypted = true;
-                try {
-                    factory = new PKCS12SafeBagFactory(info, decryptor);
-                } catch (PKCSException | RuntimeException e) {
-                    KdfLimits.rethrowRefusal(e);
-                    throw mac.await() ? mismatch("the certificates", e) : wrongPassword(e);
-                }
-            } else if (PKCSObjectIdentifiers.data.equals(info.getContentType())) {
-                factory = safely(() -> new PKCS12SafeBagFactory(info));
-            } else {
-                throw new PkiException(PkiError.INVALID_FILE, "The PKCS#12 file holds content of type " + info.getContentType()
-                        + ", which is neither data nor password-encrypted data.");
+        for (SpareCores.Task<Opened> task : opened) {
+            Opened content = task.join();
+            anythingEncrypted |= content.encrypted();
+            if (content.failure() != null) {
+                throw mac.join() ? mismatch("the certificates", content.failure()) : wrongPassword(content.failure());
             }
-            for (PKCS12SafeBag bag : safely(factory::getSafeBags)) {
+            for (Item item : content.items()) {
                 if (++bags > MAX_BAGS) {
                     throw new PkiException(PkiError.INVALID_FILE, "The PKCS#12 file holds more than " + MAX_BAGS + " entries.");
                 }
-                Optional<byte[]> localKeyId = attribute(bag, PKCSObjectIdentifiers.pkcs_9_at_localKeyId)
-                        .map(v -> ASN1OctetString.getInstance(v).getOctets());
-                Optional<String> name = attribute(bag, PKCSObjectIdentifiers.pkcs_9_at_friendlyName)
-                        .map(v -> DERBMPString.getInstance(v).getString());
-                Object value = bag.getBagValue();
-                if (value instanceof PKCS8EncryptedPrivateKeyInfo encrypted) {
+                if (item.keyFailure() != null) {
+                    throw (mac.join() || !certificates.isEmpty()) ? mismatch("key " + (keys.size() + 1), item.keyFailure())
+                            : wrongPassword(item.keyFailure());
+                } else if (item.value() instanceof PrivateKey key) {
                     anythingEncrypted = true;
-                    PrivateKeyInfo plain;
-                    try {
-                        plain = encrypted.decryptPrivateKeyInfo(decryptor);
-                    } catch (PKCSException | RuntimeException e) {
-                        KdfLimits.rethrowRefusal(e);
-                        throw (mac.await() || !certificates.isEmpty()) ? mismatch("key " + (keys.size() + 1), e) : wrongPassword(e);
-                    }
-                    keys.add(new KeyEntry(privateKey(plain), localKeyId, name));
-                } else if (value instanceof PrivateKeyInfo) {
+                    keys.add(new KeyEntry(key, item.localKeyId(), item.name()));
+                } else if (item.value() instanceof PrivateKeyInfo) {
                     throw new PkiException(PkiError.PASSWORD_REQUIRED, "A private key in the file is not protected by a password. "
                             + "Export it again with the key encrypted under the same password as the file.");
-                } else if (value instanceof X509CertificateHolder holder) {
-                    certificates.add(new CertEntry(certificate(holder), localKeyId, name));
+                } else if (item.value() instanceof X509Certificate certificate) {
+                    certificates.add(new CertEntry(certificate, item.localKeyId(), item.name()));
                 }
-                // CRL and secret bags are not part of a certificate chain: passed over.
             }
         }
-        if (!mac.await() && !anythingEncrypted) {
+        if (!mac.join() && !anythingEncrypted) {
             throw new PkiException(PkiError.PASSWORD_REQUIRED, "The file is not protected by a password. Export it again with a password "
                     + "for the file and the same one for its key.");
         }

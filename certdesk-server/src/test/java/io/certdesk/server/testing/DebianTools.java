@@ -29,10 +29,17 @@ public final class DebianTools {
     }
 
     public static Run run(Path workDir, String... command) {
+        return run(workDir, java.util.Map.of(), 60, command);
+    }
+
+    /** Runs a command with extra environment variables, for at most {@code timeoutSeconds}. */
+    public static Run run(Path workDir, java.util.Map<String, String> environment, int timeoutSeconds, String... command) {
         try {
-            Process p = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true).start();
+            ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
+            builder.environment().putAll(environment);
+            Process p = builder.start();
             byte[] out = p.getInputStream().readAllBytes();
-            assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(p.waitFor(timeoutSeconds, TimeUnit.SECONDS)).isTrue();
             return new Run(p.exitValue(), new String(out, StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new IllegalStateException(e);
