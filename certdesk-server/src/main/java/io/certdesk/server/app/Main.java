@@ -2,6 +2,7 @@ package io.certdesk.server.app;
 
 import io.certdesk.server.cli.AccountsCommand;
 import io.certdesk.server.cli.CertificatesCommands;
+import io.certdesk.server.cli.TokenCommands;
 import io.certdesk.server.cli.DomainsCommand;
 import io.certdesk.server.cli.LoginCommand;
 import io.certdesk.server.cli.LogoutCommand;
@@ -17,7 +18,7 @@ import picocli.CommandLine.Command;
                 ServeCommand.class, RekeyCommand.class, VersionCommand.class,
                 LoginCommand.class, LogoutCommand.class, AccountsCommand.class, DomainsCommand.class,
                 CertificatesCommands.Ca.class, CertificatesCommands.Chain.class, CertificatesCommands.Chains.class,
-                CertificatesCommands.Pki.class,
+                CertificatesCommands.Pki.class, TokenCommands.Clients.class, TokenCommands.Token.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
     public static void main(String[] args) {

@@ -67,13 +67,30 @@ final class ApiClient {
         return exchange("POST", path, body.toByteArray(), "multipart/form-data; boundary=" + boundary);
     }
 
+    /** POSTs an {@code application/x-www-form-urlencoded} form with its own Authorization header (the token endpoint). */
+    JsonNode form(String path, java.util.Map<String, String> fields, String authorization) {
+        StringBuilder body = new StringBuilder();
+        fields.forEach((name, value) -> body.append(body.length() == 0 ? "" : "&").append(java.net.URLEncoder.encode(name, StandardCharsets.UTF_8))
+                .append('=').append(java.net.URLEncoder.encode(value, StandardCharsets.UTF_8)));
+        return exchange("POST", path, body.toString().getBytes(StandardCharsets.UTF_8), "application/x-www-form-urlencoded", authorization);
+    }
+
+    /** The server this client talks to, without a trailing slash. */
+    String server() {
+        return server;
+    }
+
     /** The body as text (for PEM downloads). */
     String text(String path) {
-        return exchangeRaw("GET", path, null, null);
+        return exchangeRaw("GET", path, null, null, null);
     }
 
     private JsonNode exchange(String method, String path, byte[] body, String contentType) {
-        String text = exchangeRaw(method, path, body, contentType);
+        return exchange(method, path, body, contentType, null);
+    }
+
+    private JsonNode exchange(String method, String path, byte[] body, String contentType, String authorization) {
+        String text = exchangeRaw(method, path, body, contentType, authorization);
         try {
             return text.isEmpty() ? MAPPER.nullNode() : MAPPER.readTree(text);
         } catch (IOException e) {
@@ -81,10 +98,14 @@ final class ApiClient {
         }
     }
 
-    private String exchangeRaw(String method, String path, byte[] body, String contentType) {
+    private String exchangeRaw(String method, String path, byte[] body, String contentType, String authorization) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server + path)).timeout(Duration.ofSeconds(30))
                 .header("Accept", "application/json");
-        token.ifPresent(t -> request.header("Authorization", "Bearer " + t));
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        } else {
+            token.ifPresent(t -> request.header("Authorization", "Bearer " + t));
+        }
         try {
             if (body == null) {
                 request.method(method, HttpRequest.BodyPublishers.noBody());
@@ -100,8 +121,10 @@ final class ApiClient {
                 } catch (IOException notJson) {
                     problem = MAPPER.nullNode();
                 }
-                String detail = problem.path("detail").asText(text);
-                throw Main.Failure.refused(detail + " (" + response.statusCode() + " " + problem.path("code").asText("error") + ")");
+                // an RFC 9457 problem, or an RFC 6749 error from the token endpoint
+                String detail = problem.path("detail").asText(problem.path("error_description").asText(text));
+                String code = problem.path("code").asText(problem.path("error").asText("error"));
+                throw Main.Failure.refused(detail + " (" + response.statusCode() + " " + code + ")");
             }
             return text;
         } catch (SSLHandshakeException e) {

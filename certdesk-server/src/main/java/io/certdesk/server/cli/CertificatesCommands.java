@@ -179,19 +179,36 @@ public final class CertificatesCommands {
                 JsonNode settings = ApiClient.fromSaved(CliConfig.require()).send("GET", account.path() + "/pki-settings", null);
                 System.out.println("signing chain: " + (settings.path("signingChainId").isNull()
                         ? "none (API tokens are not issued)" : settings.path("signingChainId").asText()));
+                if (!settings.path("nextSigningChainId").isNull() && !settings.path("nextSigningChainId").isMissingNode()) {
+                    System.out.println("next signing chain: " + settings.path("nextSigningChainId").asText() + " from "
+                            + settings.path("activateAt").asText());
+                }
+                System.out.println("token lifetime: " + settings.path("tokenLifetimeSeconds").asLong() + " s");
+                for (JsonNode key : settings.path("signingKeys")) {
+                    System.out.println("published key " + key.path("chainId").asText() + " " + key.path("state").asText()
+                            + (key.hasNonNull("until") ? " until " + key.path("until").asText() : ""));
+                }
                 settings.path("tlsBindings").fields().forEachRemaining(e ->
                         System.out.println("tls " + e.getKey() + " -> " + e.getValue().asText()));
                 return 0;
             }
         }
 
-        @Command(name = "set-signing", mixinStandardHelpOptions = true, description = "Choose the signing chain ('none' switches signing off).")
+        @Command(name = "set-signing", mixinStandardHelpOptions = true, description = {"Choose the signing chain ('none' switches signing off).",
+                "The replaced key stays published until the tokens it signed have expired."})
         static final class SetSigning implements Callable<Integer> {
             @Mixin
             AccountOption account;
 
             @Parameters(paramLabel = "CHAIN_ID|none")
             String chainId;
+
+            @Option(names = "--activate-at", paramLabel = "INSTANT",
+                    description = "Publish the chain's key now and sign with it from then on (ISO-8601 UTC, at least 5 minutes ahead).")
+            java.time.Instant activateAt;
+
+            @Option(names = "--token-lifetime", paramLabel = "SECONDS", description = "Token lifetime, 60 to 86400 (default: unchanged).")
+            Long tokenLifetime;
 
             @Override
             public Integer call() throws Exception {
@@ -200,8 +217,15 @@ public final class CertificatesCommands {
                 Map<String, Object> body = new LinkedHashMap<>();
                 body.put("signingChainId", "none".equals(chainId) ? null : chainId);
                 body.put("tlsBindings", current.path("tlsBindings"));
+                body.put("tokenLifetimeSeconds", tokenLifetime != null ? tokenLifetime : current.path("tokenLifetimeSeconds").asLong(900));
+                if (activateAt != null) {
+                    body.put("activateAt", activateAt.toString());
+                }
                 JsonNode saved = client.send("PUT", account.path() + "/pki-settings", body);
                 System.out.println("signing chain: " + (saved.path("signingChainId").isNull() ? "none" : saved.path("signingChainId").asText()));
+                if (saved.hasNonNull("nextSigningChainId")) {
+                    System.out.println("next signing chain: " + saved.path("nextSigningChainId").asText() + " from " + saved.path("activateAt").asText());
+                }
                 return 0;
             }
         }

@@ -45,6 +45,7 @@ public record SigningKey(String chainId, JWSAlgorithm algorithm, JWSSigner signe
             JWSAlgorithm.ES512, JWSAlgorithm.EdDSA);
     /** The SubjectPublicKeyInfo of an Ed25519 key is this 12-byte header and the 32-byte key. */
     private static final int ED25519_SPKI_LENGTH = 44;
+    private static final byte[] ED25519_SPKI_HEADER = java.util.HexFormat.of().parseHex("302a300506032b6570032100");
 
     /** Builds the signer, verifier and JWK of a chain; refuses keys JWS cannot use here. */
     public static SigningKey of(String chainId, PrivateKey key, List<X509Certificate> chain) {
@@ -90,7 +91,7 @@ public record SigningKey(String chainId, JWSAlgorithm algorithm, JWSSigner signe
         }
         byte[] spki = key.getEncoded();
         if (spki.length == ED25519_SPKI_LENGTH && (key.getAlgorithm().equals("EdDSA") || key.getAlgorithm().equals("Ed25519"))) {
-            return new OctetKeyPair.Builder(Curve.Ed25519, Base64URL.encode(Arrays.copyOfRange(spki, 12, 44))).keyUse(KeyUse.SIGNATURE)
+            return new OctetKeyPair.Builder(Curve.Ed25519, Base64URL.encode(Arrays.copyOfRange(spki, ED25519_SPKI_HEADER.length, ED25519_SPKI_LENGTH))).keyUse(KeyUse.SIGNATURE)
                     .algorithm(JWSAlgorithm.EdDSA).x509CertChain(x5c).keyIDFromThumbprint().build();
         }
         throw new IllegalArgumentException("no JWS algorithm for " + key.getAlgorithm() + " keys");
@@ -104,6 +105,26 @@ public record SigningKey(String chainId, JWSAlgorithm algorithm, JWSSigner signe
             return new ECDSAVerifier(ec);
         }
         return new JdkEd25519Verifier(publicKey);
+    }
+
+    /** A verifier for a published public JWK (RSA, EC, or an Ed25519 OKP), as a token's recipient builds it. */
+    public static JWSVerifier verifierFor(JWK jwk) throws JOSEException {
+        if (jwk instanceof OctetKeyPair okp && Curve.Ed25519.equals(okp.getCurve())) {
+            byte[] raw = okp.getX().decode();
+            byte[] spki = new byte[ED25519_SPKI_LENGTH];
+            System.arraycopy(ED25519_SPKI_HEADER, 0, spki, 0, ED25519_SPKI_HEADER.length);
+            System.arraycopy(raw, 0, spki, ED25519_SPKI_HEADER.length, Math.min(raw.length, 32));
+            try {
+                return new JdkEd25519Verifier(java.security.KeyFactory.getInstance("Ed25519")
+                        .generatePublic(new java.security.spec.X509EncodedKeySpec(spki)));
+            } catch (GeneralSecurityException e) {
+                throw new JOSEException("not an Ed25519 public key", e);
+            }
+        }
+        if (jwk instanceof RSAKey || jwk instanceof ECKey) {
+            return verifier(jwk, null);
+        }
+        throw new JOSEException("no verifier for " + jwk.getKeyType() + " keys");
     }
 
     static JWSAlgorithm algorithmOf(Curve curve) {

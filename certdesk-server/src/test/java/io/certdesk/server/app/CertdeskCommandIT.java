@@ -146,7 +146,34 @@ class CertdeskCommandIT {
         Result chains = cli("chains", "list", "--account", customerId);
         assertThat(chains.out.lines().count()).isEqualTo(4);
         assertThat(chains.out).contains("IMPORTED").contains("GENERATED").contains("TOKEN_SIGNING");
-        assertThat(cli("pki", "show", "--account", customerId).out).startsWith("signing chain: ").doesNotContain("none");
+        assertThat(cli("pki", "show", "--account", customerId).out).startsWith("signing chain: ").doesNotContain("none")
+                .contains("token lifetime: 900 s").contains(" ACTIVE");
+
+        // An API client, a token issued with its secret, verified against the published keys.
+        Result created = cli("clients", "create", "--account", customerId, "--name", "Print fleet");
+        assertThat(created.exit).as(created.err).isZero();
+        String clientId = created.out.lines().filter(l -> l.startsWith("client id:")).findFirst().orElseThrow().substring(10).strip();
+        String secret = created.out.lines().filter(l -> l.startsWith("client secret:")).findFirst().orElseThrow().substring(14).strip();
+        Path secretFile = work.resolve("client.secret");
+        Files.writeString(secretFile, secret + "\n");
+        assertThat(cli("clients", "list", "--account", customerId).out).contains(clientId).contains("certificates:read").doesNotContain(secret);
+        Result issued = cli("token", "issue", "--account", customerId, "--client-id", clientId, "--client-secret-file", secretFile.toString());
+        assertThat(issued.exit).as(issued.err).isZero();
+        String accessToken = issued.out.strip();
+        assertThat(accessToken.split("\\.")).hasSize(3);
+        assertThat(issued.err).contains("expires in 900 s");
+        Result verified = cli("token", "verify", accessToken);
+        assertThat(verified.exit).as(verified.out + verified.err).isZero();
+        assertThat(verified.out).contains("valid: ES256 token of client " + clientId + " for " + customerId);
+        Result tampered = cli("token", "verify", accessToken.substring(0, accessToken.length() - 4) + "AAAA");
+        assertThat(tampered.exit).isEqualTo(1);
+        assertThat(tampered.out).contains("not valid: its signature does not verify");
+        Files.writeString(secretFile, "not-the-secret\n");
+        Result refusedToken = cli("token", "issue", "--account", customerId, "--client-id", clientId, "--client-secret-file", secretFile.toString());
+        assertThat(refusedToken.exit).isEqualTo(1);
+        assertThat(refusedToken.err).contains("invalid_client");
+        assertThat(cli("clients", "delete", "--account", customerId, clientId).out).contains("deleted " + clientId);
+
         assertThat(cli("pki", "set-signing", "--account", customerId, "none").out).contains("signing chain: none");
 
         Result list = cli("accounts", "list");
@@ -164,7 +191,7 @@ class CertdeskCommandIT {
         assertThat(server().waitFor(30, TimeUnit.SECONDS)).as("stops within 30 s of SIGTERM").isTrue();
         String logs = Files.readString(work.resolve("err.log")) + Files.readString(work.resolve("out.log"));
         assertThat(logs).contains("Certdesk stopped").contains("POST /api/v1/auth/login 401")
-                .doesNotContain(PASSWORD).doesNotContain("not-the-password").doesNotContain(token)
+                .doesNotContain(PASSWORD).doesNotContain("not-the-password").doesNotContain(token).doesNotContain(secret)
                 .doesNotContain("PRIVATE KEY");
     }
 
