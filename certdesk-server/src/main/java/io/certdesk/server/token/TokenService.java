@@ -14,8 +14,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.JOSEObjectType;
-import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jwt.JWTClaimsSet;
@@ -106,16 +104,13 @@ public final class TokenService {
                 .jwtID(UUID.randomUUID().toString())
                 .claim("scope", String.join(" ", granted))
                 .build();
-        JWSHeader header = new JWSHeader.Builder(key.algorithm()).type(JOSEObjectType.JWT).keyID(key.kid())
-                .x509CertSHA256Thumbprint(key.publicJwk().getX509CertSHA256Thumbprint())
-                .build();
-        SignedJWT jwt = new SignedJWT(header, claims);
+        String jws;
         try {
-            jwt.sign(key.signer());
+            jws = key.sign(claims);
         } catch (JOSEException e) {
             throw new IllegalStateException("signing a token failed", e);
         }
-        return new Token(jwt.serialize(), signing.lifetime().toSeconds(), String.join(" ", granted));
+        return new Token(jws, signing.lifetime().toSeconds(), String.join(" ", granted));
     }
 
     /**
