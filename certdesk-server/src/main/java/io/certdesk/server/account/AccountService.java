@@ -23,6 +23,7 @@ import io.certdesk.server.audit.AuditEntry;
 import io.certdesk.server.audit.AuditLog;
 import io.certdesk.server.store.AccountStore;
 import io.certdesk.server.store.Database;
+import io.certdesk.server.tls.TlsChanges;
 
 /** Accounts and their domains, with the rules of who may do what. */
 public final class AccountService {
@@ -34,6 +35,7 @@ public final class AccountService {
     private final Access access;
     private final AuditLog audit;
     private final Clock clock;
+    private final TlsChanges tls;
     private final BiConsumer<Handle, Account> onCreate;
 
     /**
@@ -41,13 +43,14 @@ public final class AccountService {
      *                 token-signing chain there)
      */
     public AccountService(Database database, AccountStore store, Access access, AuditLog audit, Clock clock,
-                          BiConsumer<Handle, Account> onCreate) {
+                          BiConsumer<Handle, Account> onCreate, TlsChanges tls) {
         this.database = database;
         this.store = store;
         this.access = access;
         this.audit = audit;
         this.clock = clock;
         this.onCreate = onCreate;
+        this.tls = tls;
     }
 
     /**
@@ -116,6 +119,7 @@ public final class AccountService {
                         Map.of("customers", children));
             }
             store.delete(h, account.id());
+            tls.changed(h, account.id());
             audit.record(h, actor.username(), account.id(), AuditAction.ACCOUNT_DELETED, account.type() + " '" + account.name() + "'");
             return null;
         });
@@ -157,6 +161,7 @@ public final class AccountService {
                     throw domainTaken(taken);
                 }
                 store.replaceDomains(h, account.id(), sorted, clock.instant());
+                tls.changed(h, account.id());
                 audit.record(h, actor.username(), account.id(), AuditAction.DOMAINS_REPLACED, String.join(", ", sorted));
                 return account.withDomains(sorted);
             });

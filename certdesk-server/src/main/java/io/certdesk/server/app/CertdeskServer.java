@@ -43,7 +43,11 @@ import io.certdesk.server.store.PlatformCaStore;
 import io.certdesk.server.store.SealedKeyStore;
 import io.certdesk.server.store.TrustedCaStore;
 import io.certdesk.server.store.UserStore;
+import io.certdesk.server.ipp.IppPrinter;
+import io.certdesk.server.store.DatabaseKind;
 import io.certdesk.server.tls.ServerTls;
+import io.certdesk.server.tls.TlsChangeListener;
+import io.certdesk.server.tls.TlsChains;
 import io.certdesk.server.token.ApiClientService;
 import io.certdesk.server.token.TokenService;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -65,15 +69,18 @@ public final class CertdeskServer implements AutoCloseable {
     private final ApiServer api;
     private final Optional<String> generatedAdminPassword;
     private final JvmGcMetrics gcMetrics;
+    /** Null on H2 (one node). */
+    private final TlsChangeListener tlsListener;
 
     private CertdeskServer(ServerConfig config, Database database, PlatformCaService platformCa, ApiServer api,
-                           Optional<String> generatedAdminPassword, JvmGcMetrics gcMetrics) {
+                           Optional<String> generatedAdminPassword, JvmGcMetrics gcMetrics, TlsChangeListener tlsListener) {
         this.config = config;
         this.database = database;
         this.platformCa = platformCa;
         this.api = api;
         this.generatedAdminPassword = generatedAdminPassword;
         this.gcMetrics = gcMetrics;
+        this.tlsListener = tlsListener;
     }
 
     /** Starts a node; on any failure everything opened so far is closed again. */
@@ -104,11 +111,13 @@ public final class CertdeskServer implements AutoCloseable {
             ChainStore chainStore = new ChainStore();
             PkiSettingsStore settingsStore = new PkiSettingsStore();
             TrustedCaService trustedCas = new TrustedCaService(database, trustedCaStore, access, audit, config.clock());
+            TlsChains tlsChains = new TlsChains(database, accountStore, chainStore, settingsStore, vault, config.clock(), serverChain,
+                    config.defaultSni());
             ChainService chains = new ChainService(database, chainStore, trustedCaStore, settingsStore, vault, platformCa, access, audit,
-                    config.clock());
-            PkiSettingsService pkiSettings = new PkiSettingsService(database, settingsStore, chainStore, access, audit, config.clock());
+                    config.clock(), tlsChains);
+            PkiSettingsService pkiSettings = new PkiSettingsService(database, settingsStore, chainStore, access, audit, config.clock(), tlsChains);
             AccountService accounts = new AccountService(database, accountStore, access, audit, config.clock(),
-                    chains::createDefaultSigningChain);
+                    chains::createDefaultSigningChain, tlsChains);
             ApiClientService apiClients = new ApiClientService(database, new ApiClientStore(), access, audit, config.clock(), random);
             // The public URL names the bound port, known once the listener has started.
             java.util.concurrent.atomic.AtomicReference<String> publicUrl = new java.util.concurrent.atomic.AtomicReference<>();
@@ -124,14 +133,19 @@ public final class CertdeskServer implements AutoCloseable {
             JvmGcMetrics gc = new JvmGcMetrics();
             gc.bindTo(registry);
 
+            // Several nodes on one PostgreSQL database: each hears the others' changes before it loads, so none is missed.
+            TlsChangeListener tlsListener = database.kind() == DatabaseKind.POSTGRESQL ? new TlsChangeListener(database, tlsChains).start() : null;
+            tlsChains.loadAll();
+            long t35 = System.nanoTime();
             ApiServer api = new ApiServer(new ApiServer.Services(database::ping, accounts, users, platformCa, trustedCas, chains, pkiSettings, apiClients,
-                    tokens, registry),
-                    ServerTls.contextFactory(serverChain, random), config.bindHost(), config.httpsPort()).start();
+                    tokens, tlsChains, new IppPrinter(config.clock()), registry),
+                    new ApiServer.Listeners(ServerTls.contextFactory(tlsChains.sslContext(random)), config.bindHost(), config.httpsPort(),
+                            config.ippsPort())).start();
             publicUrl.set("https://" + config.hostname() + ":" + api.port());
             long t4 = System.nanoTime();
-            log.info("Start-up: database {} ms, platform CA {} ms, services {} ms, HTTPS {} ms",
-                    (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000, (t4 - t3) / 1_000_000);
-            return new CertdeskServer(config, database, platformCa, api, generated, gc);
+            log.info("Start-up: database {} ms, platform CA {} ms, services {} ms, TLS chains {} ms, HTTPS {} ms",
+                    (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000, (t35 - t3) / 1_000_000, (t4 - t35) / 1_000_000);
+            return new CertdeskServer(config, database, platformCa, api, generated, gc, tlsListener);
         } catch (RuntimeException | IOException e) {
             database.close();
             throw e;
@@ -187,6 +201,11 @@ public final class CertdeskServer implements AutoCloseable {
         return database;
     }
 
+    /** The IPPS listener's port, when it is on. */
+    public java.util.OptionalInt ippsPort() {
+        return api.ippsPort();
+    }
+
     public PlatformCaService platformCa() {
         return platformCa;
     }
@@ -197,6 +216,9 @@ public final class CertdeskServer implements AutoCloseable {
         try {
             api.stop();
         } finally {
+            if (tlsListener != null) {
+                tlsListener.close();
+            }
             gcMetrics.close();
             database.close();
             log.info("Certdesk stopped");

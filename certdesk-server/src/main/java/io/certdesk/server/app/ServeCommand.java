@@ -20,6 +20,14 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--https-port", defaultValue = "8443", paramLabel = "PORT", description = "HTTPS port (default: ${DEFAULT-VALUE}; 0 picks a free one).")
     int httpsPort;
 
+    @Option(names = "--ipps-port", defaultValue = "8631", paramLabel = "PORT",
+            description = "IPPS port: IPP printing over TLS at /ipp/print, with each domain's chain (default: ${DEFAULT-VALUE}; 0 turns it off).")
+    int ippsPort;
+
+    @Option(names = "--default-sni", paramLabel = "DOMAIN",
+            description = "Serve this domain's chain to clients that send no server name (SNI); default: the platform's certificate.")
+    String defaultSni;
+
     @Option(names = "--bind", defaultValue = "0.0.0.0", paramLabel = "ADDRESS", description = "Address to listen on (default: ${DEFAULT-VALUE}).")
     String bind;
 
@@ -47,7 +55,9 @@ public final class ServeCommand implements Callable<Integer> {
         ServerConfig config = new ServerConfig(bind, httpsPort, db.data, db.dbUrl(), db.dbUser, db.dbPassword,
                 io.certdesk.pki.names.DomainNames.normalizeHost(hostname), db.masterKey(),
                 Optional.ofNullable(System.getenv("CERTDESK_ADMIN_PASSWORD")).filter(s -> !s.isEmpty()),
-                caKeyType, ServerConfig.DEFAULT_SERVER_KEY, Clock.systemUTC());
+                caKeyType, ServerConfig.DEFAULT_SERVER_KEY, Clock.systemUTC(),
+                ippsPort == 0 ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(ippsPort),
+                Optional.ofNullable(defaultSni).map(io.certdesk.pki.names.DomainNames::normalize));
         CertdeskServer server;
         try {
             server = CertdeskServer.start(config);

@@ -3,6 +3,7 @@ package io.certdesk.server.app;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 import io.certdesk.pki.keys.KeyType;
 import io.certdesk.pki.seal.MasterKey;
@@ -13,6 +14,8 @@ import io.certdesk.pki.seal.MasterKey;
  * @param dbUrl         empty for the embedded H2 database under {@code dataDir}
  * @param masterKey     empty to read or create {@code dataDir/master.key} (H2 only)
  * @param adminPassword empty to generate one for a new platform admin and print it once
+ * @param ippsPort      the IPPS listener's port (0: any free one); empty: no IPPS listener
+ * @param defaultSni    the domain whose chain a client without SNI is shown; empty: the platform's
  */
 public record ServerConfig(
         String bindHost,
@@ -26,7 +29,9 @@ public record ServerConfig(
         Optional<String> adminPassword,
         KeyType caKeyType,
         KeyType serverKeyType,
-        Clock clock) {
+        Clock clock,
+        OptionalInt ippsPort,
+        Optional<String> defaultSni) {
 
     public static final KeyType DEFAULT_CA_KEY = KeyType.RSA_3072;
     public static final KeyType DEFAULT_SERVER_KEY = KeyType.RSA_2048;

@@ -37,6 +37,7 @@ import io.certdesk.server.keys.KeyVault;
 import io.certdesk.server.store.ChainStore;
 import io.certdesk.server.store.Database;
 import io.certdesk.server.store.PkiSettingsStore;
+import io.certdesk.server.tls.TlsChanges;
 import io.certdesk.server.store.TrustedCaStore;
 
 /** An account's private certificate chains: import from PKCS#12, generation by the platform CA, listing, deletion. */
@@ -55,9 +56,10 @@ public final class ChainService {
     private final Access access;
     private final AuditLog audit;
     private final Clock clock;
+    private final TlsChanges tls;
 
     public ChainService(Database database, ChainStore chains, TrustedCaStore trustedCas, PkiSettingsStore settings, KeyVault vault,
-                        PlatformCaService platformCa, Access access, AuditLog audit, Clock clock) {
+                        PlatformCaService platformCa, Access access, AuditLog audit, Clock clock, TlsChanges tls) {
         this.database = database;
         this.chains = chains;
         this.trustedCas = trustedCas;
@@ -67,6 +69,7 @@ public final class ChainService {
         this.access = access;
         this.audit = audit;
         this.clock = clock;
+        this.tls = tls;
     }
 
     /** What an import stored, ignored and warned about. */
@@ -87,6 +90,7 @@ public final class ChainService {
                     stored.add(store(h, account, ChainOrigin.IMPORTED, chain.purposes(), chain.dnsNames(),
                             new IssuedChain(chain.key(), chain.certificates())));
                 }
+                tls.changed(h, account.id());
                 audit.record(h, actor.username(), account.id(), AuditAction.CHAIN_IMPORTED, describe(stored));
                 return new ImportOutcome(stored, result.ignored(), result.warnings());
             });
@@ -133,6 +137,7 @@ public final class ChainService {
         return database.inTransaction(h -> {
             requireRoom(h, account, 1);
             PrivateChain chain = store(h, account, ChainOrigin.GENERATED, EnumSet.of(purpose), names, issued);
+            tls.changed(h, account.id());
             audit.record(h, actor.username(), account.id(), AuditAction.CHAIN_GENERATED, describe(List.of(chain)));
             return chain;
         });
@@ -187,6 +192,7 @@ public final class ChainService {
                         + "Choose another chain there first, or wait until its tokens have expired.");
             }
             chains.delete(h, chain);
+            tls.changed(h, account.id());
             audit.record(h, actor.username(), account.id(), AuditAction.CHAIN_DELETED, describe(List.of(chain)));
             return null;
         });

@@ -23,6 +23,7 @@ import io.certdesk.server.audit.AuditLog;
 import io.certdesk.server.store.ChainStore;
 import io.certdesk.server.store.Database;
 import io.certdesk.server.store.PkiSettingsStore;
+import io.certdesk.server.tls.TlsChanges;
 
 /** Reads and changes an account's PKI settings, checking every chain they name. */
 public final class PkiSettingsService {
@@ -39,14 +40,17 @@ public final class PkiSettingsService {
     private final Access access;
     private final AuditLog audit;
     private final Clock clock;
+    private final TlsChanges tls;
 
-    public PkiSettingsService(Database database, PkiSettingsStore store, ChainStore chains, Access access, AuditLog audit, Clock clock) {
+    public PkiSettingsService(Database database, PkiSettingsStore store, ChainStore chains, Access access, AuditLog audit, Clock clock,
+                              TlsChanges tls) {
         this.database = database;
         this.store = store;
         this.chains = chains;
         this.access = access;
         this.audit = audit;
         this.clock = clock;
+        this.tls = tls;
     }
 
     public PkiSettings get(Principal actor, String accountId) {
@@ -112,6 +116,7 @@ public final class PkiSettingsService {
             signingChainId.ifPresent(id -> store.activate(h, account.id(), id));
             store.save(h, account.id(), after, now);
             store.replaceBindings(h, account.id(), normalized);
+            tls.changed(h, account.id());
             audit.record(h, actor.username(), account.id(), AuditAction.PKI_SETTINGS_CHANGED, "signing chain " + signingChainId.orElse("none")
                     + activateAt.map(at -> " from " + at).orElse("") + "; token lifetime " + lifetime.toSeconds() + " s; bindings " + normalized);
             return read(h, account.id());

@@ -31,6 +31,8 @@ import io.certdesk.server.chains.PkiSettingsService;
 import io.certdesk.server.token.ApiClientService;
 import io.certdesk.server.token.OAuthException;
 import io.certdesk.server.token.TokenService;
+import io.certdesk.server.ipp.IppPrinter;
+import io.certdesk.server.tls.TlsChains;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.config.SizeUnit;
@@ -59,19 +61,27 @@ public final class ApiServer {
     public record Services(java.util.function.BooleanSupplier databaseAnswers, AccountService accounts, UserService users,
                            PlatformCaService platformCa, TrustedCaService trustedCas, ChainService chains,
                            PkiSettingsService pkiSettings, ApiClientService apiClients, TokenService tokens,
-                           PrometheusMeterRegistry registry) {
+                           TlsChains tlsChains, IppPrinter printer, PrometheusMeterRegistry registry) {
+    }
+
+    /**
+     * Where to listen: the HTTPS port (console and API) and, unless empty, the IPPS port (only
+     * {@code /ipp/print}); both present the chain selected by SNI through {@code tls}.
+     */
+    public record Listeners(SslContextFactory.Server tls, String bindHost, int httpsPort, java.util.OptionalInt ippsPort) {
     }
 
     private final Javalin app;
     private final List<Route> routes;
     private ServerConnector connector;
+    private ServerConnector ippsConnector;
 
-    public ApiServer(Services services, SslContextFactory.Server tls, String bindHost, int port) {
+    public ApiServer(Services services, Listeners listeners) {
         ObjectMapper mapper = Json.mapper();
         Requests requests = new Requests(mapper, services.users(), services.tokens());
         RouteTable[] table = new RouteTable[1];
         this.app = Javalin.create(cfg -> {
-            configure(cfg, mapper, tls, bindHost, port);
+            configure(cfg, mapper, listeners, new HandshakeMetrics(services.registry(), services.tlsChains()));
             table[0] = new RouteTable(cfg.routes);
             cfg.routes.before(this::beforeRequest);
             cfg.routes.after(ctx -> afterRequest(ctx, services.registry()));
@@ -82,6 +92,7 @@ public final class ApiServer {
             new TrustedCaRoutes(services.trustedCas(), requests).register(table[0]);
             new ChainRoutes(services.chains(), services.pkiSettings(), requests).register(table[0]);
             new TokenRoutes(services.apiClients(), services.tokens(), requests).register(table[0]);
+            new TlsRoutes(services.accounts(), services.tlsChains(), services.printer(), requests, this::isIpps).register(table[0]);
             cfg.routes.exception(OAuthException.class, ApiServer::oauthError);
             cfg.routes.exception(ServiceException.class, (e, ctx) -> problem(ctx, e.code(), e.getMessage(), e.details()));
             cfg.routes.exception(PkiException.class, (e, ctx) -> {
@@ -97,7 +108,7 @@ public final class ApiServer {
         this.routes = table[0].registered();
     }
 
-    private void configure(JavalinConfig cfg, ObjectMapper mapper, SslContextFactory.Server tls, String bindHost, int port) {
+    private void configure(JavalinConfig cfg, ObjectMapper mapper, Listeners listeners, HandshakeMetrics handshakes) {
         cfg.startup.showJavalinBanner = false;
         cfg.startup.showOldJavalinVersionWarning = false;
         cfg.http.maxRequestSize = MAX_BODY;
@@ -108,20 +119,40 @@ public final class ApiServer {
         cfg.jsonMapper(new JavalinJackson(mapper, false));
         cfg.jetty.modifyServer(server -> server.setStopTimeout(Duration.ofSeconds(10).toMillis()));
         cfg.jetty.addConnector((server, httpConfig) -> {
-            HttpConfiguration https = new HttpConfiguration(httpConfig);
-            https.setSendServerVersion(false);
-            https.setSendXPoweredBy(false);
-            SecureRequestCustomizer secure = new SecureRequestCustomizer();
-            secure.setSniHostCheck(false);
-            secure.setStsMaxAge(Duration.ofDays(365).toSeconds());
-            https.addCustomizer(secure);
-            ServerConnector c = new ServerConnector(server, new SslConnectionFactory(tls, "http/1.1"), new HttpConnectionFactory(https));
-            c.setHost(bindHost);
-            c.setPort(port);
-            c.setIdleTimeout(Duration.ofSeconds(60).toMillis());
-            this.connector = c;
-            return c;
+            this.connector = connector(server, httpConfig, listeners, listeners.httpsPort(), handshakes.listener("https"));
+            return connector;
         });
+        listeners.ippsPort().ifPresent(ipps -> cfg.jetty.addConnector((server, httpConfig) -> {
+            this.ippsConnector = connector(server, httpConfig, listeners, ipps, handshakes.listener("ipps"));
+            return ippsConnector;
+        }));
+    }
+
+    private static ServerConnector connector(org.eclipse.jetty.server.Server server, HttpConfiguration httpConfig, Listeners listeners, int port,
+                                             org.eclipse.jetty.io.ssl.SslHandshakeListener handshakes) {
+        HttpConfiguration https = new HttpConfiguration(httpConfig);
+        https.setSendServerVersion(false);
+        https.setSendXPoweredBy(false);
+        SecureRequestCustomizer secure = new SecureRequestCustomizer();
+        secure.setSniHostCheck(false); // the chain is chosen per handshake; a client without SNI still gets an answer
+        secure.setStsMaxAge(Duration.ofDays(365).toSeconds());
+        https.addCustomizer(secure);
+        ServerConnector c = new ServerConnector(server, new SslConnectionFactory(listeners.tls(), "http/1.1"), new HttpConnectionFactory(https));
+        c.setHost(listeners.bindHost());
+        c.setPort(port);
+        c.setIdleTimeout(Duration.ofSeconds(60).toMillis());
+        c.addBean(handshakes);
+        return c;
+    }
+
+    /** Whether the request came in on the IPPS listener. */
+    private boolean isIpps(Context ctx) {
+        return ippsConnector != null && ctx.req().getLocalPort() == ippsConnector.getLocalPort();
+    }
+
+    /** The IPPS port bound, when that listener is on. */
+    public java.util.OptionalInt ippsPort() {
+        return ippsConnector == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(ippsConnector.getLocalPort());
     }
 
     public ApiServer start() {
@@ -150,8 +181,12 @@ public final class ApiServer {
         ctx.header("X-Request-Id", requestId);
         ctx.header("X-Content-Type-Options", "nosniff");
         ctx.header("Referrer-Policy", "no-referrer");
+        if (isIpps(ctx) != ctx.path().equals(IppPrinter.PATH)) {
+            // the IPPS listener serves printing only, and the API listener no printing
+            throw new ServiceException(ErrorCode.NOT_FOUND, "Nothing is served at " + abbreviate(ctx.path()) + " on this port.");
+        }
         String length = ctx.header("Content-Length");
-        long limit = ctx.isMultipartFormData() ? MAX_BODY + Uploads.FRAMING : MAX_BODY;
+        long limit = isIpps(ctx) ? IppPrinter.MAX_DOCUMENT_BYTES + 64 * 1024 : ctx.isMultipartFormData() ? MAX_BODY + Uploads.FRAMING : MAX_BODY;
         if (length != null && length.chars().allMatch(Character::isDigit) && !length.isEmpty()
                 && (length.length() > 12 || Long.parseLong(length) > limit)) {
             if (length.length() <= 12 && Long.parseLong(length) <= DRAIN_LIMIT) {

@@ -80,6 +80,11 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /** A connection outside the pool, held for as long as the caller needs (a LISTEN session). */
+    public java.sql.Connection dedicatedConnection() throws java.sql.SQLException {
+        return java.sql.DriverManager.getConnection(dataSource.getJdbcUrl(), dataSource.getUsername(), dataSource.getPassword());
+    }
+
     public DataSource dataSource() {
         return dataSource;
     }

@@ -25,6 +25,17 @@ public final class ServerTls {
     private ServerTls() {
     }
 
+    /** A Jetty server TLS context on {@code context}, whose key manager chooses the chain of each handshake. */
+    public static SslContextFactory.Server contextFactory(javax.net.ssl.SSLContext context) {
+        SslContextFactory.Server factory = new SslContextFactory.Server();
+        factory.setSslContext(context);
+        factory.setIncludeProtocols(PROTOCOLS);
+        factory.setIncludeCipherSuites(CIPHER_SUITES);
+        factory.setSniRequired(false);
+        factory.setRenegotiationAllowed(false);
+        return factory;
+    }
+
     /**
      * A Jetty server TLS context that presents {@code chain}. The key is held in an in-memory key
      * store under a random password that lives only as long as this object.

@@ -63,7 +63,7 @@ class CertdeskCommandIT {
         configDir = work.resolve("config");
         env.put("CERTDESK_ADMIN_PASSWORD", PASSWORD);
         env.put("CERTDESK_CONFIG_DIR", configDir.toString());
-        List<String> serve = new ArrayList<>(List.of(SCRIPT.toString(), "serve", "--https-port", "0", "--bind", "127.0.0.1",
+        List<String> serve = new ArrayList<>(List.of(SCRIPT.toString(), "serve", "--https-port", "0", "--ipps-port", "0", "--bind", "127.0.0.1",
                 "--data", work.resolve("data").toString()));
         database.newDatabaseUrl().ifPresent(url -> {
             serve.addAll(List.of("--db-url", url, "--db-user", "postgres"));

@@ -65,7 +65,8 @@ class TenantIsolationTest extends OnBothDatabases {
         for (String target : List.of(sibling, vendor, otherVendor)) {
             for (Route route : accountRoutes) {
                 String path = route.path().replace("{id}", target).replace("{certId}", siblingCertificate)
-                        .replace("{chainId}", siblingChain).replace("{clientId}", siblingClient);
+                        .replace("{chainId}", siblingChain).replace("{clientId}", siblingClient)
+                        .replace("{domain}", "www.example.test");
                 if (route.path().endsWith("/trusted-cas") && route.method().equals("POST")) {
                     customerAdmin.upload(path, "ca.pem", caPem()).assertProblem(404, "not_found");
                     continue;

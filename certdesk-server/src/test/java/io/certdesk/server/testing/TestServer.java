@@ -67,7 +67,7 @@ public final class TestServer implements AutoCloseable {
 
     public ServerConfig config(MasterKey key) {
         return new ServerConfig("127.0.0.1", 0, dataDir, dbUrl, TestDatabase.user(dbUrl), TestDatabase.password(dbUrl), "localhost",
-                Optional.of(key), Optional.of(ADMIN_PASSWORD), caKeyType, KeyType.EC_P256, clock);
+                Optional.of(key), Optional.of(ADMIN_PASSWORD), caKeyType, KeyType.EC_P256, clock, java.util.OptionalInt.of(0), Optional.empty());
     }
 
     public CertdeskServer server() {

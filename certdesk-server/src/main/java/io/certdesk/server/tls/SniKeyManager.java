@@ -1,0 +1,82 @@
+package io.certdesk.server.tls;
+
+import java.net.Socket;
+import java.security.Principal;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.util.Optional;
+
+import javax.net.ssl.ExtendedSSLSession;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SNIServerName;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLSession;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.StandardConstants;
+import javax.net.ssl.X509ExtendedKeyManager;
+
+/**
+ * Presents, for each handshake, the chain {@link TlsIndex} selects for the host name the client
+ * asked for (SNI) and the key types it can verify. JSSE asks once per key type, in the client's
+ * order of preference; the selection is made once and answered only for its own key type.
+ */
+final class SniKeyManager extends X509ExtendedKeyManager {
+    private final TlsIndex index;
+    private final Clock clock;
+
+    SniKeyManager(TlsIndex index, Clock clock) {
+        this.index = index;
+        this.clock = clock;
+    }
+
+    @Override
+    public String chooseEngineServerAlias(String keyType, Principal[] issuers, SSLEngine engine) {
+        return choose(keyType, engine == null ? null : engine.getHandshakeSession());
+    }
+
+    @Override
+    public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
+        return choose(keyType, socket instanceof SSLSocket ssl ? ssl.getHandshakeSession() : null);
+    }
+
+    private String choose(String keyType, SSLSession session) {
+        Optional<String> serverName = Optional.empty();
+        TlsIndex.ClientKeyTypes client = TlsIndex.ClientKeyTypes.EC_AND_RSA;
+        if (session instanceof ExtendedSSLSession extended) {
+            for (SNIServerName name : extended.getRequestedServerNames()) {
+                if (name.getType() == StandardConstants.SNI_HOST_NAME) {
+                    serverName = Optional.of(((SNIHostName) name).getAsciiName());
+                }
+            }
+            client = TlsIndex.ClientKeyTypes.of(extended.getPeerSupportedSignatureAlgorithms());
+        }
+        ServedChain chosen = index.select(serverName, client, clock.instant()).chain();
+        return chosen.keyType().equals(keyType) ? chosen.id() : null;
+    }
+
+    @Override
+    public X509Certificate[] getCertificateChain(String alias) {
+        return index.byAlias(alias).map(ServedChain::certificates).orElse(null);
+    }
+
+    @Override
+    public PrivateKey getPrivateKey(String alias) {
+        return index.byAlias(alias).map(ServedChain::key).orElse(null);
+    }
+
+    @Override
+    public String[] getServerAliases(String keyType, Principal[] issuers) {
+        return null; // not enumerable: chosen per handshake
+    }
+
+    @Override
+    public String[] getClientAliases(String keyType, Principal[] issuers) {
+        return null;
+    }
+
+    @Override
+    public String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
+        return null;
+    }
+}
