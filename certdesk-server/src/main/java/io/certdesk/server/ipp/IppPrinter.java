@@ -55,6 +55,8 @@ public final class IppPrinter {
         } catch (IppMessage.MalformedException e) {
             return status(1, 1, BAD_REQUEST, 0, e.getMessage());
         }
+        // the URI the client addressed (the name its TLS handshake asked for), else the request's Host
+        printerUri = request.attribute("printer-uri").flatMap(IppMessage.Attribute::text).filter(u -> u.startsWith("ipps://")).orElse(printerUri);
         int major = request.major() >= 2 ? 2 : 1;
         int minor = major == 2 ? 0 : 1;
         if (request.major() < 1 || request.major() > 2) {

@@ -18,8 +18,8 @@ import javax.net.ssl.X509ExtendedKeyManager;
 
 /**
  * Presents, for each handshake, the chain {@link TlsIndex} selects for the host name the client
- * asked for (SNI) and the key types it can verify. JSSE asks once per key type, in the client's
- * order of preference; the selection is made once and answered only for its own key type.
+ * asked for (SNI) and the key types it can verify. JSSE asks once per key type the client and
+ * the cipher suites allow; each answer is the selection for that key type, or none.
  */
 final class SniKeyManager extends X509ExtendedKeyManager {
     private final TlsIndex index;
@@ -51,8 +51,7 @@ final class SniKeyManager extends X509ExtendedKeyManager {
             }
             client = TlsIndex.ClientKeyTypes.of(extended.getPeerSupportedSignatureAlgorithms());
         }
-        ServedChain chosen = index.select(serverName, client, clock.instant()).chain();
-        return chosen.keyType().equals(keyType) ? chosen.id() : null;
+        return index.select(serverName, client, clock.instant(), keyType).map(selection -> selection.chain().id()).orElse(null);
     }
 
     @Override

@@ -94,35 +94,67 @@ final class TlsIndex {
         retired.values().removeIf(r -> r.until().isBefore(now));
     }
 
-    /** The chain for a handshake that asked for {@code serverName} (empty: no SNI). */
-    Selection select(Optional<String> serverName, ClientKeyTypes client, Instant now) {
+    /**
+     * The chain to present with a key of {@code keyType} to a handshake that asked for
+     * {@code serverName} (empty: no SNI); empty when this handshake should be answered with a key
+     * of another type. JSSE asks once per key type the client and the cipher suites allow (in
+     * TLS 1.3 in the client's order of preference), so a name with chains of both types is
+     * served the one the client prefers, and one with a binding is served the bound chain
+     * whenever the client can verify it.
+     */
+    Optional<Selection> select(Optional<String> serverName, ClientKeyTypes client, Instant now, String keyType) {
         Optional<String> name = serverName.isPresent() ? serverName : defaultSni;
         if (name.isPresent()) {
-            String host = name.get().toLowerCase(java.util.Locale.ROOT);
-            String owner = owners.get(host);
-            AccountTls account = owner == null ? null : accounts.get(owner);
+            AccountTls account = owner(name.get());
             if (account != null) {
-                Optional<ServedChain> chosen = choose(account, host, client, now);
-                if (chosen.isPresent()) {
-                    return new Selection(chosen.get(), Source.ACCOUNT);
+                String host = name.get().toLowerCase(java.util.Locale.ROOT);
+                List<ServedChain> usable = usable(account, host, client, now);
+                Optional<ServedChain> bound = bound(account, host, usable);
+                if (bound.isPresent()) {
+                    return bound.get().keyType().equals(keyType) ? Optional.of(new Selection(bound.get(), Source.ACCOUNT)) : Optional.empty();
+                }
+                Optional<ServedChain> ofType = best(usable.stream().filter(c -> c.keyType().equals(keyType)).toList(), host);
+                if (ofType.isPresent()) {
+                    return Optional.of(new Selection(ofType.get(), Source.ACCOUNT));
+                }
+                if (!usable.isEmpty()) {
+                    return Optional.empty(); // the account's chain has the other key type: the client is asked for it next
                 }
             }
         }
-        return new Selection(platform, Source.PLATFORM);
+        return platform.keyType().equals(keyType) ? Optional.of(new Selection(platform, Source.PLATFORM)) : Optional.empty();
     }
 
-    private static Optional<ServedChain> choose(AccountTls account, String host, ClientKeyTypes client, Instant now) {
-        List<ServedChain> usable = account.chains().stream()
+    /** The chain a client verifying both key types is shown for {@code host}, if one of the owning account's. */
+    Optional<ServedChain> accountChainFor(String host, Instant now) {
+        AccountTls account = owner(host);
+        if (account == null) {
+            return Optional.empty();
+        }
+        String lower = host.toLowerCase(java.util.Locale.ROOT);
+        List<ServedChain> usable = usable(account, lower, ClientKeyTypes.EC_AND_RSA, now);
+        return bound(account, lower, usable).or(() -> best(usable, lower));
+    }
+
+    private AccountTls owner(String name) {
+        String owner = owners.get(name.toLowerCase(java.util.Locale.ROOT));
+        return owner == null ? null : accounts.get(owner);
+    }
+
+    private static List<ServedChain> usable(AccountTls account, String host, ClientKeyTypes client, Instant now) {
+        return account.chains().stream()
                 .filter(c -> c.validAt(now) && client.accepts(c.keyType()) && c.dnsNames().stream().anyMatch(n -> NameMatching.covers(n, host)))
                 .toList();
+    }
+
+    private static Optional<ServedChain> bound(AccountTls account, String host, List<ServedChain> usable) {
         String bound = account.bindings().get(host);
-        if (bound != null) {
-            Optional<ServedChain> boundChain = usable.stream().filter(c -> c.id().equals(bound)).findFirst();
-            if (boundChain.isPresent()) {
-                return boundChain;
-            }
-        }
-        return usable.stream().min(Comparator.comparing((ServedChain c) -> !c.dnsNames().contains(host))
+        return bound == null ? Optional.empty() : usable.stream().filter(c -> c.id().equals(bound)).findFirst();
+    }
+
+    /** An exact name before a wildcard, then the newest. */
+    private static Optional<ServedChain> best(List<ServedChain> chains, String host) {
+        return chains.stream().min(Comparator.comparing((ServedChain c) -> !c.dnsNames().contains(host))
                 .thenComparing(ServedChain::createdAt, Comparator.reverseOrder()).thenComparing(ServedChain::id));
     }
 
@@ -134,12 +166,6 @@ final class TlsIndex {
         }
         Retired gone = retired.get(alias);
         return gone == null ? Optional.empty() : Optional.of(gone.chain());
-    }
-
-    /** The chain that would serve {@code host} to a client accepting both key types, if an account's. */
-    Optional<ServedChain> accountChainFor(String host, Instant now) {
-        Selection selection = select(Optional.of(host), ClientKeyTypes.EC_AND_RSA, now);
-        return selection.source() == Source.ACCOUNT ? Optional.of(selection.chain()) : Optional.empty();
     }
 
     ServedChain platform() {

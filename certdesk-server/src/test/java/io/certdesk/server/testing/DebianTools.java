@@ -35,7 +35,8 @@ public final class DebianTools {
     /** Runs a command with extra environment variables, for at most {@code timeoutSeconds}. */
     public static Run run(Path workDir, java.util.Map<String, String> environment, int timeoutSeconds, String... command) {
         try {
-            ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
+            ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
             builder.environment().putAll(environment);
             Process p = builder.start();
             byte[] out = p.getInputStream().readAllBytes();

@@ -56,6 +56,25 @@ public final class TestServer implements AutoCloseable {
         }
     }
 
+    /** Another node on the same PostgreSQL database and master key (several nodes behave as one). */
+    public TestServer secondNode() {
+        if (dbUrl.isEmpty()) {
+            throw new IllegalStateException("several nodes share a PostgreSQL database; H2 is one node's");
+        }
+        try {
+            TestServer node = new TestServer(kind, Files.createTempDirectory("certdesk-node"), dbUrl, masterKey, caKeyType, clock);
+            node.restart(masterKey);
+            return node;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The IPPS listener's port. */
+    public int ippsPort() {
+        return server.ippsPort().orElseThrow();
+    }
+
     /** Starts (again) on the same data with the given master key. */
     public void restart(MasterKey key) throws IOException {
         if (server != null) {
