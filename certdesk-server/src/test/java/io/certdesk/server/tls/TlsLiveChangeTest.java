@@ -1,0 +1,70 @@
+package io.certdesk.server.tls;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+
+import io.certdesk.pki.codec.CertificateCodec;
+import io.certdesk.pki.keys.KeyType;
+import io.certdesk.server.testing.FreshServerOnBothDatabases;
+import io.certdesk.server.testing.Handshakes;
+import io.certdesk.server.testing.MutableClock;
+import io.certdesk.server.testing.TestServer;
+
+/** A change made through the API is what the next handshakes see, without a restart; an expired chain is never served. */
+class TlsLiveChangeTest extends FreshServerOnBothDatabases {
+    private static final String NAME = "print.live.test";
+    private final MutableClock clock = new MutableClock();
+
+    private String startWithAccount() {
+        server = TestServer.start(database, KeyType.EC_P256, clock);
+        String account = server.admin().createVendor("Live");
+        server.admin().setDomains(account, NAME);
+        return account;
+    }
+
+    private String platformLeaf() {
+        return CertificateCodec.sha256Hex(Handshakes.presented(server.server().httpsPort(), Optional.empty()).get(0));
+    }
+
+    /** Handshakes in a loop until the leaf is {@code expected}; the time that took. */
+    private Duration untilServed(String expected) {
+        long started = System.nanoTime();
+        while (!Handshakes.leafSha256(server.server().httpsPort(), NAME).equals(expected)) {
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).as("served within 1 s").isLessThan(Duration.ofSeconds(1));
+        }
+        return Duration.ofNanos(System.nanoTime() - started);
+    }
+
+    @Test
+    void aGeneratedChainIsServedWithinASecondOfTheApiCallAndADeletedOneNoLonger() {
+        String account = startWithAccount();
+        String base = "/api/v1/accounts/" + account;
+        String platform = platformLeaf();
+        assertThat(Handshakes.leafSha256(server.server().httpsPort(), NAME)).isEqualTo(platform);
+
+        var chain = server.admin().post(base + "/private-chains/generate", Map.of("purpose", "TLS_SERVER", "domain", NAME)).assertStatus(201).json();
+        assertThat(untilServed(chain.path("sha256").asText())).isLessThan(Duration.ofSeconds(1));
+
+        var newer = server.admin().post(base + "/private-chains/generate", Map.of("purpose", "TLS_SERVER", "domain", NAME)).assertStatus(201).json();
+        untilServed(newer.path("sha256").asText());
+        server.admin().delete(base + "/private-chains/" + newer.path("id").asText()).assertStatus(204);
+        untilServed(chain.path("sha256").asText());
+        server.admin().setDomains(account); // the name is no longer the account's
+        untilServed(platform);
+    }
+
+    @Test
+    void anExpiredChainIsNeverServed() {
+        String account = startWithAccount();
+        var chain = server.admin().post("/api/v1/accounts/" + account + "/private-chains/generate",
+                Map.of("purpose", "TLS_SERVER", "domain", NAME, "validityDays", 2)).assertStatus(201).json();
+        assertThat(Handshakes.leafSha256(server.server().httpsPort(), NAME)).isEqualTo(chain.path("sha256").asText());
+        clock.advance(Duration.ofDays(2).plusHours(1));
+        assertThat(Handshakes.leafSha256(server.server().httpsPort(), NAME)).as("expired: the platform's instead").isEqualTo(platformLeaf());
+    }
+}
