@@ -60,19 +60,22 @@ pids+=($!)
 until curl -sf -o /dev/null -k "https://127.0.0.1:$cd_port/readyz"; do sleep 0.3; done
 cd_pid=$(pgrep -f "certdesk.jar serve --https-port $cd_port" | head -1)
 jcmd "$cd_pid" GC.run >/dev/null
-heap_before=$(jcmd "$cd_pid" GC.heap_info | awk '/used/ {for (i=1;i<=NF;i++) if ($i=="used") {print $(i+1); exit}}')
-$bench io.certdesk.bench.TlsEdgeSetup load "$work" "https://127.0.0.1:$cd_port" $pass "$work/certdesk/platform-ca.pem"
-jcmd "$cd_pid" GC.run >/dev/null
-heap_after=$(jcmd "$cd_pid" GC.heap_info | awk '/used/ {for (i=1;i<=NF;i++) if ($i=="used") {print $(i+1); exit}}')
-echo "heap after a full GC: ${heap_before} before loading, ${heap_after} after ($((names * 2)) chains)"
-$bench io.certdesk.bench.TlsEdgeSetup latency "$work" "https://127.0.0.1:$cd_port" $pass "$work/certdesk/platform-ca.pem"
+heap_used() { # KiB used in the Java heap (every generation, not metaspace), after a full GC
+  jcmd "$cd_pid" GC.run >/dev/null
+  jcmd "$cd_pid" GC.heap_info | awk '!/Metaspace|class space/ {for (i=1;i<NF;i++) if ($i=="used") {v=$(i+1); gsub(/[K,]/,"",v); s+=v}} END {print s}'
+}
+heap_before=$(heap_used)
+$bench io.certdesk.bench.TlsEdgeSetup load "$work" "https://localhost:$cd_port" $pass "$work/certdesk/platform-ca.pem"
+heap_after=$(heap_used)
+echo "heap after a full GC: ${heap_before} KiB before loading, ${heap_after} KiB after: $(( (heap_after - heap_before) * 1024 / (names * 2) )) bytes per chain ($((names * 2)) chains, certificates included)"
+$bench io.certdesk.bench.TlsEdgeSetup latency "$work" "https://localhost:$cd_port" $pass "$work/certdesk/platform-ca.pem"
 
 echo "== nginx $(nginx -v 2>&1 | cut -d/ -f2), same names and certificates, one worker pinned to core 1"
 mkdir -p "$work/nginx/logs"
 {
   echo "worker_processes 1; pid $work/nginx/nginx.pid; error_log $work/nginx/error.log;"
   echo "events { worker_connections 4096; }"
-  echo "http { access_log off; ssl_protocols TLSv1.2 TLSv1.3;"
+  echo "http { access_log off; ssl_protocols TLSv1.2 TLSv1.3; server_names_hash_max_size 262144; server_names_hash_bucket_size 128;"
   echo "  server { listen 127.0.0.1:$nginx_port ssl default_server; server_name _;"
   echo "    ssl_certificate $work/pem/h1.edge.bench.ec.crt; ssl_certificate_key $work/pem/h1.edge.bench.ec.key; return 200; }"
   while read -r name; do
