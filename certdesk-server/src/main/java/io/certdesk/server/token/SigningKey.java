@@ -187,10 +187,23 @@ public record SigningKey(String chainId, JWSAlgorithm algorithm, JWSSigner signe
         return "SigningKey[chain=" + chainId + ", kid=" + kid() + ", alg=" + algorithm + "]";
     }
 
-    /** EdDSA (RFC 8037) over Ed25519 with the JDK's provider. */
-    private static final class JdkEd25519Signer implements JWSSigner {
-        private final PrivateKey key;
+    /** EdDSA (RFC 8037) over Ed25519 with the JDK's provider: what its signer and verifier share. */
+    private abstract static class JdkEd25519 implements com.nimbusds.jose.JWSProvider {
         private final JCAContext context = new JCAContext();
+
+        @Override
+        public Set<JWSAlgorithm> supportedJWSAlgorithms() {
+            return Set.of(JWSAlgorithm.EdDSA);
+        }
+
+        @Override
+        public JCAContext getJCAContext() {
+            return context;
+        }
+    }
+
+    private static final class JdkEd25519Signer extends JdkEd25519 implements JWSSigner {
+        private final PrivateKey key;
 
         JdkEd25519Signer(PrivateKey key) {
             this.key = key;
@@ -210,21 +223,10 @@ public record SigningKey(String chainId, JWSAlgorithm algorithm, JWSSigner signe
                 throw new JOSEException("Ed25519 signing failed", e);
             }
         }
-
-        @Override
-        public Set<JWSAlgorithm> supportedJWSAlgorithms() {
-            return Set.of(JWSAlgorithm.EdDSA);
-        }
-
-        @Override
-        public JCAContext getJCAContext() {
-            return context;
-        }
     }
 
-    private static final class JdkEd25519Verifier implements JWSVerifier {
+    private static final class JdkEd25519Verifier extends JdkEd25519 implements JWSVerifier {
         private final PublicKey key;
-        private final JCAContext context = new JCAContext();
 
         JdkEd25519Verifier(PublicKey key) {
             this.key = key;
@@ -243,16 +245,6 @@ public record SigningKey(String chainId, JWSAlgorithm algorithm, JWSSigner signe
             } catch (GeneralSecurityException e) {
                 return false;
             }
-        }
-
-        @Override
-        public Set<JWSAlgorithm> supportedJWSAlgorithms() {
-            return Set.of(JWSAlgorithm.EdDSA);
-        }
-
-        @Override
-        public JCAContext getJCAContext() {
-            return context;
         }
     }
 }

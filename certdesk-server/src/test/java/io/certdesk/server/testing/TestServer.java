@@ -70,6 +70,17 @@ public final class TestServer implements AutoCloseable {
         }
     }
 
+    /** The platform CA root as a PEM file in {@code dir}, fetched as a client would (for -CAfile, --cacert, NODE_EXTRA_CA_CERTS). */
+    public Path platformCaFile(Path dir) {
+        try {
+            Path file = dir.resolve("platform-ca-" + kind + "-" + server.httpsPort() + ".pem");
+            Files.write(file, anonymous().get("/api/v1/platform/ca.pem").assertStatus(200).raw().body());
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** The IPPS listener's port. */
     public int ippsPort() {
         return server.ippsPort().orElseThrow();

@@ -26,10 +26,8 @@ class NamedClientsTest extends OnBothDatabases {
         dir = Files.createTempDirectory("named-clients");
     }
 
-    private static Path platformCa() throws Exception {
-        Path file = dir.resolve("platform-ca-" + server.kind() + ".pem");
-        Files.write(file, server.anonymous().get("/api/v1/platform/ca.pem").assertStatus(200).raw().body());
-        return file;
+    private static Path platformCa() {
+        return server.platformCaFile(dir);
     }
 
     private static String accountServing(String name) {

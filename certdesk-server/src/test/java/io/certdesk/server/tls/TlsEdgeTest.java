@@ -35,10 +35,8 @@ class TlsEdgeTest extends OnBothDatabases {
         dir = Files.createTempDirectory("tls-edge");
     }
 
-    private static Path platformCa() throws Exception {
-        Path file = dir.resolve("platform-ca-" + server.kind() + ".pem");
-        Files.write(file, server.anonymous().get("/api/v1/platform/ca.pem").assertStatus(200).raw().body());
-        return file;
+    private static Path platformCa() {
+        return server.platformCaFile(dir);
     }
 
     private static String base(String account) {
@@ -59,6 +57,21 @@ class TlsEdgeTest extends OnBothDatabases {
     private static JsonNode generate(String account, String domain, String keyType) {
         return server.admin().post(base(account) + "/private-chains/generate", Map.of("purpose", "TLS_SERVER", "domain", domain, "keyType", keyType))
                 .assertStatus(201).json();
+    }
+
+    /** Imports a chain for {@code dnsName} (leaf subject CN={@code cn}) issued by a root of its own; returns that root as a PEM file. */
+    private static Path importOwnChain(String account, String cn, String dnsName, KeyType keyType) throws Exception {
+        Instant now = Instant.now();
+        var root = TestCa.certificate("O=Acme,CN=Own Root " + NEXT.incrementAndGet()).validity(now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(900)))
+                .build();
+        var leaf = TestCa.certificate("CN=" + cn).issuedBy(root).endEntity().dns(dnsName).keyType(keyType)
+                .validity(now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(90))).build();
+        byte[] pfx = Pkcs12Files.jdk(leaf.key(), List.of(leaf.certificate(), root.certificate()), PASSWORD, PASSWORD);
+        server.admin().upload(base(account) + "/private-chains/import", "file", "own.pfx", pfx, Map.of("password", new String(PASSWORD)))
+                .assertStatus(201);
+        Path rootFile = Files.createTempFile(dir, "own-root", ".pem");
+        Files.writeString(rootFile, Pem.certificate(root.certificate()));
+        return rootFile;
     }
 
     private static OpenSslClient.Result https(Optional<String> name, Path caFile, String... extra) {
@@ -85,16 +98,8 @@ class TlsEdgeTest extends OnBothDatabases {
     void anImportedChainIsServedAndVerifiesAgainstItsOwnRoot() throws Exception {
         String name = unique("pos");
         String account = accountWith(name);
-        Instant now = Instant.now();
-        var root = TestCa.certificate("O=Acme,CN=Acme Own Root").validity(now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(900))).build();
-        var leaf = TestCa.certificate("CN=" + name).issuedBy(root).endEntity().dns(name).keyType(KeyType.RSA_2048)
-                .validity(now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(90))).build();
-        byte[] pfx = Pkcs12Files.jdk(leaf.key(), List.of(leaf.certificate(), root.certificate()), PASSWORD, PASSWORD);
-        JsonNode imported = server.admin().upload(base(account) + "/private-chains/import", "file", "pos.pfx", pfx,
-                Map.of("password", new String(PASSWORD))).assertStatus(201).json().path("imported").get(0);
-        Path ownRoot = dir.resolve("own-root-" + name + ".pem");
-        Files.writeString(ownRoot, Pem.certificate(root.certificate()));
-
+        Path ownRoot = importOwnChain(account, name, name, KeyType.RSA_2048);
+        JsonNode imported = server.admin().get(base(account) + "/private-chains").json().path("chains").get(1);
         var seen = https(Optional.of(name), ownRoot);
         assertThat(seen.verified()).as(seen.output()).isTrue();
         assertThat(seen.leafSha256()).isEqualTo(imported.path("sha256").asText());
@@ -106,16 +111,7 @@ class TlsEdgeTest extends OnBothDatabases {
         String zone = unique("wild");
         String name = "kiosk." + zone;
         String account = accountWith(name);
-        Instant now = Instant.now();
-        var root = TestCa.certificate("CN=Wild Root").validity(now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(900))).build();
-        var leaf = TestCa.certificate("CN=*." + zone).issuedBy(root).endEntity().dns("*." + zone)
-                .validity(now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(90))).build();
-        byte[] pfx = Pkcs12Files.jdk(leaf.key(), List.of(leaf.certificate(), root.certificate()), PASSWORD, PASSWORD);
-        server.admin().upload(base(account) + "/private-chains/import", "file", "wild.pfx", pfx, Map.of("password", new String(PASSWORD)))
-                .assertStatus(201);
-        Path wildRoot = dir.resolve("wild-root-" + zone + ".pem");
-        Files.writeString(wildRoot, Pem.certificate(root.certificate()));
-
+        Path wildRoot = importOwnChain(account, "*." + zone, "*." + zone, KeyType.EC_P256);
         var seen = https(Optional.of(name), wildRoot);
         assertThat(seen.verified()).as(seen.output()).isTrue();
         assertThat(seen.leafSubject()).isEqualTo("CN=*." + zone);

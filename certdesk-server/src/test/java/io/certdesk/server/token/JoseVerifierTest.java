@@ -43,8 +43,7 @@ class JoseVerifierTest extends OnBothDatabases {
 
     @Test
     void theNpmJoseLibraryVerifiesATokenOfEachKeyTypeAndRefusesAnotherAccountsToken() throws Exception {
-        Path caFile = VERIFIER.resolve("platform-ca-" + server.kind() + ".pem");
-        Files.write(caFile, server.anonymous().get("/api/v1/platform/ca.pem").assertStatus(200).raw().body());
+        Path caFile = server.platformCaFile(VERIFIER);
         String account = server.admin().createVendor("Node verifier");
         String issuer = "https://localhost:" + server.server().httpsPort() + "/api/v1/accounts/" + account;
         var client = ApiClients.create(server, account, null);
