@@ -48,6 +48,7 @@ import io.certdesk.server.store.DatabaseKind;
 import io.certdesk.server.tls.ServerTls;
 import io.certdesk.server.tls.TlsChangeListener;
 import io.certdesk.server.tls.TlsChains;
+import io.certdesk.server.tls.TlsEngine;
 import io.certdesk.server.token.ApiClientService;
 import io.certdesk.server.token.TokenService;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -111,8 +112,14 @@ public final class CertdeskServer implements AutoCloseable {
             ChainStore chainStore = new ChainStore();
             PkiSettingsStore settingsStore = new PkiSettingsStore();
             TrustedCaService trustedCas = new TrustedCaService(database, trustedCaStore, access, audit, config.clock());
+            TlsEngine engine;
+            try {
+                engine = TlsEngine.choose(config.tlsEngine());
+            } catch (IllegalStateException e) {
+                throw new StartupException("Cannot start the TLS edge: " + e.getMessage());
+            }
             TlsChains tlsChains = new TlsChains(database, accountStore, chainStore, settingsStore, vault, config.clock(), serverChain,
-                    config.defaultSni());
+                    config.defaultSni(), engine);
             ChainService chains = new ChainService(database, chainStore, trustedCaStore, settingsStore, vault, platformCa, access, audit,
                     config.clock(), tlsChains);
             PkiSettingsService pkiSettings = new PkiSettingsService(database, settingsStore, chainStore, access, audit, config.clock(), tlsChains);
@@ -143,6 +150,7 @@ public final class CertdeskServer implements AutoCloseable {
                             config.ippsPort())).start();
             publicUrl.set("https://" + config.hostname() + ":" + api.port());
             long t4 = System.nanoTime();
+            log.info("TLS edge on {}", engine);
             log.info("Start-up: database {} ms, platform CA {} ms, services {} ms, TLS chains {} ms, HTTPS {} ms",
                     (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000, (t35 - t3) / 1_000_000, (t4 - t35) / 1_000_000);
             return new CertdeskServer(config, database, platformCa, api, generated, gc, tlsListener);

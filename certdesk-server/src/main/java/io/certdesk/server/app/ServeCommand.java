@@ -28,6 +28,11 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Serve this domain's chain to clients that send no server name (SNI); default: the platform's certificate.")
     String defaultSni;
 
+    @Option(names = "--tls-engine", paramLabel = "ENGINE",
+            description = {"TLS engine of the listeners: JSSE (the JDK's, default) or CONSCRYPT (BoringSSL: several times the",
+                    "handshake rate; a name with both an RSA and an EC chain is then served one of them whatever the client supports)."})
+    io.certdesk.server.tls.TlsEngine tlsEngine;
+
     @Option(names = "--bind", defaultValue = "0.0.0.0", paramLabel = "ADDRESS", description = "Address to listen on (default: ${DEFAULT-VALUE}).")
     String bind;
 
@@ -57,7 +62,7 @@ public final class ServeCommand implements Callable<Integer> {
                 Optional.ofNullable(System.getenv("CERTDESK_ADMIN_PASSWORD")).filter(s -> !s.isEmpty()),
                 caKeyType, ServerConfig.DEFAULT_SERVER_KEY, Clock.systemUTC(),
                 ippsPort == 0 ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(ippsPort),
-                Optional.ofNullable(defaultSni).map(io.certdesk.pki.names.DomainNames::normalize));
+                Optional.ofNullable(defaultSni).map(io.certdesk.pki.names.DomainNames::normalize), Optional.ofNullable(tlsEngine));
         CertdeskServer server;
         try {
             server = CertdeskServer.start(config);

@@ -7,6 +7,7 @@ import java.util.OptionalInt;
 
 import io.certdesk.pki.keys.KeyType;
 import io.certdesk.pki.seal.MasterKey;
+import io.certdesk.server.tls.TlsEngine;
 
 /**
  * Everything a server needs to start.
@@ -16,6 +17,7 @@ import io.certdesk.pki.seal.MasterKey;
  * @param adminPassword empty to generate one for a new platform admin and print it once
  * @param ippsPort      the IPPS listener's port (0: any free one); empty: no IPPS listener
  * @param defaultSni    the domain whose chain a client without SNI is shown; empty: the platform's
+ * @param tlsEngine     the TLS engine of the listeners; empty: JSSE
  */
 public record ServerConfig(
         String bindHost,
@@ -31,7 +33,8 @@ public record ServerConfig(
         KeyType serverKeyType,
         Clock clock,
         OptionalInt ippsPort,
-        Optional<String> defaultSni) {
+        Optional<String> defaultSni,
+        Optional<TlsEngine> tlsEngine) {
 
     public static final KeyType DEFAULT_CA_KEY = KeyType.RSA_3072;
     public static final KeyType DEFAULT_SERVER_KEY = KeyType.RSA_2048;

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
-import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 
 import org.jdbi.v3.core.Handle;
@@ -43,20 +42,22 @@ public final class TlsChains implements TlsChanges {
     private final KeyVault vault;
     private final Clock clock;
     private final TlsIndex index;
+    private final TlsEngine engine;
     private final String node = UUID.randomUUID().toString();
 
     public TlsChains(Database database, AccountStore accounts, ChainStore chains, PkiSettingsStore settings, KeyVault vault, Clock clock,
-                     IssuedChain platformChain, Optional<String> defaultSni) {
+                     IssuedChain platformChain, Optional<String> defaultSni, TlsEngine engine) {
         this.database = database;
         this.accounts = accounts;
         this.chains = chains;
         this.settings = settings;
         this.vault = vault;
         this.clock = clock;
+        this.engine = engine;
         X509Certificate leaf = platformChain.chain().get(0);
         this.index = new TlsIndex(new ServedChain("platform", "", List.of(), keyType(platformChain.privateKey().getAlgorithm()),
                 leaf.getNotBefore().toInstant(), leaf.getNotAfter().toInstant(), leaf.getNotBefore().toInstant(),
-                platformChain.chain().toArray(new X509Certificate[0]), platformChain.privateKey()), defaultSni);
+                platformChain.chain().toArray(new X509Certificate[0]), engine.prepare(platformChain.privateKey())), defaultSni);
     }
 
     @Override
@@ -101,7 +102,7 @@ public final class TlsChains implements TlsChanges {
             X509Certificate[] certificates = chains.certificates(h, chain.id()).stream().map(CertificateCodec::decodeDer)
                     .toArray(X509Certificate[]::new);
             served.add(new ServedChain(chain.id(), accountId, chain.dnsNames(), keyType, chain.notBefore(), chain.notAfter(), chain.createdAt(),
-                    certificates, vault.get(h, chain.keyId())));
+                    certificates, engine.prepare(vault.get(h, chain.keyId()))));
         }
         return new AccountTls(accountId, java.util.Set.copyOf(account.get().domains()), settings.bindings(h, accountId), served);
     }
@@ -115,12 +116,10 @@ public final class TlsChains implements TlsChanges {
         };
     }
 
-    /** A TLS context whose handshakes present the chain selected by SNI. */
+    /** A TLS context of the engine whose handshakes present the chain selected by SNI. */
     public SSLContext sslContext(SecureRandom random) {
         try {
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(new KeyManager[] {new SniKeyManager(index, clock)}, null, random);
-            return context;
+            return engine.context(new SniKeyManager(index, clock), random);
         } catch (java.security.GeneralSecurityException e) {
             throw new IllegalStateException("cannot create the TLS context", e);
         }
@@ -145,6 +144,10 @@ public final class TlsChains implements TlsChanges {
     /** Chains held in memory, the platform's included. */
     public int size() {
         return index.size();
+    }
+
+    public TlsEngine engine() {
+        return engine;
     }
 
     String node() {

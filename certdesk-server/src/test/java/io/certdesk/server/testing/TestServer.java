@@ -25,6 +25,7 @@ public final class TestServer implements AutoCloseable {
     private final Clock clock;
     private CertdeskServer server;
     private Api admin;
+    private io.certdesk.server.tls.TlsEngine tlsEngine;
 
     private TestServer(TestDatabase kind, Path dataDir, Optional<String> dbUrl, MasterKey masterKey, KeyType caKeyType, Clock clock) {
         this.caKeyType = caKeyType;
@@ -49,6 +50,19 @@ public final class TestServer implements AutoCloseable {
         try {
             TestServer t = new TestServer(kind, Files.createTempDirectory("certdesk-test"), kind.newDatabaseUrl(),
                     MasterKey.generate(new SecureRandom()), caKeyType, clock);
+            t.restart(t.masterKey);
+            return t;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A server whose TLS listeners run on {@code engine}. */
+    public static TestServer start(TestDatabase kind, io.certdesk.server.tls.TlsEngine engine) {
+        try {
+            TestServer t = new TestServer(kind, Files.createTempDirectory("certdesk-test"), kind.newDatabaseUrl(),
+                    MasterKey.generate(new SecureRandom()), KeyType.EC_P256, Clock.systemUTC());
+            t.tlsEngine = engine;
             t.restart(t.masterKey);
             return t;
         } catch (IOException e) {
@@ -97,7 +111,8 @@ public final class TestServer implements AutoCloseable {
 
     public ServerConfig config(MasterKey key) {
         return new ServerConfig("127.0.0.1", 0, dataDir, dbUrl, TestDatabase.user(dbUrl), TestDatabase.password(dbUrl), "localhost",
-                Optional.of(key), Optional.of(ADMIN_PASSWORD), caKeyType, KeyType.EC_P256, clock, java.util.OptionalInt.of(0), Optional.empty());
+                Optional.of(key), Optional.of(ADMIN_PASSWORD), caKeyType, KeyType.EC_P256, clock, java.util.OptionalInt.of(0), Optional.empty(),
+                Optional.ofNullable(tlsEngine));
     }
 
     public CertdeskServer server() {

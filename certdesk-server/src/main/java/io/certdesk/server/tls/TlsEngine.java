@@ -1,0 +1,95 @@
+package io.certdesk.server.tls;
+
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.PrivateKey;
+import java.security.Provider;
+import java.security.SecureRandom;
+import java.util.Optional;
+
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.SSLContext;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Which TLS implementation the edge listeners run on: the JDK's own (JSSE, the default), or
+ * BoringSSL through Conscrypt where its native library loads. Both take the same key manager.
+ *
+ * <p>Conscrypt asks the key manager for a chain per key type and keeps the last one it is given,
+ * and (2.9.0) does not report the client's signature algorithms during that choice: a name with
+ * both an RSA and an EC chain cannot be served by what the client supports, so it is an option
+ * (several times JSSE's handshake rate) rather than the default until that is solved.
+ */
+public enum TlsEngine {
+    /** BoringSSL (Conscrypt's JSSE provider). */
+    CONSCRYPT,
+    /** The JDK's TLS. */
+    JSSE;
+
+    private static final Logger log = LoggerFactory.getLogger(TlsEngine.class);
+
+    /** The engine to use for {@code wanted} (empty: JSSE); refuses Conscrypt where it does not load. */
+    public static TlsEngine choose(Optional<TlsEngine> wanted) {
+        if (wanted.orElse(JSSE) == JSSE) {
+            return JSSE;
+        }
+        if (Conscrypts.provider().isEmpty()) {
+            throw new IllegalStateException("the Conscrypt TLS engine does not load on this machine: " + Conscrypts.failure());
+        }
+        log.info("TLS edge: BoringSSL through Conscrypt");
+        return CONSCRYPT;
+    }
+
+    SSLContext context(KeyManager keyManager, SecureRandom random) throws GeneralSecurityException {
+        SSLContext context = this == CONSCRYPT ? SSLContext.getInstance("TLS", Conscrypts.provider().orElseThrow()) : SSLContext.getInstance("TLS");
+        context.init(new KeyManager[] {keyManager}, null, random);
+        return context;
+    }
+
+    /**
+     * The key as the engine holds it best: for Conscrypt a native key, made once here instead of
+     * on every handshake.
+     */
+    PrivateKey prepare(PrivateKey key) {
+        if (this != CONSCRYPT) {
+            return key;
+        }
+        try {
+            return (PrivateKey) KeyFactory.getInstance(key.getAlgorithm(), Conscrypts.provider().orElseThrow()).translateKey(key);
+        } catch (GeneralSecurityException | RuntimeException e) {
+            return key; // Conscrypt converts it per handshake instead
+        }
+    }
+
+    /** Conscrypt's provider, loaded once; its native library may be missing or unloadable on a platform. */
+    private static final class Conscrypts {
+        private static final Optional<Provider> PROVIDER;
+        private static final String FAILURE;
+
+        static {
+            Provider provider = null;
+            String failure = "";
+            try {
+                if (org.conscrypt.Conscrypt.isAvailable()) {
+                    provider = org.conscrypt.Conscrypt.newProvider();
+                } else {
+                    org.conscrypt.Conscrypt.checkAvailability(); // throws why
+                }
+            } catch (Throwable e) { // UnsatisfiedLinkError and friends: a native library that does not load
+                failure = e.toString();
+            }
+            PROVIDER = Optional.ofNullable(provider);
+            FAILURE = failure;
+        }
+
+        static Optional<Provider> provider() {
+            return PROVIDER;
+        }
+
+        static String failure() {
+            return FAILURE;
+        }
+    }
+}
