@@ -94,7 +94,19 @@ echo "== warm-up: ${warmup} s on Certdesk, 5 s on nginx (not counted)"
 taskset -c 0 "$work/handshakes" 127.0.0.1 $cd_port "$work/names.txt" "$warmup" 2 >/dev/null
 taskset -c 0 "$work/handshakes" 127.0.0.1 $nginx_port "$work/names.txt" 5 2 >/dev/null
 echo "== ${seconds} s each, client: 2 processes on core 0"
-measure "Certdesk EC P-256" $cd_port "ECDSA+SHA256" "$seconds" "$cd_pid"
-measure "nginx    EC P-256" $nginx_port "ECDSA+SHA256" "$seconds" $nginx_workers
-measure "Certdesk RSA-2048" $cd_port "RSA-PSS+SHA256:RSA+SHA256" "$seconds" "$cd_pid"
-measure "nginx    RSA-2048" $nginx_port "RSA-PSS+SHA256:RSA+SHA256" "$seconds" $nginx_workers
+measure "Certdesk JSSE      EC P-256" $cd_port "ECDSA+SHA256" "$seconds" "$cd_pid"
+measure "nginx              EC P-256" $nginx_port "ECDSA+SHA256" "$seconds" $nginx_workers
+measure "Certdesk JSSE      RSA-2048" $cd_port "RSA-PSS+SHA256:RSA+SHA256" "$seconds" "$cd_pid"
+measure "nginx              RSA-2048" $nginx_port "RSA-PSS+SHA256:RSA+SHA256" "$seconds" $nginx_workers
+
+echo "== Certdesk again on the same data with --tls-engine CONSCRYPT (BoringSSL), warm-up ${warmup} s"
+kill "$cd_pid"; while kill -0 "$cd_pid" 2>/dev/null; do sleep 0.2; done
+CERTDESK_ADMIN_PASSWORD=$pass taskset -c 1 "$root/certdesk" serve --https-port $cd_port --ipps-port 0 --tls-engine CONSCRYPT \
+  --bind 127.0.0.1 --data "$work/certdesk" >"$work/certdesk-conscrypt.log" 2>&1 &
+pids+=($!)
+until curl -sf -o /dev/null -k "https://127.0.0.1:$cd_port/readyz"; do sleep 0.3; done
+cd_pid=$(pgrep -f "certdesk.jar serve --https-port $cd_port" | head -1)
+# each name has an EC and an RSA chain: Conscrypt serves one of them, so each client offers both
+taskset -c 0 "$work/handshakes" 127.0.0.1 $cd_port "$work/names.txt" "$warmup" 2 >/dev/null
+measure "Certdesk Conscrypt (any, both offered)" $cd_port "ECDSA+SHA256:RSA-PSS+SHA256:RSA+SHA256" "$seconds" "$cd_pid"
+grep -o "TLS edge: [0-9]* chains of [0-9]* accounts loaded in [0-9]* ms" "$work/certdesk-conscrypt.log" || true
