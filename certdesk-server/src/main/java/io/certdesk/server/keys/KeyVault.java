@@ -51,8 +51,12 @@ public final class KeyVault {
      * @throws IllegalStateException when no key has that id (a dangling reference is a bug)
      */
     public PrivateKey get(Handle h, String id) {
-        SealedKeyStore.Row row = store.find(h, id).orElseThrow(() -> new IllegalStateException("no sealed key " + id));
-        byte[] der = sealer.open(row.sealed(), context(id));
+        return open(store.find(h, id).orElseThrow(() -> new IllegalStateException("no sealed key " + id)));
+    }
+
+    /** Opens a stored key already read (in bulk). */
+    public PrivateKey open(SealedKeyStore.Row row) {
+        byte[] der = sealer.open(row.sealed(), context(row.id()));
         try {
             return KeyPairs.decodePkcs8Der(der, row.algorithm());
         } finally {

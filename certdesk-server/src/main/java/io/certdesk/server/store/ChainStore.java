@@ -20,7 +20,7 @@ import io.certdesk.server.chains.PrivateChain;
 
 /** SQL for private chains, their certificates and names. */
 public final class ChainStore {
-    private static final String COLUMNS = "id, account_id, origin, purposes, subject, not_before, not_after, key_algorithm, key_size, "
+    static final String COLUMNS = "id, account_id, origin, purposes, subject, not_before, not_after, key_algorithm, key_size, "
             + "sha256, key_id, created_at";
 
     public void insert(Handle h, PrivateChain chain, List<byte[]> certificates) {
@@ -86,7 +86,7 @@ public final class ChainStore {
                 c.createdAt())).toList();
     }
 
-    private static PrivateChain row(ResultSet rs) throws SQLException {
+    static PrivateChain row(ResultSet rs) throws SQLException {
         EnumSet<ChainPurpose> purposes = EnumSet.noneOf(ChainPurpose.class);
         Arrays.stream(rs.getString("purposes").split(",")).filter(s -> !s.isEmpty()).map(ChainPurpose::valueOf).forEach(purposes::add);
         return new PrivateChain(rs.getString("id"), rs.getString("account_id"), ChainOrigin.valueOf(rs.getString("origin")), purposes,

@@ -46,7 +46,7 @@ public final class SealedKeyStore {
                 .execute();
     }
 
-    private static Row row(java.sql.ResultSet rs) throws java.sql.SQLException {
+    static Row row(java.sql.ResultSet rs) throws java.sql.SQLException {
         return new Row(rs.getString("id"), rs.getString("key_algorithm"),
                 new SealedKey(rs.getString("master_key_id"), rs.getBytes("wrapped_data_key"), rs.getBytes("ciphertext")));
     }

@@ -3,8 +3,13 @@ package io.certdesk.server.tls;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -25,6 +30,7 @@ import io.certdesk.server.store.ChainStore;
 import io.certdesk.server.store.Database;
 import io.certdesk.server.store.DatabaseKind;
 import io.certdesk.server.store.PkiSettingsStore;
+import io.certdesk.server.store.TlsStore;
 
 /**
  * The chains the TLS edge serves: loaded from the database at start, reloaded an account at a
@@ -39,6 +45,7 @@ public final class TlsChains implements TlsChanges {
     private final AccountStore accounts;
     private final ChainStore chains;
     private final PkiSettingsStore settings;
+    private final TlsStore store = new TlsStore();
     private final KeyVault vault;
     private final Clock clock;
     private final TlsIndex index;
@@ -69,12 +76,31 @@ public final class TlsChains implements TlsChanges {
         }
     }
 
-    /** Loads every account (at start, and after a lost connection to the change notifications). */
+    /**
+     * Loads every account in a few bulk reads (at start, and after a lost connection to the
+     * change notifications); accounts gone since are dropped.
+     */
     public void loadAll() {
         long started = System.nanoTime();
-        List<String> ids = database.read(h -> h.createQuery("SELECT id FROM accounts").mapTo(String.class).list());
-        for (String id : ids) {
-            reload(id);
+        record Everything(List<String> ids, Map<String, List<String>> domains, Map<String, Map<String, String>> bindings,
+                          List<TlsStore.ChainRow> chains) {
+        }
+        Everything all = database.read(h -> new Everything(store.accountIds(h), store.domains(h), store.bindings(h), store.tlsChains(h)));
+        Map<String, List<ServedChain>> served = new HashMap<>();
+        for (TlsStore.ChainRow row : all.chains()) {
+            served(row.chain(), row.certificates(), () -> vault.open(row.key()))
+                    .ifPresent(chain -> served.computeIfAbsent(chain.accountId(), k -> new ArrayList<>()).add(chain));
+        }
+        Instant now = clock.instant();
+        Set<String> ids = new HashSet<>(all.ids());
+        for (String id : all.ids()) {
+            index.replace(id, new AccountTls(id, Set.copyOf(all.domains().getOrDefault(id, List.of())), all.bindings().getOrDefault(id, Map.of()),
+                    served.getOrDefault(id, List.of())), now);
+        }
+        for (String gone : index.accountIds()) {
+            if (!ids.contains(gone)) {
+                index.replace(gone, null, now);
+            }
         }
         log.info("TLS edge: {} chains of {} accounts loaded in {} ms", index.size() - 1, ids.size(), (System.nanoTime() - started) / 1_000_000);
     }
@@ -95,16 +121,20 @@ public final class TlsChains implements TlsChanges {
         }
         List<ServedChain> served = new ArrayList<>();
         for (PrivateChain chain : chains.ofAccount(h, accountId)) {
-            String keyType = keyType(chain.keyAlgorithm());
-            if (!chain.purposes().contains(ChainPurpose.TLS_SERVER) || keyType == null) {
-                continue;
-            }
-            X509Certificate[] certificates = chains.certificates(h, chain.id()).stream().map(CertificateCodec::decodeDer)
-                    .toArray(X509Certificate[]::new);
-            served.add(new ServedChain(chain.id(), accountId, chain.dnsNames(), keyType, chain.notBefore(), chain.notAfter(), chain.createdAt(),
-                    certificates, engine.prepare(vault.get(h, chain.keyId()))));
+            served(chain, chains.certificates(h, chain.id()), () -> vault.get(h, chain.keyId())).ifPresent(served::add);
         }
         return new AccountTls(accountId, java.util.Set.copyOf(account.get().domains()), settings.bindings(h, accountId), served);
+    }
+
+    /** A TLS_SERVER chain as the edge holds it (its key opened only for such chains); empty for others. */
+    private Optional<ServedChain> served(PrivateChain chain, List<byte[]> der, java.util.function.Supplier<java.security.PrivateKey> key) {
+        String keyType = keyType(chain.keyAlgorithm());
+        if (!chain.purposes().contains(ChainPurpose.TLS_SERVER) || keyType == null) {
+            return Optional.empty();
+        }
+        X509Certificate[] certificates = der.stream().map(CertificateCodec::decodeDer).toArray(X509Certificate[]::new);
+        return Optional.of(new ServedChain(chain.id(), chain.accountId(), chain.dnsNames(), keyType, chain.notBefore(), chain.notAfter(),
+                chain.createdAt(), certificates, engine.prepare(key.get())));
     }
 
     /** The JSSE key type of a key algorithm; null for keys TLS servers here do not sign with (Ed25519). */

@@ -168,6 +168,11 @@ final class TlsIndex {
         return gone == null ? Optional.empty() : Optional.of(gone.chain());
     }
 
+    /** The accounts held. */
+    Set<String> accountIds() {
+        return Set.copyOf(accounts.keySet());
+    }
+
     ServedChain platform() {
         return platform;
     }

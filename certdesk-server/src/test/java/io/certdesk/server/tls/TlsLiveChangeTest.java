@@ -59,6 +59,26 @@ class TlsLiveChangeTest extends FreshServerOnBothDatabases {
     }
 
     @Test
+    void afterARestartEveryAccountsChainsAndBindingsAreServedFromTheFirstHandshake() throws Exception {
+        String account = startWithAccount();
+        String base = "/api/v1/accounts/" + account;
+        var bound = server.admin().post(base + "/private-chains/generate", Map.of("purpose", "TLS_SERVER", "domain", NAME, "keyType", "RSA_2048"))
+                .assertStatus(201).json();
+        server.admin().post(base + "/private-chains/generate", Map.of("purpose", "TLS_SERVER", "domain", NAME)).assertStatus(201);
+        String signing = server.admin().get(base + "/pki-settings").json().path("signingChainId").asText();
+        server.admin().put(base + "/pki-settings", Map.of("signingChainId", signing, "tlsBindings", Map.of(NAME, bound.path("id").asText())))
+                .assertStatus(200);
+        String other = server.admin().createVendor("Other live");
+        server.admin().setDomains(other, "kiosk.live.test");
+        var otherChain = server.admin().post("/api/v1/accounts/" + other + "/private-chains/generate",
+                Map.of("purpose", "TLS_SERVER", "domain", "kiosk.live.test")).assertStatus(201).json();
+
+        server.restart(server.masterKey());
+        assertThat(Handshakes.leafSha256(server.server().httpsPort(), NAME)).as("the bound chain").isEqualTo(bound.path("sha256").asText());
+        assertThat(Handshakes.leafSha256(server.server().httpsPort(), "kiosk.live.test")).isEqualTo(otherChain.path("sha256").asText());
+    }
+
+    @Test
     void anExpiredChainIsNeverServed() {
         String account = startWithAccount();
         var chain = server.admin().post("/api/v1/accounts/" + account + "/private-chains/generate",
