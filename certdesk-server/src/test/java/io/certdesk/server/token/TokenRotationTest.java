@@ -93,7 +93,11 @@ class TokenRotationTest extends FreshServerOnBothDatabases {
 
         Map<String, Object> tooSoon = Map.of("signingChainId", next, "activateAt", clock.instant().plus(Duration.ofMinutes(2)).toString(),
                 "tlsBindings", Map.of());
-        server.admin().put(base(account) + "/pki-settings", tooSoon).assertProblem(422, "validation_failed");
+        var refused = server.admin().put(base(account) + "/pki-settings", tooSoon).assertProblem(422, "validation_failed");
+        assertThat(refused.json().path("field").asText()).isEqualTo("activateAt");
+        JsonNode unchanged = server.admin().get(base(account) + "/pki-settings").json();
+        assertThat(unchanged.path("nextSigningChainId").isNull()).as("nothing scheduled").isTrue();
+        assertThat(unchanged.path("signingKeys")).hasSize(1);
 
         Instant activateAt = clock.instant().plus(Duration.ofMinutes(10)).plusMillis(1234);
         JsonNode scheduled = putSettings(account, Map.of("signingChainId", next, "activateAt", activateAt.toString()));
@@ -126,8 +130,10 @@ class TokenRotationTest extends FreshServerOnBothDatabases {
         String account = startWithVendor("Long tokens");
         String first = server.admin().get(base(account) + "/pki-settings").json().path("signingChainId").asText();
         var client = ApiClients.create(server, account, null);
-        server.admin().put(base(account) + "/pki-settings", Map.of("signingChainId", first, "tokenLifetimeSeconds", 86_401,
+        var refused = server.admin().put(base(account) + "/pki-settings", Map.of("signingChainId", first, "tokenLifetimeSeconds", 86_401,
                 "tlsBindings", Map.of())).assertProblem(422, "validation_failed");
+        assertThat(refused.json().path("field").asText()).isEqualTo("tokenLifetimeSeconds");
+        assertThat(server.admin().get(base(account) + "/pki-settings").json().path("tokenLifetimeSeconds").asLong()).as("unchanged").isEqualTo(900);
         assertThat(putSettings(account, Map.of("signingChainId", first, "tokenLifetimeSeconds", 86_400)).path("tokenLifetimeSeconds").asLong())
                 .isEqualTo(86_400);
         var answer = ApiClients.tokenResponse(server, account, client.basic(), "grant_type=client_credentials").assertStatus(200).json();
