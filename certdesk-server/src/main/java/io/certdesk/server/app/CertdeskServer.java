@@ -148,7 +148,7 @@ public final class CertdeskServer implements AutoCloseable {
                     tokens, tlsChains, new IppPrinter(config.clock()), registry),
                     new ApiServer.Listeners(ServerTls.contextFactory(tlsChains.sslContext(random)), config.bindHost(), config.httpsPort(),
                             config.ippsPort())).start();
-            publicUrl.set("https://" + config.hostname() + ":" + api.port());
+            publicUrl.set(config.publicUrl().orElse("https://" + config.hostname() + ":" + api.port()));
             long t4 = System.nanoTime();
             log.info("TLS edge on {}", engine);
             log.info("Start-up: database {} ms, platform CA {} ms, services {} ms, TLS chains {} ms, HTTPS {} ms",

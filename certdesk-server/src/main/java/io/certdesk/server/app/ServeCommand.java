@@ -33,6 +33,11 @@ public final class ServeCommand implements Callable<Integer> {
                     "handshake rate; a name with both an RSA and an EC chain is then served one of them whatever the client supports)."})
     io.certdesk.server.tls.TlsEngine tlsEngine;
 
+    @Option(names = "--public-url", paramLabel = "URL",
+            description = {"The address clients use, https://HOST[:PORT], when it is not https://HOSTNAME:PORT (behind a load balancer):",
+                    "the base of every account's token issuer, token endpoint and JWKS URL."})
+    String publicUrl;
+
     @Option(names = "--bind", defaultValue = "0.0.0.0", paramLabel = "ADDRESS", description = "Address to listen on (default: ${DEFAULT-VALUE}).")
     String bind;
 
@@ -57,12 +62,17 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ServerConfig config = new ServerConfig(bind, httpsPort, db.data, db.dbUrl(), db.dbUser, db.dbPassword,
-                io.certdesk.pki.names.DomainNames.normalizeHost(hostname), db.masterKey(),
-                Optional.ofNullable(System.getenv("CERTDESK_ADMIN_PASSWORD")).filter(s -> !s.isEmpty()),
-                caKeyType, ServerConfig.DEFAULT_SERVER_KEY, Clock.systemUTC(),
-                ippsPort == 0 ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(ippsPort),
-                Optional.ofNullable(defaultSni).map(io.certdesk.pki.names.DomainNames::normalize), Optional.ofNullable(tlsEngine));
+        ServerConfig config;
+        try {
+            config = new ServerConfig(bind, httpsPort, db.data, db.dbUrl(), db.dbUser, db.dbPassword,
+                    io.certdesk.pki.names.DomainNames.normalizeHost(hostname), db.masterKey(),
+                    Optional.ofNullable(System.getenv("CERTDESK_ADMIN_PASSWORD")).filter(s -> !s.isEmpty()),
+                    caKeyType, ServerConfig.DEFAULT_SERVER_KEY, Clock.systemUTC(),
+                    ippsPort == 0 ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(ippsPort),
+                    Optional.ofNullable(defaultSni).map(io.certdesk.pki.names.DomainNames::normalize), Optional.ofNullable(tlsEngine), Optional.ofNullable(publicUrl));
+        } catch (IllegalArgumentException | io.certdesk.pki.PkiException e) {
+            throw Main.Failure.usage(e.getMessage());
+        }
         CertdeskServer server;
         try {
             server = CertdeskServer.start(config);

@@ -18,6 +18,7 @@ import io.certdesk.server.tls.TlsEngine;
  * @param ippsPort      the IPPS listener's port (0: any free one); empty: no IPPS listener
  * @param defaultSni    the domain whose chain a client without SNI is shown; empty: the platform's
  * @param tlsEngine     the TLS engine of the listeners; empty: JSSE
+ * @param publicUrl     the address clients use (https://host[:port]), the base of token issuer URLs; empty: https://hostname:port
  */
 public record ServerConfig(
         String bindHost,
@@ -34,7 +35,27 @@ public record ServerConfig(
         Clock clock,
         OptionalInt ippsPort,
         Optional<String> defaultSni,
-        Optional<TlsEngine> tlsEngine) {
+        Optional<TlsEngine> tlsEngine,
+        Optional<String> publicUrl) {
+
+    public ServerConfig {
+        publicUrl = publicUrl.map(ServerConfig::checkedPublicUrl);
+    }
+
+    /** An https URL of scheme, host and optional port only (no path, query or trailing slash). */
+    static String checkedPublicUrl(String url) {
+        java.net.URI uri;
+        try {
+            uri = new java.net.URI(url.endsWith("/") ? url.substring(0, url.length() - 1) : url);
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalArgumentException("--public-url is not a URL: " + e.getMessage());
+        }
+        if (!"https".equals(uri.getScheme()) || uri.getHost() == null || (uri.getRawPath() != null && !uri.getRawPath().isEmpty())
+                || uri.getRawQuery() != null || uri.getRawFragment() != null || uri.getRawUserInfo() != null) {
+            throw new IllegalArgumentException("--public-url must be https://HOST[:PORT], the address clients use; found '" + url + "'.");
+        }
+        return uri.toString();
+    }
 
     public static final KeyType DEFAULT_CA_KEY = KeyType.RSA_3072;
     public static final KeyType DEFAULT_SERVER_KEY = KeyType.RSA_2048;

@@ -26,6 +26,7 @@ public final class TestServer implements AutoCloseable {
     private CertdeskServer server;
     private Api admin;
     private io.certdesk.server.tls.TlsEngine tlsEngine;
+    private String publicUrl;
 
     private TestServer(TestDatabase kind, Path dataDir, Optional<String> dbUrl, MasterKey masterKey, KeyType caKeyType, Clock clock) {
         this.caKeyType = caKeyType;
@@ -50,6 +51,19 @@ public final class TestServer implements AutoCloseable {
         try {
             TestServer t = new TestServer(kind, Files.createTempDirectory("certdesk-test"), kind.newDatabaseUrl(),
                     MasterKey.generate(new SecureRandom()), caKeyType, clock);
+            t.restart(t.masterKey);
+            return t;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A server that tells clients it is at {@code publicUrl} (as behind a load balancer). */
+    public static TestServer startWithPublicUrl(TestDatabase kind, String publicUrl) {
+        try {
+            TestServer t = new TestServer(kind, Files.createTempDirectory("certdesk-test"), kind.newDatabaseUrl(),
+                    MasterKey.generate(new SecureRandom()), KeyType.EC_P256, Clock.systemUTC());
+            t.publicUrl = publicUrl;
             t.restart(t.masterKey);
             return t;
         } catch (IOException e) {
@@ -112,7 +126,7 @@ public final class TestServer implements AutoCloseable {
     public ServerConfig config(MasterKey key) {
         return new ServerConfig("127.0.0.1", 0, dataDir, dbUrl, TestDatabase.user(dbUrl), TestDatabase.password(dbUrl), "localhost",
                 Optional.of(key), Optional.of(ADMIN_PASSWORD), caKeyType, KeyType.EC_P256, clock, java.util.OptionalInt.of(0), Optional.empty(),
-                Optional.ofNullable(tlsEngine));
+                Optional.ofNullable(tlsEngine), Optional.ofNullable(publicUrl));
     }
 
     public CertdeskServer server() {
