@@ -173,9 +173,11 @@ public final class ChainService {
     public Map<String, List<CertificateInfo>> certificateInfos(List<PrivateChain> list) {
         return database.read(h -> {
             Map<String, List<CertificateInfo>> out = new java.util.HashMap<>();
+            Map<String, Map<String, List<byte[]>>> byAccount = new java.util.HashMap<>();
             for (PrivateChain chain : list) {
-                out.put(chain.id(), chains.certificates(h, chain.id()).stream()
-                        .map(der -> CertificateInfo.of(CertificateCodec.decodeDer(der))).toList());
+                List<byte[]> ders = list.size() == 1 ? chains.certificates(h, chain.id())
+                        : byAccount.computeIfAbsent(chain.accountId(), a -> chains.certificatesOfAccount(h, a)).getOrDefault(chain.id(), List.of());
+                out.put(chain.id(), ders.stream().map(der -> CertificateInfo.of(CertificateCodec.decodeDer(der))).toList());
             }
             return out;
         });

@@ -66,6 +66,16 @@ public final class ChainStore {
                 .bind("c", chainId).map((rs, ctx) -> rs.getBytes(1)).list();
     }
 
+    /** The DER certificates of every chain of an account, leaf first, by chain id: one query for a whole listing. */
+    public Map<String, List<byte[]>> certificatesOfAccount(Handle h, String accountId) {
+        Map<String, List<byte[]>> out = new LinkedHashMap<>();
+        h.createQuery("SELECT c.chain_id, c.der FROM private_chain_certificates c JOIN private_chains p ON p.id = c.chain_id "
+                        + "WHERE p.account_id = :a ORDER BY c.chain_id, c.position")
+                .bind("a", accountId).map((rs, ctx) -> Map.entry(rs.getString(1), rs.getBytes(2)))
+                .forEach(e -> out.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue()));
+        return out;
+    }
+
     /** Deletes the chain and its sealed key. */
     public void delete(Handle h, PrivateChain chain) {
         h.createUpdate("DELETE FROM private_chains WHERE id = :id").bind("id", chain.id()).execute();
