@@ -87,8 +87,9 @@ public final class TlsChains implements TlsChanges {
         }
         Everything all = database.read(h -> new Everything(store.accountIds(h), store.domains(h), store.bindings(h), store.tlsChains(h)));
         // opening keys and parsing certificates is the whole cost: on every core
+        Map<java.nio.ByteBuffer, X509Certificate> issuers = new java.util.concurrent.ConcurrentHashMap<>();
         Map<String, List<ServedChain>> served = all.chains().parallelStream()
-                .flatMap(row -> served(row.chain(), row.certificates(), () -> vault.open(row.key())).stream())
+                .flatMap(row -> served(row.chain(), row.certificates(), () -> vault.open(row.key()), issuers).stream())
                 .collect(java.util.stream.Collectors.groupingBy(ServedChain::accountId));
         Instant now = clock.instant();
         Set<String> ids = new HashSet<>(all.ids());
@@ -127,11 +128,25 @@ public final class TlsChains implements TlsChanges {
 
     /** A TLS_SERVER chain as the edge holds it (its key opened only for such chains); empty for others. */
     private Optional<ServedChain> served(PrivateChain chain, List<byte[]> der, java.util.function.Supplier<java.security.PrivateKey> key) {
+        return served(chain, der, key, new java.util.HashMap<>());
+    }
+
+    /**
+     * As above; {@code issuers} shares one parsed copy of each issuer certificate (the same few
+     * CAs sign most chains) across a bulk load.
+     */
+    private Optional<ServedChain> served(PrivateChain chain, List<byte[]> der, java.util.function.Supplier<java.security.PrivateKey> key,
+                                         Map<java.nio.ByteBuffer, X509Certificate> issuers) {
         String keyType = keyType(chain.keyAlgorithm());
         if (!chain.purposes().contains(ChainPurpose.TLS_SERVER) || keyType == null) {
             return Optional.empty();
         }
-        X509Certificate[] certificates = der.stream().map(CertificateCodec::decodeDer).toArray(X509Certificate[]::new);
+        X509Certificate[] certificates = new X509Certificate[der.size()];
+        for (int i = 0; i < certificates.length; i++) {
+            byte[] bytes = der.get(i);
+            certificates[i] = i == 0 ? CertificateCodec.decodeDer(bytes)
+                    : issuers.computeIfAbsent(java.nio.ByteBuffer.wrap(bytes), b -> CertificateCodec.decodeDer(bytes));
+        }
         return Optional.of(new ServedChain(chain.id(), chain.accountId(), chain.dnsNames(), keyType, chain.notBefore(), chain.notAfter(),
                 chain.createdAt(), certificates, engine.prepare(key.get())));
     }
