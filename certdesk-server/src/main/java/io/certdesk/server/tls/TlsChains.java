@@ -120,8 +120,9 @@ public final class TlsChains implements TlsChanges {
             return null;
         }
         List<ServedChain> served = new ArrayList<>();
+        Map<String, List<byte[]>> certificates = chains.certificatesOfAccount(h, accountId);
         for (PrivateChain chain : chains.ofAccount(h, accountId)) {
-            served(chain, chains.certificates(h, chain.id()), () -> vault.get(h, chain.keyId())).ifPresent(served::add);
+            served(chain, certificates.getOrDefault(chain.id(), List.of()), () -> vault.get(h, chain.keyId())).ifPresent(served::add);
         }
         return new AccountTls(accountId, java.util.Set.copyOf(account.get().domains()), settings.bindings(h, accountId), served);
     }
