@@ -55,4 +55,10 @@ class ReadersFuzzTest {
             // a typed refusal is the only acceptable failure
         }
     }
+
+    @FuzzTest(maxDuration = "60s")
+    void aClientsFirstBytesAreReadOrRefusedWithoutThrowing(byte[] bytes) {
+        var read = io.certdesk.pki.tls.ClientHello.read(java.nio.ByteBuffer.wrap(bytes));
+        read.hello().ifPresent(io.certdesk.pki.tls.ClientHello::verifiableKeyKinds);
+    }
 }

@@ -17,7 +17,7 @@ import io.certdesk.server.tls.TlsEngine;
  * @param adminPassword empty to generate one for a new platform admin and print it once
  * @param ippsPort      the IPPS listener's port (0: any free one); empty: no IPPS listener
  * @param defaultSni    the domain whose chain a client without SNI is shown; empty: the platform's
- * @param tlsEngine     the TLS engine of the listeners; empty: JSSE
+ * @param tlsEngine     the TLS engine of the listeners; empty: Conscrypt where it loads, else JSSE
  * @param publicUrl     the address clients use (https://host[:port]), the base of token issuer URLs; empty: https://hostname:port
  */
 public record ServerConfig(

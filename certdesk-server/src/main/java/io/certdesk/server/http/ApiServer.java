@@ -9,7 +9,6 @@ import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,6 +31,7 @@ import io.certdesk.server.token.ApiClientService;
 import io.certdesk.server.token.OAuthException;
 import io.certdesk.server.token.TokenService;
 import io.certdesk.server.ipp.IppPrinter;
+import io.certdesk.server.tls.HelloReading;
 import io.certdesk.server.tls.TlsChains;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
@@ -137,7 +137,7 @@ public final class ApiServer {
         secure.setSniHostCheck(false); // the chain is chosen per handshake; a client without SNI still gets an answer
         secure.setStsMaxAge(Duration.ofDays(365).toSeconds());
         https.addCustomizer(secure);
-        ServerConnector c = new ServerConnector(server, new SslConnectionFactory(listeners.tls(), "http/1.1"), new HttpConnectionFactory(https));
+        ServerConnector c = new ServerConnector(server, HelloReading.connectionFactory(listeners.tls(), "http/1.1"), new HttpConnectionFactory(https));
         c.setHost(listeners.bindHost());
         c.setPort(port);
         c.setIdleTimeout(Duration.ofSeconds(60).toMillis());

@@ -5,6 +5,7 @@ import java.security.Principal;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 
 import javax.net.ssl.ExtendedSSLSession;
@@ -16,10 +17,16 @@ import javax.net.ssl.SSLSocket;
 import javax.net.ssl.StandardConstants;
 import javax.net.ssl.X509ExtendedKeyManager;
 
+import io.certdesk.pki.tls.ClientHello;
+
 /**
  * Presents, for each handshake, the chain {@link TlsIndex} selects for the host name the client
  * asked for (SNI) and the key types it can verify. JSSE asks once per key type the client and
  * the cipher suites allow; each answer is the selection for that key type, or none.
+ *
+ * <p>Where the engine's client hello was read on its way in ({@link HelloReading}: BoringSSL,
+ * which asks for every key type the server's cipher suites allow and keeps the last chain it is
+ * given), the chain is chosen once from that hello, and given only when asked for its key type.
  */
 final class SniKeyManager extends X509ExtendedKeyManager {
     private final TlsIndex index;
@@ -41,6 +48,14 @@ final class SniKeyManager extends X509ExtendedKeyManager {
     }
 
     private String choose(String keyType, SSLSession session) {
+        Optional<HelloReading.Handshake> read = HelloReading.current();
+        if (read.isPresent()) {
+            HelloReading.Handshake handshake = read.get();
+            if (handshake.chosen == null) {
+                handshake.chosen = index.selectFirst(handshake.hello.serverName(), keyTypes(handshake.hello), clock.instant());
+            }
+            return handshake.chosen.filter(s -> s.chain().keyType().equals(keyType)).map(s -> s.chain().id()).orElse(null);
+        }
         Optional<String> serverName = Optional.empty();
         TlsIndex.ClientKeyTypes client = TlsIndex.ClientKeyTypes.EC_AND_RSA;
         if (session instanceof ExtendedSSLSession extended) {
@@ -52,6 +67,11 @@ final class SniKeyManager extends X509ExtendedKeyManager {
             client = TlsIndex.ClientKeyTypes.of(extended.getPeerSupportedSignatureAlgorithms());
         }
         return index.select(serverName, client, clock.instant(), keyType).map(selection -> selection.chain().id()).orElse(null);
+    }
+
+    /** The JSSE key types the client can verify, most preferred first. */
+    private static List<String> keyTypes(ClientHello hello) {
+        return hello.verifiableKeyKinds().stream().map(kind -> kind == ClientHello.KeyKind.ECDSA ? "EC" : "RSA").toList();
     }
 
     @Override

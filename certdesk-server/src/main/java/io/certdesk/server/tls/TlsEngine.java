@@ -14,13 +14,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Which TLS implementation the edge listeners run on: the JDK's own (JSSE, the default), or
- * BoringSSL through Conscrypt where its native library loads. Both take the same key manager.
- *
- * <p>Conscrypt asks the key manager for a chain per key type and keeps the last one it is given,
- * and (2.9.0) does not report the client's signature algorithms during that choice: a name with
- * both an RSA and an EC chain cannot be served by what the client supports, so it is an option
- * (several times JSSE's handshake rate) rather than the default until that is solved.
+ * Which TLS implementation the edge listeners run on: BoringSSL through Conscrypt where its
+ * native library loads (the default: three to five times the JDK's full-handshake rate,
+ * docs/benchmarks.md), else the JDK's own (JSSE). Both take the same key manager; on BoringSSL
+ * it chooses from the client hello read by {@link HelloReading}.
  */
 public enum TlsEngine {
     /** BoringSSL (Conscrypt's JSSE provider). */
@@ -30,12 +27,20 @@ public enum TlsEngine {
 
     private static final Logger log = LoggerFactory.getLogger(TlsEngine.class);
 
-    /** The engine to use for {@code wanted} (empty: JSSE); refuses Conscrypt where it does not load. */
+    /**
+     * The engine to use for {@code wanted}; empty: Conscrypt where it loads, else JSSE. Refuses
+     * an explicit Conscrypt where it does not load.
+     */
     public static TlsEngine choose(Optional<TlsEngine> wanted) {
-        if (wanted.orElse(JSSE) == JSSE) {
+        if (wanted.isPresent() && wanted.get() == JSSE) {
+            log.info("TLS edge: the JDK's TLS (JSSE)");
             return JSSE;
         }
         if (Conscrypts.provider().isEmpty()) {
+            if (wanted.isEmpty()) {
+                log.warn("TLS edge: the JDK's TLS (JSSE), as BoringSSL (Conscrypt) does not load here: {}", Conscrypts.failure());
+                return JSSE;
+            }
             throw new IllegalStateException("the Conscrypt TLS engine does not load on this machine: " + Conscrypts.failure());
         }
         log.info("TLS edge: BoringSSL through Conscrypt");

@@ -125,6 +125,24 @@ final class TlsIndex {
         return platform.keyType().equals(keyType) ? Optional.of(new Selection(platform, Source.PLATFORM)) : Optional.empty();
     }
 
+    /**
+     * The one chain for a handshake whose client can verify {@code keyTypes} (JSSE names, most
+     * preferred first; none known: either): what {@link #select} gives for the first of them
+     * that has one.
+     */
+    Optional<Selection> selectFirst(Optional<String> serverName, List<String> keyTypes, Instant now) {
+        boolean ec = keyTypes.isEmpty() || keyTypes.contains("EC");
+        boolean rsa = keyTypes.isEmpty() || keyTypes.contains("RSA");
+        ClientKeyTypes client = ec && rsa ? ClientKeyTypes.EC_AND_RSA : ec ? ClientKeyTypes.EC_ONLY : ClientKeyTypes.RSA_ONLY;
+        for (String keyType : keyTypes.isEmpty() ? List.of("EC", "RSA") : keyTypes) {
+            Optional<Selection> selection = select(serverName, client, now, keyType);
+            if (selection.isPresent()) {
+                return selection;
+            }
+        }
+        return Optional.empty();
+    }
+
     /** The chain a client verifying both key types is shown for {@code host}, if one of the owning account's. */
     Optional<ServedChain> accountChainFor(String host, Instant now) {
         AccountTls account = owner(host);

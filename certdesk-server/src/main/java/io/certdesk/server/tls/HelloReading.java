@@ -1,0 +1,105 @@
+package io.certdesk.server.tls;
+
+import java.nio.ByteBuffer;
+import java.util.Optional;
+
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLEngineResult;
+import javax.net.ssl.SSLException;
+
+import org.eclipse.jetty.io.ByteBufferPool;
+import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.io.ssl.SslConnection;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+
+import io.certdesk.pki.tls.ClientHello;
+
+/**
+ * Reads each client's hello from the bytes on their way into the TLS engine, and holds it for
+ * the key manager while the engine handles them on this thread. BoringSSL (Conscrypt) neither
+ * reports the client's signature algorithms nor lets the key manager answer per key type, so
+ * {@link SniKeyManager} chooses from this instead; JSSE does not need it.
+ */
+public final class HelloReading {
+    private static final ThreadLocal<Handshake> CURRENT = new ThreadLocal<>();
+
+    private HelloReading() {
+    }
+
+    /** The hello of the handshake the engine is handling on this thread, with the choice once made. */
+    static Optional<Handshake> current() {
+        return Optional.ofNullable(CURRENT.get());
+    }
+
+    /** One handshake's hello and, once the key manager chose, its choice. */
+    static final class Handshake {
+        final ClientHello hello;
+        Optional<TlsIndex.Selection> chosen;
+
+        Handshake(ClientHello hello) {
+            this.hello = hello;
+        }
+    }
+
+    /** Jetty's TLS connection factory, making connections that read the hello. */
+    public static SslConnectionFactory connectionFactory(SslContextFactory.Server tls, String nextProtocol) {
+        return new SslConnectionFactory(tls, nextProtocol) {
+            @Override
+            protected SslConnection newSslConnection(Connector connector, EndPoint endPoint, SSLEngine engine) {
+                return new Reading(connector.getByteBufferPool(), connector.getExecutor(), getSslContextFactory(), endPoint, engine,
+                        isDirectBuffersForEncryption(), isDirectBuffersForDecryption());
+            }
+        };
+    }
+
+    private static final class Reading extends SslConnection {
+        /** The bytes the engine took before the hello was complete (rarely any: it comes in one read). */
+        private ByteBuffer taken = ByteBuffer.allocate(0);
+        private boolean reading = true;
+
+        Reading(ByteBufferPool pool, java.util.concurrent.Executor executor, SslContextFactory factory, EndPoint endPoint, SSLEngine engine,
+                boolean directEncrypt, boolean directDecrypt) {
+            super(pool, executor, factory, endPoint, engine, directEncrypt, directDecrypt);
+        }
+
+        @Override
+        protected SSLEngineResult unwrap(SSLEngine engine, ByteBuffer input, ByteBuffer output) throws SSLException {
+            if (!reading) {
+                return super.unwrap(engine, input, output);
+            }
+            ClientHello.Read read = ClientHello.read(taken.hasRemaining() ? joined(input) : input);
+            reading = read.wantsMore();
+            if (!reading) {
+                taken = ByteBuffer.allocate(0);
+            }
+            int before = input.position();
+            read.hello().ifPresent(hello -> CURRENT.set(new Handshake(hello)));
+            try {
+                return super.unwrap(engine, input, output);
+            } finally {
+                CURRENT.remove();
+                if (reading) {
+                    keepTaken(input, before);
+                }
+            }
+        }
+
+        private ByteBuffer joined(ByteBuffer input) {
+            return ByteBuffer.allocate(taken.remaining() + input.remaining()).put(taken.duplicate()).put(input.duplicate()).flip();
+        }
+
+        private void keepTaken(ByteBuffer input, int before) {
+            int consumed = input.position() - before;
+            if (taken.remaining() + consumed > ClientHello.MAX_BYTES) {
+                reading = false;
+                taken = ByteBuffer.allocate(0);
+                return;
+            }
+            if (consumed > 0) {
+                taken = ByteBuffer.allocate(taken.remaining() + consumed).put(taken).put(input.duplicate().position(before).limit(before + consumed)).flip();
+            }
+        }
+    }
+}
