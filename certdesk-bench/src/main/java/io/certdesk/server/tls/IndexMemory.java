@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 
 import io.certdesk.pki.codec.CertificateCodec;
 import io.certdesk.pki.keys.KeyType;
@@ -53,14 +54,15 @@ public final class IndexMemory {
         for (int i = 0; i < count; i++) {
             String name = "h" + i + ".memory.bench";
             PrivateKey key = ec.generatePrivate(new PKCS8EncodedKeySpec(keys.get(i)));
-            ServedChain chain = new ServedChain("chain-" + i, "account-" + i, List.of(name), "EC", now, now.plus(Duration.ofDays(90)), now,
-                    new X509Certificate[] {CertificateCodec.decodeDer(leaves.get(i)), issuer}, key);
-            index.replace("account-" + i, new AccountTls("account-" + i, Set.of(name), Map.of(), List.of(chain)), now);
+            String account = UUID.randomUUID().toString(); // ids as the database gives them
+            ServedChain chain = new ServedChain(UUID.randomUUID().toString(), account, List.of(name), "EC", now, now.plus(Duration.ofDays(90)), now,
+                    new X509Certificate[] {HeldCertificate.of(leaves.get(i)), issuer}, key);
+            index.replace(account, new AccountTls(account, Set.of(name), Map.of(), List.of(chain)), now);
         }
         long after = used();
         long perChain = (after - before) / count;
         long der = leafBytes / count;
-        System.out.printf("%d chains: %,d bytes of heap per chain in the index (account, domain, parsed leaf, key; issuer shared);"
+        System.out.printf("%d chains: %,d bytes of heap per chain in the index (account, domain, leaf held as DER with its public key, private key; issuer shared);"
                 + " the leaf's DER is %d bytes of it: %,d bytes beyond the certificate's own bytes%n", count, perChain, der, perChain - der);
         if (index.size() != count + 1) {
             throw new IllegalStateException("index holds " + index.size());

@@ -145,7 +145,7 @@ public final class TlsChains implements TlsChanges {
         X509Certificate[] certificates = new X509Certificate[der.size()];
         for (int i = 0; i < certificates.length; i++) {
             byte[] bytes = der.get(i);
-            certificates[i] = i == 0 ? CertificateCodec.decodeDer(bytes)
+            certificates[i] = i == 0 ? HeldCertificate.of(bytes) // held as DER: the parsed form is several times bigger
                     : issuers.computeIfAbsent(java.nio.ByteBuffer.wrap(bytes), b -> CertificateCodec.decodeDer(bytes));
         }
         return Optional.of(new ServedChain(chain.id(), chain.accountId(), chain.dnsNames(), keyType, chain.notBefore(), chain.notAfter(),
