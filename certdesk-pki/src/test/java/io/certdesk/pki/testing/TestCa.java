@@ -52,6 +52,8 @@ public final class TestCa {
         private String signatureAlgorithm;
         private final java.util.List<org.bouncycastle.asn1.x509.GeneralName> sans = new java.util.ArrayList<>();
         private org.bouncycastle.asn1.x509.KeyPurposeId[] ekus;
+        private String ocspUrl;
+        private String crlUrl;
 
         private Builder(String subject) {
             this.subject = subject;
@@ -106,6 +108,18 @@ public final class TestCa {
             return this;
         }
 
+        /** An OCSP responder URL in the authority information access. */
+        public Builder ocsp(String url) {
+            this.ocspUrl = url;
+            return this;
+        }
+
+        /** A CRL distribution point URL. */
+        public Builder crl(String url) {
+            this.crlUrl = url;
+            return this;
+        }
+
         public Builder extendedKeyUsage(org.bouncycastle.asn1.x509.KeyPurposeId... purposes) {
             this.ekus = purposes;
             return this;
@@ -139,6 +153,17 @@ public final class TestCa {
             if (!sans.isEmpty()) {
                 builder.addExtension(Extension.subjectAlternativeName, false,
                         new org.bouncycastle.asn1.x509.GeneralNames(sans.toArray(org.bouncycastle.asn1.x509.GeneralName[]::new)));
+            }
+            if (ocspUrl != null) {
+                builder.addExtension(Extension.authorityInfoAccess, false, new org.bouncycastle.asn1.x509.AuthorityInformationAccess(
+                        org.bouncycastle.asn1.x509.AccessDescription.id_ad_ocsp,
+                        new org.bouncycastle.asn1.x509.GeneralName(org.bouncycastle.asn1.x509.GeneralName.uniformResourceIdentifier, ocspUrl)));
+            }
+            if (crlUrl != null) {
+                var name = new org.bouncycastle.asn1.x509.DistributionPointName(new org.bouncycastle.asn1.x509.GeneralNames(
+                        new org.bouncycastle.asn1.x509.GeneralName(org.bouncycastle.asn1.x509.GeneralName.uniformResourceIdentifier, crlUrl)));
+                builder.addExtension(Extension.cRLDistributionPoints, false, new org.bouncycastle.asn1.x509.CRLDistPoint(
+                        new org.bouncycastle.asn1.x509.DistributionPoint[] {new org.bouncycastle.asn1.x509.DistributionPoint(name, null, null)}));
             }
             if (ekus != null) {
                 builder.addExtension(Extension.extendedKeyUsage, false, new org.bouncycastle.asn1.x509.ExtendedKeyUsage(ekus));
