@@ -21,6 +21,10 @@ public enum ErrorCode {
     TOO_MANY_CERTIFICATES("too_many_certificates", 422, "Too many certificates"),
     UNSUPPORTED_MEDIA_TYPE("unsupported_media_type", 415, "Unsupported media type"),
     TOO_MANY_ATTEMPTS("too_many_attempts", 429, "Too many attempts"),
+    /** A connection check to an address or port the operator does not allow. */
+    DESTINATION_NOT_ALLOWED("destination_not_allowed", 403, "Destination not allowed"),
+    /** Trusting a CA from a check whose server did not present a certificate with that fingerprint. */
+    NOT_PRESENTED("not_presented", 409, "Certificate not presented"),
     NOT_READY("not_ready", 503, "Not ready"),
     INTERNAL_ERROR("internal_error", 500, "Internal error");
 

@@ -112,6 +112,8 @@ public final class CertdeskServer implements AutoCloseable {
             ChainStore chainStore = new ChainStore();
             PkiSettingsStore settingsStore = new PkiSettingsStore();
             TrustedCaService trustedCas = new TrustedCaService(database, trustedCaStore, access, audit, config.clock());
+            io.certdesk.server.outbound.ConnectionCheckService checks = new io.certdesk.server.outbound.ConnectionCheckService(database,
+                    trustedCaStore, new io.certdesk.server.store.TrustSettingsStore(), trustedCas, access, audit, config.clock(), config.outbound());
             TlsEngine engine;
             try {
                 engine = TlsEngine.choose(config.tlsEngine());
@@ -145,7 +147,7 @@ public final class CertdeskServer implements AutoCloseable {
             tlsChains.loadAll();
             long t35 = System.nanoTime();
             ApiServer api = new ApiServer(new ApiServer.Services(database::ping, accounts, users, platformCa, trustedCas, chains, pkiSettings, apiClients,
-                    tokens, tlsChains, new IppPrinter(config.clock()), registry),
+                    tokens, tlsChains, new IppPrinter(config.clock()), checks, registry),
                     new ApiServer.Listeners(ServerTls.contextFactory(tlsChains.sslContext(random)), config.bindHost(), config.httpsPort(),
                             config.ippsPort())).start();
             publicUrl.set(config.publicUrl().orElse("https://" + config.hostname() + ":" + api.port()));

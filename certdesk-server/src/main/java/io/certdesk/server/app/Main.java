@@ -18,7 +18,7 @@ import picocli.CommandLine.Command;
                 ServeCommand.class, RekeyCommand.class, VersionCommand.class,
                 LoginCommand.class, LogoutCommand.class, AccountsCommand.class, DomainsCommand.class,
                 CertificatesCommands.Ca.class, CertificatesCommands.Chain.class, CertificatesCommands.Chains.class,
-                CertificatesCommands.Pki.class, TokenCommands.Clients.class, TokenCommands.Token.class,
+                CertificatesCommands.Pki.class, TokenCommands.Clients.class, TokenCommands.Token.class, io.certdesk.server.cli.TrustCommands.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
     public static void main(String[] args) {

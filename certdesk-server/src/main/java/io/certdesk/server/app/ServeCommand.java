@@ -38,6 +38,24 @@ public final class ServeCommand implements Callable<Integer> {
                     "the base of every account's token issuer, token endpoint and JWKS URL."})
     String publicUrl;
 
+    @Option(names = "--outbound-allow", paramLabel = "CIDRS", defaultValue = "${env:CERTDESK_OUTBOUND_ALLOW}",
+            description = {"Address blocks connection checks may reach although denied by default or by --outbound-deny,",
+                    "comma-separated (e.g. 10.0.0.0/8,127.0.0.0/8); also CERTDESK_OUTBOUND_ALLOW. The most specific block decides."})
+    String outboundAllow;
+
+    @Option(names = "--outbound-deny", paramLabel = "CIDRS", defaultValue = "${env:CERTDESK_OUTBOUND_DENY}",
+            description = {"Address blocks connection checks may not reach, besides the defaults (loopback, link-local with the",
+                    "cloud metadata address 169.254.169.254, multicast); comma-separated; also CERTDESK_OUTBOUND_DENY."})
+    String outboundDeny;
+
+    @Option(names = "--outbound-ports", paramLabel = "PORTS", split = ",",
+            description = "Ports connection checks may connect to besides 25, 389, 443, 465, 587, 636, 3268 and 3269 (comma-separated).")
+    java.util.List<Integer> outboundPorts;
+
+    private static java.util.List<String> list(String commaSeparated) {
+        return commaSeparated == null || commaSeparated.isBlank() ? java.util.List.of() : java.util.List.of(commaSeparated.split(","));
+    }
+
     @Option(names = "--bind", defaultValue = "0.0.0.0", paramLabel = "ADDRESS", description = "Address to listen on (default: ${DEFAULT-VALUE}).")
     String bind;
 
@@ -69,7 +87,8 @@ public final class ServeCommand implements Callable<Integer> {
                     Optional.ofNullable(System.getenv("CERTDESK_ADMIN_PASSWORD")).filter(s -> !s.isEmpty()),
                     caKeyType, ServerConfig.DEFAULT_SERVER_KEY, Clock.systemUTC(),
                     ippsPort == 0 ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(ippsPort),
-                    Optional.ofNullable(defaultSni).map(io.certdesk.pki.names.DomainNames::normalize), Optional.ofNullable(tlsEngine), Optional.ofNullable(publicUrl));
+                    Optional.ofNullable(defaultSni).map(io.certdesk.pki.names.DomainNames::normalize), Optional.ofNullable(tlsEngine), Optional.ofNullable(publicUrl),
+                    io.certdesk.server.outbound.OutboundGuard.of(list(outboundAllow), list(outboundDeny), outboundPorts == null ? java.util.List.of() : outboundPorts));
         } catch (IllegalArgumentException | io.certdesk.pki.PkiException e) {
             throw Main.Failure.usage(e.getMessage());
         }

@@ -18,6 +18,7 @@ import io.certdesk.server.tls.TlsEngine;
  * @param ippsPort      the IPPS listener's port (0: any free one); empty: no IPPS listener
  * @param defaultSni    the domain whose chain a client without SNI is shown; empty: the platform's
  * @param tlsEngine     the TLS engine of the listeners; empty: Conscrypt where it loads, else JSSE
+ * @param outbound      where connection checks may connect
  * @param publicUrl     the address clients use (https://host[:port]), the base of token issuer URLs; empty: https://hostname:port
  */
 public record ServerConfig(
@@ -36,7 +37,8 @@ public record ServerConfig(
         OptionalInt ippsPort,
         Optional<String> defaultSni,
         Optional<TlsEngine> tlsEngine,
-        Optional<String> publicUrl) {
+        Optional<String> publicUrl,
+        io.certdesk.server.outbound.OutboundGuard outbound) {
 
     public ServerConfig {
         publicUrl = publicUrl.map(ServerConfig::checkedPublicUrl);

@@ -4,6 +4,10 @@ import java.time.Instant;
 
 import io.certdesk.pki.certs.CertificateInfo;
 
-/** A trusted CA certificate of an account. */
-public record TrustedCa(String id, String accountId, CertificateInfo info, Instant createdAt) {
+/**
+ * A trusted CA certificate of an account.
+ *
+ * @param sharedWithCustomers a vendor's certificate its customers trust too
+ */
+public record TrustedCa(String id, String accountId, CertificateInfo info, Instant createdAt, boolean sharedWithCustomers) {
 }

@@ -75,7 +75,7 @@ public final class TrustedCaService {
             }
             List<TrustedCa> stored = new ArrayList<>();
             for (TrustedCaImport.Accepted accepted : result.imported()) {
-                TrustedCa ca = new TrustedCa(UUID.randomUUID().toString(), account.id(), accepted.info(), now);
+                TrustedCa ca = new TrustedCa(UUID.randomUUID().toString(), account.id(), accepted.info(), now, false);
                 store.insert(h, ca, CertificateCodec.encodeDer(accepted.certificate()));
                 stored.add(ca);
             }
@@ -112,6 +112,24 @@ public final class TrustedCaService {
     public byte[] der(Principal actor, String accountId, String certId) {
         Account account = access.visibleAccount(actor, accountId);
         return database.read(h -> store.der(h, account.id(), certId)).orElseThrow(() -> ServiceException.notFound("Certificate " + certId));
+    }
+
+    /** Shares a vendor's certificate with its customers (or stops); only a vendor's certificates can be. */
+    public TrustedCa share(Principal actor, String accountId, String certId, boolean shared) {
+        Account account = access.visibleAccount(actor, accountId);
+        if (account.type() != io.certdesk.server.account.AccountType.VENDOR) {
+            throw new ServiceException(ErrorCode.VALIDATION_FAILED, "Only a vendor's trusted CA certificates can be shared with customers.");
+        }
+        if (actor.accountId().isPresent() && !actor.accountId().get().equals(account.id())) {
+            throw new ServiceException(ErrorCode.FORBIDDEN, "Only the vendor's admins and the platform admin can share its certificates.");
+        }
+        return database.inTransaction(h -> {
+            if (!store.setShared(h, account.id(), certId, shared)) {
+                throw ServiceException.notFound("Certificate " + certId);
+            }
+            audit.record(h, actor.username(), account.id(), AuditAction.TRUSTED_CA_SHARED, (shared ? "shared " : "unshared ") + certId);
+            return store.find(h, account.id(), certId).orElseThrow();
+        });
     }
 
     public void delete(Principal actor, String accountId, String certId) {

@@ -61,7 +61,8 @@ public final class ApiServer {
     public record Services(java.util.function.BooleanSupplier databaseAnswers, AccountService accounts, UserService users,
                            PlatformCaService platformCa, TrustedCaService trustedCas, ChainService chains,
                            PkiSettingsService pkiSettings, ApiClientService apiClients, TokenService tokens,
-                           TlsChains tlsChains, IppPrinter printer, PrometheusMeterRegistry registry) {
+                           TlsChains tlsChains, IppPrinter printer, io.certdesk.server.outbound.ConnectionCheckService checks,
+                           PrometheusMeterRegistry registry) {
     }
 
     /**
@@ -92,6 +93,7 @@ public final class ApiServer {
             new TrustedCaRoutes(services.trustedCas(), requests).register(table[0]);
             new ChainRoutes(services.chains(), services.pkiSettings(), requests).register(table[0]);
             new TokenRoutes(services.apiClients(), services.tokens(), requests).register(table[0]);
+            new TrustRoutes(services.checks(), requests).register(table[0]);
             new TlsRoutes(services.accounts(), services.tlsChains(), services.printer(), requests, this::isIpps).register(table[0]);
             cfg.routes.exception(OAuthException.class, ApiServer::oauthError);
             cfg.routes.exception(ServiceException.class, (e, ctx) -> problem(ctx, e.code(), e.getMessage(), e.details()));

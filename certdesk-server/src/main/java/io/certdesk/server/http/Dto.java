@@ -79,6 +79,16 @@ final class Dto {
         }
     }
 
+    /** A trusted CA certificate: its certificate's members and whether a vendor shares it with its customers. */
+    record TrustedCaJson(@com.fasterxml.jackson.annotation.JsonUnwrapped CertificateJson certificate, boolean shareWithCustomers) {
+        static TrustedCaJson of(io.certdesk.server.certs.TrustedCa ca) {
+            return new TrustedCaJson(CertificateJson.of(ca), ca.sharedWithCustomers());
+        }
+    }
+
+    record TrustedCaChange(Boolean shareWithCustomers) {
+    }
+
     record SkippedJson(String sha256, String code) {
     }
 
@@ -88,10 +98,10 @@ final class Dto {
         }
     }
 
-    record TrustedCaImport(List<CertificateJson> imported, List<SkippedJson> skipped, List<WarningJson> warnings) {
+    record TrustedCaImport(List<TrustedCaJson> imported, List<SkippedJson> skipped, List<WarningJson> warnings) {
     }
 
-    record CertificateList(List<CertificateJson> certificates, String next) {
+    record TrustedCaList(List<TrustedCaJson> certificates, String next) {
     }
 
     static CertificateJson certificate(String id, io.certdesk.pki.certs.CertificateInfo i) {

@@ -30,6 +30,11 @@ final class RouteTable {
         registered.add(new Route("PUT", path));
     }
 
+    void patch(String path, Handler handler) {
+        routes.patch(path, handler);
+        registered.add(new Route("PATCH", path));
+    }
+
     void delete(String path, Handler handler) {
         routes.delete(path, handler);
         registered.add(new Route("DELETE", path));

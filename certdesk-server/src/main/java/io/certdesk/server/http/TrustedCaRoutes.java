@@ -27,6 +27,7 @@ final class TrustedCaRoutes {
         routes.get(BASE + "/{certId}", this::get);
         routes.get(BASE + "/{certId}/pem", this::pem);
         routes.delete(BASE + "/{certId}", this::delete);
+        routes.patch(BASE + "/{certId}", this::share);
     }
 
     private void importFile(Context ctx) {
@@ -34,7 +35,7 @@ final class TrustedCaRoutes {
         byte[] file = Uploads.file(ctx, "file", CertificateFiles.MAX_FILE_BYTES);
         TrustedCaService.ImportOutcome outcome = trustedCas.importFile(actor, ctx.pathParam("id"), file);
         ctx.status(201).json(new Dto.TrustedCaImport(
-                outcome.imported().stream().map(Dto.CertificateJson::of).toList(),
+                outcome.imported().stream().map(Dto.TrustedCaJson::of).toList(),
                 outcome.skipped().stream().map(s -> new Dto.SkippedJson(s.sha256(), s.code())).toList(),
                 outcome.warnings().stream().map(Dto.WarningJson::of).toList()));
     }
@@ -43,12 +44,12 @@ final class TrustedCaRoutes {
         Principal actor = requests.reader(ctx, ApiScope.CERTIFICATES_READ);
         int limit = (int) Requests.longQuery(ctx, "limit", 100);
         TrustedCaService.Page page = trustedCas.list(actor, ctx.pathParam("id"), Optional.ofNullable(ctx.queryParam("after")), limit);
-        ctx.json(new Dto.CertificateList(page.certificates().stream().map(Dto.CertificateJson::of).toList(), page.next().orElse(null)));
+        ctx.json(new Dto.TrustedCaList(page.certificates().stream().map(Dto.TrustedCaJson::of).toList(), page.next().orElse(null)));
     }
 
     private void get(Context ctx) {
         Principal actor = requests.reader(ctx, ApiScope.CERTIFICATES_READ);
-        ctx.json(Dto.CertificateJson.of(trustedCas.get(actor, ctx.pathParam("id"), ctx.pathParam("certId"))));
+        ctx.json(Dto.TrustedCaJson.of(trustedCas.get(actor, ctx.pathParam("id"), ctx.pathParam("certId"))));
     }
 
     private void pem(Context ctx) {
@@ -57,6 +58,17 @@ final class TrustedCaRoutes {
         ctx.contentType("application/x-pem-file")
                 .header("Content-Disposition", "attachment; filename=\"" + ctx.pathParam("certId") + ".pem\"")
                 .result(PemCodec.writeCertificatePem(CertificateCodec.decodeDer(der)));
+    }
+
+    /** {@code {"shareWithCustomers": true|false}}: a vendor's certificate trusted by its customers' outbound connections too. */
+    private void share(Context ctx) {
+        Principal actor = requests.principal(ctx);
+        trustedCas.get(actor, ctx.pathParam("id"), ctx.pathParam("certId")); // another account's: not found, whatever the body
+        Dto.TrustedCaChange change = requests.body(ctx, Dto.TrustedCaChange.class);
+        if (change.shareWithCustomers() == null) {
+            throw new io.certdesk.server.ServiceException(io.certdesk.server.ErrorCode.VALIDATION_FAILED, "shareWithCustomers (true or false) is required.");
+        }
+        ctx.json(Dto.TrustedCaJson.of(trustedCas.share(actor, ctx.pathParam("id"), ctx.pathParam("certId"), change.shareWithCustomers())));
     }
 
     private void delete(Context ctx) {

@@ -17,18 +17,18 @@ import io.certdesk.server.certs.TrustedCa;
 /** SQL for trusted CA certificates. */
 public final class TrustedCaStore {
     private static final String COLUMNS = "id, account_id, sha256, subject, issuer, serial_number, not_before, not_after, is_ca, "
-            + "key_algorithm, key_size, signature_algorithm, self_signed, created_at";
+            + "key_algorithm, key_size, signature_algorithm, self_signed, created_at, share_with_customers";
 
     public void insert(Handle h, TrustedCa ca, byte[] der) {
         CertificateInfo i = ca.info();
         h.createUpdate("INSERT INTO trusted_cas (" + COLUMNS + ", der) VALUES (:id, :account, :sha, :subject, :issuer, :serial, "
-                        + ":nb, :na, :ca, :alg, :size, :sig, :self, :at, :der)")
+                        + ":nb, :na, :ca, :alg, :size, :sig, :self, :at, :shared, :der)")
                 .bind("id", ca.id()).bind("account", ca.accountId()).bind("sha", i.sha256())
                 .bind("subject", i.subject()).bind("issuer", i.issuer()).bind("serial", i.serialNumber())
                 .bind("nb", Database.utc(i.notBefore())).bind("na", Database.utc(i.notAfter()))
                 .bind("ca", i.isCa()).bind("alg", i.keyAlgorithm()).bind("size", i.keySize())
                 .bind("sig", i.signatureAlgorithm()).bind("self", i.selfSigned())
-                .bind("at", Database.utc(ca.createdAt())).bind("der", der)
+                .bind("at", Database.utc(ca.createdAt())).bind("shared", ca.sharedWithCustomers()).bind("der", der)
                 .execute();
     }
 
@@ -62,6 +62,21 @@ public final class TrustedCaStore {
         return h.createQuery("SELECT der FROM trusted_cas WHERE account_id = :a").bind("a", accountId).map((rs, ctx) -> rs.getBytes(1)).list();
     }
 
+    /**
+     * What an account's outbound TLS trusts: its own certificates, and those its vendor shares
+     * with customers (when it has a vendor), DER.
+     */
+    public List<byte[]> trustedBy(Handle h, String accountId, Optional<String> vendorId) {
+        return h.createQuery("SELECT der FROM trusted_cas WHERE account_id = :a OR (account_id = :v AND share_with_customers)")
+                .bind("a", accountId).bind("v", vendorId.orElse(accountId)).map((rs, ctx) -> rs.getBytes(1)).list();
+    }
+
+    /** Marks a certificate shared with the account's customers or not; false when it does not exist. */
+    public boolean setShared(Handle h, String accountId, String id, boolean shared) {
+        return h.createUpdate("UPDATE trusted_cas SET share_with_customers = :s WHERE account_id = :a AND id = :id")
+                .bind("s", shared).bind("a", accountId).bind("id", id).execute() == 1;
+    }
+
     public int count(Handle h, String accountId) {
         return h.createQuery("SELECT COUNT(*) FROM trusted_cas WHERE account_id = :a").bind("a", accountId).mapTo(Integer.class).one();
     }
@@ -74,7 +89,7 @@ public final class TrustedCaStore {
         CertificateInfo info = new CertificateInfo(rs.getString("subject"), rs.getString("issuer"), rs.getString("serial_number"),
                 instant(rs, "not_before"), instant(rs, "not_after"), rs.getString("sha256"), rs.getBoolean("is_ca"),
                 rs.getString("key_algorithm"), rs.getInt("key_size"), rs.getString("signature_algorithm"), rs.getBoolean("self_signed"));
-        return new TrustedCa(rs.getString("id"), rs.getString("account_id"), info, instant(rs, "created_at"));
+        return new TrustedCa(rs.getString("id"), rs.getString("account_id"), info, instant(rs, "created_at"), rs.getBoolean("share_with_customers"));
     }
 
     private static Instant instant(ResultSet rs, String column) throws SQLException {

@@ -46,12 +46,16 @@ class CertdeskCommandIT {
     @Parameter
     TestDatabase database;
     Process server;
+    com.unboundid.ldap.listener.InMemoryDirectoryServer directory;
     Path work;
     Path configDir;
     final Map<String, String> env = new java.util.HashMap<>();
 
     @AfterEach
     void stop() throws Exception {
+        if (directory != null) {
+            directory.shutDown(true);
+        }
         if (server != null && server.isAlive()) {
             server.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         }
@@ -63,8 +67,17 @@ class CertdeskCommandIT {
         configDir = work.resolve("config");
         env.put("CERTDESK_ADMIN_PASSWORD", PASSWORD);
         env.put("CERTDESK_CONFIG_DIR", configDir.toString());
+        // a directory server the account's connection check reaches: allowed to the server by its operator's options
+        java.time.Instant started = java.time.Instant.now();
+        var directoryCa = io.certdesk.pki.testing.TestCa.certificate("O=Globex,CN=Globex Directory CA")
+                .validity(started.minus(Duration.ofDays(1)), started.plus(Duration.ofDays(365))).build();
+        var directoryLeaf = io.certdesk.pki.testing.TestCa.certificate("CN=127.0.0.1").issuedBy(directoryCa).endEntity().ip("127.0.0.1")
+                .validity(started.minus(Duration.ofDays(1)), started.plus(Duration.ofDays(90))).build();
+        directory = io.certdesk.server.testing.TlsPeers.directory(new io.certdesk.server.testing.TlsPeers.LdapListener("ldaps", true,
+                io.certdesk.server.testing.TlsPeers.serverContext(directoryLeaf, directoryCa.certificate())));
+        int ldaps = directory.getListenPort("ldaps");
         List<String> serve = new ArrayList<>(List.of(SCRIPT.toString(), "serve", "--https-port", "0", "--ipps-port", "0", "--bind", "127.0.0.1",
-                "--data", work.resolve("data").toString()));
+                "--data", work.resolve("data").toString(), "--outbound-allow", "127.0.0.0/8", "--outbound-ports", String.valueOf(ldaps)));
         database.newDatabaseUrl().ifPresent(url -> {
             serve.addAll(List.of("--db-url", url, "--db-user", "postgres"));
             byte[] key = new byte[32];
@@ -176,6 +189,20 @@ class CertdeskCommandIT {
 
         assertThat(cli("pki", "set-signing", "--account", customerId, "none").out).contains("signing chain: none");
 
+        Result untrusted = cli("trust", "check", "--account", customerId, "127.0.0.1:" + ldaps, "--protocol", "LDAPS");
+        assertThat(untrusted.exit).as(untrusted.err).isEqualTo(1);
+        assertThat(untrusted.out).startsWith("unknown_issuer: ").contains("to trust:  CN=Globex Directory CA,O=Globex (sha256 "
+                + io.certdesk.pki.codec.CertificateCodec.sha256Hex(directoryCa.certificate()) + ")");
+        Path directoryCaFile = work.resolve("directory-ca.pem");
+        Files.writeString(directoryCaFile, io.certdesk.pki.testing.Pem.certificate(directoryCa.certificate()));
+        assertThat(cli("ca", "import", "--account", customerId, directoryCaFile.toString()).exit).isZero();
+        Path bindPassword = work.resolve("bind-password");
+        Files.writeString(bindPassword, io.certdesk.server.testing.TlsPeers.BIND_PASSWORD + "\n");
+        Result trusted = cli("trust", "check", "--account", customerId, "127.0.0.1:" + ldaps, "--protocol", "LDAPS",
+                "--bind-dn", io.certdesk.server.testing.TlsPeers.BIND_DN, "--bind-password-file", bindPassword.toString());
+        assertThat(trusted.exit).as(trusted.out + trusted.err).isZero();
+        assertThat(trusted.out).startsWith("trusted: ").contains("tls:       TLSv1.3").contains("bind:      ok");
+
         Result list = cli("accounts", "list");
         assertThat(list.out).contains(vendorId).contains(customerId).contains("print.globex.test");
         assertThat(cli("accounts", "list", "--json").out).contains("\"parentId\" : \"" + vendorId + "\"");
@@ -191,7 +218,7 @@ class CertdeskCommandIT {
         assertThat(server().waitFor(30, TimeUnit.SECONDS)).as("stops within 30 s of SIGTERM").isTrue();
         String logs = Files.readString(work.resolve("err.log")) + Files.readString(work.resolve("out.log"));
         assertThat(logs).contains("Certdesk stopped").contains("POST /api/v1/auth/login 401")
-                .doesNotContain(PASSWORD).doesNotContain("not-the-password").doesNotContain(token).doesNotContain(secret)
+                .doesNotContain(PASSWORD).doesNotContain("not-the-password").doesNotContain(io.certdesk.server.testing.TlsPeers.BIND_PASSWORD).doesNotContain(token).doesNotContain(secret)
                 .doesNotContain("PRIVATE KEY");
     }
 

@@ -27,6 +27,7 @@ public final class TestServer implements AutoCloseable {
     private Api admin;
     private io.certdesk.server.tls.TlsEngine tlsEngine;
     private String publicUrl;
+    private io.certdesk.server.outbound.OutboundGuard outbound = io.certdesk.server.outbound.OutboundGuard.defaults();
 
     private TestServer(TestDatabase kind, Path dataDir, Optional<String> dbUrl, MasterKey masterKey, KeyType caKeyType, Clock clock) {
         this.caKeyType = caKeyType;
@@ -64,6 +65,19 @@ public final class TestServer implements AutoCloseable {
             TestServer t = new TestServer(kind, Files.createTempDirectory("certdesk-test"), kind.newDatabaseUrl(),
                     MasterKey.generate(new SecureRandom()), KeyType.EC_P256, Clock.systemUTC());
             t.publicUrl = publicUrl;
+            t.restart(t.masterKey);
+            return t;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A server whose connection checks may reach {@code allow} (address blocks) on {@code ports} besides the defaults. */
+    public static TestServer startWithOutbound(TestDatabase kind, java.util.List<String> allow, java.util.List<Integer> ports) {
+        try {
+            TestServer t = new TestServer(kind, Files.createTempDirectory("certdesk-test"), kind.newDatabaseUrl(),
+                    MasterKey.generate(new SecureRandom()), KeyType.EC_P256, Clock.systemUTC());
+            t.outbound = io.certdesk.server.outbound.OutboundGuard.of(allow, java.util.List.of(), ports);
             t.restart(t.masterKey);
             return t;
         } catch (IOException e) {
@@ -126,7 +140,7 @@ public final class TestServer implements AutoCloseable {
     public ServerConfig config(MasterKey key) {
         return new ServerConfig("127.0.0.1", 0, dataDir, dbUrl, TestDatabase.user(dbUrl), TestDatabase.password(dbUrl), "localhost",
                 Optional.of(key), Optional.of(ADMIN_PASSWORD), caKeyType, KeyType.EC_P256, clock, java.util.OptionalInt.of(0), Optional.empty(),
-                Optional.ofNullable(tlsEngine), Optional.ofNullable(publicUrl));
+                Optional.ofNullable(tlsEngine), Optional.ofNullable(publicUrl), outbound);
     }
 
     public CertdeskServer server() {
