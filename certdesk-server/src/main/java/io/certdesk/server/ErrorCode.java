@@ -11,6 +11,8 @@ public enum ErrorCode {
     INVALID_TOKEN("invalid_token", 401, "Invalid access token"),
     FORBIDDEN("forbidden", 403, "Not allowed"),
     INSUFFICIENT_SCOPE("insufficient_scope", 403, "Insufficient scope"),
+    /** A console change sent with the session cookie but not the session's CSRF token. */
+    CSRF_FAILED("csrf_failed", 403, "Missing or wrong CSRF token"),
     NOT_FOUND("not_found", 404, "Not found"),
     METHOD_NOT_ALLOWED("method_not_allowed", 405, "Method not allowed"),
     DOMAIN_TAKEN("domain_taken", 409, "Domain already taken"),

@@ -19,6 +19,38 @@ final class AuthRoutes {
         routes.post("/api/v1/auth/login", this::login);
         routes.post("/api/v1/auth/logout", this::logout);
         routes.get("/api/v1/auth/me", this::me);
+        routes.post("/api/v1/auth/session", this::openSession);
+        routes.get("/api/v1/auth/session", this::session);
+        routes.delete("/api/v1/auth/session", this::closeSession);
+    }
+
+    /** The console's sign-in: the session goes into an HttpOnly cookie; the answer carries its CSRF token. */
+    private void openSession(Context ctx) {
+        Dto.Login body = requests.body(ctx, Dto.Login.class);
+        Session session = users.login(body.username(), body.password(), ctx.ip());
+        long seconds = Math.max(0, java.time.Duration.between(java.time.Instant.now(), session.expiresAt()).toSeconds());
+        ctx.header("Set-Cookie", Requests.SESSION_COOKIE + "=" + session.token() + "; Path=/; Max-Age=" + seconds
+                + "; HttpOnly; Secure; SameSite=Strict");
+        Principal p = users.authenticate(session.token()).orElseThrow();
+        ctx.header("Cache-Control", "no-store").json(new Dto.ConsoleSession(Requests.csrfToken(session.token()), session.expiresAt(), me(p)));
+    }
+
+    /** The console's session after a reload: who is signed in, and the CSRF token. */
+    private void session(Context ctx) {
+        Principal p = requests.principal(ctx);
+        String token = Requests.token(ctx).orElseThrow();
+        ctx.header("Cache-Control", "no-store").json(new Dto.ConsoleSession(Requests.csrfToken(token), null, me(p)));
+    }
+
+    private void closeSession(Context ctx) {
+        requests.principal(ctx);
+        Requests.token(ctx).ifPresent(users::logout);
+        ctx.header("Set-Cookie", Requests.SESSION_COOKIE + "=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Strict");
+        ctx.status(204);
+    }
+
+    private static Dto.Me me(Principal p) {
+        return new Dto.Me(p.userId(), p.username(), p.role().name(), p.accountId().orElse(null));
     }
 
     private void login(Context ctx) {
@@ -35,6 +67,6 @@ final class AuthRoutes {
 
     private void me(Context ctx) {
         Principal p = requests.principal(ctx);
-        ctx.json(new Dto.Me(p.userId(), p.username(), p.role().name(), p.accountId().orElse(null)));
+        ctx.json(me(p));
     }
 }

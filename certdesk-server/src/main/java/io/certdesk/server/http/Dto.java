@@ -59,6 +59,9 @@ final class Dto {
     record Me(String userId, String username, String role, String accountId) {
     }
 
+    record ConsoleSession(String csrfToken, Instant expiresAt, Me user) {
+    }
+
     record AuditJson(long id, Instant occurredAt, String actor, String accountId, String action, String detail, String requestId) {
         static AuditJson of(AuditEntry e) {
             return new AuditJson(e.id(), e.occurredAt(), e.actor(), e.accountId().orElse(null), e.action().name(), e.detail(),

@@ -18,6 +18,10 @@ import io.javalin.http.Context;
 /** Reading requests: the caller's identity and JSON bodies, each failure a typed refusal. */
 final class Requests {
     static final String BEARER = "Bearer ";
+    /** The console's session cookie: HttpOnly, Secure, SameSite=Strict. */
+    static final String SESSION_COOKIE = "certdesk_session";
+    /** The header a console request that changes something carries: {@link #csrfToken} of its session. */
+    static final String CSRF_HEADER = "X-CSRF-Token";
     private final ObjectMapper mapper;
     private final UserService users;
     private final TokenService tokens;
@@ -71,12 +75,41 @@ final class Requests {
         return first > 0 && token.indexOf('.', first + 1) > first && token.chars().filter(c -> c == '.').count() == 2;
     }
 
+    /**
+     * The caller's token: from {@code Authorization: Bearer}, else the console's session cookie.
+     * A request that changes something with the cookie must also carry the session's CSRF token
+     * (the cookie alone is what a forged cross-site request would have), else 403.
+     */
     static java.util.Optional<String> token(Context ctx) {
         String header = ctx.header("Authorization");
         if (header != null && header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
             return java.util.Optional.of(header.substring(BEARER.length()).strip());
         }
-        return java.util.Optional.empty();
+        String cookie = ctx.cookie(SESSION_COOKIE);
+        if (cookie == null || cookie.isBlank()) {
+            return java.util.Optional.empty();
+        }
+        String method = ctx.method().name();
+        if (!method.equals("GET") && !method.equals("HEAD")) {
+            String sent = ctx.header(CSRF_HEADER);
+            if (sent == null || !java.security.MessageDigest.isEqual(sent.getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+                    csrfToken(cookie).getBytes(java.nio.charset.StandardCharsets.US_ASCII))) {
+                throw new ServiceException(ErrorCode.CSRF_FAILED, "This change came with the session cookie but without the session's "
+                        + CSRF_HEADER + " header; reload the console and try again.");
+            }
+        }
+        return java.util.Optional.of(cookie);
+    }
+
+    /** The CSRF token of a console session: derived from the session token, which scripts cannot read. */
+    static String csrfToken(String sessionToken) {
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(("certdesk-csrf:" + sessionToken).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** A whole-number query parameter, or {@code fallback} when absent; 422 when it is not a number. */
