@@ -94,6 +94,7 @@ public final class ApiServer {
             new ChainRoutes(services.chains(), services.pkiSettings(), requests).register(table[0]);
             new TokenRoutes(services.apiClients(), services.tokens(), requests).register(table[0]);
             new TrustRoutes(services.checks(), requests).register(table[0]);
+            new ConsoleRoutes().register(table[0]);
             new TlsRoutes(services.accounts(), services.tlsChains(), services.printer(), requests, this::isIpps).register(table[0]);
             cfg.routes.exception(OAuthException.class, ApiServer::oauthError);
             cfg.routes.exception(ServiceException.class, (e, ctx) -> problem(ctx, e.code(), e.getMessage(), e.details()));

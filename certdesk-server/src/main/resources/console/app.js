@@ -1,0 +1,494 @@
+// Certdesk console: plain ES module, no build step. Calls the REST API with the session cookie
+// (HttpOnly, set by POST /api/v1/auth/session) and sends the CSRF token with every change.
+
+const state = { me: null, csrf: null, accounts: [], accountId: null, tab: 'certificates' };
+const view = () => document.getElementById('view');
+
+class Problem extends Error {
+  constructor(status, body) {
+    super(body.detail || body.title || `HTTP ${status}`);
+    this.status = status;
+    this.code = body.code;
+    this.field = body.field;
+  }
+}
+
+async function api(method, path, body) {
+  const headers = { Accept: 'application/json, application/problem+json' };
+  let payload;
+  if (body instanceof FormData) {
+    payload = body;
+  } else if (body !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    payload = JSON.stringify(body);
+  }
+  if (method !== 'GET' && state.csrf) headers['X-CSRF-Token'] = state.csrf;
+  const response = await fetch(path, { method, headers, body: payload, credentials: 'same-origin' });
+  if (response.status === 204) return null;
+  const text = await response.text();
+  const json = text ? JSON.parse(text) : null;
+  if (!response.ok) {
+    if (response.status === 401 && path !== '/api/v1/auth/session') showSignIn();
+    throw new Problem(response.status, json || {});
+  }
+  return json;
+}
+
+// ---------- small DOM helpers ----------
+function h(tag, attrs = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
+    else if (k === 'text') el.textContent = v;
+    else el.setAttribute(k, v === true ? '' : v);
+  }
+  for (const c of children.flat()) if (c !== null && c !== undefined && c !== false) el.append(c instanceof Node ? c : String(c));
+  return el;
+}
+function toast(message) {
+  const t = document.getElementById('toast');
+  t.textContent = message;
+  t.classList.add('show');
+  clearTimeout(toast.timer);
+  toast.timer = setTimeout(() => t.classList.remove('show'), 3500);
+}
+const relative = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
+function when(iso) {
+  const date = new Date(iso);
+  const days = Math.round((date - Date.now()) / 86_400_000);
+  const words = Math.abs(days) < 1 ? relative.format(Math.round((date - Date.now()) / 3_600_000), 'hour') : relative.format(days, 'day');
+  return h('span', { title: date.toISOString() }, `${date.toLocaleDateString()} (${words})`);
+}
+function expiryBadge(iso) {
+  const days = (new Date(iso) - Date.now()) / 86_400_000;
+  if (days < 0) return h('span', { class: 'badge expired' }, 'expired');
+  if (days < 30) return h('span', { class: 'badge soon' }, 'expires soon');
+  return null;
+}
+function short(sha) {
+  return h('span', { class: 'mono', title: sha }, sha.slice(0, 16) + '…');
+}
+function errorText(id) {
+  return h('p', { class: 'error', id, role: 'alert' });
+}
+function showError(id, problem) {
+  const el = document.getElementById(id);
+  if (el) el.textContent = problem.message;
+}
+function clearErrors(form) {
+  form.querySelectorAll('.error').forEach(e => { e.textContent = ''; });
+}
+const base = () => `/api/v1/accounts/${encodeURIComponent(state.accountId)}`;
+const account = () => state.accounts.find(a => a.id === state.accountId);
+
+// ---------- session ----------
+function showSignIn() {
+  state.me = null;
+  state.csrf = null;
+  document.getElementById('top').hidden = true;
+  document.getElementById('sign-in').hidden = false;
+  view().replaceChildren();
+  document.getElementById('username').focus();
+}
+
+async function signIn(event) {
+  event.preventDefault();
+  const form = event.target;
+  clearErrors(form);
+  try {
+    const session = await api('POST', '/api/v1/auth/session', { username: form.username.value, password: form.password.value });
+    form.password.value = '';
+    await started(session);
+  } catch (problem) {
+    showError('sign-in-error', problem);
+  }
+}
+
+async function started(session) {
+  state.me = session.user;
+  state.csrf = session.csrfToken;
+  document.getElementById('sign-in').hidden = true;
+  document.getElementById('top').hidden = false;
+  document.getElementById('who').textContent = `${state.me.username} (${state.me.role === 'PLATFORM_ADMIN' ? 'platform admin' : 'admin'})`;
+  await loadAccounts();
+  route();
+}
+
+async function loadAccounts() {
+  const list = await api('GET', '/api/v1/accounts');
+  state.accounts = list.accounts;
+  const switcher = document.getElementById('account-switcher');
+  switcher.replaceChildren(...state.accounts.map(a => h('option', { value: a.id },
+    `${a.name} (${a.type === 'VENDOR' ? 'vendor' : 'customer'})`)));
+}
+
+// ---------- routing: #/a/{accountId}/{tab} ----------
+function go(accountId, tab) {
+  location.hash = `#/a/${accountId}/${tab}`;
+}
+
+function route() {
+  if (!state.me) return;
+  const match = location.hash.match(/^#\/a\/([^/]+)\/(\w+)$/);
+  const fallback = state.me.accountId || (state.accounts[0] && state.accounts[0].id);
+  if (!match) {
+    if (fallback) go(fallback, 'certificates');
+    else view().replaceChildren(h('p', {}, 'No account yet.'), accountsAdmin());
+    return;
+  }
+  state.accountId = decodeURIComponent(match[1]);
+  state.tab = match[2];
+  document.getElementById('account-switcher').value = state.accountId;
+  document.querySelectorAll('nav a').forEach(a => {
+    a.href = `#/a/${state.accountId}/${a.dataset.tab}`;
+    if (a.dataset.tab === state.tab) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');
+  });
+  const render = { certificates, clients, domains, check, audit }[state.tab] || certificates;
+  render().catch(problem => {
+    view().replaceChildren(h('h1', {}, 'Not available'), h('p', { class: 'error', role: 'alert' },
+      problem.status === 404 ? 'This account does not exist or is not visible to you.' : problem.message));
+  });
+}
+
+// ---------- Certificates tab ----------
+async function certificates() {
+  const [cas, chains, settings] = await Promise.all([
+    api('GET', `${base()}/trusted-cas?limit=500`), api('GET', `${base()}/private-chains`), api('GET', `${base()}/pki-settings`)]);
+  const domainsOfAccount = (account() || {}).domains || [];
+  view().replaceChildren(
+    h('h1', {}, `Certificates — ${(account() || {}).name || ''}`),
+    trustedCaSection(cas.certificates),
+    chainSection(chains.chains, settings, domainsOfAccount),
+    settingsSection(chains.chains, settings, domainsOfAccount));
+}
+
+function trustedCaSection(list) {
+  const rows = list.map(c => h('tr', {},
+    h('td', {}, c.subject), h('td', {}, c.issuer), h('td', {}, when(c.notAfter), expiryBadge(c.notAfter)),
+    h('td', {}, short(c.sha256)), h('td', {}, c.isCa ? 'CA' : h('span', { class: 'badge soon' }, 'not a CA')),
+    h('td', {},
+      h('a', { href: `${base()}/trusted-cas/${c.id}/pem`, download: `${c.id}.pem` }, 'PEM'), ' ',
+      h('button', { type: 'button', class: 'danger', 'aria-label': `Delete ${c.subject}`, onclick: async () => {
+        if (!confirm(`Stop trusting ${c.subject}?`)) return;
+        try { await api('DELETE', `${base()}/trusted-cas/${c.id}`); toast('Deleted.'); route(); } catch (p) { toast(p.message); }
+      } }, 'Delete'))));
+  const result = h('ul', { id: 'ca-import-result', class: 'result-list', 'aria-live': 'polite' });
+  const form = h('form', { id: 'ca-import', class: 'panel', onsubmit: async event => {
+    event.preventDefault();
+    clearErrors(form);
+    result.replaceChildren();
+    const file = form.querySelector('#ca-file').files[0];
+    if (!file) { document.getElementById('ca-file-error').textContent = 'Choose a PEM, DER or PKCS#7 file.'; return; }
+    const data = new FormData();
+    data.append('file', file);
+    try {
+      const r = await api('POST', `${base()}/trusted-cas`, data);
+      result.replaceChildren(
+        ...r.imported.map(c => h('li', {}, `Imported ${c.subject}.`)),
+        ...r.skipped.map(s => h('li', {}, `Skipped ${s.sha256.slice(0, 16)}…: already imported.`)),
+        ...r.warnings.map(w => h('li', {}, `Warning: ${w.message}`)));
+      await refreshKeepingResult('ca-import-result', result);
+    } catch (p) { showError('ca-file-error', p); }
+  } },
+    h('h3', {}, 'Import trusted CA certificates'),
+    h('label', { for: 'ca-file' }, 'Certificate file (PEM, DER or PKCS#7)'),
+    h('input', { id: 'ca-file', type: 'file', accept: '.pem,.crt,.cer,.der,.p7b,.p7c' }),
+    errorText('ca-file-error'),
+    h('button', { type: 'submit' }, 'Import'), result);
+  return h('section', { 'aria-labelledby': 'cas-title' },
+    h('h2', { id: 'cas-title' }, 'Trusted CA certificates'),
+    h('p', { class: 'hint' }, 'Used for outbound connections made for this account: LDAPS, SMTPS, HTTPS callbacks.'),
+    list.length ? h('table', { id: 'trusted-cas' }, h('thead', {}, h('tr', {}, ...['Subject', 'Issuer', 'Expires', 'SHA-256', 'Type', ''].map(t => h('th', { scope: 'col' }, t)))),
+      h('tbody', {}, rows)) : h('p', { id: 'trusted-cas-empty' }, 'No trusted CA certificates yet.'),
+    form);
+}
+
+async function refreshKeepingResult(id, node) {
+  await certificates();
+  const fresh = document.getElementById(id);
+  if (fresh) fresh.replaceWith(node);
+}
+
+function usesOf(chain, settings) {
+  const uses = [];
+  if (settings.signingChainId === chain.id) uses.push('API token signing');
+  if (settings.nextSigningChainId === chain.id) uses.push('API token signing (scheduled)');
+  for (const [domain, id] of Object.entries(settings.tlsBindings || {})) if (id === chain.id) uses.push(`TLS for ${domain}`);
+  return uses;
+}
+
+function chainSection(chains, settings, domainsOfAccount) {
+  const rows = chains.map(c => {
+    const uses = usesOf(c, settings);
+    const reason = uses.length ? `In use for ${uses.join(', ')}: choose another chain in the PKI settings first.` : null;
+    return h('tr', { 'data-chain': c.id },
+      h('td', {}, (c.dnsNames.length ? c.dnsNames.join(', ') : c.subject)),
+      h('td', {}, c.origin === 'GENERATED' ? 'generated' : 'imported'),
+      h('td', {}, c.purposes.map(p => p === 'TLS_SERVER' ? 'TLS' : 'token signing').join(', ')),
+      h('td', {}, `${c.keyAlgorithm} ${c.keySize}`),
+      h('td', {}, when(c.notAfter), expiryBadge(c.notAfter)),
+      h('td', {}, uses.length ? uses.map(u => h('span', { class: 'badge info' }, u)) : h('span', { class: 'hint' }, 'not in use')),
+      h('td', {},
+        h('a', { href: `${base()}/private-chains/${c.id}/chain.pem`, download: `${c.id}.pem` }, 'Chain PEM'), ' ',
+        h('button', { type: 'button', class: 'danger', disabled: !!reason, title: reason, 'aria-describedby': reason ? `why-${c.id}` : null,
+          onclick: async () => {
+            if (!confirm('Delete this chain and its private key?')) return;
+            try { await api('DELETE', `${base()}/private-chains/${c.id}`); toast('Deleted.'); route(); } catch (p) { toast(p.message); }
+          } }, 'Delete'),
+        reason ? h('div', { class: 'hint', id: `why-${c.id}` }, reason) : null));
+  });
+  return h('section', { 'aria-labelledby': 'chains-title' },
+    h('h2', { id: 'chains-title' }, 'Private certificate chains'),
+    chains.length ? h('table', { id: 'private-chains' },
+      h('thead', {}, h('tr', {}, ...['Names', 'Origin', 'Purposes', 'Key', 'Expires', 'In use', ''].map(t => h('th', { scope: 'col' }, t)))),
+      h('tbody', {}, rows)) : h('p', { id: 'private-chains-empty' }, 'No private certificate chains yet.'),
+    h('div', { class: 'row' }, importChainForm(), generateForm(domainsOfAccount)));
+}
+
+function importChainForm() {
+  const form = h('form', { id: 'chain-import', class: 'panel', onsubmit: async event => {
+    event.preventDefault();
+    clearErrors(form);
+    const file = form.querySelector('#pfx-file').files[0];
+    if (!file) { document.getElementById('pfx-file-error').textContent = 'Choose a PKCS#12 (.pfx or .p12) file.'; return; }
+    const data = new FormData();
+    data.append('file', file);
+    data.append('password', form.querySelector('#pfx-password').value);
+    try {
+      await api('POST', `${base()}/private-chains/import`, data);
+      toast('Chain imported.');
+      route();
+    } catch (p) {
+      const passwordCodes = ['wrong_password', 'password_required', 'password_mismatch'];
+      showError(passwordCodes.includes(p.code) ? 'pfx-password-error' : 'pfx-file-error', p);
+    }
+  } },
+    h('h3', {}, 'Import a chain (PKCS#12)'),
+    h('label', { for: 'pfx-file' }, 'PFX / P12 file'),
+    h('input', { id: 'pfx-file', type: 'file', accept: '.pfx,.p12' }), errorText('pfx-file-error'),
+    h('label', { for: 'pfx-password' }, 'Password (of the file and its key)'),
+    h('input', { id: 'pfx-password', type: 'password', autocomplete: 'off' }), errorText('pfx-password-error'),
+    h('button', { type: 'submit' }, 'Import'));
+  return form;
+}
+
+function generateForm(domainsOfAccount) {
+  const domainField = h('div', { id: 'generate-domain-field' },
+    h('label', { for: 'generate-domain' }, 'Domain'),
+    h('select', { id: 'generate-domain' }, ...domainsOfAccount.map(d => h('option', { value: d }, d))),
+    domainsOfAccount.length ? null : h('p', { class: 'hint' }, 'This account has no domains: an admin above it sets them.'));
+  const purpose = h('select', { id: 'generate-purpose', onchange: () => { domainField.hidden = purpose.value !== 'TLS_SERVER'; } },
+    h('option', { value: 'TLS_SERVER' }, 'TLS (web UI, API, IPP printing, terminals)'),
+    h('option', { value: 'TOKEN_SIGNING' }, 'API token signing'));
+  const form = h('form', { id: 'chain-generate', class: 'panel', onsubmit: async event => {
+    event.preventDefault();
+    clearErrors(form);
+    const body = { purpose: purpose.value, keyType: form.querySelector('#generate-key').value };
+    if (purpose.value === 'TLS_SERVER') body.domain = form.querySelector('#generate-domain').value;
+    const days = form.querySelector('#generate-days').value;
+    if (days) body.validityDays = Number(days);
+    try {
+      await api('POST', `${base()}/private-chains/generate`, body);
+      toast('Chain generated.');
+      route();
+    } catch (p) { showError('generate-error', p); }
+  } },
+    h('h3', {}, 'Generate a chain from the platform CA'),
+    h('label', { for: 'generate-purpose' }, 'Purpose'), purpose,
+    domainField,
+    h('label', { for: 'generate-key' }, 'Key type'),
+    h('select', { id: 'generate-key' }, ...['EC_P256', 'EC_P384', 'RSA_2048', 'RSA_3072', 'RSA_4096', 'ED25519'].map(k => h('option', { value: k }, k.replace('_', ' ')))),
+    h('label', { for: 'generate-days' }, 'Validity in days (optional)'),
+    h('input', { id: 'generate-days', type: 'number', min: '1', max: '825', inputmode: 'numeric' }),
+    errorText('generate-error'),
+    h('button', { type: 'submit' }, 'Generate'));
+  return form;
+}
+
+function settingsSection(chains, settings, domainsOfAccount) {
+  const signing = chains.filter(c => c.purposes.includes('TOKEN_SIGNING'));
+  const tls = chains.filter(c => c.purposes.includes('TLS_SERVER'));
+  const select = h('select', { id: 'signing-chain' }, h('option', { value: '' }, 'None'),
+    ...signing.map(c => h('option', { value: c.id, selected: settings.signingChainId === c.id }, `${c.subject} (${c.keyAlgorithm} ${c.keySize}, until ${new Date(c.notAfter).toLocaleDateString()})`)));
+  const state = h('p', { id: 'signing-state' }, settings.signingChainId
+    ? 'API tokens are signed with the chosen chain; its key is published in the account\'s JWKS.'
+    : 'API tokens are not issued while no signing chain is chosen.');
+  const bindings = domainsOfAccount.map(d => {
+    const covering = tls.filter(c => c.dnsNames.some(n => n === d || (n.startsWith('*.') && d.endsWith(n.slice(1)) && d.split('.').length === n.split('.').length)));
+    return h('div', {},
+      h('label', { for: `binding-${d}` }, `TLS chain for ${d}`),
+      h('select', { id: `binding-${d}`, 'data-domain': d }, h('option', { value: '' }, 'Automatic: the newest valid chain'),
+        ...covering.map(c => h('option', { value: c.id, selected: (settings.tlsBindings || {})[d] === c.id }, `${c.subject} (${c.keyAlgorithm}, until ${new Date(c.notAfter).toLocaleDateString()})`))));
+  });
+  const form = h('form', { id: 'pki-settings', class: 'panel', onsubmit: async event => {
+    event.preventDefault();
+    clearErrors(form);
+    const tlsBindings = {};
+    form.querySelectorAll('select[data-domain]').forEach(s => { if (s.value) tlsBindings[s.dataset.domain] = s.value; });
+    try {
+      await api('PUT', `${base()}/pki-settings`, { signingChainId: select.value || null, tlsBindings, tokenLifetimeSeconds: settings.tokenLifetimeSeconds });
+      toast('PKI settings saved.');
+      route();
+    } catch (p) { showError('settings-error', p); }
+  } },
+    h('label', { for: 'signing-chain' }, 'Signing chain for API tokens'), select, state,
+    ...bindings, errorText('settings-error'), h('button', { type: 'submit' }, 'Save PKI settings'));
+  return h('section', { 'aria-labelledby': 'settings-title' }, h('h2', { id: 'settings-title' }, 'PKI settings'), form);
+}
+
+// ---------- API clients ----------
+async function clients() {
+  const list = await api('GET', `${base()}/api-clients`);
+  const created = h('div', { id: 'client-created', 'aria-live': 'polite' });
+  const form = h('form', { id: 'client-create', class: 'panel', onsubmit: async event => {
+    event.preventDefault();
+    clearErrors(form);
+    try {
+      const c = await api('POST', `${base()}/api-clients`, { name: form.querySelector('#client-name').value });
+      await clients();
+      const secret = h('code', { id: 'client-secret', class: 'secret' }, c.clientSecret);
+      document.getElementById('client-created').replaceChildren(h('div', { class: 'panel' },
+        h('p', {}, `Client ${c.name} created. Its id: `, h('code', { id: 'client-id' }, c.clientId)),
+        h('p', {}, 'Its secret, shown only now (Certdesk keeps only its hash): ', secret, ' ',
+          h('button', { type: 'button', class: 'secondary', onclick: async () => {
+            try { await navigator.clipboard.writeText(c.clientSecret); toast('Secret copied.'); } catch (e) { toast('Select the secret and copy it.'); }
+          } }, 'Copy secret'))));
+    } catch (p) { showError('client-error', p); }
+  } },
+    h('label', { for: 'client-name' }, 'Name of the new API client'), h('input', { id: 'client-name', required: true }),
+    errorText('client-error'), h('button', { type: 'submit' }, 'Create API client'));
+  view().replaceChildren(h('h1', {}, 'API clients'),
+    h('p', { class: 'hint' }, `Tokens: POST ${location.origin}${base()}/oauth2/token with grant_type=client_credentials.`),
+    list.clients.length ? h('table', { id: 'api-clients' }, h('thead', {}, h('tr', {}, ...['Name', 'Client id', 'Scopes', 'Created', ''].map(t => h('th', { scope: 'col' }, t)))),
+      h('tbody', {}, list.clients.map(c => h('tr', {}, h('td', {}, c.name), h('td', { class: 'mono' }, c.clientId), h('td', {}, c.scopes.join(' ')),
+        h('td', {}, when(c.createdAt)), h('td', {}, h('button', { type: 'button', class: 'danger', onclick: async () => {
+          if (!confirm(`Delete ${c.name}? Its tokens stop working.`)) return;
+          try { await api('DELETE', `${base()}/api-clients/${c.clientId}`); toast('Deleted.'); clients(); } catch (p) { toast(p.message); }
+        } }, 'Delete')))))) : h('p', {}, 'No API clients yet.'),
+    form, created);
+}
+
+// ---------- Domains (and, for the platform admin, accounts) ----------
+async function domains() {
+  const a = account();
+  const list = await api('GET', `${base()}/domains`);
+  const canEdit = state.me.role === 'PLATFORM_ADMIN' || (a && a.parentId && a.parentId === state.me.accountId);
+  const children = [h('h1', {}, `Domains — ${a ? a.name : ''}`),
+    list.domains.length ? h('ul', { id: 'domain-list' }, list.domains.map(d => h('li', {}, d))) : h('p', {}, 'No domains.')];
+  if (canEdit) {
+    const form = h('form', { id: 'domains-edit', class: 'panel', onsubmit: async event => {
+      event.preventDefault();
+      clearErrors(form);
+      const names = form.querySelector('#domains-text').value.split(/\s+/).filter(Boolean);
+      try { await api('PUT', `${base()}/domains`, { domains: names }); await loadAccounts(); toast('Domains saved.'); route(); } catch (p) { showError('domains-error', p); }
+    } },
+      h('label', { for: 'domains-text' }, 'Domains, one per line'),
+      h('textarea', { id: 'domains-text', rows: '5', cols: '40' }, list.domains.join('\n')),
+      errorText('domains-error'), h('button', { type: 'submit' }, 'Save domains'));
+    children.push(form);
+  } else {
+    children.push(h('p', { class: 'hint' }, 'Domains are set by the platform admin or your vendor.'));
+  }
+  if (state.me.role === 'PLATFORM_ADMIN' || (a && a.type === 'VENDOR' && state.me.accountId === a.id)) children.push(accountsAdmin());
+  view().replaceChildren(...children);
+}
+
+function accountsAdmin() {
+  const vendors = state.accounts.filter(x => x.type === 'VENDOR');
+  const type = h('select', { id: 'new-account-type' }, h('option', { value: 'CUSTOMER' }, 'Customer'),
+    state.me.role === 'PLATFORM_ADMIN' ? h('option', { value: 'VENDOR' }, 'Vendor') : null);
+  const form = h('form', { id: 'account-create', class: 'panel', onsubmit: async event => {
+    event.preventDefault();
+    clearErrors(form);
+    const body = { name: form.querySelector('#new-account-name').value, type: type.value };
+    if (type.value === 'CUSTOMER') body.parentId = form.querySelector('#new-account-parent').value;
+    try {
+      const created = await api('POST', '/api/v1/accounts', body);
+      await loadAccounts();
+      toast(`Account ${created.name} created.`);
+      go(created.id, 'domains');
+    } catch (p) { showError('account-error', p); }
+  } },
+    h('h2', {}, 'New account'),
+    h('label', { for: 'new-account-name' }, 'Name'), h('input', { id: 'new-account-name', required: true }),
+    h('label', { for: 'new-account-type' }, 'Type'), type,
+    h('label', { for: 'new-account-parent' }, 'Vendor of the customer'),
+    h('select', { id: 'new-account-parent' }, ...vendors.map(v => h('option', { value: v.id }, v.name))),
+    errorText('account-error'), h('button', { type: 'submit' }, 'Create account'));
+  return form;
+}
+
+// ---------- Connection check ----------
+async function check() {
+  const result = h('div', { id: 'check-result', 'aria-live': 'polite' });
+  const form = h('form', { id: 'check-form', class: 'panel', onsubmit: async event => {
+    event.preventDefault();
+    clearErrors(form);
+    result.replaceChildren();
+    const body = { host: form.querySelector('#check-host').value, port: Number(form.querySelector('#check-port').value),
+      protocol: form.querySelector('#check-protocol').value };
+    const dn = form.querySelector('#check-bind-dn').value;
+    if (dn) { body.bindDn = dn; body.bindPassword = form.querySelector('#check-bind-password').value; }
+    try {
+      const r = await api('POST', `${base()}/trust/check`, body);
+      form.querySelector('#check-bind-password').value = '';
+      result.replaceChildren(checkResult(r, body));
+    } catch (p) { showError('check-error', p); }
+  } },
+    h('div', { class: 'row' },
+      h('div', {}, h('label', { for: 'check-host' }, 'Server'), h('input', { id: 'check-host', required: true, placeholder: 'dc01.example.com' })),
+      h('div', {}, h('label', { for: 'check-port' }, 'Port'), h('input', { id: 'check-port', type: 'number', value: '636', min: '1', max: '65535' })),
+      h('div', {}, h('label', { for: 'check-protocol' }, 'Protocol'), h('select', { id: 'check-protocol' },
+        ...['LDAPS', 'LDAP_STARTTLS', 'HTTPS', 'SMTPS', 'SMTP_STARTTLS'].map(p => h('option', { value: p }, p.replace('_', ' ')))))),
+    h('div', { class: 'row' },
+      h('div', {}, h('label', { for: 'check-bind-dn' }, 'Bind DN (optional, LDAP)'), h('input', { id: 'check-bind-dn' })),
+      h('div', {}, h('label', { for: 'check-bind-password' }, 'Bind password'), h('input', { id: 'check-bind-password', type: 'password', autocomplete: 'off' }))),
+    errorText('check-error'), h('button', { type: 'submit' }, 'Check'));
+  view().replaceChildren(h('h1', {}, 'Connection check'),
+    h('p', { class: 'hint' }, 'Connects as the platform would for this account and judges the server\'s certificate with the account\'s trusted CAs.'),
+    form, result);
+}
+
+function checkResult(r, target) {
+  const verdict = r.validation.ok ? h('p', { class: 'badge ok', id: 'check-verdict' }, 'Trusted')
+    : h('p', { id: 'check-verdict', class: 'error' }, `${r.validation.code}: ${r.validation.message}`);
+  const parts = [verdict];
+  if (r.tlsVersion) parts.push(h('p', {}, `${r.tlsVersion}, ${r.cipherSuite}; host name ${r.hostnameMatches ? 'matches' : 'does not match'}.`));
+  if (r.ldapBind) parts.push(h('p', { id: 'check-bind' }, `Bind: ${r.ldapBind.ok ? 'ok' : 'refused'} — ${r.ldapBind.message}`));
+  if (r.revocation) parts.push(h('p', { class: 'hint' }, `Revocation: ${r.revocation}`));
+  if (r.presentedChain.length) parts.push(h('table', { id: 'presented-chain' },
+    h('thead', {}, h('tr', {}, ...['Subject', 'Issuer', 'Expires', 'SHA-256'].map(t => h('th', { scope: 'col' }, t)))),
+    h('tbody', {}, r.presentedChain.map(c => h('tr', {}, h('td', {}, c.subject), h('td', {}, c.issuer), h('td', {}, when(c.notAfter)), h('td', {}, short(c.sha256)))))));
+  if (r.suggestedCa) {
+    parts.push(h('p', {}, `The issuer to trust: ${r.suggestedCa.subject}, SHA-256 `, h('code', { class: 'mono' }, r.suggestedCa.sha256), '.'),
+      h('button', { type: 'button', id: 'trust-this-ca', onclick: async () => {
+        try {
+          await api('POST', `${base()}/trusted-cas/from-check`, { ...target, sha256: r.suggestedCa.sha256, bindDn: undefined, bindPassword: undefined });
+          toast('CA trusted. Check again.');
+        } catch (p) { toast(p.message); }
+      } }, 'Trust this CA'));
+  }
+  return h('div', { class: 'panel' }, ...parts);
+}
+
+// ---------- Audit log ----------
+async function audit() {
+  const log = await api('GET', `${base()}/audit?limit=200`);
+  const entries = log.entries || [];
+  view().replaceChildren(h('h1', {}, 'Audit log'),
+    entries.length ? h('table', { id: 'audit-log' }, h('thead', {}, h('tr', {}, ...['When', 'Who', 'What', 'Detail'].map(t => h('th', { scope: 'col' }, t)))),
+      h('tbody', {}, entries.map(e => h('tr', {}, h('td', {}, when(e.occurredAt)), h('td', {}, e.actor), h('td', {}, e.action.toLowerCase().replaceAll('_', ' ')),
+        h('td', {}, e.detail || ''))))) : h('p', {}, 'Nothing recorded yet.'));
+}
+
+// ---------- start ----------
+document.getElementById('sign-in-form').addEventListener('submit', signIn);
+document.getElementById('sign-out').addEventListener('click', async () => {
+  try { await api('DELETE', '/api/v1/auth/session'); } catch (e) { /* signed out anyway */ }
+  location.hash = '';
+  showSignIn();
+});
+document.getElementById('account-switcher').addEventListener('change', event => go(event.target.value, state.tab));
+window.addEventListener('hashchange', route);
+api('GET', '/api/v1/auth/session').then(started).catch(showSignIn);
