@@ -43,6 +43,8 @@ class ConnectionCheckTest {
     private static InMemoryDirectoryServer directory;
     private static HttpsServer https;
     private static ServerSocket smtp;
+    /** Accepts connections (the kernel does) and never answers. */
+    private static ServerSocket silent;
     private static TestServer server;
 
     @Parameter
@@ -65,6 +67,11 @@ class ConnectionCheckTest {
                 new TlsPeers.LdapListener("expired", true, TlsPeers.serverContext(expired, ca.certificate())));
         https = TlsPeers.https(TlsPeers.serverContext(good, ca.certificate()));
         smtp = TlsPeers.smtpStartTls(TlsPeers.serverContext(good, ca.certificate()));
+        try {
+            silent = new ServerSocket(0, 50, java.net.InetAddress.getByName("127.0.0.1"));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @AfterAll
@@ -72,12 +79,14 @@ class ConnectionCheckTest {
         directory.shutDown(true);
         https.stop(0);
         smtp.close();
+        silent.close();
     }
 
     @BeforeParameterizedClassInvocation
     static void startServer(TestDatabase database) {
         server = TestServer.startWithOutbound(database, List.of("127.0.0.0/8"),
-                List.of(port("ldaps"), port("starttls"), port("wrong-host"), port("expired"), https.getAddress().getPort(), smtp.getLocalPort()));
+                List.of(port("ldaps"), port("starttls"), port("wrong-host"), port("expired"), https.getAddress().getPort(), smtp.getLocalPort(),
+                silent.getLocalPort()));
     }
 
     @AfterParameterizedClassInvocation
@@ -224,6 +233,15 @@ class ConnectionCheckTest {
         JsonNode refused = check(account(), target("LDAPS", 636)); // allowed by default; nothing listens on 127.0.0.1:636 here
         assertThat(refused.path("validation").path("code").asText()).isEqualTo("connect_failed");
         assertThat(refused.path("ok").asBoolean()).isFalse();
+    }
+
+    @Test
+    void aServerThatNeverAnswersTimesOutAfterFiveSeconds() {
+        long started = System.nanoTime();
+        JsonNode result = check(account(), target("LDAPS", silent.getLocalPort()));
+        assertThat(result.path("validation").path("code").asText()).isEqualTo("timeout");
+        assertThat(result.path("validation").path("message").asText()).contains("5 s");
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(15));
     }
 
     @Test

@@ -1,0 +1,246 @@
+package io.certdesk.server.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.interactions.Actions;
+import org.openqa.selenium.support.ui.Select;
+
+import io.certdesk.pki.keys.KeyType;
+import io.certdesk.pki.testing.Pem;
+import io.certdesk.pki.testing.Pkcs12Files;
+import io.certdesk.pki.testing.TestCa;
+import io.certdesk.server.testing.Browser;
+import io.certdesk.server.testing.OnBothDatabases;
+import io.certdesk.server.testing.TestServer;
+
+/** The console in Debian's headless Chromium, against a server on H2 and one on PostgreSQL. */
+class ConsoleBrowserTest extends OnBothDatabases {
+    private static final AtomicInteger NEXT = new AtomicInteger();
+    private static Browser browser;
+    private static Path files;
+
+    private static TestServer browsing;
+
+    @BeforeEach
+    void startBrowser() throws Exception {
+        if (browsing != server) { // one browser per server (each has its own platform CA)
+            stopBrowser();
+            // trusts the platform CA (by its key), as a provisioned browser would
+            browser = Browser.start(server.server().platformCa().root());
+            browsing = server;
+            files = Files.createTempDirectory("console-files");
+        }
+    }
+
+    @AfterAll
+    static void stopBrowser() {
+        if (browser != null) {
+            browser.close();
+            browser = null;
+        }
+    }
+
+    private static String url(String fragment) {
+        return "https://localhost:" + server.server().httpsPort() + "/" + fragment;
+    }
+
+    private static void signIn(String username, String password) {
+        browser.open(url(""));
+        browser.driver().manage().deleteAllCookies(); // a new session for each test
+        browser.open(url(""));
+        browser.visible(By.id("username")).sendKeys(username);
+        browser.driver().findElement(By.id("password")).sendKeys(password, Keys.ENTER);
+        browser.text(By.id("who"), username);
+        browser.visible(By.cssSelector("#view > *"));
+    }
+
+    private static void goTo(String account, String tab) {
+        browser.open(url("#/a/" + account + "/" + tab));
+        browser.visible(By.cssSelector("#view h1"));
+    }
+
+    private static Path file(String name, byte[] content) throws Exception {
+        Path path = files.resolve(NEXT.incrementAndGet() + "-" + name);
+        Files.write(path, content);
+        return path;
+    }
+
+    @Test
+    void thePlatformAdminCreatesACustomerWithDomainsAndManagesItsCertificates() throws Exception {
+        int n = NEXT.incrementAndGet();
+        String vendor = server.admin().createVendor("Console Vendor " + n);
+        signIn("admin", TestServer.ADMIN_PASSWORD);
+        browser.screenshot("01-signed-in");
+
+        // a customer with domains, from the Domains page
+        goTo(vendor, "domains");
+        browser.visible(By.id("new-account-name")).sendKeys("Globex " + n);
+        new Select(browser.driver().findElement(By.id("new-account-type"))).selectByValue("CUSTOMER");
+        new Select(browser.driver().findElement(By.id("new-account-parent"))).selectByValue(vendor);
+        browser.driver().findElement(By.cssSelector("#account-create button[type=submit]")).click();
+        browser.text(By.cssSelector("#view h1"), "Domains — Globex " + n); // the new customer's page
+        WebElement domainsText = browser.visible(By.id("domains-text"));
+        String domain = "print-" + n + ".globex.test";
+        domainsText.sendKeys(domain + "\napi-" + n + ".globex.test");
+        browser.driver().findElement(By.cssSelector("#domains-edit button[type=submit]")).click();
+        browser.text(By.id("domain-list"), domain);
+        String customer = browser.driver().getCurrentUrl().replaceAll(".*#/a/([^/]+)/.*", "$1");
+        assertThat(server.admin().get("/api/v1/accounts/" + customer).json().path("domains").toString()).contains(domain);
+        browser.screenshot("02-domains");
+
+        // a trusted CA
+        goTo(customer, "certificates");
+        Instant now = Instant.now();
+        var ca = TestCa.certificate("O=Globex,CN=Globex Directory CA").validity(now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(400))).build();
+        browser.visible(By.id("ca-file")).sendKeys(file("ca.pem", Pem.certificate(ca.certificate()).getBytes()).toString());
+        browser.driver().findElement(By.cssSelector("#ca-import button[type=submit]")).click();
+        browser.text(By.id("ca-import-result"), "Imported CN=Globex Directory CA,O=Globex.");
+        browser.text(By.id("trusted-cas"), "Globex Directory CA");
+
+        // a PFX: the wrong password's sentence next to the password field, then the right one
+        var root = TestCa.certificate("O=Globex,CN=Globex Root").validity(now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(900))).build();
+        var leaf = TestCa.certificate("CN=" + domain).issuedBy(root).endEntity().dns(domain).keyType(KeyType.EC_P256)
+                .validity(now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(20))).build();
+        char[] password = "pfx-password".toCharArray();
+        Path pfx = file("globex.pfx", Pkcs12Files.jdk(leaf.key(), List.of(leaf.certificate(), root.certificate()), password, password));
+        browser.driver().findElement(By.id("pfx-file")).sendKeys(pfx.toString());
+        browser.driver().findElement(By.id("pfx-password")).sendKeys("not-the-password");
+        browser.driver().findElement(By.cssSelector("#chain-import button[type=submit]")).click();
+        String refusal = browser.text(By.id("pfx-password-error"), "password").getText();
+        assertThat(refusal).isEqualTo(server.admin().upload("/api/v1/accounts/" + customer + "/private-chains/import", "file", "x.pfx",
+                Files.readAllBytes(pfx), java.util.Map.of("password", "not-the-password")).json().path("detail").asText());
+        assertThat(browser.driver().findElement(By.id("pfx-file-error")).getText()).isEmpty();
+        browser.screenshot("03-wrong-pfx-password");
+        browser.driver().findElement(By.id("pfx-password")).clear();
+        browser.driver().findElement(By.id("pfx-password")).sendKeys("pfx-password");
+        browser.driver().findElement(By.cssSelector("#chain-import button[type=submit]")).click();
+        browser.text(By.id("private-chains"), "expires soon");
+
+        // a generated TLS chain for a domain, and a signing chain chosen
+        new Select(browser.visible(By.id("generate-purpose"))).selectByValue("TLS_SERVER");
+        new Select(browser.driver().findElement(By.id("generate-domain"))).selectByValue("api-" + n + ".globex.test");
+        browser.driver().findElement(By.cssSelector("#chain-generate button[type=submit]")).click();
+        browser.text(By.id("private-chains"), "api-" + n + ".globex.test");
+        new Select(browser.visible(By.id("generate-purpose"))).selectByValue("TOKEN_SIGNING");
+        assertThat(browser.driver().findElement(By.id("generate-domain-field")).isDisplayed()).isFalse();
+        browser.driver().findElement(By.cssSelector("#chain-generate button[type=submit]")).click();
+        browser.text(By.id("private-chains"), "token signing");
+        // no signing chain: the console says what that means; then the new one
+        new Select(browser.driver().findElement(By.id("signing-chain"))).selectByValue("");
+        browser.driver().findElement(By.cssSelector("#pki-settings button[type=submit]")).click();
+        assertThat(browser.text(By.id("signing-state"), "not issued").getText())
+                .isEqualTo("API tokens are not issued while no signing chain is chosen.");
+        String generated = null;
+        for (var c : server.admin().get("/api/v1/accounts/" + customer + "/private-chains").json().path("chains")) {
+            if (c.path("purposes").toString().contains("TOKEN_SIGNING") && c.path("origin").asText().equals("GENERATED")) {
+                generated = generated == null || c.path("createdAt").asText().compareTo(generated.split(" ")[1]) > 0
+                        ? c.path("id").asText() + " " + c.path("createdAt").asText() : generated;
+            }
+        }
+        String chosen = generated.split(" ")[0];
+        new Select(browser.visible(By.id("signing-chain"))).selectByValue(chosen);
+        browser.driver().findElement(By.cssSelector("#pki-settings button[type=submit]")).click();
+        browser.text(By.id("signing-state"), "API tokens are signed with the chosen chain");
+        assertThat(server.admin().get("/api/v1/accounts/" + customer + "/pki-settings").json().path("signingChainId").asText()).isEqualTo(chosen);
+
+        // the chain in use cannot be deleted, and the console says why
+        WebElement inUse = browser.visible(By.xpath("//tr[td[contains(., 'API token signing')]]"));
+        WebElement delete = inUse.findElement(By.xpath(".//button[normalize-space()='Delete']"));
+        assertThat(delete.isEnabled()).isFalse();
+        assertThat(inUse.getText()).contains("In use for API token signing: choose another chain in the PKI settings first.");
+        browser.screenshot("04-certificates");
+    }
+
+    @Test
+    void anApiClientCreatedInTheConsoleGetsATokenWithItsSecret() throws Exception {
+        String account = server.admin().createVendor("Console Tokens " + NEXT.incrementAndGet());
+        String signing = server.admin().post("/api/v1/accounts/" + account + "/private-chains/generate",
+                java.util.Map.of("purpose", "TOKEN_SIGNING")).assertStatus(201).json().path("id").asText();
+        server.admin().put("/api/v1/accounts/" + account + "/pki-settings", java.util.Map.of("signingChainId", signing)).assertStatus(200);
+        signIn("admin", TestServer.ADMIN_PASSWORD);
+        goTo(account, "clients");
+        browser.visible(By.id("client-name")).sendKeys("Print fleet");
+        browser.driver().findElement(By.cssSelector("#client-create button[type=submit]")).click();
+        String secret = browser.visible(By.id("client-secret")).getText();
+        String clientId = browser.driver().findElement(By.id("client-id")).getText();
+        browser.screenshot("05-api-client-created");
+        HttpClient http = HttpClient.newBuilder().sslContext(io.certdesk.server.tls.TrustingContext.trustingOnly(List.of(server.server().platformCa().root())))
+                .build();
+        String form = "grant_type=client_credentials&client_id=" + clientId + "&client_secret=" + java.net.URLEncoder.encode(secret, StandardCharsets.UTF_8);
+        HttpResponse<String> token = http.send(HttpRequest.newBuilder(URI.create("https://localhost:" + server.server().httpsPort()
+                        + "/api/v1/accounts/" + account + "/oauth2/token")).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(token.statusCode()).as(token.body()).isEqualTo(200);
+        assertThat(token.body()).contains("access_token");
+    }
+
+    @Test
+    void aCustomerAdminCannotReachASiblingAccountByEditingTheUrl() {
+        int n = NEXT.incrementAndGet();
+        String vendor = server.admin().createVendor("Console Siblings " + n);
+        String mine = server.admin().createCustomer("Mine " + n, vendor);
+        String sibling = server.admin().createCustomer("Sibling " + n, vendor);
+        server.admin().createUser(mine, "customer-admin-" + n, "customer-password-" + n);
+        signIn("customer-admin-" + n, "customer-password-" + n);
+        assertThat(new Select(browser.driver().findElement(By.id("account-switcher"))).getOptions()).hasSize(1);
+        goTo(sibling, "certificates");
+        browser.text(By.cssSelector("#view .error"), "does not exist or is not visible to you");
+        browser.screenshot("06-sibling-refused");
+        goTo(mine, "domains");
+        assertThat(browser.driver().findElements(By.id("domains-text"))).as("a customer admin reads its domains only").isEmpty();
+    }
+
+    @Test
+    void aTrustedCaIsImportedWithTheKeyboardOnly() throws Exception {
+        String account = server.admin().createVendor("Console Keyboard " + NEXT.incrementAndGet());
+        signIn("admin", TestServer.ADMIN_PASSWORD);
+        goTo(account, "certificates");
+        Instant now = Instant.now();
+        var ca = TestCa.certificate("O=Keys,CN=Keyboard CA").validity(now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(400))).build();
+        Path pem = file("keyboard-ca.pem", Pem.certificate(ca.certificate()).getBytes());
+        WebElement body = browser.driver().findElement(By.tagName("body"));
+        body.click();
+        Actions keys = new Actions(browser.driver());
+        for (int i = 0; i < 60 && !"ca-file".equals(browser.driver().switchTo().activeElement().getAttribute("id")); i++) {
+            keys.sendKeys(Keys.TAB).perform();
+        }
+        WebElement focused = browser.driver().switchTo().activeElement();
+        assertThat(focused.getAttribute("id")).as("the file field is reached with Tab").isEqualTo("ca-file");
+        focused.sendKeys(pem.toString()); // what a keyboard user types into the file dialog
+        keys.sendKeys(Keys.TAB).perform();
+        assertThat(browser.driver().switchTo().activeElement().getText()).isEqualTo("Import");
+        keys.sendKeys(Keys.ENTER).perform();
+        browser.text(By.id("ca-import-result"), "Imported CN=Keyboard CA,O=Keys.");
+        browser.screenshot("07-keyboard-import");
+    }
+
+    @Test
+    void aChangeWithTheCookieButWithoutTheCsrfTokenIsRefused() throws Exception {
+        signIn("admin", TestServer.ADMIN_PASSWORD);
+        Object status = browser.driver().executeAsyncScript(
+                "const done = arguments[arguments.length - 1];"
+                        + "fetch('/api/v1/accounts', {method: 'POST', headers: {'Content-Type': 'application/json'}, credentials: 'same-origin',"
+                        + " body: JSON.stringify({name: 'Forged', type: 'VENDOR'})}).then(r => r.json().then(j => done(r.status + ' ' + j.code)));");
+        assertThat(status).isEqualTo("403 csrf_failed");
+        Object cookie = browser.driver().executeScript("return document.cookie;");
+        assertThat(String.valueOf(cookie)).as("the session cookie is HttpOnly").doesNotContain("certdesk_session");
+    }
+}
