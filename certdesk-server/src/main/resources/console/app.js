@@ -164,15 +164,17 @@ async function certificates() {
 }
 
 function trustedCaSection(list) {
-  const rows = list.map(c => h('tr', {},
-    h('td', {}, c.subject), h('td', {}, c.issuer), h('td', {}, when(c.notAfter), expiryBadge(c.notAfter)),
+  const rows = list.flatMap(c => [h('tr', {},
+    h('td', {}, h('button', { type: 'button', class: 'link', 'aria-expanded': 'false', 'aria-controls': `ca-details-${c.id}`,
+      onclick: event => toggle(event.currentTarget, `ca-details-${c.id}`) }, c.subject)), h('td', {}, c.issuer), h('td', {}, when(c.notAfter), expiryBadge(c.notAfter)),
     h('td', {}, short(c.sha256)), h('td', {}, c.isCa ? 'CA' : h('span', { class: 'badge soon' }, 'not a CA')),
     h('td', {},
       h('a', { href: `${base()}/trusted-cas/${c.id}/pem`, download: `${c.id}.pem` }, 'PEM'), ' ',
       h('button', { type: 'button', class: 'danger', 'aria-label': `Delete ${c.subject}`, onclick: async () => {
         if (!confirm(`Stop trusting ${c.subject}?`)) return;
         try { await api('DELETE', `${base()}/trusted-cas/${c.id}`); toast('Deleted.'); route(); } catch (p) { toast(p.message); }
-      } }, 'Delete'))));
+      } }, 'Delete'))),
+    h('tr', { id: `ca-details-${c.id}`, hidden: true }, h('td', { colspan: '6' }, certificateDetails(c)))]);
   const result = h('ul', { id: 'ca-import-result', class: 'result-list', 'aria-live': 'polite' });
   const form = h('form', { id: 'ca-import', class: 'panel', onsubmit: async event => {
     event.preventDefault();
@@ -204,6 +206,22 @@ function trustedCaSection(list) {
     form);
 }
 
+function toggle(button, id) {
+  const row = document.getElementById(id);
+  row.hidden = !row.hidden;
+  button.setAttribute('aria-expanded', String(!row.hidden));
+}
+
+function certificateDetails(c) {
+  return h('dl', { class: 'details' },
+    h('dt', {}, 'Subject'), h('dd', {}, c.subject), h('dt', {}, 'Issuer'), h('dd', {}, c.issuer),
+    h('dt', {}, 'Serial number'), h('dd', { class: 'mono' }, c.serialNumber),
+    h('dt', {}, 'Valid'), h('dd', {}, `${new Date(c.notBefore).toLocaleString()} – ${new Date(c.notAfter).toLocaleString()}`),
+    h('dt', {}, 'Key'), h('dd', {}, `${c.keyAlgorithm} ${c.keySize}`), h('dt', {}, 'Signature'), h('dd', {}, c.signatureAlgorithm),
+    h('dt', {}, 'SHA-256'), h('dd', { class: 'mono' }, c.sha256),
+    h('dt', {}, 'Shared with customers'), h('dd', {}, c.shareWithCustomers ? 'yes' : 'no'));
+}
+
 async function refreshKeepingResult(id, node) {
   await certificates();
   const fresh = document.getElementById(id);
@@ -222,8 +240,9 @@ function chainSection(chains, settings, domainsOfAccount) {
   const rows = chains.map(c => {
     const uses = usesOf(c, settings);
     const reason = uses.length ? `In use for ${uses.join(', ')}: choose another chain in the PKI settings first.` : null;
-    return h('tr', { 'data-chain': c.id },
-      h('td', {}, (c.dnsNames.length ? c.dnsNames.join(', ') : c.subject)),
+    return [h('tr', { 'data-chain': c.id },
+      h('td', {}, h('button', { type: 'button', class: 'link', 'aria-expanded': 'false', 'aria-controls': `chain-details-${c.id}`,
+        onclick: event => toggle(event.currentTarget, `chain-details-${c.id}`) }, c.dnsNames.length ? c.dnsNames.join(', ') : c.subject)),
       h('td', {}, c.origin === 'GENERATED' ? 'generated' : 'imported'),
       h('td', {}, c.purposes.map(p => p === 'TLS_SERVER' ? 'TLS' : 'token signing').join(', ')),
       h('td', {}, `${c.keyAlgorithm} ${c.keySize}`),
@@ -236,8 +255,15 @@ function chainSection(chains, settings, domainsOfAccount) {
             if (!confirm('Delete this chain and its private key?')) return;
             try { await api('DELETE', `${base()}/private-chains/${c.id}`); toast('Deleted.'); route(); } catch (p) { toast(p.message); }
           } }, 'Delete'),
-        reason ? h('div', { class: 'hint', id: `why-${c.id}` }, reason) : null));
-  });
+        reason ? h('div', { class: 'hint', id: `why-${c.id}` }, reason) : null)),
+      h('tr', { id: `chain-details-${c.id}`, hidden: true }, h('td', { colspan: '7' },
+        h('p', {}, `Subject ${c.subject}; SHA-256 of the leaf `, h('code', { class: 'mono' }, c.sha256)),
+        h('table', { class: 'chain' }, h('caption', {}, 'The whole chain, leaf first'),
+          h('thead', {}, h('tr', {}, ...['Subject', 'Issuer', 'Valid', 'Key', 'SHA-256'].map(t => h('th', { scope: 'col' }, t)))),
+          h('tbody', {}, (c.certificates || []).map(x => h('tr', {}, h('td', {}, x.subject), h('td', {}, x.issuer),
+            h('td', {}, `${new Date(x.notBefore).toLocaleDateString()} – ${new Date(x.notAfter).toLocaleDateString()}`),
+            h('td', {}, `${x.keyAlgorithm} ${x.keySize}`), h('td', { class: 'mono' }, x.sha256)))))))];
+  }).flat();
   return h('section', { 'aria-labelledby': 'chains-title' },
     h('h2', { id: 'chains-title' }, 'Private certificate chains'),
     chains.length ? h('table', { id: 'private-chains' },

@@ -28,6 +28,7 @@ import io.certdesk.pki.testing.Pem;
 import io.certdesk.pki.testing.Pkcs12Files;
 import io.certdesk.pki.testing.TestCa;
 import io.certdesk.server.testing.Browser;
+import io.certdesk.server.testing.DebianTools;
 import io.certdesk.server.testing.OnBothDatabases;
 import io.certdesk.server.testing.TestServer;
 
@@ -230,6 +231,52 @@ class ConsoleBrowserTest extends OnBothDatabases {
         keys.sendKeys(Keys.ENTER).perform();
         browser.text(By.id("ca-import-result"), "Imported CN=Keyboard CA,O=Keys.");
         browser.screenshot("07-keyboard-import");
+    }
+
+    /** axe-core from the npm registry (the version in src/test/resources/axe/package.json), installed once. */
+    private static String axe() throws Exception {
+        DebianTools.require("npm");
+        Path dir = Path.of("target", "axe").toAbsolutePath();
+        Files.createDirectories(dir);
+        try (var in = ConsoleBrowserTest.class.getResourceAsStream("/axe/package.json")) {
+            Files.copy(in, dir.resolve("package.json"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        Path script = dir.resolve("node_modules/axe-core/axe.min.js");
+        if (!Files.exists(script)) {
+            var install = DebianTools.run(dir, java.util.Map.of(), 300, "npm", "install", "--no-audit", "--no-fund", "--loglevel=error");
+            assertThat(install.exit()).as(install.output()).isZero();
+        }
+        return Files.readString(script);
+    }
+
+    /** The serious and critical WCAG 2 A/AA violations axe finds on the page as it is now. */
+    private static String axeViolations(String axeSource) {
+        browser.driver().executeScript(axeSource);
+        Object found = browser.driver().executeAsyncScript("const done = arguments[arguments.length - 1];"
+                + "axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
+                + ".then(r => done(r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')"
+                + ".map(v => v.id + ': ' + v.help + ' (' + v.nodes.map(n => n.target.join(' ')).join(', ') + ')').join('\\n')))"
+                + ".catch(e => done('axe failed: ' + e));");
+        return String.valueOf(found);
+    }
+
+    @Test
+    void everyScreenPassesAnAccessibilityAuditWithoutSeriousViolations() throws Exception {
+        String axe = axe();
+        String account = server.admin().createVendor("Console Audit " + NEXT.incrementAndGet());
+        server.admin().setDomains(account, "audit-" + NEXT.incrementAndGet() + ".acme.test");
+        server.admin().post("/api/v1/accounts/" + account + "/private-chains/generate", java.util.Map.of("purpose", "TOKEN_SIGNING")).assertStatus(201);
+        browser.open(url(""));
+        browser.driver().manage().deleteAllCookies();
+        browser.open(url(""));
+        browser.visible(By.id("username"));
+        assertThat(axeViolations(axe)).as("the sign-in page").isEmpty();
+        signIn("admin", TestServer.ADMIN_PASSWORD);
+        for (String tab : List.of("certificates", "clients", "domains", "check", "audit")) {
+            goTo(account, tab);
+            browser.visible(By.cssSelector("#view form, #view table, #view p"));
+            assertThat(axeViolations(axe)).as(tab).isEmpty();
+        }
     }
 
     @Test

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -26,6 +25,7 @@ import com.unboundid.ldap.listener.InMemoryDirectoryServer;
 import io.certdesk.pki.codec.CertificateCodec;
 import io.certdesk.pki.testing.Pem;
 import io.certdesk.pki.testing.TestCa;
+import io.certdesk.server.testing.Checks;
 import io.certdesk.server.testing.TestDatabase;
 import io.certdesk.server.testing.TestServer;
 import io.certdesk.server.testing.TlsPeers;
@@ -103,15 +103,11 @@ class ConnectionCheckTest {
     }
 
     private static Map<String, Object> target(String protocol, int port) {
-        Map<String, Object> body = new HashMap<>();
-        body.put("host", "127.0.0.1");
-        body.put("port", port);
-        body.put("protocol", protocol);
-        return body;
+        return Checks.target(protocol, port);
     }
 
     private static JsonNode check(String account, Map<String, Object> body) {
-        return server.admin().post("/api/v1/accounts/" + account + "/trust/check", body).assertStatus(200).json();
+        return Checks.check(server, account, body);
     }
 
     private static void trustCa(String account) {

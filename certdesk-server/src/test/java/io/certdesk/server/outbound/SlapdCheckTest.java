@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -24,6 +23,7 @@ import io.certdesk.pki.codec.CertificateCodec;
 import io.certdesk.pki.testing.Pem;
 import io.certdesk.pki.testing.TestCa;
 import io.certdesk.server.testing.Slapd;
+import io.certdesk.server.testing.Checks;
 import io.certdesk.server.testing.TestDatabase;
 import io.certdesk.server.testing.TestServer;
 
@@ -74,15 +74,11 @@ class SlapdCheckTest {
     }
 
     private static Map<String, Object> target(String protocol, int port) {
-        Map<String, Object> body = new HashMap<>();
-        body.put("host", "127.0.0.1");
-        body.put("port", port);
-        body.put("protocol", protocol);
-        return body;
+        return Checks.target(protocol, port);
     }
 
     private static JsonNode check(String account, Map<String, Object> body) {
-        return server.admin().post("/api/v1/accounts/" + account + "/trust/check", body).assertStatus(200).json();
+        return Checks.check(server, account, body);
     }
 
     @Test
