@@ -145,7 +145,7 @@ function route() {
     if (a.dataset.tab === state.tab) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');
   });
   const render = { certificates, clients, domains, check, audit }[state.tab] || certificates;
-  render().catch(problem => {
+  render().then(() => performance.mark(`certdesk:${state.tab}`)).catch(problem => {
     view().replaceChildren(h('h1', {}, 'Not available'), h('p', { class: 'error', role: 'alert' },
       problem.status === 404 ? 'This account does not exist or is not visible to you.' : problem.message));
   });
