@@ -231,6 +231,15 @@ class ConsoleBrowserTest extends OnBothDatabases {
         keys.sendKeys(Keys.ENTER).perform();
         browser.text(By.id("ca-import-result"), "Imported CN=Keyboard CA,O=Keys.");
         browser.screenshot("07-keyboard-import");
+
+        // deleting asks first; dismissing keeps it, accepting removes it
+        browser.driver().findElement(By.cssSelector("button[aria-label='Delete CN=Keyboard CA,O=Keys']")).click();
+        assertThat(browser.driver().switchTo().alert().getText()).isEqualTo("Stop trusting CN=Keyboard CA,O=Keys?");
+        browser.driver().switchTo().alert().dismiss();
+        assertThat(browser.driver().findElement(By.id("trusted-cas")).getText()).contains("Keyboard CA");
+        browser.driver().findElement(By.cssSelector("button[aria-label='Delete CN=Keyboard CA,O=Keys']")).click();
+        browser.driver().switchTo().alert().accept();
+        browser.visible(By.id("trusted-cas-empty"));
     }
 
     /** axe-core from the npm registry (the version in src/test/resources/axe/package.json), installed once. */
@@ -276,6 +285,7 @@ class ConsoleBrowserTest extends OnBothDatabases {
             goTo(account, tab);
             browser.visible(By.cssSelector("#view form, #view table, #view p"));
             assertThat(axeViolations(axe)).as(tab).isEmpty();
+            browser.screenshot("13-audited-" + tab);
         }
     }
 
@@ -289,5 +299,27 @@ class ConsoleBrowserTest extends OnBothDatabases {
         assertThat(status).isEqualTo("403 csrf_failed");
         Object cookie = browser.driver().executeScript("return document.cookie;");
         assertThat(String.valueOf(cookie)).as("the session cookie is HttpOnly").doesNotContain("certdesk_session");
+
+        browser.driver().findElement(By.id("sign-out")).click();
+        browser.visible(By.id("username"));
+        browser.screenshot("11-signed-out");
+        Object after = browser.driver().executeAsyncScript("const done = arguments[arguments.length - 1];"
+                + "fetch('/api/v1/auth/session', {credentials: 'same-origin'}).then(r => done(r.status));");
+        assertThat(after).as("signed out: the session is over").isEqualTo(401L);
+    }
+
+    @Test
+    void aVendorAdminSeesItsOwnAccountAndItsCustomersOnly() {
+        int n = NEXT.incrementAndGet();
+        String vendor = server.admin().createVendor("Console Vendor Admin " + n);
+        server.admin().createCustomer("First customer " + n, vendor);
+        server.admin().createCustomer("Second customer " + n, vendor);
+        server.admin().createVendor("Another vendor " + n);
+        server.admin().createUser(vendor, "vendor-admin-" + n, "vendor-password-" + n);
+        signIn("vendor-admin-" + n, "vendor-password-" + n);
+        List<String> options = new Select(browser.driver().findElement(By.id("account-switcher"))).getOptions().stream().map(WebElement::getText).toList();
+        assertThat(options).containsExactlyInAnyOrder("Console Vendor Admin " + n + " (vendor)", "First customer " + n + " (customer)",
+                "Second customer " + n + " (customer)");
+        browser.screenshot("12-vendor-switcher");
     }
 }
