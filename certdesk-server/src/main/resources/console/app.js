@@ -481,7 +481,7 @@ function checkResult(r, target) {
     : h('p', { id: 'check-verdict', class: 'error' }, `${r.validation.code}: ${r.validation.message}`);
   const parts = [verdict];
   if (r.tlsVersion) parts.push(h('p', {}, `${r.tlsVersion}, ${r.cipherSuite}; host name ${r.hostnameMatches ? 'matches' : 'does not match'}.`));
-  if (r.ldapBind) parts.push(h('p', { id: 'check-bind' }, `Bind: ${r.ldapBind.ok ? 'ok' : 'refused'} — ${r.ldapBind.message}`));
+  if (r.ldapBind) parts.push(h('p', { id: 'check-bind' }, `Bind: ${r.ldapBind.ok ? 'ok' : r.ldapBind.attempted ? 'refused' : 'not attempted'} — ${r.ldapBind.message}`));
   if (r.revocation) parts.push(h('p', { class: 'hint' }, `Revocation: ${r.revocation}`));
   if (r.presentedChain.length) parts.push(h('table', { id: 'presented-chain' },
     h('thead', {}, h('tr', {}, ...['Subject', 'Issuer', 'Expires', 'SHA-256'].map(t => h('th', { scope: 'col' }, t)))),

@@ -79,7 +79,8 @@ public final class TrustCommands {
                 System.out.println("revocation: " + r.path("revocation").asText());
             }
             if (r.hasNonNull("ldapBind")) {
-                System.out.println("bind:      " + (r.path("ldapBind").path("ok").asBoolean() ? "ok" : "refused") + ": "
+                System.out.println("bind:      " + (r.path("ldapBind").path("ok").asBoolean() ? "ok"
+                        : r.path("ldapBind").path("attempted").asBoolean() ? "refused" : "not attempted") + ": "
                         + r.path("ldapBind").path("message").asText());
             }
             return r.path("ok").asBoolean() ? 0 : 1;

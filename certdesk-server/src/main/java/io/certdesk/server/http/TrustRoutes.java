@@ -43,7 +43,7 @@ final class TrustRoutes {
     record ValidationJson(boolean ok, String code, String message) {
     }
 
-    record BindJson(boolean ok, String message) {
+    record BindJson(boolean ok, boolean attempted, String message) {
     }
 
     record SuggestedCaJson(String subject, String sha256) {
@@ -68,7 +68,7 @@ final class TrustRoutes {
         ctx.json(new CheckJson(r.ok(), r.protocol().name(), r.tlsVersion().orElse(null), r.cipherSuite().orElse(null),
                 r.presentedChain().stream().map(c -> Dto.certificate(null, CertificateInfo.of(c))).toList(),
                 new ValidationJson(r.validation().ok(), r.validation().code(), r.validation().message()), r.hostnameMatches(),
-                r.ldapBind().map(b -> new BindJson(b.ok(), b.message())).orElse(null),
+                r.ldapBind().map(b -> new BindJson(b.ok(), b.attempted(), b.message())).orElse(null),
                 r.suggestedCa().map(CertificateInfo::of).map(i -> new SuggestedCaJson(i.subject(), i.sha256())).orElse(null),
                 r.revocation().orElse(null)));
     }

@@ -81,7 +81,8 @@ public final class ConnectionCheckService {
     public record Validation(boolean ok, String code, String message) {
     }
 
-    public record Bind(boolean ok, String message) {
+    /** @param attempted false when the bind was not tried (the server is not trusted) */
+    public record Bind(boolean ok, boolean attempted, String message) {
     }
 
     /**
@@ -184,9 +185,9 @@ public final class ConnectionCheckService {
                 if (validation.ok()) {
                     LdapBind.Result bound = LdapBind.bind(session, host, request.port(), request.bindDn().get(), request.bindPassword().orElse(new char[0]),
                             TIMEOUT);
-                    bind = Optional.of(new Bind(bound.ok(), bound.message()));
+                    bind = Optional.of(new Bind(bound.ok(), true, bound.message()));
                 } else {
-                    bind = Optional.of(new Bind(false, "Not attempted: the password is not sent to a server whose certificate is not trusted."));
+                    bind = Optional.of(new Bind(false, false, "Not attempted: the password is not sent to a server whose certificate is not trusted."));
                 }
             }
             boolean ok = validation.ok() && bind.map(Bind::ok).orElse(true);

@@ -165,6 +165,7 @@ class ConnectionCheckTest {
             JsonNode refused = check(account, bad);
             assertThat(refused.path("validation").path("ok").asBoolean()).as("TLS itself is fine").isTrue();
             assertThat(refused.path("ldapBind").path("ok").asBoolean()).isFalse();
+            assertThat(refused.path("ldapBind").path("attempted").asBoolean()).isTrue();
             assertThat(refused.path("ldapBind").path("message").asText()).contains("invalid credentials");
             assertThat(refused.path("ok").asBoolean()).isFalse();
         }
@@ -178,6 +179,7 @@ class ConnectionCheckTest {
         JsonNode result = check(account(), body);
         assertThat(result.path("ldapBind").path("ok").asBoolean()).isFalse();
         assertThat(result.path("ldapBind").path("message").asText()).startsWith("Not attempted");
+        assertThat(result.path("ldapBind").path("attempted").asBoolean()).isFalse();
     }
 
     @Test
