@@ -158,13 +158,28 @@ async function certificates() {
   const domainsOfAccount = (account() || {}).domains || [];
   view().replaceChildren(
     h('h1', {}, `Certificates — ${(account() || {}).name || ''}`),
-    trustedCaSection(cas.certificates),
+    trustedCaSection(cas.certificates, cas.next),
     chainSection(chains.chains, settings, domainsOfAccount),
     settingsSection(chains.chains, settings, domainsOfAccount));
 }
 
-function trustedCaSection(list) {
-  const rows = list.flatMap(c => [h('tr', {},
+function trustedCaSection(list, next) {
+  const rows = caRows(list);
+  const tbody = h('tbody', {}, rows);
+  let cursor = next;
+  const more = h('button', { type: 'button', class: 'secondary', id: 'more-cas', hidden: !cursor, onclick: async () => {
+    try {
+      const page = await api('GET', `${base()}/trusted-cas?limit=500&after=${encodeURIComponent(cursor)}`);
+      tbody.append(...caRows(page.certificates));
+      cursor = page.next;
+      more.hidden = !cursor;
+    } catch (p) { toast(p.message); }
+  } }, 'Show more');
+  return trustedCaView(list, tbody, more);
+}
+
+function caRows(list) {
+  return list.flatMap(c => [h('tr', {},
     h('td', {}, h('button', { type: 'button', class: 'link', 'aria-expanded': 'false', 'aria-controls': `ca-details-${c.id}`,
       onclick: event => toggle(event.currentTarget, `ca-details-${c.id}`) }, c.subject)), h('td', {}, c.issuer), h('td', {}, when(c.notAfter), expiryBadge(c.notAfter)),
     h('td', {}, short(c.sha256)), h('td', {}, c.isCa ? 'CA' : h('span', { class: 'badge soon' }, 'not a CA')),
@@ -175,6 +190,9 @@ function trustedCaSection(list) {
         try { await api('DELETE', `${base()}/trusted-cas/${c.id}`); toast('Deleted.'); route(); } catch (p) { toast(p.message); }
       } }, 'Delete'))),
     h('tr', { id: `ca-details-${c.id}`, hidden: true }, h('td', { colspan: '6' }, certificateDetails(c)))]);
+}
+
+function trustedCaView(list, tbody, more) {
   const result = h('ul', { id: 'ca-import-result', class: 'result-list', 'aria-live': 'polite' });
   const form = h('form', { id: 'ca-import', class: 'panel', onsubmit: async event => {
     event.preventDefault();
@@ -202,8 +220,8 @@ function trustedCaSection(list) {
     h('h2', { id: 'cas-title' }, 'Trusted CA certificates'),
     h('p', { class: 'hint' }, 'Used for outbound connections made for this account: LDAPS, SMTPS, HTTPS callbacks.'),
     list.length ? h('table', { id: 'trusted-cas' }, h('thead', {}, h('tr', {}, ...['Subject', 'Issuer', 'Expires', 'SHA-256', 'Type', ''].map(t => h('th', { scope: 'col' }, t)))),
-      h('tbody', {}, rows)) : h('p', { id: 'trusted-cas-empty' }, 'No trusted CA certificates yet.'),
-    form);
+      tbody) : h('p', { id: 'trusted-cas-empty' }, 'No trusted CA certificates yet.'),
+    more, form);
 }
 
 function toggle(button, id) {
@@ -228,6 +246,30 @@ async function refreshKeepingResult(id, node) {
   if (fresh) fresh.replaceWith(node);
 }
 
+function covers(name, domain) {
+  if (name === domain) return true;
+  return name.startsWith('*.') && domain.endsWith(name.slice(1)) && domain.split('.').length === name.split('.').length;
+}
+
+/** The chains the TLS edge serves by itself for domains without a binding: per key type, the valid covering chain, exact name first, newest. */
+function automaticTls(chains, settings, domainsOfAccount) {
+  const served = new Map();
+  const now = Date.now();
+  for (const domain of domainsOfAccount) {
+    if ((settings.tlsBindings || {})[domain]) continue;
+    const candidates = chains.filter(c => c.purposes.includes('TLS_SERVER') && new Date(c.notBefore) <= now && now < new Date(c.notAfter)
+      && c.dnsNames.some(n => covers(n, domain)))
+      .sort((a, b) => (a.dnsNames.includes(domain) ? 0 : 1) - (b.dnsNames.includes(domain) ? 0 : 1) || new Date(b.createdAt) - new Date(a.createdAt));
+    const seen = new Set();
+    for (const c of candidates) {
+      if (seen.has(c.keyAlgorithm)) continue;
+      seen.add(c.keyAlgorithm);
+      served.set(c.id, [...(served.get(c.id) || []), domain]);
+    }
+  }
+  return served;
+}
+
 function usesOf(chain, settings) {
   const uses = [];
   if (settings.signingChainId === chain.id) uses.push('API token signing');
@@ -237,8 +279,10 @@ function usesOf(chain, settings) {
 }
 
 function chainSection(chains, settings, domainsOfAccount) {
+  const automatic = automaticTls(chains, settings, domainsOfAccount);
   const rows = chains.map(c => {
     const uses = usesOf(c, settings);
+    const servedFor = automatic.get(c.id) || [];
     const reason = uses.length ? `In use for ${uses.join(', ')}: choose another chain in the PKI settings first.` : null;
     return [h('tr', { 'data-chain': c.id },
       h('td', {}, h('button', { type: 'button', class: 'link', 'aria-expanded': 'false', 'aria-controls': `chain-details-${c.id}`,
@@ -247,7 +291,10 @@ function chainSection(chains, settings, domainsOfAccount) {
       h('td', {}, c.purposes.map(p => p === 'TLS_SERVER' ? 'TLS' : 'token signing').join(', ')),
       h('td', {}, `${c.keyAlgorithm} ${c.keySize}`),
       h('td', {}, when(c.notAfter), expiryBadge(c.notAfter)),
-      h('td', {}, uses.length ? uses.map(u => h('span', { class: 'badge info' }, u)) : h('span', { class: 'hint' }, 'not in use')),
+      h('td', {}, uses.length || servedFor.length
+        ? [...uses.map(u => h('span', { class: 'badge info' }, u)),
+          ...servedFor.map(d => h('span', { class: 'badge info', title: 'Served as the newest valid chain for this name; no binding' }, `TLS for ${d} (newest)`))]
+        : h('span', { class: 'hint' }, 'not in use')),
       h('td', {},
         h('a', { href: `${base()}/private-chains/${c.id}/chain.pem`, download: `${c.id}.pem` }, 'Chain PEM'), ' ',
         h('button', { type: 'button', class: 'danger', disabled: !!reason, title: reason, 'aria-describedby': reason ? `why-${c.id}` : null,

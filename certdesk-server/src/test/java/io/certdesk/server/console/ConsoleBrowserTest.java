@@ -140,6 +140,8 @@ class ConsoleBrowserTest extends OnBothDatabases {
         new Select(browser.driver().findElement(By.id("generate-domain"))).selectByValue("api-" + n + ".globex.test");
         browser.driver().findElement(By.cssSelector("#chain-generate button[type=submit]")).click();
         browser.text(By.id("private-chains"), "api-" + n + ".globex.test");
+        browser.text(By.id("private-chains"), "TLS for api-" + n + ".globex.test (newest)"); // served without a binding
+        assertThat(browser.driver().findElement(By.id("private-chains")).getText()).contains("TLS for " + domain + " (newest)");
         new Select(browser.visible(By.id("generate-purpose"))).selectByValue("TOKEN_SIGNING");
         assertThat(browser.driver().findElement(By.id("generate-domain-field")).isDisplayed()).isFalse();
         browser.driver().findElement(By.cssSelector("#chain-generate button[type=submit]")).click();
@@ -207,6 +209,29 @@ class ConsoleBrowserTest extends OnBothDatabases {
         browser.screenshot("06-sibling-refused");
         goTo(mine, "domains");
         assertThat(browser.driver().findElements(By.id("domains-text"))).as("a customer admin reads its domains only").isEmpty();
+    }
+
+    @Test
+    void aLongListOfTrustedCasIsShownFiveHundredAtATime() throws Exception {
+        String account = server.admin().createVendor("Console Paging " + NEXT.incrementAndGet());
+        Instant now = Instant.now();
+        for (int file = 0; file < 2; file++) {
+            StringBuilder pem = new StringBuilder();
+            for (int i = 0; i < (file == 0 ? 500 : 1); i++) {
+                pem.append(Pem.certificate(TestCa.certificate("O=Paging,CN=Paging CA " + file + "-" + i)
+                        .validity(now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(400))).build().certificate()));
+            }
+            server.admin().upload("/api/v1/accounts/" + account + "/trusted-cas", "cas.pem", pem.toString().getBytes()).assertStatus(201);
+        }
+        signIn("admin", TestServer.ADMIN_PASSWORD);
+        goTo(account, "certificates");
+        browser.visible(By.id("trusted-cas"));
+        assertThat(browser.driver().findElements(By.cssSelector("#trusted-cas tbody tr:not([hidden])"))).hasSize(500);
+        assertThat(browser.driver().findElement(By.id("trusted-cas")).getText()).doesNotContain("Paging CA 1-0");
+        browser.visible(By.id("more-cas")).click();
+        browser.text(By.id("trusted-cas"), "Paging CA 1-0");
+        assertThat(browser.driver().findElements(By.cssSelector("#trusted-cas tbody tr:not([hidden])"))).hasSize(501);
+        assertThat(browser.driver().findElement(By.id("more-cas")).isDisplayed()).isFalse();
     }
 
     @Test
