@@ -17,8 +17,10 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
 import io.certdesk.pki.tls.ClientHello;
 
 /**
- * Reads each client's hello from the bytes on their way into the TLS engine, and holds it for
- * the key manager while the engine handles them on this thread. BoringSSL (Conscrypt) neither
+ * Reads each client's hello from the bytes on their way into the TLS engine, and holds it for the
+ * key manager whenever the engine handles that connection's bytes on this thread, until the
+ * handshake is over (after a HelloRetryRequest the engine may choose on the second hello).
+ * BoringSSL (Conscrypt) neither
  * reports the client's signature algorithms nor lets the key manager answer per key type, so
  * {@link SniKeyManager} chooses from this instead; JSSE does not need it.
  */
@@ -58,6 +60,8 @@ public final class HelloReading {
         /** The bytes the engine took before the hello was complete (rarely any: it comes in one read). */
         private ByteBuffer taken = ByteBuffer.allocate(0);
         private boolean reading = true;
+        /** The hello read, while its handshake lasts. */
+        private Handshake handshake;
 
         Reading(ByteBufferPool pool, java.util.concurrent.Executor executor, SslContextFactory factory, EndPoint endPoint, SSLEngine engine,
                 boolean directEncrypt, boolean directDecrypt) {
@@ -66,22 +70,30 @@ public final class HelloReading {
 
         @Override
         protected SSLEngineResult unwrap(SSLEngine engine, ByteBuffer input, ByteBuffer output) throws SSLException {
-            if (!reading) {
-                return super.unwrap(engine, input, output);
-            }
-            ClientHello.Read read = ClientHello.read(taken.hasRemaining() ? joined(input) : input);
-            reading = read.wantsMore();
-            if (!reading) {
-                taken = ByteBuffer.allocate(0);
-            }
             int before = input.position();
-            read.hello().ifPresent(hello -> CURRENT.set(new Handshake(hello)));
+            if (reading) {
+                ClientHello.Read read = ClientHello.read(taken.hasRemaining() ? joined(input) : input);
+                reading = read.wantsMore();
+                if (!reading) {
+                    taken = ByteBuffer.allocate(0);
+                }
+                read.hello().ifPresent(hello -> handshake = new Handshake(hello));
+            }
+            if (handshake == null) {
+                SSLEngineResult result = super.unwrap(engine, input, output);
+                if (reading) {
+                    keepTaken(input, before);
+                }
+                return result;
+            }
+            // held until the handshake is over: after a HelloRetryRequest the engine may choose on the second hello
+            CURRENT.set(handshake);
             try {
                 return super.unwrap(engine, input, output);
             } finally {
                 CURRENT.remove();
-                if (reading) {
-                    keepTaken(input, before);
+                if (engine.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.NOT_HANDSHAKING) {
+                    handshake = null;
                 }
             }
         }

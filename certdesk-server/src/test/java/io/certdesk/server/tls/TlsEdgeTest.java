@@ -162,6 +162,12 @@ class TlsEdgeTest extends OnBothDatabases {
         var tls12RsaOnly = https(Optional.of(name), platformCa(), "-tls1_2", "-cipher", "ECDHE-RSA-AES128-GCM-SHA256");
         assertThat(tls12RsaOnly.verified()).as(tls12RsaOnly.output()).isTrue();
         assertThat(tls12RsaOnly.leafSha256()).as("TLS 1.2 with RSA suites only").isEqualTo(rsa.path("sha256").asText());
+        // a first key share the server does not take: it asks again (HelloRetryRequest), the choice stands
+        var retried = https(Optional.of(name), platformCa(), "-groups", "ffdhe2048:X25519", "-sigalgs", "RSA-PSS+SHA256", "-msg");
+        assertThat(retried.verified()).as(retried.output()).isTrue();
+        assertThat(retried.output().split(", ClientHello", -1).length - 1).as("two ClientHellos: a HelloRetryRequest happened\n" + retried.output())
+                .isEqualTo(2);
+        assertThat(retried.leafSha256()).as("after a HelloRetryRequest").isEqualTo(rsa.path("sha256").asText());
     }
 
     @Test
