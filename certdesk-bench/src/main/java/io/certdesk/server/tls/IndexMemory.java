@@ -55,8 +55,10 @@ public final class IndexMemory {
             String name = "h" + i + ".memory.bench";
             PrivateKey key = ec.generatePrivate(new PKCS8EncodedKeySpec(keys.get(i)));
             String account = UUID.randomUUID().toString(); // ids as the database gives them
+            HeldCertificate leaf = HeldCertificate.of(leaves.get(i));
+            leaf.getPublicKey(); // as the first handshake with it does: the index as it is once every name has been served
             ServedChain chain = new ServedChain(UUID.randomUUID().toString(), account, List.of(name), "EC", now, now.plus(Duration.ofDays(90)), now,
-                    new X509Certificate[] {HeldCertificate.of(leaves.get(i)), issuer}, key);
+                    new X509Certificate[] {leaf, issuer}, key);
             index.replace(account, new AccountTls(account, Set.of(name), Map.of(), List.of(chain)), now);
         }
         long after = used();

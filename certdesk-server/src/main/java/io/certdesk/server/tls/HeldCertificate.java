@@ -21,26 +21,25 @@ import javax.security.auth.x500.X500Principal;
 import io.certdesk.pki.codec.CertificateCodec;
 
 /**
- * A leaf certificate as the TLS edge holds it: its DER and its public key, nothing else. A TLS
- * engine needs only those two per handshake; a parsed certificate costs several times the
- * DER's size in memory, for every chain of every account. Anything else asked of it is answered
- * by parsing the DER again (rare: the chain's own API reads the database, not this).
+ * A leaf certificate as the TLS edge holds it: its DER and, from the first handshake that asks,
+ * its public key; nothing else. A TLS engine needs only those two per handshake; a parsed
+ * certificate costs several times the DER's size in memory, for every chain of every account,
+ * and parsing every leaf at start-up was half of loading the index. Anything else asked of it is
+ * answered by parsing the DER again (rare: the chain's own API reads the database, not this).
  */
 final class HeldCertificate extends X509Certificate {
     private static final long serialVersionUID = 1L;
 
     private final byte[] der;
-    private final transient PublicKey publicKey;
+    private transient volatile PublicKey publicKey;
 
-    private HeldCertificate(byte[] der, PublicKey publicKey) {
+    private HeldCertificate(byte[] der) {
         this.der = der;
-        this.publicKey = publicKey;
     }
 
-    /** The certificate in {@code der} (parsed once here, to check it and take its key). */
+    /** The certificate in {@code der}, as stored when it was imported or issued (checked then; not parsed here). */
     static HeldCertificate of(byte[] der) {
-        byte[] copy = der.clone();
-        return new HeldCertificate(copy, CertificateCodec.decodeDer(copy).getPublicKey());
+        return new HeldCertificate(der.clone());
     }
 
     private X509Certificate parsed() {
@@ -54,7 +53,12 @@ final class HeldCertificate extends X509Certificate {
 
     @Override
     public PublicKey getPublicKey() {
-        return publicKey;
+        PublicKey key = publicKey;
+        if (key == null) {
+            key = parsed().getPublicKey(); // once; two handshakes racing here compute the same key
+            publicKey = key;
+        }
+        return key;
     }
 
     @Override
