@@ -158,13 +158,14 @@ public final class ConnectionCheckService {
     private Result run(Account account, String host, InetAddress address, Request request) {
         record Trust(List<X509Certificate> anchors, TrustSettings settings) {
         }
-        Trust trust = database.read(h -> new Trust(cas.trustedBy(h, account.id(), account.parentId()).stream().map(CertificateCodec::decodeDer).toList(),
-                settingsStore.get(h, account.id())));
-        List<X509Certificate> anchors = new ArrayList<>(trust.anchors());
-        if (trust.settings().includePublicRoots()) {
-            anchors.addAll(PublicRoots.CERTIFICATES);
-        }
         try (TlsProbe.Session session = TlsProbe.open(address, host, request.port(), request.protocol(), TIMEOUT)) {
+            // the account's trust is read once there is a chain to judge
+            Trust trust = database.read(h -> new Trust(cas.trustedBy(h, account.id(), account.parentId()).stream()
+                    .map(CertificateCodec::decodeDer).toList(), settingsStore.get(h, account.id())));
+            List<X509Certificate> anchors = new ArrayList<>(trust.anchors());
+            if (trust.settings().includePublicRoots()) {
+                anchors.addAll(PublicRoots.CERTIFICATES);
+            }
             Instant now = clock.instant();
             ServerCertificateCheck.Outcome outcome = ServerCertificateCheck.check(session.presented(), anchors, host, now);
             Optional<X509Certificate> suggested = outcome.failure().filter(f -> f == ServerCertificateCheck.Failure.UNKNOWN_ISSUER)
