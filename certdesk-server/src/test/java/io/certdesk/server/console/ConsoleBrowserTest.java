@@ -322,6 +322,7 @@ class ConsoleBrowserTest extends OnBothDatabases {
                         + "fetch('/api/v1/accounts', {method: 'POST', headers: {'Content-Type': 'application/json'}, credentials: 'same-origin',"
                         + " body: JSON.stringify({name: 'Forged', type: 'VENDOR'})}).then(r => r.json().then(j => done(r.status + ' ' + j.code)));");
         assertThat(status).isEqualTo("403 csrf_failed");
+        assertThat(server.admin().get("/api/v1/accounts").json().path("accounts").toString()).as("nothing created").doesNotContain("\"Forged\"");
         Object cookie = browser.driver().executeScript("return document.cookie;");
         assertThat(String.valueOf(cookie)).as("the session cookie is HttpOnly").doesNotContain("certdesk_session");
 

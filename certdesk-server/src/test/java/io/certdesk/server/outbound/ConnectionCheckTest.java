@@ -138,6 +138,28 @@ class ConnectionCheckTest {
     }
 
     @Test
+    void trustingAFingerprintTheServerDoesNotPresentIsRefusedAndImportsNothing() {
+        String account = account();
+        Map<String, Object> trust = target("LDAPS", port("ldaps"));
+        trust.put("sha256", "ab".repeat(32));
+        server.admin().post("/api/v1/accounts/" + account + "/trusted-cas/from-check", trust).assertProblem(409, "not_presented");
+        trust.put("sha256", "not-a-fingerprint");
+        server.admin().post("/api/v1/accounts/" + account + "/trusted-cas/from-check", trust).assertProblem(422, "validation_failed");
+        assertThat(server.admin().get("/api/v1/accounts/" + account + "/trusted-cas").json().path("certificates")).isEmpty();
+    }
+
+    @Test
+    void onlyAVendorsCertificatesCanBeSharedWithCustomers() {
+        String vendor = account();
+        String customer = server.admin().createCustomer("Not sharing " + NEXT.incrementAndGet(), vendor);
+        String id = server.admin().upload("/api/v1/accounts/" + customer + "/trusted-cas", "ca.pem", Pem.certificate(ca.certificate()).getBytes())
+                .assertStatus(201).json().path("imported").get(0).path("id").asText();
+        server.admin().send("PATCH", "/api/v1/accounts/" + customer + "/trusted-cas/" + id, Map.of("shareWithCustomers", true))
+                .assertProblem(422, "validation_failed");
+        assertThat(server.admin().get("/api/v1/accounts/" + customer + "/trusted-cas/" + id).json().path("shareWithCustomers").asBoolean()).isFalse();
+    }
+
+    @Test
     void startTlsIsJudgedLikeLdaps() {
         String account = account();
         assertThat(check(account, target("LDAP_STARTTLS", port("starttls"))).path("validation").path("code").asText()).isEqualTo("unknown_issuer");

@@ -17,5 +17,7 @@ class DefaultDestinationsTest extends OnBothDatabases {
         }
         server.admin().post("/api/v1/accounts/" + account + "/trusted-cas/from-check",
                 Map.of("host", "127.0.0.1", "port", 636, "protocol", "LDAPS", "sha256", "a".repeat(64))).assertProblem(403, "destination_not_allowed");
+        org.assertj.core.api.Assertions.assertThat(server.admin().get("/api/v1/accounts/" + account + "/trusted-cas").json().path("certificates"))
+                .as("nothing imported").isEmpty();
     }
 }
