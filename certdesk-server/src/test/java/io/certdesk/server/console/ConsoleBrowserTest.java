@@ -232,6 +232,7 @@ class ConsoleBrowserTest extends OnBothDatabases {
         browser.text(By.id("trusted-cas"), "Paging CA 1-0");
         assertThat(browser.driver().findElements(By.cssSelector("#trusted-cas tbody tr:not([hidden])"))).hasSize(501);
         assertThat(browser.driver().findElement(By.id("more-cas")).isDisplayed()).isFalse();
+        browser.screenshot("14-paging");
     }
 
     @Test
