@@ -17,7 +17,7 @@ record Cidr(byte[] network, int prefix) {
         String trimmed = text.trim();
         int slash = trimmed.indexOf('/');
         String address = slash < 0 ? trimmed : trimmed.substring(0, slash);
-        if (address.isEmpty() || !(address.contains(":") || address.matches("[0-9.]+"))) {
+        if (address.isEmpty() || !isAddressLiteral(address)) {
             throw new IllegalArgumentException("not an address block: " + text);
         }
         byte[] bytes;
@@ -36,6 +36,11 @@ record Cidr(byte[] network, int prefix) {
             throw new IllegalArgumentException("prefix length out of range: " + text);
         }
         return new Cidr(mask(bytes, prefix), prefix);
+    }
+
+    /** Whether {@code text} is written as an address (IPv6 with colons, IPv4 with digits and dots), not a name to look up. */
+    static boolean isAddressLiteral(String text) {
+        return text.contains(":") || text.matches("[0-9.]+");
     }
 
     boolean contains(InetAddress address) {

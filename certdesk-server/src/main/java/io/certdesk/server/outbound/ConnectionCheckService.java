@@ -205,7 +205,7 @@ public final class ConnectionCheckService {
             throw ServiceException.invalid("host", "host is required: a DNS name or an IP address (at most " + MAX_HOST + " characters).");
         }
         String trimmed = host.trim();
-        if (TlsProbe.isAddressLiteral(trimmed)) {
+        if (Cidr.isAddressLiteral(trimmed)) {
             try {
                 return InetAddress.getByName(trimmed).getHostAddress(); // a literal: no lookup
             } catch (UnknownHostException e) {

@@ -20,6 +20,7 @@ import java.util.Optional;
  */
 final class GuardedHttp {
     static final int MAX_BODY = 1 << 20;
+    private static final int MAX_LINE = 8192;
 
     private final OutboundGuard guard;
     private final Duration timeout;
@@ -133,18 +134,6 @@ final class GuardedHttp {
     }
 
     private static String line(InputStream in) throws IOException {
-        StringBuilder line = new StringBuilder();
-        int c;
-        while ((c = in.read()) >= 0 && c != '\n') {
-            if (line.length() > 8192) {
-                throw new IOException("header line too long");
-            }
-            line.append((char) c);
-        }
-        if (c < 0 && line.length() == 0) {
-            return null;
-        }
-        int end = line.length();
-        return end > 0 && line.charAt(end - 1) == '\r' ? line.substring(0, end - 1) : line.toString();
+        return AsciiLines.read(in, MAX_LINE);
     }
 }

@@ -89,7 +89,7 @@ final class TlsProbe {
             SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(plain, host, port, true);
             SSLParameters parameters = tls.getSSLParameters();
             parameters.setProtocols(PROTOCOLS);
-            if (!isAddressLiteral(host)) {
+            if (!Cidr.isAddressLiteral(host)) {
                 parameters.setServerNames(List.of(new SNIHostName(host)));
             }
             tls.setSSLParameters(parameters);
@@ -114,10 +114,6 @@ final class TlsProbe {
             closeQuietly(plain);
             throw new IllegalStateException("TLS is not available", e);
         }
-    }
-
-    static boolean isAddressLiteral(String host) {
-        return host.contains(":") || host.matches("[0-9.]+");
     }
 
     private static void ldapStartTls(Socket socket, String host) throws IOException, Failed {
@@ -207,7 +203,7 @@ final class TlsProbe {
     private static List<String> expect(InputStream in, String code, String host, String step) throws IOException, Failed {
         List<String> lines = new ArrayList<>();
         while (true) {
-            String line = readLine(in);
+            String line = AsciiLines.read(in, MAX_LINE);
             if (line == null || line.length() < 3) {
                 throw new Failed(CheckFailure.HANDSHAKE_FAILED, host + " closed the connection at the SMTP " + step + ".");
             }
@@ -222,23 +218,6 @@ final class TlsProbe {
                 throw new Failed(CheckFailure.HANDSHAKE_FAILED, host + " sent too long an SMTP reply.");
             }
         }
-    }
-
-    /** A line of at most {@link #MAX_LINE} characters, read one byte at a time so nothing of the TLS handshake is taken. */
-    private static String readLine(InputStream in) throws IOException {
-        StringBuilder line = new StringBuilder();
-        int c;
-        while ((c = in.read()) >= 0) {
-            if (c == '\n') {
-                int end = line.length();
-                return end > 0 && line.charAt(end - 1) == '\r' ? line.substring(0, end - 1) : line.toString();
-            }
-            if (line.length() >= MAX_LINE) {
-                throw new IOException("line too long");
-            }
-            line.append((char) c);
-        }
-        return line.length() == 0 ? null : line.toString();
     }
 
     private static void closeQuietly(Socket socket) {
