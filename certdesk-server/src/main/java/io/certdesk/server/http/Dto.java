@@ -102,6 +102,11 @@ final class Dto {
     }
 
     record TrustedCaImport(List<TrustedCaJson> imported, List<SkippedJson> skipped, List<WarningJson> warnings) {
+        static TrustedCaImport of(io.certdesk.server.certs.TrustedCaService.ImportOutcome outcome) {
+            return new TrustedCaImport(outcome.imported().stream().map(TrustedCaJson::of).toList(),
+                    outcome.skipped().stream().map(s -> new SkippedJson(s.sha256(), s.code())).toList(),
+                    outcome.warnings().stream().map(WarningJson::of).toList());
+        }
     }
 
     record TrustedCaList(List<TrustedCaJson> certificates, String next) {

@@ -79,10 +79,7 @@ final class TrustRoutes {
         FromCheckBody body = requests.body(ctx, FromCheckBody.class);
         TrustedCaService.ImportOutcome outcome = checks.trustPresented(actor, ctx.pathParam("id"), body.host(), port(body.port()),
                 protocol(body.protocol()), body.sha256());
-        ctx.status(201).json(new Dto.TrustedCaImport(
-                outcome.imported().stream().map(Dto.TrustedCaJson::of).toList(),
-                outcome.skipped().stream().map(s -> new Dto.SkippedJson(s.sha256(), s.code())).toList(),
-                outcome.warnings().stream().map(Dto.WarningJson::of).toList()));
+        ctx.status(201).json(Dto.TrustedCaImport.of(outcome));
     }
 
     private void settings(Context ctx) {

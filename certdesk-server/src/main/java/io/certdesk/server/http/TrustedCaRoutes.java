@@ -34,10 +34,7 @@ final class TrustedCaRoutes {
         Principal actor = requests.principal(ctx);
         byte[] file = Uploads.file(ctx, "file", CertificateFiles.MAX_FILE_BYTES);
         TrustedCaService.ImportOutcome outcome = trustedCas.importFile(actor, ctx.pathParam("id"), file);
-        ctx.status(201).json(new Dto.TrustedCaImport(
-                outcome.imported().stream().map(Dto.TrustedCaJson::of).toList(),
-                outcome.skipped().stream().map(s -> new Dto.SkippedJson(s.sha256(), s.code())).toList(),
-                outcome.warnings().stream().map(Dto.WarningJson::of).toList()));
+        ctx.status(201).json(Dto.TrustedCaImport.of(outcome));
     }
 
     private void list(Context ctx) {
