@@ -388,7 +388,7 @@ function settingsSection(chains, settings, domainsOfAccount) {
     ? 'API tokens are signed with the chosen chain; its key is published in the account\'s JWKS.'
     : 'API tokens are not issued while no signing chain is chosen.');
   const bindings = domainsOfAccount.map(d => {
-    const covering = tls.filter(c => c.dnsNames.some(n => n === d || (n.startsWith('*.') && d.endsWith(n.slice(1)) && d.split('.').length === n.split('.').length)));
+    const covering = tls.filter(c => c.dnsNames.some(n => covers(n, d)));
     return h('div', {},
       h('label', { for: `binding-${d}` }, `TLS chain for ${d}`),
       h('select', { id: `binding-${d}`, 'data-domain': d }, h('option', { value: '' }, 'Automatic: the newest valid chain'),
