@@ -4,6 +4,9 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
 import javax.sql.DataSource;
 
 import org.flywaydb.core.Flyway;
@@ -29,11 +32,14 @@ public final class Database implements AutoCloseable {
         this.jdbi = Jdbi.create(dataSource);
     }
 
-    /** Opens the pool and brings the schema up to date. */
+    /**
+     * Opens the pool and brings the schema up to date. An H2 URL is made durable first
+     * ({@link #durableUrl}), and the database is asked whether it is before anything is served.
+     */
     public static Database open(String url, String user, String password) {
         DatabaseKind kind = DatabaseKind.of(url);
         HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(url);
+        config.setJdbcUrl(durableUrl(url));
         config.setUsername(user);
         config.setPassword(password);
         config.setPoolName("certdesk");
@@ -42,11 +48,56 @@ public final class Database implements AutoCloseable {
         config.setInitializationFailTimeout(10_000);
         HikariDataSource dataSource = new HikariDataSource(config);
         try {
+            if (kind == DatabaseKind.H2) {
+                requireCommitsWrittenAtOnce(dataSource);
+            }
             migrate(dataSource);
             return new Database(dataSource, kind);
         } catch (RuntimeException e) {
             dataSource.close();
             throw e;
+        }
+    }
+
+    /**
+     * The URL to open: for H2, with {@code WRITE_DELAY=0}. H2 otherwise writes a committed
+     * transaction to its file up to half a second later (its default delay), so a change answered
+     * 2xx could vanish when the process is killed. PostgreSQL URLs are returned as given (its
+     * commits are durable by default).
+     *
+     * @throws IllegalArgumentException when an H2 URL asks for a write delay other than 0
+     */
+    public static String durableUrl(String url) {
+        if (DatabaseKind.of(url) != DatabaseKind.H2) {
+            return url;
+        }
+        Matcher delay = H2_WRITE_DELAY.matcher(url);
+        if (!delay.find()) {
+            return url + ";WRITE_DELAY=0";
+        }
+        if (!delay.group(1).trim().equals("0")) {
+            throw new IllegalArgumentException("WRITE_DELAY=" + delay.group(1).trim() + " in the H2 URL would answer changes that a crash then"
+                    + " loses; remove it (Certdesk writes every commit at once)");
+        }
+        return url;
+    }
+
+    private static final Pattern H2_WRITE_DELAY = Pattern.compile(";\\s*WRITE_DELAY\\s*=([^;]*)", Pattern.CASE_INSENSITIVE);
+
+    /** The setting as the open database holds it (it is persistent in H2's file), not only as the URL asked. */
+    private static void requireCommitsWrittenAtOnce(DataSource dataSource) {
+        try (java.sql.Connection c = dataSource.getConnection();
+                java.sql.ResultSet rs = c.createStatement()
+                        .executeQuery("SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = 'WRITE_DELAY'")) {
+            java.util.List<String> values = new java.util.ArrayList<>();
+            while (rs.next()) {
+                values.add(rs.getString(1));
+            }
+            if (values.isEmpty() || !values.stream().allMatch("0"::equals)) {
+                throw new IllegalStateException("the H2 database reports WRITE_DELAY " + values + ", expected 0: acknowledged changes could be lost");
+            }
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("cannot read the H2 database's WRITE_DELAY", e);
         }
     }
 

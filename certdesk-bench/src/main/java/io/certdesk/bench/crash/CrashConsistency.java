@@ -1,0 +1,132 @@
+package io.certdesk.bench.crash;
+
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * Kills a node with SIGKILL at random moments while a {@link ChangeStream} runs against it,
+ * restarts it each time and checks that every change it had answered 2xx is there and whole
+ * ({@link Checks}), through the API and the TLS edge; at the end, with the node down, that the
+ * database opens and holds nothing half-stored.
+ *
+ * <p>{@code java -cp benchmarks.jar io.certdesk.bench.crash.CrashConsistency [--kills N]
+ * [--database h2|postgresql] [--jar certdesk.jar] [--seed S]} (see
+ * {@code certdesk-bench/scripts/crash-consistency.sh}); the test suite runs a short form.
+ */
+public final class CrashConsistency {
+    static final String ADMIN_PASSWORD = "crash-harness-admin";
+
+    /** What one run found: kills survived, changes answered, what was lost. */
+    public record Report(String database, int kills, int survived, int acknowledged, int unanswered, int refused, Map<String, Integer> ledger,
+            List<String> lost, List<String> refusals) {
+        @Override
+        public String toString() {
+            return String.format("%s: %d of %d kills survived; %d changes answered 2xx (%s), %d cut off by a kill, %d refused; lost: %s", database,
+                    survived, kills, acknowledged, ledger, unanswered, refused, lost.isEmpty() ? "nothing" : lost)
+                    + (refusals.isEmpty() ? "" : "; refusals: " + refusals);
+        }
+    }
+
+    /** Where the node keeps its data: the embedded H2 default, or a PostgreSQL URL (user {@code postgres}, no password). */
+    public record Target(String name, Optional<String> postgresUrl) {
+    }
+
+    private CrashConsistency() {
+    }
+
+    public static Report run(Path jar, Target target, int kills, long seed, Path work) throws Exception {
+        Random random = new Random(seed);
+        Path data = Files.createDirectories(work.resolve("data"));
+        Map<String, String> env = new HashMap<>();
+        env.put("CERTDESK_ADMIN_PASSWORD", ADMIN_PASSWORD);
+        if (target.postgresUrl().isPresent()) {
+            byte[] key = new byte[32];
+            new SecureRandom().nextBytes(key);
+            env.put("CERTDESK_MASTER_KEY", Base64.getEncoder().encodeToString(key));
+        }
+        NodeProcess node = new NodeProcess(jar, data, target.postgresUrl(), env, work);
+        Ledger ledger = new Ledger();
+        List<String> lost = new ArrayList<>();
+        int survived = 0;
+        try {
+            int port = node.start();
+            X509Certificate ca = platformCa(data);
+            Https admin = Https.to(port, ca).signedIn("admin", ADMIN_PASSWORD);
+            ObjectNode create = Https.JSON.createObjectNode().put("name", "Crash Print").put("type", "VENDOR");
+            Https.Answer account = admin.send("POST", "/api/v1/accounts", create);
+            if (account.status() != 201) {
+                throw new IllegalStateException("cannot create the account: " + account.text());
+            }
+            String accountId = account.json().path("id").asText();
+            for (int kill = 1; kill <= kills && lost.isEmpty(); kill++) {
+                ChangeStream stream = new ChangeStream(admin, accountId, ledger);
+                stream.start();
+                Thread.sleep(300 + random.nextInt(2_200));
+                node.kill();
+                stream.stop();
+                port = node.start();
+                admin = Https.to(port, ca).signedIn("admin", ADMIN_PASSWORD);
+                lost.addAll(Checks.afterRestart(admin, accountId, ledger, port, ca));
+                if (lost.isEmpty()) {
+                    survived++;
+                }
+            }
+        } finally {
+            node.kill();
+        }
+        String url = target.postgresUrl().orElse("jdbc:h2:file:" + data.toAbsolutePath().resolve("certdesk"));
+        lost.addAll(Checks.database(url, target.postgresUrl().isPresent() ? "postgres" : "certdesk"));
+        return new Report(target.name(), kills, survived, ledger.acknowledged.get(), ledger.unanswered.get(), ledger.refused.get(), ledger.counts(),
+                lost, List.copyOf(ledger.refusals));
+    }
+
+    private static X509Certificate platformCa(Path data) throws Exception {
+        try (InputStream in = Files.newInputStream(data.resolve("platform-ca.pem"))) {
+            return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        int kills = 20;
+        String database = "h2";
+        Path jar = Path.of("certdesk-server/target/certdesk.jar");
+        long seed = new SecureRandom().nextLong();
+        for (int i = 0; i < args.length; i += 2) {
+            switch (args[i]) {
+                case "--kills" -> kills = Integer.parseInt(args[i + 1]);
+                case "--database" -> database = args[i + 1];
+                case "--jar" -> jar = Path.of(args[i + 1]);
+                case "--seed" -> seed = Long.parseLong(args[i + 1]);
+                default -> throw new IllegalArgumentException("unknown option " + args[i] + " (--kills N, --database h2|postgresql, --jar FILE, --seed S)");
+            }
+        }
+        Path work = Files.createTempDirectory("certdesk-crash");
+        System.out.println("seed " + seed + ", work folder " + work);
+        Report report;
+        if (database.equals("postgresql")) {
+            try (var pg = io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder().start()) {
+                try (var c = pg.getPostgresDatabase().getConnection()) {
+                    c.createStatement().execute("CREATE DATABASE certdesk_crash");
+                }
+                report = run(jar, new Target("PostgreSQL", Optional.of(pg.getJdbcUrl("postgres", "certdesk_crash"))), kills, seed, work);
+            }
+        } else {
+            report = run(jar, new Target("H2", Optional.empty()), kills, seed, work);
+        }
+        System.out.println(report);
+        System.exit(report.lost().isEmpty() && report.refused() == 0 ? 0 : 1);
+    }
+}

@@ -1,0 +1,93 @@
+package io.certdesk.bench.crash;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * One Certdesk node as an operator runs it: {@code java -jar certdesk.jar serve} in its own
+ * process, on 127.0.0.1 with free ports, killed with SIGKILL ({@link #kill}) as a crash would.
+ */
+final class NodeProcess {
+    private static final Pattern SERVING = Pattern.compile("Certdesk is serving https://[^:]+:(\\d+)/");
+
+    private final Path jar;
+    private final Path dataDir;
+    private final Optional<String> dbUrl;
+    private final Map<String, String> env;
+    private final Path logDir;
+    private Process process;
+    private int port;
+    private int starts;
+
+    NodeProcess(Path jar, Path dataDir, Optional<String> dbUrl, Map<String, String> env, Path logDir) {
+        this.jar = jar;
+        this.dataDir = dataDir;
+        this.dbUrl = dbUrl;
+        this.env = env;
+        this.logDir = logDir;
+        this.port = freePort();
+    }
+
+    /** One port for every start: tokens name the node's address as their issuer, so a restart keeps it. */
+    private static int freePort() {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** Starts the node and waits until it says where it serves; returns the HTTPS port. */
+    int start() throws IOException, InterruptedException {
+        starts++;
+        Path out = logDir.resolve("node-" + starts + ".out");
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:-DontCompileHugeMethods", "-Xmx512m", "-jar", jar.toString(), "serve", "--https-port", String.valueOf(port), "--ipps-port", "0",
+                "--bind", "127.0.0.1", "--data", dataDir.toString(), "--ca-key-type", "EC_P256"));
+        dbUrl.ifPresent(url -> command.addAll(List.of("--db-url", url, "--db-user", "postgres")));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(out.toFile())
+                .redirectError(logDir.resolve("node-" + starts + ".err").toFile());
+        pb.environment().putAll(env);
+        process = pb.start();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("the node exited with " + process.exitValue() + " before serving; see " + out);
+            }
+            Matcher m = SERVING.matcher(Files.readString(out));
+            if (m.find()) {
+                return Integer.parseInt(m.group(1));
+            }
+            Thread.sleep(50);
+        }
+        process.destroyForcibly();
+        throw new IllegalStateException("the node did not start within 60 s; see " + out);
+    }
+
+    int port() {
+        return port;
+    }
+
+    /** SIGKILL: no shutdown hook, no flush, no closing of the database. */
+    void kill() throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            process.destroyForcibly();
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("the node did not die within 30 s of SIGKILL");
+            }
+        }
+    }
+
+    Path dataDir() {
+        return dataDir;
+    }
+}
