@@ -14,7 +14,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
-import io.certdesk.server.access.PasswordHasher;
+import io.certdesk.server.users.PasswordHasher;
 
 /** What one sign-in costs the server in CPU: an Argon2id verification at the production parameters. */
 @State(Scope.Benchmark)

@@ -27,7 +27,7 @@ import io.certdesk.pki.keys.KeyType;
 import io.certdesk.pki.testing.Pem;
 import io.certdesk.pki.testing.Pkcs12Files;
 import io.certdesk.pki.testing.TestCa;
-import io.certdesk.server.tls.TrustingContext;
+import io.certdesk.pki.tls.TrustingContext;
 
 /**
  * For the TLS edge benchmark: {@code generate DIR N} writes N names (h1.edge.bench …), each with

@@ -15,7 +15,7 @@ import java.util.UUID;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.certdesk.server.tls.TrustingContext;
+import io.certdesk.pki.tls.TrustingContext;
 
 /** JSON over HTTPS to one node, trusting only the platform CA, as an outside client. */
 final class Https {

@@ -16,14 +16,14 @@ import io.certdesk.pki.PkiException;
 import io.certdesk.pki.names.DomainNames;
 import io.certdesk.server.ErrorCode;
 import io.certdesk.server.ServiceException;
-import io.certdesk.server.access.Access;
+import io.certdesk.server.account.Access;
 import io.certdesk.server.access.Principal;
 import io.certdesk.server.audit.AuditAction;
 import io.certdesk.server.audit.AuditEntry;
 import io.certdesk.server.audit.AuditLog;
-import io.certdesk.server.store.AccountStore;
+import io.certdesk.server.account.AccountStore;
 import io.certdesk.server.store.Database;
-import io.certdesk.server.tls.TlsChanges;
+import io.certdesk.server.account.TlsChanges;
 
 /** Accounts and their domains, with the rules of who may do what. */
 public final class AccountService {

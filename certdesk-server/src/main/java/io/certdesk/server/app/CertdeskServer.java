@@ -19,30 +19,30 @@ import io.certdesk.pki.issue.CertificateIssuer;
 import io.certdesk.pki.issue.IssuedChain;
 import io.certdesk.pki.seal.KeySealer;
 import io.certdesk.pki.seal.MasterKey;
-import io.certdesk.server.access.Access;
-import io.certdesk.server.access.LoginThrottle;
-import io.certdesk.server.access.PasswordHasher;
-import io.certdesk.server.access.UserService;
+import io.certdesk.server.account.Access;
+import io.certdesk.server.users.LoginThrottle;
+import io.certdesk.server.users.PasswordHasher;
+import io.certdesk.server.users.UserService;
 import io.certdesk.server.account.AccountService;
 import io.certdesk.server.audit.AuditLog;
 import io.certdesk.server.ca.PlatformCaService;
-import io.certdesk.server.certs.TrustedCaService;
+import io.certdesk.server.trust.TrustedCaService;
 import io.certdesk.server.chains.ChainService;
 import io.certdesk.server.chains.PkiSettingsService;
 import io.certdesk.server.http.ApiServer;
 import io.certdesk.server.http.Route;
 import io.certdesk.server.keys.KeyVault;
 import io.certdesk.server.keys.MasterKeys;
-import io.certdesk.server.store.AccountStore;
-import io.certdesk.server.store.ApiClientStore;
-import io.certdesk.server.store.AuditStore;
-import io.certdesk.server.store.ChainStore;
-import io.certdesk.server.store.PkiSettingsStore;
+import io.certdesk.server.account.AccountStore;
+import io.certdesk.server.token.ApiClientStore;
+import io.certdesk.server.audit.AuditStore;
+import io.certdesk.server.chains.ChainStore;
+import io.certdesk.server.chains.PkiSettingsStore;
 import io.certdesk.server.store.Database;
-import io.certdesk.server.store.PlatformCaStore;
-import io.certdesk.server.store.SealedKeyStore;
-import io.certdesk.server.store.TrustedCaStore;
-import io.certdesk.server.store.UserStore;
+import io.certdesk.server.ca.PlatformCaStore;
+import io.certdesk.server.keys.SealedKeyStore;
+import io.certdesk.server.trust.TrustedCaStore;
+import io.certdesk.server.users.UserStore;
 import io.certdesk.server.ipp.IppPrinter;
 import io.certdesk.server.store.DatabaseKind;
 import io.certdesk.server.tls.ServerTls;
@@ -112,8 +112,11 @@ public final class CertdeskServer implements AutoCloseable {
             ChainStore chainStore = new ChainStore();
             PkiSettingsStore settingsStore = new PkiSettingsStore();
             TrustedCaService trustedCas = new TrustedCaService(database, trustedCaStore, access, audit, config.clock());
+            io.certdesk.server.trust.TrustSettingsStore trustSettingsStore = new io.certdesk.server.trust.TrustSettingsStore();
+            io.certdesk.server.trust.TrustSettingsService trustSettings = new io.certdesk.server.trust.TrustSettingsService(database,
+                    trustSettingsStore, access, audit);
             io.certdesk.server.outbound.ConnectionCheckService checks = new io.certdesk.server.outbound.ConnectionCheckService(database,
-                    trustedCaStore, new io.certdesk.server.store.TrustSettingsStore(), trustedCas, access, audit, config.clock(), config.outbound());
+                    trustedCaStore, trustSettingsStore, trustedCas, access, audit, config.clock(), config.outbound());
             TlsEngine engine;
             try {
                 engine = TlsEngine.choose(config.tlsEngine());
@@ -146,7 +149,7 @@ public final class CertdeskServer implements AutoCloseable {
             TlsChangeListener tlsListener = database.kind() == DatabaseKind.POSTGRESQL ? new TlsChangeListener(database, tlsChains).start() : null;
             tlsChains.loadAll();
             long t35 = System.nanoTime();
-            ApiServer api = new ApiServer(new ApiServer.Services(database::ping, accounts, users, platformCa, trustedCas, chains, pkiSettings, apiClients,
+            ApiServer api = new ApiServer(new ApiServer.Services(database::ping, accounts, users, platformCa, trustedCas, trustSettings, chains, pkiSettings, apiClients,
                     tokens, tlsChains, new IppPrinter(config.clock()), checks, registry),
                     new ApiServer.Listeners(ServerTls.contextFactory(tlsChains.sslContext(random)), config.bindHost(), config.httpsPort(),
                             config.ippsPort())).start();

@@ -2,10 +2,12 @@ package io.certdesk.server.app;
 
 import io.certdesk.server.cli.AccountsCommand;
 import io.certdesk.server.cli.CertificatesCommands;
-import io.certdesk.server.cli.TokenCommands;
+import io.certdesk.server.cli.CliFailure;
 import io.certdesk.server.cli.DomainsCommand;
 import io.certdesk.server.cli.LoginCommand;
 import io.certdesk.server.cli.LogoutCommand;
+import io.certdesk.server.cli.TokenCommands;
+import io.certdesk.server.cli.TrustCommands;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -18,7 +20,7 @@ import picocli.CommandLine.Command;
                 ServeCommand.class, RekeyCommand.class, VersionCommand.class,
                 LoginCommand.class, LogoutCommand.class, AccountsCommand.class, DomainsCommand.class,
                 CertificatesCommands.Ca.class, CertificatesCommands.Chain.class, CertificatesCommands.Chains.class,
-                CertificatesCommands.Pki.class, TokenCommands.Clients.class, TokenCommands.Token.class, io.certdesk.server.cli.TrustCommands.class,
+                CertificatesCommands.Pki.class, TokenCommands.Clients.class, TokenCommands.Token.class, TrustCommands.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
     public static void main(String[] args) {
@@ -32,33 +34,11 @@ public final class Main {
         return new CommandLine(new Main())
                 .setCaseInsensitiveEnumValuesAllowed(true)
                 .setExecutionExceptionHandler((e, cmd, parsed) -> {
-                    if (!(e instanceof Failure)) {
+                    if (!(e instanceof CliFailure failure)) {
                         throw e;
                     }
-                    cmd.getErr().println(cmd.getColorScheme().errorText("certdesk: " + e.getMessage()));
-                    return ((Failure) e).exitCode;
+                    cmd.getErr().println(cmd.getColorScheme().errorText("certdesk: " + failure.getMessage()));
+                    return failure.exitCode();
                 });
-    }
-
-    /**
-     * A failure whose message is the whole story for the person at the terminal, printed without
-     * a stack trace. Exit code 1 when the operation was refused or failed, 2 when the command was
-     * used wrongly (a missing key, not signed in).
-     */
-    public static final class Failure extends RuntimeException {
-        private final int exitCode;
-
-        private Failure(String message, int exitCode) {
-            super(message);
-            this.exitCode = exitCode;
-        }
-
-        public static Failure refused(String message) {
-            return new Failure(message, 1);
-        }
-
-        public static Failure usage(String message) {
-            return new Failure(message, 2);
-        }
     }
 }

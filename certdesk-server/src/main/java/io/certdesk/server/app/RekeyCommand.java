@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.concurrent.Callable;
 
+import io.certdesk.server.cli.CliFailure;
 import io.certdesk.pki.PkiException;
 import io.certdesk.pki.seal.MasterKey;
 import io.certdesk.server.keys.MasterKeys;
@@ -36,23 +37,23 @@ public final class RekeyCommand implements Callable<Integer> {
         Path dataKeyFile = db.data.resolve(MasterKeys.FILE_NAME);
         MasterKey current = db.masterKey().orElseGet(() -> {
             if (db.dbUrl().isPresent() || !Files.exists(dataKeyFile)) {
-                throw Main.Failure.usage("No current master key: set " + MasterKeys.ENV + " or pass --master-key-file.");
+                throw CliFailure.usage("No current master key: set " + MasterKeys.ENV + " or pass --master-key-file.");
             }
             try {
                 return MasterKeys.readFile(dataKeyFile);
             } catch (java.io.IOException e) {
-                throw Main.Failure.usage("Cannot read " + dataKeyFile + ": " + e.getMessage());
+                throw CliFailure.usage("Cannot read " + dataKeyFile + ": " + e.getMessage());
             }
         });
         MasterKey next = MasterKeys.readOrCreate(newKeyFile, random);
         if (next.id().equals(current.id())) {
-            throw Main.Failure.usage("The new master key is the current one (id " + current.id() + "); give a different key.");
+            throw CliFailure.usage("The new master key is the current one (id " + current.id() + "); give a different key.");
         }
         int count;
         try (Database database = Database.open(ServerConfig.jdbcUrl(db.dbUrl(), db.data), db.dbUser, db.dbPassword)) {
             count = Rekey.rewrapAll(database, current, next, random);
         } catch (PkiException e) {
-            throw Main.Failure.refused(e.getMessage() + " Nothing was changed.");
+            throw CliFailure.refused(e.getMessage() + " Nothing was changed.");
         }
         if (db.dbUrl().isEmpty() && db.masterKeyFile == null && MasterKeys.fromEnvironment(System.getenv()).isEmpty()) {
             MasterKeys.write(dataKeyFile, next);

@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
+import io.certdesk.server.cli.CliFailure;
 import io.certdesk.pki.keys.KeyType;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -90,13 +91,13 @@ public final class ServeCommand implements Callable<Integer> {
                     Optional.ofNullable(defaultSni).map(io.certdesk.pki.names.DomainNames::normalize), Optional.ofNullable(tlsEngine), Optional.ofNullable(publicUrl),
                     io.certdesk.server.outbound.OutboundGuard.of(list(outboundAllow), list(outboundDeny), outboundPorts == null ? java.util.List.of() : outboundPorts));
         } catch (IllegalArgumentException | io.certdesk.pki.PkiException e) {
-            throw Main.Failure.usage(e.getMessage());
+            throw CliFailure.usage(e.getMessage());
         }
         CertdeskServer server;
         try {
             server = CertdeskServer.start(config);
         } catch (CertdeskServer.StartupException e) {
-            throw Main.Failure.refused(e.getMessage());
+            throw CliFailure.refused(e.getMessage());
         }
         long startedMs = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
         if (check) {

@@ -7,7 +7,7 @@ import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.slf4j.MDC;
 
-import io.certdesk.server.store.AuditStore;
+import io.certdesk.server.audit.AuditStore;
 import io.certdesk.server.store.Database;
 
 /** Appends audit records inside the transaction of the change they describe. */

@@ -26,7 +26,7 @@ import io.certdesk.server.audit.AuditAction;
 import io.certdesk.server.audit.AuditLog;
 import io.certdesk.server.keys.KeyVault;
 import io.certdesk.server.store.Database;
-import io.certdesk.server.store.PlatformCaStore;
+import io.certdesk.server.ca.PlatformCaStore;
 
 /**
  * Owns the platform CA: creates it on first start (once, even when several nodes start together

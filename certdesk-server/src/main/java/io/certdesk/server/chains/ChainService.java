@@ -27,18 +27,18 @@ import io.certdesk.pki.keys.KeyType;
 import io.certdesk.pki.names.DomainNames;
 import io.certdesk.server.ErrorCode;
 import io.certdesk.server.ServiceException;
-import io.certdesk.server.access.Access;
+import io.certdesk.server.account.Access;
 import io.certdesk.server.access.Principal;
 import io.certdesk.server.account.Account;
 import io.certdesk.server.audit.AuditAction;
 import io.certdesk.server.audit.AuditLog;
 import io.certdesk.server.ca.PlatformCaService;
 import io.certdesk.server.keys.KeyVault;
-import io.certdesk.server.store.ChainStore;
+import io.certdesk.server.chains.ChainStore;
 import io.certdesk.server.store.Database;
-import io.certdesk.server.store.PkiSettingsStore;
-import io.certdesk.server.tls.TlsChanges;
-import io.certdesk.server.store.TrustedCaStore;
+import io.certdesk.server.chains.PkiSettingsStore;
+import io.certdesk.server.account.TlsChanges;
+import io.certdesk.server.trust.TrustedCaStore;
 
 /** An account's private certificate chains: import from PKCS#12, generation by the platform CA, listing, deletion. */
 public final class ChainService {

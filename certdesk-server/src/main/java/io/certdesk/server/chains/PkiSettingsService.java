@@ -15,15 +15,15 @@ import io.certdesk.pki.chain.ChainPurpose;
 import io.certdesk.pki.names.DomainNames;
 import io.certdesk.pki.names.NameMatching;
 import io.certdesk.server.ServiceException;
-import io.certdesk.server.access.Access;
+import io.certdesk.server.account.Access;
 import io.certdesk.server.access.Principal;
 import io.certdesk.server.account.Account;
 import io.certdesk.server.audit.AuditAction;
 import io.certdesk.server.audit.AuditLog;
-import io.certdesk.server.store.ChainStore;
+import io.certdesk.server.chains.ChainStore;
 import io.certdesk.server.store.Database;
-import io.certdesk.server.store.PkiSettingsStore;
-import io.certdesk.server.tls.TlsChanges;
+import io.certdesk.server.chains.PkiSettingsStore;
+import io.certdesk.server.account.TlsChanges;
 
 /** Reads and changes an account's PKI settings, checking every chain they name. */
 public final class PkiSettingsService {

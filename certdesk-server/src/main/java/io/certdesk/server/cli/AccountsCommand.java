@@ -6,7 +6,6 @@ import java.util.concurrent.Callable;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.certdesk.server.account.AccountType;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -14,6 +13,10 @@ import picocli.CommandLine.Option;
 @Command(name = "accounts", mixinStandardHelpOptions = true, description = "Create and list accounts.",
         subcommands = {AccountsCommand.Create.class, AccountsCommand.List.class})
 public final class AccountsCommand {
+    /** The API's account types, as the API spells them. */
+    public enum Type {
+        VENDOR, CUSTOMER
+    }
 
     @Command(name = "create", mixinStandardHelpOptions = true, description = "Create a vendor or customer account.")
     static final class Create implements Callable<Integer> {
@@ -21,7 +24,7 @@ public final class AccountsCommand {
         String name;
 
         @Option(names = "--type", required = true, description = "${COMPLETION-CANDIDATES}")
-        AccountType type;
+        Type type;
 
         @Option(names = "--parent", paramLabel = "VENDOR_ID", description = "The vendor of a customer account.")
         String parent;
@@ -37,7 +40,7 @@ public final class AccountsCommand {
             if (parent != null) {
                 body.put("parentId", parent);
             }
-            JsonNode account = ApiClient.fromSaved(CliConfig.require()).send("POST", "/api/v1/accounts", body);
+            JsonNode account = ServerApi.fromSaved(CliConfig.require()).send("POST", "/api/v1/accounts", body);
             System.out.println(json ? account.toPrettyString() : "Created " + account.path("type").asText() + " "
                     + account.path("name").asText() + " with id " + account.path("id").asText());
             return 0;
@@ -51,7 +54,7 @@ public final class AccountsCommand {
 
         @Override
         public Integer call() throws Exception {
-            JsonNode list = ApiClient.fromSaved(CliConfig.require()).send("GET", "/api/v1/accounts", null);
+            JsonNode list = ServerApi.fromSaved(CliConfig.require()).send("GET", "/api/v1/accounts", null);
             if (json) {
                 System.out.println(list.toPrettyString());
                 return 0;

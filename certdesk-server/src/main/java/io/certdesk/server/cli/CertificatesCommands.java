@@ -12,7 +12,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.certdesk.pki.chain.ChainPurpose;
 import io.certdesk.pki.keys.KeyType;
-import io.certdesk.server.app.Main;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -51,7 +50,7 @@ public final class CertificatesCommands {
 
             @Override
             public Integer call() throws Exception {
-                JsonNode result = ApiClient.fromSaved(CliConfig.require())
+                JsonNode result = ServerApi.fromSaved(CliConfig.require())
                         .upload(account.path() + "/trusted-cas", file.getFileName().toString(), Files.readAllBytes(file), Map.of());
                 for (JsonNode c : result.path("imported")) {
                     System.out.println("imported " + c.path("subject").asText() + "  sha256 " + c.path("sha256").asText());
@@ -90,9 +89,9 @@ public final class CertificatesCommands {
                 } else if (System.console() != null) {
                     password = new String(System.console().readPassword("Password of %s: ", file.getFileName()));
                 } else {
-                    throw Main.Failure.usage("No password: pass --password-file, or run in a terminal to be asked.");
+                    throw CliFailure.usage("No password: pass --password-file, or run in a terminal to be asked.");
                 }
-                JsonNode result = ApiClient.fromSaved(CliConfig.require()).upload(account.path() + "/private-chains/import",
+                JsonNode result = ServerApi.fromSaved(CliConfig.require()).upload(account.path() + "/private-chains/import",
                         file.getFileName().toString(), Files.readAllBytes(file), Map.of("password", password));
                 for (JsonNode c : result.path("imported")) {
                     System.out.println("imported chain " + c.path("id").asText() + "  " + c.path("subject").asText() + "  "
@@ -136,7 +135,7 @@ public final class CertificatesCommands {
                 if (validityDays != null) {
                     body.put("validityDays", validityDays);
                 }
-                JsonNode chain = ApiClient.fromSaved(CliConfig.require()).send("POST", account.path() + "/private-chains/generate", body);
+                JsonNode chain = ServerApi.fromSaved(CliConfig.require()).send("POST", account.path() + "/private-chains/generate", body);
                 System.out.println("generated chain " + chain.path("id").asText() + "  " + chain.path("subject").asText()
                         + "  until " + chain.path("notAfter").asText());
                 return 0;
@@ -153,7 +152,7 @@ public final class CertificatesCommands {
 
             @Override
             public Integer call() throws Exception {
-                JsonNode list = ApiClient.fromSaved(CliConfig.require()).send("GET", account.path() + "/private-chains", null);
+                JsonNode list = ServerApi.fromSaved(CliConfig.require()).send("GET", account.path() + "/private-chains", null);
                 System.out.printf("%-36s  %-9s  %-26s  %-20s  %s%n", "ID", "ORIGIN", "PURPOSES", "EXPIRES", "SUBJECT");
                 for (JsonNode c : list.path("chains")) {
                     java.util.List<String> purposes = new java.util.ArrayList<>();
@@ -176,7 +175,7 @@ public final class CertificatesCommands {
 
             @Override
             public Integer call() throws Exception {
-                JsonNode settings = ApiClient.fromSaved(CliConfig.require()).send("GET", account.path() + "/pki-settings", null);
+                JsonNode settings = ServerApi.fromSaved(CliConfig.require()).send("GET", account.path() + "/pki-settings", null);
                 System.out.println("signing chain: " + (settings.path("signingChainId").isNull()
                         ? "none (API tokens are not issued)" : settings.path("signingChainId").asText()));
                 if (!settings.path("nextSigningChainId").isNull() && !settings.path("nextSigningChainId").isMissingNode()) {
@@ -212,7 +211,7 @@ public final class CertificatesCommands {
 
             @Override
             public Integer call() throws Exception {
-                ApiClient client = ApiClient.fromSaved(CliConfig.require());
+                ServerApi client = ServerApi.fromSaved(CliConfig.require());
                 JsonNode current = client.send("GET", account.path() + "/pki-settings", null);
                 Map<String, Object> body = new LinkedHashMap<>();
                 body.put("signingChainId", "none".equals(chainId) ? null : chainId);

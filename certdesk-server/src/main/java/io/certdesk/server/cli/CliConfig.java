@@ -9,7 +9,6 @@ import java.util.Optional;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.certdesk.server.app.Main;
 
 /**
  * The CLI's saved session: server URL, the CA PEM that server's certificate chains to, and the
@@ -56,7 +55,7 @@ public final class CliConfig {
     }
 
     static Saved require() throws IOException {
-        return load().orElseThrow(() -> Main.Failure.usage("Not signed in: run 'certdesk login --server https://HOST:PORT' first."));
+        return load().orElseThrow(() -> CliFailure.usage("Not signed in: run 'certdesk login --server https://HOST:PORT' first."));
     }
 
     static void clear() throws IOException {

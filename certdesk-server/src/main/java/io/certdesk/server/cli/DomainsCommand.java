@@ -24,7 +24,7 @@ public final class DomainsCommand {
 
         @Override
         public Integer call() throws Exception {
-            JsonNode account = ApiClient.fromSaved(CliConfig.require())
+            JsonNode account = ServerApi.fromSaved(CliConfig.require())
                     .send("PUT", "/api/v1/accounts/" + accountId + "/domains", Map.of("domains", names));
             List<String> stored = new java.util.ArrayList<>();
             account.path("domains").forEach(n -> stored.add(n.asText()));

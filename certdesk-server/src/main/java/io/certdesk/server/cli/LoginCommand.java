@@ -9,19 +9,19 @@ import java.util.concurrent.Callable;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.certdesk.server.app.CertdeskServer;
-import io.certdesk.server.app.Main;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code certdesk login}: signs in and saves the session for the other client commands. */
 @Command(name = "login", mixinStandardHelpOptions = true, description = "Sign in to a Certdesk server and save the session.")
 public final class LoginCommand implements Callable<Integer> {
+    /** The file a server writes the platform CA to in its data folder: {@code --cacert}'s default is {@code ./data/} and this name. */
+    public static final String DEFAULT_CA_FILE = "platform-ca.pem";
     @Option(names = "--server", defaultValue = "https://localhost:8443", description = "Server URL (default: ${DEFAULT-VALUE}).")
     String server;
 
     @Option(names = "--cacert", paramLabel = "FILE",
-            description = "PEM file of the CA the server's certificate chains to (default: ./data/" + CertdeskServer.CA_FILE
+            description = "PEM file of the CA the server's certificate chains to (default: ./data/" + DEFAULT_CA_FILE
                     + " if it exists, else the JDK's trusted roots).")
     Path cacert;
 
@@ -40,9 +40,9 @@ public final class LoginCommand implements Callable<Integer> {
             secret = System.console().readPassword("Password for %s: ", username);
         }
         if (secret == null) {
-            throw Main.Failure.usage("No password: pass --password, set CERTDESK_PASSWORD, or run in a terminal.");
+            throw CliFailure.usage("No password: pass --password, set CERTDESK_PASSWORD, or run in a terminal.");
         }
-        JsonNode session = new ApiClient(server, caPem, Optional.empty())
+        JsonNode session = new ServerApi(server, caPem, Optional.empty())
                 .send("POST", "/api/v1/auth/login", Map.of("username", username, "password", new String(secret)));
         CliConfig.save(new CliConfig.Saved(server, caPem.orElse(null), session.path("token").asText()));
         System.out.println("Signed in to " + server + " as " + username + " until " + session.path("expiresAt").asText() + ".");
@@ -50,12 +50,12 @@ public final class LoginCommand implements Callable<Integer> {
     }
 
     private Optional<String> caPem() throws java.io.IOException {
-        Path file = cacert != null ? cacert : Path.of("data", CertdeskServer.CA_FILE);
+        Path file = cacert != null ? cacert : Path.of("data", DEFAULT_CA_FILE);
         if (Files.exists(file)) {
             return Optional.of(Files.readString(file, StandardCharsets.US_ASCII));
         }
         if (cacert != null) {
-            throw Main.Failure.usage("No such file: " + cacert);
+            throw CliFailure.usage("No such file: " + cacert);
         }
         return Optional.empty();
     }

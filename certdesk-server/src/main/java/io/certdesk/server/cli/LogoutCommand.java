@@ -12,7 +12,7 @@ public final class LogoutCommand implements Callable<Integer> {
         var saved = CliConfig.load();
         if (saved.isPresent()) {
             try {
-                ApiClient.fromSaved(saved.get()).send("POST", "/api/v1/auth/logout", null);
+                ServerApi.fromSaved(saved.get()).send("POST", "/api/v1/auth/logout", null);
             } finally {
                 CliConfig.clear();
             }

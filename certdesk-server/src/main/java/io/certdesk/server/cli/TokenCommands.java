@@ -17,8 +17,6 @@ import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 
-import io.certdesk.server.app.Main;
-import io.certdesk.server.token.SigningKey;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -55,7 +53,7 @@ public final class TokenCommands {
                 if (scopes != null) {
                     body.put("scopes", scopes);
                 }
-                JsonNode client = ApiClient.fromSaved(CliConfig.require()).send("POST", account.path() + "/api-clients", body);
+                JsonNode client = ServerApi.fromSaved(CliConfig.require()).send("POST", account.path() + "/api-clients", body);
                 System.out.println("client id:     " + client.path("clientId").asText());
                 System.out.println("client secret: " + client.path("clientSecret").asText());
                 System.out.println("scopes:        " + String.join(" ", texts(client.path("scopes"))));
@@ -71,7 +69,7 @@ public final class TokenCommands {
 
             @Override
             public Integer call() throws Exception {
-                JsonNode list = ApiClient.fromSaved(CliConfig.require()).send("GET", account.path() + "/api-clients", null);
+                JsonNode list = ServerApi.fromSaved(CliConfig.require()).send("GET", account.path() + "/api-clients", null);
                 System.out.printf("%-28s  %-30s  %s%n", "CLIENT ID", "NAME", "SCOPES");
                 for (JsonNode c : list.path("clients")) {
                     System.out.printf("%-28s  %-30s  %s%n", c.path("clientId").asText(), c.path("name").asText(),
@@ -91,7 +89,7 @@ public final class TokenCommands {
 
             @Override
             public Integer call() throws Exception {
-                ApiClient.fromSaved(CliConfig.require()).send("DELETE", account.path() + "/api-clients/" + clientId, null);
+                ServerApi.fromSaved(CliConfig.require()).send("DELETE", account.path() + "/api-clients/" + clientId, null);
                 System.out.println("deleted " + clientId);
                 return 0;
             }
@@ -126,10 +124,10 @@ public final class TokenCommands {
                 } else if (System.console() != null) {
                     secret = new String(System.console().readPassword("Secret of %s: ", clientId));
                 } else {
-                    throw Main.Failure.usage("No client secret: pass --client-secret-file, or run in a terminal to be asked.");
+                    throw CliFailure.usage("No client secret: pass --client-secret-file, or run in a terminal to be asked.");
                 }
                 CliConfig.Saved saved = CliConfig.require();
-                ApiClient client = new ApiClient(saved.server(), java.util.Optional.ofNullable(saved.caPem()), java.util.Optional.empty());
+                ServerApi client = new ServerApi(saved.server(), java.util.Optional.ofNullable(saved.caPem()), java.util.Optional.empty());
                 Map<String, String> form = new LinkedHashMap<>();
                 form.put("grant_type", "client_credentials");
                 if (scope != null) {
@@ -154,7 +152,7 @@ public final class TokenCommands {
             @Override
             public Integer call() throws Exception {
                 CliConfig.Saved saved = CliConfig.require();
-                ApiClient client = new ApiClient(saved.server(), java.util.Optional.ofNullable(saved.caPem()), java.util.Optional.empty());
+                ServerApi client = new ServerApi(saved.server(), java.util.Optional.ofNullable(saved.caPem()), java.util.Optional.empty());
                 SignedJWT jwt;
                 JWTClaimsSet claims;
                 try {
@@ -173,7 +171,7 @@ public final class TokenCommands {
                 if (key == null) {
                     return invalid("its key " + jwt.getHeader().getKeyID() + " is not published by the account (retired or never its own)");
                 }
-                if (!jwt.verify(SigningKey.verifierFor(key))) {
+                if (!JwsVerification.verifies(jwt, key)) {
                     return invalid("its signature does not verify");
                 }
                 if (claims.getAudience() == null || !claims.getAudience().contains(issuer)) {

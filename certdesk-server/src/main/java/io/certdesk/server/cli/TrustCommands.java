@@ -7,8 +7,6 @@ import java.util.concurrent.Callable;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.certdesk.server.app.Main;
-import io.certdesk.server.outbound.CheckProtocol;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -18,6 +16,10 @@ import picocli.CommandLine.Parameters;
 @Command(name = "trust", mixinStandardHelpOptions = true, description = "Outbound trust: check a server with the account's trusted CAs.",
         subcommands = TrustCommands.Check.class)
 public final class TrustCommands {
+    /** How a check reaches TLS on the server, as the API spells it. */
+    public enum Protocol {
+        LDAPS, LDAP_STARTTLS, HTTPS, SMTPS, SMTP_STARTTLS
+    }
     @Command(name = "check", mixinStandardHelpOptions = true,
             description = {"Connect to HOST:PORT as the server would for the account, and say whether its certificate is trusted.",
                     "Exit 0 when it is (and the bind, if any, succeeded), 1 when not."})
@@ -30,7 +32,7 @@ public final class TrustCommands {
 
         @Option(names = "--protocol", required = true, paramLabel = "PROTOCOL",
                 description = "LDAPS, LDAP_STARTTLS, HTTPS, SMTPS or SMTP_STARTTLS.")
-        CheckProtocol protocol;
+        Protocol protocol;
 
         @Option(names = "--bind-dn", paramLabel = "DN", description = "Also bind as this DN (LDAP); the password is asked for.")
         String bindDn;
@@ -42,14 +44,14 @@ public final class TrustCommands {
         public Integer call() throws Exception {
             int colon = destination.lastIndexOf(':');
             if (colon <= 0 || colon == destination.length() - 1) {
-                throw Main.Failure.usage("Give the server as HOST:PORT, e.g. dc01.acme.com:636.");
+                throw CliFailure.usage("Give the server as HOST:PORT, e.g. dc01.acme.com:636.");
             }
             String host = destination.substring(0, colon).replaceAll("^\\[|]$", "");
             int port;
             try {
                 port = Integer.parseInt(destination.substring(colon + 1));
             } catch (NumberFormatException e) {
-                throw Main.Failure.usage("The port in " + destination + " is not a number.");
+                throw CliFailure.usage("The port in " + destination + " is not a number.");
             }
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("host", host);
@@ -59,7 +61,7 @@ public final class TrustCommands {
                 body.put("bindDn", bindDn);
                 body.put("bindPassword", password());
             }
-            JsonNode r = ApiClient.fromSaved(CliConfig.require()).send("POST", account.path() + "/trust/check", body);
+            JsonNode r = ServerApi.fromSaved(CliConfig.require()).send("POST", account.path() + "/trust/check", body);
             JsonNode validation = r.path("validation");
             System.out.println((validation.path("ok").asBoolean() ? "trusted" : validation.path("code").asText()) + ": "
                     + validation.path("message").asText());
@@ -91,7 +93,7 @@ public final class TrustCommands {
                 return java.nio.file.Files.readString(bindPasswordFile).strip();
             }
             if (System.console() == null) {
-                throw Main.Failure.usage("--bind-dn needs a password: give --bind-password-file or run in a terminal.");
+                throw CliFailure.usage("--bind-dn needs a password: give --bind-password-file or run in a terminal.");
             }
             return new String(System.console().readPassword("Password of %s: ", bindDn));
         }

@@ -3,7 +3,7 @@ package io.certdesk.server.http;
 import java.util.Optional;
 
 import io.certdesk.server.access.Principal;
-import io.certdesk.server.access.UserService;
+import io.certdesk.server.users.UserService;
 import io.certdesk.server.account.Account;
 import io.certdesk.server.account.AccountService;
 import io.certdesk.server.account.AccountType;

@@ -20,11 +20,12 @@ import io.certdesk.pki.PkiError;
 import io.certdesk.pki.PkiException;
 import io.certdesk.server.ErrorCode;
 import io.certdesk.server.ServiceException;
-import io.certdesk.server.access.UserService;
+import io.certdesk.server.users.UserService;
 import io.certdesk.server.account.AccountService;
 import io.certdesk.server.audit.AuditLog;
 import io.certdesk.server.ca.PlatformCaService;
-import io.certdesk.server.certs.TrustedCaService;
+import io.certdesk.server.trust.TrustSettingsService;
+import io.certdesk.server.trust.TrustedCaService;
 import io.certdesk.server.chains.ChainService;
 import io.certdesk.server.chains.PkiSettingsService;
 import io.certdesk.server.token.ApiClientService;
@@ -59,7 +60,7 @@ public final class ApiServer {
 
     /** What the API serves; {@code databaseAnswers} is the readiness probe. */
     public record Services(java.util.function.BooleanSupplier databaseAnswers, AccountService accounts, UserService users,
-                           PlatformCaService platformCa, TrustedCaService trustedCas, ChainService chains,
+                           PlatformCaService platformCa, TrustedCaService trustedCas, TrustSettingsService trustSettings, ChainService chains,
                            PkiSettingsService pkiSettings, ApiClientService apiClients, TokenService tokens,
                            TlsChains tlsChains, IppPrinter printer, io.certdesk.server.outbound.ConnectionCheckService checks,
                            PrometheusMeterRegistry registry) {
@@ -90,10 +91,10 @@ public final class ApiServer {
             new PlatformRoutes(services.platformCa()).register(table[0]);
             new AuthRoutes(services.users(), requests).register(table[0]);
             new AccountRoutes(services.accounts(), services.users(), requests).register(table[0]);
-            new TrustedCaRoutes(services.trustedCas(), requests).register(table[0]);
+            new TrustRoutes(services.trustedCas(), services.trustSettings(), requests).register(table[0]);
             new ChainRoutes(services.chains(), services.pkiSettings(), requests).register(table[0]);
             new TokenRoutes(services.apiClients(), services.tokens(), requests).register(table[0]);
-            new TrustRoutes(services.checks(), requests).register(table[0]);
+            new ConnectionCheckRoutes(services.checks(), requests).register(table[0]);
             new ConsoleRoutes().register(table[0]);
             new TlsRoutes(services.accounts(), services.tlsChains(), services.printer(), requests, this::isIpps).register(table[0]);
             cfg.routes.exception(OAuthException.class, ApiServer::oauthError);

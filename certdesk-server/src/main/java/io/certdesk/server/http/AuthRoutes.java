@@ -1,8 +1,8 @@
 package io.certdesk.server.http;
 
 import io.certdesk.server.access.Principal;
-import io.certdesk.server.access.Session;
-import io.certdesk.server.access.UserService;
+import io.certdesk.server.users.Session;
+import io.certdesk.server.users.UserService;
 import io.javalin.http.Context;
 
 /** Sign-in, sign-out and "who am I". */

@@ -3,7 +3,7 @@ package io.certdesk.server.http;
 import java.time.Instant;
 import java.util.List;
 
-import io.certdesk.server.access.User;
+import io.certdesk.server.users.User;
 import io.certdesk.server.account.Account;
 import io.certdesk.server.audit.AuditEntry;
 
@@ -77,14 +77,14 @@ final class Dto {
 
     record CertificateJson(String id, String subject, String issuer, String serialNumber, Instant notBefore, Instant notAfter,
                            String sha256, boolean isCa, String keyAlgorithm, int keySize, String signatureAlgorithm, boolean selfSigned) {
-        static CertificateJson of(io.certdesk.server.certs.TrustedCa ca) {
+        static CertificateJson of(io.certdesk.server.trust.TrustedCa ca) {
             return certificate(ca.id(), ca.info());
         }
     }
 
     /** A trusted CA certificate: its certificate's members and whether a vendor shares it with its customers. */
     record TrustedCaJson(@com.fasterxml.jackson.annotation.JsonUnwrapped CertificateJson certificate, boolean shareWithCustomers) {
-        static TrustedCaJson of(io.certdesk.server.certs.TrustedCa ca) {
+        static TrustedCaJson of(io.certdesk.server.trust.TrustedCa ca) {
             return new TrustedCaJson(CertificateJson.of(ca), ca.sharedWithCustomers());
         }
     }
@@ -102,7 +102,7 @@ final class Dto {
     }
 
     record TrustedCaImport(List<TrustedCaJson> imported, List<SkippedJson> skipped, List<WarningJson> warnings) {
-        static TrustedCaImport of(io.certdesk.server.certs.TrustedCaService.ImportOutcome outcome) {
+        static TrustedCaImport of(io.certdesk.server.trust.TrustedCaService.ImportOutcome outcome) {
             return new TrustedCaImport(outcome.imported().stream().map(TrustedCaJson::of).toList(),
                     outcome.skipped().stream().map(s -> new SkippedJson(s.sha256(), s.code())).toList(),
                     outcome.warnings().stream().map(WarningJson::of).toList());

@@ -11,7 +11,7 @@ import io.certdesk.server.ErrorCode;
 import io.certdesk.server.ServiceException;
 import io.certdesk.server.access.ApiScope;
 import io.certdesk.server.access.Principal;
-import io.certdesk.server.access.UserService;
+import io.certdesk.server.users.UserService;
 import io.certdesk.server.token.TokenService;
 import io.javalin.http.Context;
 

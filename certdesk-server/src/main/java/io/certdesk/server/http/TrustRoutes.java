@@ -3,54 +3,33 @@ package io.certdesk.server.http;
 import java.util.Locale;
 import java.util.Optional;
 
-import io.certdesk.pki.certs.CertificateInfo;
+import io.certdesk.pki.codec.CertificateCodec;
+import io.certdesk.pki.codec.CertificateFiles;
+import io.certdesk.pki.codec.PemCodec;
+import io.certdesk.server.access.ApiScope;
 import io.certdesk.server.ServiceException;
 import io.certdesk.server.access.Principal;
-import io.certdesk.server.certs.TrustedCaService;
-import io.certdesk.server.outbound.CheckProtocol;
-import io.certdesk.server.outbound.ConnectionCheckService;
-import io.certdesk.server.outbound.Revocation;
-import io.certdesk.server.outbound.TrustSettings;
+import io.certdesk.server.trust.Revocation;
+import io.certdesk.server.trust.TrustSettings;
+import io.certdesk.server.trust.TrustSettingsService;
+import io.certdesk.server.trust.TrustedCaService;
 import io.javalin.http.Context;
 
-/** An account's outbound trust: the connection check, trusting what a check saw, and the trust settings. */
+/** An account's trust: its trusted CA certificates (shared with its customers or not) and its outbound trust settings. */
 final class TrustRoutes {
-    private static final String BASE = "/api/v1/accounts/{id}";
-    private final ConnectionCheckService checks;
+    private static final String BASE = "/api/v1/accounts/{id}/trusted-cas";
+    private static final String SETTINGS = "/api/v1/accounts/{id}/trust-settings";
+    private final TrustedCaService trustedCas;
+    private final TrustSettingsService settings;
     private final Requests requests;
 
-    TrustRoutes(ConnectionCheckService checks, Requests requests) {
-        this.checks = checks;
+    TrustRoutes(TrustedCaService trustedCas, TrustSettingsService settings, Requests requests) {
+        this.trustedCas = trustedCas;
+        this.settings = settings;
         this.requests = requests;
     }
 
-    void register(RouteTable routes) {
-        routes.post(BASE + "/trust/check", this::check);
-        routes.post(BASE + "/trusted-cas/from-check", this::fromCheck);
-        routes.get(BASE + "/trust-settings", this::settings);
-        routes.put(BASE + "/trust-settings", this::changeSettings);
-    }
-
-    record CheckBody(String host, Integer port, String protocol, String bindDn, String bindPassword) {
-    }
-
-    record FromCheckBody(String host, Integer port, String protocol, String sha256) {
-    }
-
     record SettingsBody(String revocation, Boolean includePublicRoots) {
-    }
-
-    record ValidationJson(boolean ok, String code, String message) {
-    }
-
-    record BindJson(boolean ok, boolean attempted, String message) {
-    }
-
-    record SuggestedCaJson(String subject, String sha256) {
-    }
-
-    record CheckJson(boolean ok, String protocol, String tlsVersion, String cipherSuite, java.util.List<Dto.CertificateJson> presentedChain,
-                     ValidationJson validation, boolean hostnameMatches, BindJson ldapBind, SuggestedCaJson suggestedCa, String revocation) {
     }
 
     record SettingsJson(String revocation, boolean includePublicRoots) {
@@ -59,37 +38,26 @@ final class TrustRoutes {
         }
     }
 
-    private void check(Context ctx) {
-        Principal actor = requests.principal(ctx);
-        checks.requireVisible(actor, ctx.pathParam("id")); // another account's: not found, whatever the body
-        CheckBody body = requests.body(ctx, CheckBody.class);
-        ConnectionCheckService.Result r = checks.check(actor, ctx.pathParam("id"), new ConnectionCheckService.Request(body.host(), port(body.port()),
-                protocol(body.protocol()), Optional.ofNullable(body.bindDn()), Optional.ofNullable(body.bindPassword()).map(String::toCharArray)));
-        ctx.json(new CheckJson(r.ok(), r.protocol().name(), r.tlsVersion().orElse(null), r.cipherSuite().orElse(null),
-                r.presentedChain().stream().map(c -> Dto.certificate(null, CertificateInfo.of(c))).toList(),
-                new ValidationJson(r.validation().ok(), r.validation().code(), r.validation().message()), r.hostnameMatches(),
-                r.ldapBind().map(b -> new BindJson(b.ok(), b.attempted(), b.message())).orElse(null),
-                r.suggestedCa().map(CertificateInfo::of).map(i -> new SuggestedCaJson(i.subject(), i.sha256())).orElse(null),
-                r.revocation().orElse(null)));
-    }
 
-    private void fromCheck(Context ctx) {
-        Principal actor = requests.principal(ctx);
-        checks.requireVisible(actor, ctx.pathParam("id")); // another account's: not found, whatever the body
-        FromCheckBody body = requests.body(ctx, FromCheckBody.class);
-        TrustedCaService.ImportOutcome outcome = checks.trustPresented(actor, ctx.pathParam("id"), body.host(), port(body.port()),
-                protocol(body.protocol()), body.sha256());
-        ctx.status(201).json(Dto.TrustedCaImport.of(outcome));
+    void register(RouteTable routes) {
+        routes.post(BASE, this::importFile);
+        routes.get(BASE, this::list);
+        routes.get(BASE + "/{certId}", this::get);
+        routes.get(BASE + "/{certId}/pem", this::pem);
+        routes.delete(BASE + "/{certId}", this::delete);
+        routes.patch(BASE + "/{certId}", this::share);
+        routes.get(SETTINGS, this::settings);
+        routes.put(SETTINGS, this::changeSettings);
     }
 
     private void settings(Context ctx) {
         Principal actor = requests.principal(ctx);
-        ctx.json(SettingsJson.of(checks.settings(actor, ctx.pathParam("id"))));
+        ctx.json(SettingsJson.of(settings.settings(actor, ctx.pathParam("id"))));
     }
 
     private void changeSettings(Context ctx) {
         Principal actor = requests.principal(ctx);
-        checks.requireVisible(actor, ctx.pathParam("id")); // another account's: not found, whatever the body
+        settings.requireVisible(actor, ctx.pathParam("id")); // another account's: not found, whatever the body
         SettingsBody body = requests.body(ctx, SettingsBody.class);
         Revocation revocation;
         try {
@@ -100,21 +68,51 @@ final class TrustRoutes {
         if (body.includePublicRoots() == null) {
             throw ServiceException.invalid("includePublicRoots", "includePublicRoots (true or false) is required.");
         }
-        ctx.json(SettingsJson.of(checks.changeSettings(actor, ctx.pathParam("id"), new TrustSettings(revocation, body.includePublicRoots()))));
+        ctx.json(SettingsJson.of(settings.change(actor, ctx.pathParam("id"), new TrustSettings(revocation, body.includePublicRoots()))));
     }
 
-    private static int port(Integer port) {
-        if (port == null) {
-            throw ServiceException.invalid("port", "port is required.");
-        }
-        return port;
+    private void importFile(Context ctx) {
+        Principal actor = requests.principal(ctx);
+        byte[] file = Uploads.file(ctx, "file", CertificateFiles.MAX_FILE_BYTES);
+        TrustedCaService.ImportOutcome outcome = trustedCas.importFile(actor, ctx.pathParam("id"), file);
+        ctx.status(201).json(Dto.TrustedCaImport.of(outcome));
     }
 
-    private static CheckProtocol protocol(String protocol) {
-        try {
-            return CheckProtocol.valueOf(String.valueOf(protocol).toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw ServiceException.invalid("protocol", "protocol must be LDAPS, LDAP_STARTTLS, HTTPS, SMTPS or SMTP_STARTTLS.");
-        }
+    private void list(Context ctx) {
+        Principal actor = requests.reader(ctx, ApiScope.CERTIFICATES_READ);
+        int limit = (int) Requests.longQuery(ctx, "limit", 100);
+        TrustedCaService.Page page = trustedCas.list(actor, ctx.pathParam("id"), Optional.ofNullable(ctx.queryParam("after")), limit);
+        ctx.json(new Dto.TrustedCaList(page.certificates().stream().map(Dto.TrustedCaJson::of).toList(), page.next().orElse(null)));
     }
+
+    private void get(Context ctx) {
+        Principal actor = requests.reader(ctx, ApiScope.CERTIFICATES_READ);
+        ctx.json(Dto.TrustedCaJson.of(trustedCas.get(actor, ctx.pathParam("id"), ctx.pathParam("certId"))));
+    }
+
+    private void pem(Context ctx) {
+        Principal actor = requests.reader(ctx, ApiScope.CERTIFICATES_READ);
+        byte[] der = trustedCas.der(actor, ctx.pathParam("id"), ctx.pathParam("certId"));
+        ctx.contentType("application/x-pem-file")
+                .header("Content-Disposition", "attachment; filename=\"" + ctx.pathParam("certId") + ".pem\"")
+                .result(PemCodec.writeCertificatePem(CertificateCodec.decodeDer(der)));
+    }
+
+    /** {@code {"shareWithCustomers": true|false}}: a vendor's certificate trusted by its customers' outbound connections too. */
+    private void share(Context ctx) {
+        Principal actor = requests.principal(ctx);
+        trustedCas.get(actor, ctx.pathParam("id"), ctx.pathParam("certId")); // another account's: not found, whatever the body
+        Dto.TrustedCaChange change = requests.body(ctx, Dto.TrustedCaChange.class);
+        if (change.shareWithCustomers() == null) {
+            throw new io.certdesk.server.ServiceException(io.certdesk.server.ErrorCode.VALIDATION_FAILED, "shareWithCustomers (true or false) is required.");
+        }
+        ctx.json(Dto.TrustedCaJson.of(trustedCas.share(actor, ctx.pathParam("id"), ctx.pathParam("certId"), change.shareWithCustomers())));
+    }
+
+    private void delete(Context ctx) {
+        Principal actor = requests.principal(ctx);
+        trustedCas.delete(actor, ctx.pathParam("id"), ctx.pathParam("certId"));
+        ctx.status(204);
+    }
+
 }

@@ -10,7 +10,7 @@ import org.jdbi.v3.core.Handle;
 import io.certdesk.pki.PkiException;
 import io.certdesk.pki.keys.KeyPairs;
 import io.certdesk.pki.seal.KeySealer;
-import io.certdesk.server.store.SealedKeyStore;
+import io.certdesk.server.keys.SealedKeyStore;
 
 /**
  * Stores private keys sealed under the master key and opens them again. The plaintext PKCS#8

@@ -5,7 +5,7 @@ import java.security.SecureRandom;
 import io.certdesk.pki.seal.KeySealer;
 import io.certdesk.pki.seal.MasterKey;
 import io.certdesk.server.store.Database;
-import io.certdesk.server.store.SealedKeyStore;
+import io.certdesk.server.keys.SealedKeyStore;
 
 /** Re-wraps every data key from the current master key to a new one, in one transaction. */
 public final class Rekey {

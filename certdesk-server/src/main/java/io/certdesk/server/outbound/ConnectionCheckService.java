@@ -23,15 +23,17 @@ import io.certdesk.pki.names.DomainNames;
 import io.certdesk.pki.trust.ServerCertificateCheck;
 import io.certdesk.server.ErrorCode;
 import io.certdesk.server.ServiceException;
-import io.certdesk.server.access.Access;
+import io.certdesk.server.account.Access;
 import io.certdesk.server.access.Principal;
 import io.certdesk.server.account.Account;
 import io.certdesk.server.audit.AuditAction;
 import io.certdesk.server.audit.AuditLog;
-import io.certdesk.server.certs.TrustedCaService;
+import io.certdesk.server.trust.TrustedCaService;
 import io.certdesk.server.store.Database;
-import io.certdesk.server.store.TrustSettingsStore;
-import io.certdesk.server.store.TrustedCaStore;
+import io.certdesk.server.trust.TrustSettingsStore;
+import io.certdesk.server.trust.TrustedCaStore;
+import io.certdesk.server.trust.TrustSettings;
+import io.certdesk.server.trust.Revocation;
 
 /**
  * An account's outbound trust in use: connects to a server an admin names (only where the
@@ -96,21 +98,6 @@ public final class ConnectionCheckService {
     /** Refuses (not found) an account the caller may not see. */
     public void requireVisible(Principal actor, String accountId) {
         access.visibleAccount(actor, accountId);
-    }
-
-    public TrustSettings settings(Principal actor, String accountId) {
-        Account account = access.visibleAccount(actor, accountId);
-        return database.read(h -> settingsStore.get(h, account.id()));
-    }
-
-    public TrustSettings changeSettings(Principal actor, String accountId, TrustSettings settings) {
-        Account account = access.visibleAccount(actor, accountId);
-        return database.inTransaction(h -> {
-            settingsStore.set(h, account.id(), settings);
-            audit.record(h, actor.username(), account.id(), AuditAction.TRUST_SETTINGS_CHANGED,
-                    "revocation " + settings.revocation() + ", public roots " + (settings.includePublicRoots() ? "trusted" : "not trusted"));
-            return settingsStore.get(h, account.id());
-        });
     }
 
     public Result check(Principal actor, String accountId, Request request) {

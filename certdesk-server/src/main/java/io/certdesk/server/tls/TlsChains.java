@@ -25,12 +25,13 @@ import io.certdesk.pki.issue.IssuedChain;
 import io.certdesk.server.account.Account;
 import io.certdesk.server.chains.PrivateChain;
 import io.certdesk.server.keys.KeyVault;
-import io.certdesk.server.store.AccountStore;
-import io.certdesk.server.store.ChainStore;
+import io.certdesk.server.account.AccountStore;
+import io.certdesk.server.chains.ChainStore;
 import io.certdesk.server.store.Database;
 import io.certdesk.server.store.DatabaseKind;
-import io.certdesk.server.store.PkiSettingsStore;
-import io.certdesk.server.store.TlsStore;
+import io.certdesk.server.chains.PkiSettingsStore;
+import io.certdesk.server.tls.TlsStore;
+import io.certdesk.server.account.TlsChanges;
 
 /**
  * The chains the TLS edge serves: loaded from the database at start, reloaded an account at a

@@ -14,12 +14,12 @@ import java.util.regex.Pattern;
 
 import io.certdesk.pki.codec.CertificateCodec;
 import io.certdesk.server.ServiceException;
-import io.certdesk.server.access.Access;
+import io.certdesk.server.account.Access;
 import io.certdesk.server.access.Principal;
 import io.certdesk.server.account.Account;
 import io.certdesk.server.audit.AuditAction;
 import io.certdesk.server.audit.AuditLog;
-import io.certdesk.server.store.ApiClientStore;
+import io.certdesk.server.token.ApiClientStore;
 import io.certdesk.server.store.Database;
 
 /** An account's API clients: created with a secret shown once, listed without it, rotated, deleted. */

@@ -26,10 +26,10 @@ import io.certdesk.server.chains.PkiSettings;
 import io.certdesk.server.chains.SigningState;
 import io.certdesk.server.chains.PrivateChain;
 import io.certdesk.server.keys.KeyVault;
-import io.certdesk.server.store.AccountStore;
-import io.certdesk.server.store.ChainStore;
+import io.certdesk.server.account.AccountStore;
+import io.certdesk.server.chains.ChainStore;
 import io.certdesk.server.store.Database;
-import io.certdesk.server.store.PkiSettingsStore;
+import io.certdesk.server.chains.PkiSettingsStore;
 
 /**
  * Issues access tokens (RFC 6749 client credentials) as JWTs signed with the account's signing

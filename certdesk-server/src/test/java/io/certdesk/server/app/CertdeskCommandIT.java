@@ -30,7 +30,7 @@ import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import io.certdesk.server.testing.TestDatabase;
-import io.certdesk.server.tls.TrustingContext;
+import io.certdesk.pki.tls.TrustingContext;
 
 /**
  * The README's way in: {@code ./certdesk serve} starts a server (built jar, real process), the

@@ -185,7 +185,7 @@ class ConsoleBrowserTest extends OnBothDatabases {
         String secret = browser.visible(By.id("client-secret")).getText();
         String clientId = browser.driver().findElement(By.id("client-id")).getText();
         browser.screenshot("05-api-client-created");
-        HttpClient http = HttpClient.newBuilder().sslContext(io.certdesk.server.tls.TrustingContext.trustingOnly(List.of(server.server().platformCa().root())))
+        HttpClient http = HttpClient.newBuilder().sslContext(io.certdesk.pki.tls.TrustingContext.trustingOnly(List.of(server.server().platformCa().root())))
                 .build();
         String form = "grant_type=client_credentials&client_id=" + clientId + "&client_secret=" + java.net.URLEncoder.encode(secret, StandardCharsets.UTF_8);
         HttpResponse<String> token = http.send(HttpRequest.newBuilder(URI.create("https://localhost:" + server.server().httpsPort()

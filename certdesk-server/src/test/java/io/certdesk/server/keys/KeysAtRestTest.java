@@ -26,7 +26,7 @@ import io.certdesk.pki.seal.KeySealer;
 import io.certdesk.pki.seal.MasterKey;
 import io.certdesk.server.app.CertdeskServer;
 import io.certdesk.server.app.Main;
-import io.certdesk.server.store.SealedKeyStore;
+import io.certdesk.server.keys.SealedKeyStore;
 import io.certdesk.server.testing.FreshServerOnBothDatabases;
 import io.certdesk.server.testing.TestDatabase;
 import io.certdesk.server.testing.TestServer;

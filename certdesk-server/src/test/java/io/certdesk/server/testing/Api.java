@@ -17,7 +17,7 @@ import javax.net.ssl.SSLContext;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.certdesk.server.tls.TrustingContext;
+import io.certdesk.pki.tls.TrustingContext;
 
 /** An HTTPS client of the API as an outside program sees it: JSON over TLS, trusting only the platform CA. */
 public final class Api {

@@ -11,7 +11,7 @@ import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.List;
 
-import io.certdesk.server.tls.TrustingContext;
+import io.certdesk.pki.tls.TrustingContext;
 
 /**
  * A JDK {@code HttpClient} that trusts only the CA file it is given, run as its own process (so

@@ -1,4 +1,4 @@
-package io.certdesk.server.store;
+package io.certdesk.server.chains;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -17,10 +17,12 @@ import org.jdbi.v3.core.Handle;
 import io.certdesk.pki.chain.ChainPurpose;
 import io.certdesk.server.chains.ChainOrigin;
 import io.certdesk.server.chains.PrivateChain;
+import io.certdesk.server.store.Database;
 
 /** SQL for private chains, their certificates and names. */
 public final class ChainStore {
-    static final String COLUMNS = "id, account_id, origin, purposes, subject, not_before, not_after, key_algorithm, key_size, "
+    /** The columns {@link #row} reads, in order (also for bulk readers such as the TLS index). */
+    public static final String COLUMNS = "id, account_id, origin, purposes, subject, not_before, not_after, key_algorithm, key_size, "
             + "sha256, key_id, created_at";
 
     public void insert(Handle h, PrivateChain chain, List<byte[]> certificates) {
@@ -96,7 +98,7 @@ public final class ChainStore {
                 c.createdAt())).toList();
     }
 
-    static PrivateChain row(ResultSet rs) throws SQLException {
+    public static PrivateChain row(ResultSet rs) throws SQLException {
         EnumSet<ChainPurpose> purposes = EnumSet.noneOf(ChainPurpose.class);
         Arrays.stream(rs.getString("purposes").split(",")).filter(s -> !s.isEmpty()).map(ChainPurpose::valueOf).forEach(purposes::add);
         return new PrivateChain(rs.getString("id"), rs.getString("account_id"), ChainOrigin.valueOf(rs.getString("origin")), purposes,

@@ -1,4 +1,4 @@
-package io.certdesk.server.certs;
+package io.certdesk.server.trust;
 
 import java.time.Instant;
 

@@ -1,9 +1,10 @@
-package io.certdesk.server.store;
+package io.certdesk.server.ca;
 
 import java.time.Instant;
 import java.util.Optional;
 
 import org.jdbi.v3.core.Handle;
+import io.certdesk.server.store.Database;
 
 /** SQL for the platform CA row and the platform's own server certificates. */
 public final class PlatformCaStore {

@@ -1,4 +1,4 @@
-package io.certdesk.server.certs;
+package io.certdesk.server.trust;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -12,13 +12,13 @@ import io.certdesk.pki.imports.ImportWarning;
 import io.certdesk.pki.imports.TrustedCaImport;
 import io.certdesk.server.ErrorCode;
 import io.certdesk.server.ServiceException;
-import io.certdesk.server.access.Access;
+import io.certdesk.server.account.Access;
 import io.certdesk.server.access.Principal;
 import io.certdesk.server.account.Account;
 import io.certdesk.server.audit.AuditAction;
 import io.certdesk.server.audit.AuditLog;
 import io.certdesk.server.store.Database;
-import io.certdesk.server.store.TrustedCaStore;
+import io.certdesk.server.trust.TrustedCaStore;
 
 /** An account's trusted CA certificates: import (one transaction per file), list, read, delete. */
 public final class TrustedCaService {

@@ -1,4 +1,4 @@
-package io.certdesk.server.tls;
+package io.certdesk.server.account;
 
 import org.jdbi.v3.core.Handle;
 

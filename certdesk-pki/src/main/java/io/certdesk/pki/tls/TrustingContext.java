@@ -1,4 +1,4 @@
-package io.certdesk.server.tls;
+package io.certdesk.pki.tls;
 
 import java.io.IOException;
 import java.security.GeneralSecurityException;

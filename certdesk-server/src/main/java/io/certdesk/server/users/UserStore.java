@@ -1,4 +1,4 @@
-package io.certdesk.server.store;
+package io.certdesk.server.users;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -10,7 +10,8 @@ import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 
 import io.certdesk.server.access.Role;
-import io.certdesk.server.access.User;
+import io.certdesk.server.users.User;
+import io.certdesk.server.store.Database;
 
 /** SQL for users and their sign-in sessions. */
 public final class UserStore {

@@ -23,17 +23,16 @@ import javax.net.ssl.SSLHandshakeException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.certdesk.server.app.Main;
-import io.certdesk.server.tls.TrustingContext;
+import io.certdesk.pki.tls.TrustingContext;
 
 /** A small HTTPS client for the Certdesk API: JSON in and out, problems turned into readable errors. */
-final class ApiClient {
+final class ServerApi {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private final HttpClient http;
     private final String server;
     private final Optional<String> token;
 
-    ApiClient(String server, Optional<String> caPem, Optional<String> token) {
+    ServerApi(String server, Optional<String> caPem, Optional<String> token) {
         this.server = server.endsWith("/") ? server.substring(0, server.length() - 1) : server;
         this.token = token;
         HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10));
@@ -41,15 +40,15 @@ final class ApiClient {
         this.http = builder.build();
     }
 
-    static ApiClient fromSaved(CliConfig.Saved saved) {
-        return new ApiClient(saved.server(), Optional.ofNullable(saved.caPem()), Optional.ofNullable(saved.token()));
+    static ServerApi fromSaved(CliConfig.Saved saved) {
+        return new ServerApi(saved.server(), Optional.ofNullable(saved.caPem()), Optional.ofNullable(saved.token()));
     }
 
     JsonNode send(String method, String path, Object body) {
         try {
             return exchange(method, path, body == null ? null : MAPPER.writeValueAsBytes(body), "application/json");
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw Main.Failure.refused("The request cannot be written as JSON: " + e.getMessage());
+            throw CliFailure.refused("The request cannot be written as JSON: " + e.getMessage());
         }
     }
 
@@ -94,7 +93,7 @@ final class ApiClient {
         try {
             return text.isEmpty() ? MAPPER.nullNode() : MAPPER.readTree(text);
         } catch (IOException e) {
-            throw Main.Failure.refused("The server answered something that is not JSON.");
+            throw CliFailure.refused("The server answered something that is not JSON.");
         }
     }
 
@@ -124,18 +123,18 @@ final class ApiClient {
                 // an RFC 9457 problem, or an RFC 6749 error from the token endpoint
                 String detail = problem.path("detail").asText(problem.path("error_description").asText(text));
                 String code = problem.path("code").asText(problem.path("error").asText("error"));
-                throw Main.Failure.refused(detail + " (" + response.statusCode() + " " + code + ")");
+                throw CliFailure.refused(detail + " (" + response.statusCode() + " " + code + ")");
             }
             return text;
         } catch (SSLHandshakeException e) {
-            throw Main.Failure.refused("The server's certificate is not trusted: pass --cacert with the platform CA (" + e.getMessage() + ").");
+            throw CliFailure.refused("The server's certificate is not trusted: pass --cacert with the platform CA (" + e.getMessage() + ").");
         } catch (ConnectException e) {
-            throw Main.Failure.refused("Cannot connect to " + server + ": is the server running?");
+            throw CliFailure.refused("Cannot connect to " + server + ": is the server running?");
         } catch (IOException e) {
-            throw Main.Failure.refused("Talking to " + server + " failed: " + e.getMessage());
+            throw CliFailure.refused("Talking to " + server + " failed: " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw Main.Failure.refused("Interrupted.");
+            throw CliFailure.refused("Interrupted.");
         }
     }
 
@@ -148,7 +147,7 @@ final class ApiClient {
             }
             return TrustingContext.trustingOnly(anchors);
         } catch (GeneralSecurityException e) {
-            throw Main.Failure.refused("The CA file does not hold a readable PEM certificate: " + e.getMessage());
+            throw CliFailure.refused("The CA file does not hold a readable PEM certificate: " + e.getMessage());
         }
     }
 }

@@ -1,4 +1,4 @@
-package io.certdesk.server.access;
+package io.certdesk.server.users;
 
 import java.time.Clock;
 import java.time.Duration;

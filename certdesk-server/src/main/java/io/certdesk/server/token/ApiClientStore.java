@@ -1,4 +1,4 @@
-package io.certdesk.server.store;
+package io.certdesk.server.token;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -11,6 +11,7 @@ import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 
 import io.certdesk.server.token.ApiClient;
+import io.certdesk.server.store.Database;
 
 /** SQL for API clients and their hashed secrets. */
 public final class ApiClientStore {

@@ -1,4 +1,4 @@
-package io.certdesk.server.outbound;
+package io.certdesk.server.trust;
 
 /**
  * An account's outbound trust settings.

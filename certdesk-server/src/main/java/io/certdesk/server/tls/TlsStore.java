@@ -1,4 +1,4 @@
-package io.certdesk.server.store;
+package io.certdesk.server.tls;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -9,6 +9,8 @@ import java.util.TreeMap;
 import org.jdbi.v3.core.Handle;
 
 import io.certdesk.server.chains.PrivateChain;
+import io.certdesk.server.keys.SealedKeyStore;
+import io.certdesk.server.chains.ChainStore;
 
 /**
  * What the TLS edge serves, for every account at once: a handful of queries whatever the number of

@@ -1,4 +1,4 @@
-package io.certdesk.server.store;
+package io.certdesk.server.keys;
 
 import java.time.Instant;
 import java.util.List;
@@ -7,6 +7,7 @@ import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 
 import io.certdesk.pki.seal.SealedKey;
+import io.certdesk.server.store.Database;
 
 /** SQL for sealed private keys. Only ciphertext and wrapped data keys ever reach this table. */
 public final class SealedKeyStore {
@@ -46,7 +47,7 @@ public final class SealedKeyStore {
                 .execute();
     }
 
-    static Row row(java.sql.ResultSet rs) throws java.sql.SQLException {
+    public static Row row(java.sql.ResultSet rs) throws java.sql.SQLException {
         return new Row(rs.getString("id"), rs.getString("key_algorithm"),
                 new SealedKey(rs.getString("master_key_id"), rs.getBytes("wrapped_data_key"), rs.getBytes("ciphertext")));
     }

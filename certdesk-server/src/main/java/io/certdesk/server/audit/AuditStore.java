@@ -1,4 +1,4 @@
-package io.certdesk.server.store;
+package io.certdesk.server.audit;
 
 import java.time.OffsetDateTime;
 import java.util.List;
@@ -8,6 +8,7 @@ import org.jdbi.v3.core.Handle;
 
 import io.certdesk.server.audit.AuditAction;
 import io.certdesk.server.audit.AuditEntry;
+import io.certdesk.server.store.Database;
 
 /** SQL for the append-only audit log. */
 public final class AuditStore {

@@ -1,4 +1,4 @@
-package io.certdesk.server.store;
+package io.certdesk.server.account;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -12,6 +12,7 @@ import org.jdbi.v3.core.Handle;
 
 import io.certdesk.server.account.Account;
 import io.certdesk.server.account.AccountType;
+import io.certdesk.server.store.Database;
 
 /** SQL for accounts and their domains. Every method runs on the caller's handle (and transaction). */
 public final class AccountStore {

@@ -1,4 +1,4 @@
-package io.certdesk.server.store;
+package io.certdesk.server.trust;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -12,7 +12,8 @@ import java.util.Set;
 import org.jdbi.v3.core.Handle;
 
 import io.certdesk.pki.certs.CertificateInfo;
-import io.certdesk.server.certs.TrustedCa;
+import io.certdesk.server.trust.TrustedCa;
+import io.certdesk.server.store.Database;
 
 /** SQL for trusted CA certificates. */
 public final class TrustedCaStore {

@@ -1,4 +1,4 @@
-package io.certdesk.server.certs;
+package io.certdesk.server.trust;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,9 +1,9 @@
-package io.certdesk.server.store;
+package io.certdesk.server.trust;
 
 import org.jdbi.v3.core.Handle;
 
-import io.certdesk.server.outbound.Revocation;
-import io.certdesk.server.outbound.TrustSettings;
+import io.certdesk.server.trust.Revocation;
+import io.certdesk.server.trust.TrustSettings;
 
 /** Each account's outbound trust settings (columns of its row). */
 public final class TrustSettingsStore {

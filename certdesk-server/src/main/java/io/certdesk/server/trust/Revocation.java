@@ -1,4 +1,4 @@
-package io.certdesk.server.outbound;
+package io.certdesk.server.trust;
 
 /** How an account's outbound connections check that the server's certificates are not revoked. */
 public enum Revocation {

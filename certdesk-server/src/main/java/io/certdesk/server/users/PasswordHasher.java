@@ -1,4 +1,4 @@
-package io.certdesk.server.access;
+package io.certdesk.server.users;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

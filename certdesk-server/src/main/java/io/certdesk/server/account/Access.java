@@ -1,12 +1,14 @@
-package io.certdesk.server.access;
+package io.certdesk.server.account;
 
 import java.util.Optional;
 
 import io.certdesk.server.ErrorCode;
 import io.certdesk.server.ServiceException;
 import io.certdesk.server.account.Account;
-import io.certdesk.server.store.AccountStore;
+import io.certdesk.server.account.AccountStore;
 import io.certdesk.server.store.Database;
+import io.certdesk.server.access.Role;
+import io.certdesk.server.access.Principal;
 
 /**
  * Who may see and change which account. An account the caller may not see answers "not found",

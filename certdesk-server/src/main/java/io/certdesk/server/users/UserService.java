@@ -1,4 +1,4 @@
-package io.certdesk.server.access;
+package io.certdesk.server.users;
 
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -19,7 +19,10 @@ import io.certdesk.server.account.Account;
 import io.certdesk.server.audit.AuditAction;
 import io.certdesk.server.audit.AuditLog;
 import io.certdesk.server.store.Database;
-import io.certdesk.server.store.UserStore;
+import io.certdesk.server.users.UserStore;
+import io.certdesk.server.account.Access;
+import io.certdesk.server.access.Role;
+import io.certdesk.server.access.Principal;
 
 /** People: the bootstrap admin, account admins, sign-in and sessions. */
 public final class UserService {
@@ -145,7 +148,7 @@ public final class UserService {
         if (token == null || token.isBlank() || token.length() > 200) {
             return Optional.empty();
         }
-        return database.read(h -> store.sessionUser(h, hashToken(token), clock.instant())).map(Principal::of);
+        return database.read(h -> store.sessionUser(h, hashToken(token), clock.instant())).map(User::principal);
     }
 
     public void logout(String token) {

@@ -1,4 +1,4 @@
-package io.certdesk.server.store;
+package io.certdesk.server.chains;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -10,6 +10,7 @@ import org.jdbi.v3.core.Handle;
 
 import io.certdesk.server.chains.PkiSettings;
 import io.certdesk.server.chains.SigningState;
+import io.certdesk.server.store.Database;
 
 /** SQL for an account's PKI settings: its signing chain and its TLS bindings. */
 public final class PkiSettingsStore {
