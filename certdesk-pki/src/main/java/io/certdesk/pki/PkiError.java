@@ -2,12 +2,16 @@ package io.certdesk.pki;
 
 /**
  * Every refusal the PKI core can give, each with a stable machine-readable code that callers
- * may rely on (it is what the HTTP API puts into a problem's {@code code}).
+ * may rely on (it is what the HTTP API puts into a problem's {@code code}), and whose fault it is:
+ * the input's (the caller sent something the rules refuse) or the server's (its own stored
+ * material does not open; a caller only ever sees an internal error for those).
  */
 public enum PkiError {
     INVALID_DOMAIN_NAME("invalid_domain_name"),
-    INVALID_KEY_MATERIAL("invalid_key_material"),
-    WRONG_MASTER_KEY("wrong_master_key"),
+    /** Stored key material that does not decode: the server's fault, never the request's. */
+    INVALID_KEY_MATERIAL("invalid_key_material", Fault.SERVER),
+    /** A sealed key that the master key given does not open: the server's fault. */
+    WRONG_MASTER_KEY("wrong_master_key", Fault.SERVER),
     /** The file is not one this import reads, or no certificate was found in it. */
     INVALID_FILE("invalid_file"),
     /** A private key was found where only certificates belong. */
@@ -39,10 +43,28 @@ public enum PkiError {
     /** A name in the certificate matches none of the account's domains. */
     DOMAIN_NOT_ALLOWED("domain_not_allowed");
 
+    /** Whose fault a refusal is. */
+    public enum Fault {
+        /** The input broke a rule: the caller can change it and try again. */
+        INPUT,
+        /** The server's own material or state: nothing the caller can change. */
+        SERVER
+    }
+
     private final String code;
+    private final Fault fault;
 
     PkiError(String code) {
+        this(code, Fault.INPUT);
+    }
+
+    PkiError(String code, Fault fault) {
         this.code = code;
+        this.fault = fault;
+    }
+
+    public Fault fault() {
+        return fault;
     }
 
     /** The stable code, lower snake case. */

@@ -23,64 +23,64 @@ final class AccountRoutes {
     }
 
     void register(RouteTable routes) {
-        routes.post("/api/v1/accounts", this::create);
-        routes.get("/api/v1/accounts", this::list);
-        routes.get("/api/v1/accounts/{id}", this::get);
-        routes.delete("/api/v1/accounts/{id}", this::delete);
-        routes.get("/api/v1/accounts/{id}/domains", this::domains);
-        routes.put("/api/v1/accounts/{id}/domains", this::setDomains);
-        routes.post("/api/v1/accounts/{id}/users", this::createUser);
-        routes.get("/api/v1/accounts/{id}/users", this::listUsers);
-        routes.get("/api/v1/accounts/{id}/audit", this::audit);
+        routes.post("/api/v1/accounts", RouteAccess.SIGNED_IN, this::create);
+        routes.get("/api/v1/accounts", RouteAccess.SIGNED_IN, this::list);
+        routes.get("/api/v1/accounts/{id}", RouteAccess.SIGNED_IN, this::get);
+        routes.delete("/api/v1/accounts/{id}", RouteAccess.SIGNED_IN, this::delete);
+        routes.get("/api/v1/accounts/{id}/domains", RouteAccess.SIGNED_IN, this::domains);
+        routes.put("/api/v1/accounts/{id}/domains", RouteAccess.SIGNED_IN, this::setDomains);
+        routes.post("/api/v1/accounts/{id}/users", RouteAccess.SIGNED_IN, this::createUser);
+        routes.get("/api/v1/accounts/{id}/users", RouteAccess.SIGNED_IN, this::listUsers);
+        routes.get("/api/v1/accounts/{id}/audit", RouteAccess.SIGNED_IN, this::audit);
     }
 
     private void create(Context ctx) {
-        Principal actor = requests.principal(ctx);
+        Principal actor = Requests.caller(ctx);
         Dto.CreateAccount body = requests.body(ctx, Dto.CreateAccount.class);
         Account account = accounts.create(actor, body.name(), Requests.enumOf(AccountType.class, body.type(), "type"), Optional.ofNullable(body.parentId()));
         ctx.status(201).header("Location", "/api/v1/accounts/" + account.id()).json(Dto.AccountJson.of(account));
     }
 
     private void list(Context ctx) {
-        Principal actor = requests.principal(ctx);
+        Principal actor = Requests.caller(ctx);
         ctx.json(new Dto.AccountList(accounts.list(actor).stream().map(Dto.AccountJson::of).toList()));
     }
 
     private void get(Context ctx) {
-        Principal actor = requests.principal(ctx);
+        Principal actor = Requests.caller(ctx);
         ctx.json(Dto.AccountJson.of(accounts.get(actor, ctx.pathParam("id"))));
     }
 
     private void delete(Context ctx) {
-        Principal actor = requests.principal(ctx);
+        Principal actor = Requests.caller(ctx);
         accounts.delete(actor, ctx.pathParam("id"));
         ctx.status(204);
     }
 
     private void domains(Context ctx) {
-        Principal actor = requests.principal(ctx);
+        Principal actor = Requests.caller(ctx);
         ctx.json(new Dto.DomainList(accounts.get(actor, ctx.pathParam("id")).domains()));
     }
 
     private void setDomains(Context ctx) {
-        Principal actor = requests.principal(ctx);
+        Principal actor = Requests.caller(ctx);
         Dto.SetDomains body = requests.body(ctx, Dto.SetDomains.class);
         ctx.json(Dto.AccountJson.of(accounts.setDomains(actor, ctx.pathParam("id"), body.domains())));
     }
 
     private void createUser(Context ctx) {
-        Principal actor = requests.principal(ctx);
+        Principal actor = Requests.caller(ctx);
         Dto.CreateUser body = requests.body(ctx, Dto.CreateUser.class);
         ctx.status(201).json(Dto.UserJson.of(users.createAccountAdmin(actor, ctx.pathParam("id"), body.username(), body.password())));
     }
 
     private void listUsers(Context ctx) {
-        Principal actor = requests.principal(ctx);
+        Principal actor = Requests.caller(ctx);
         ctx.json(new Dto.UserList(users.usersOf(actor, ctx.pathParam("id")).stream().map(Dto.UserJson::of).toList()));
     }
 
     private void audit(Context ctx) {
-        Principal actor = requests.principal(ctx);
+        Principal actor = Requests.caller(ctx);
         long before = Requests.longQuery(ctx, "before", 0);
         int limit = (int) Math.min(AUDIT_PAGE, Math.max(1, Requests.longQuery(ctx, "limit", AUDIT_PAGE)));
         var entries = accounts.audit(actor, ctx.pathParam("id"), before, limit);

@@ -16,12 +16,12 @@ final class AuthRoutes {
     }
 
     void register(RouteTable routes) {
-        routes.post("/api/v1/auth/login", this::login);
-        routes.post("/api/v1/auth/logout", this::logout);
-        routes.get("/api/v1/auth/me", this::me);
-        routes.post("/api/v1/auth/session", this::openSession);
-        routes.get("/api/v1/auth/session", this::session);
-        routes.delete("/api/v1/auth/session", this::closeSession);
+        routes.post("/api/v1/auth/login", RouteAccess.PUBLIC, this::login);
+        routes.post("/api/v1/auth/logout", RouteAccess.SIGNED_IN, this::logout);
+        routes.get("/api/v1/auth/me", RouteAccess.SIGNED_IN, this::me);
+        routes.post("/api/v1/auth/session", RouteAccess.PUBLIC, this::openSession);
+        routes.get("/api/v1/auth/session", RouteAccess.SIGNED_IN, this::session);
+        routes.delete("/api/v1/auth/session", RouteAccess.SIGNED_IN, this::closeSession);
     }
 
     /** The console's sign-in: the session goes into an HttpOnly cookie; the answer carries its CSRF token. */
@@ -37,13 +37,12 @@ final class AuthRoutes {
 
     /** The console's session after a reload: who is signed in, and the CSRF token. */
     private void session(Context ctx) {
-        Principal p = requests.principal(ctx);
+        Principal p = Requests.caller(ctx);
         String token = Requests.token(ctx).orElseThrow();
         ctx.header("Cache-Control", "no-store").json(new Dto.ConsoleSession(Requests.csrfToken(token), null, me(p)));
     }
 
     private void closeSession(Context ctx) {
-        requests.principal(ctx);
         Requests.token(ctx).ifPresent(users::logout);
         ctx.header("Set-Cookie", Requests.SESSION_COOKIE + "=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Strict");
         ctx.status(204);
@@ -60,13 +59,12 @@ final class AuthRoutes {
     }
 
     private void logout(Context ctx) {
-        requests.principal(ctx);
         Requests.token(ctx).ifPresent(users::logout);
         ctx.status(204);
     }
 
     private void me(Context ctx) {
-        Principal p = requests.principal(ctx);
+        Principal p = Requests.caller(ctx);
         ctx.json(me(p));
     }
 }

@@ -30,18 +30,18 @@ final class ChainRoutes {
     }
 
     void register(RouteTable routes) {
-        routes.post(BASE + "/import", this::importPkcs12);
-        routes.post(BASE + "/generate", this::generate);
-        routes.get(BASE, this::list);
-        routes.get(BASE + "/{chainId}", this::get);
-        routes.get(BASE + "/{chainId}/chain.pem", this::pem);
-        routes.delete(BASE + "/{chainId}", this::delete);
-        routes.get("/api/v1/accounts/{id}/pki-settings", this::getSettings);
-        routes.put("/api/v1/accounts/{id}/pki-settings", this::putSettings);
+        routes.post(BASE + "/import", RouteAccess.SIGNED_IN, this::importPkcs12);
+        routes.post(BASE + "/generate", RouteAccess.SIGNED_IN, this::generate);
+        routes.get(BASE, RouteAccess.signedInOrToken(ApiScope.CERTIFICATES_READ), this::list);
+        routes.get(BASE + "/{chainId}", RouteAccess.signedInOrToken(ApiScope.CERTIFICATES_READ), this::get);
+        routes.get(BASE + "/{chainId}/chain.pem", RouteAccess.signedInOrToken(ApiScope.CERTIFICATES_READ), this::pem);
+        routes.delete(BASE + "/{chainId}", RouteAccess.SIGNED_IN, this::delete);
+        routes.get("/api/v1/accounts/{id}/pki-settings", RouteAccess.signedInOrToken(ApiScope.PKI_SETTINGS_READ), this::getSettings);
+        routes.put("/api/v1/accounts/{id}/pki-settings", RouteAccess.SIGNED_IN, this::putSettings);
     }
 
     private void importPkcs12(Context ctx) {
-        Principal actor = requests.principal(ctx);
+        Principal actor = Requests.caller(ctx);
         byte[] file = Uploads.file(ctx, "file", Pkcs12Reader.MAX_FILE_BYTES);
         String password = Uploads.field(ctx, "password");
         ChainService.ImportOutcome outcome = chains.importPkcs12(actor, ctx.pathParam("id"), file,
@@ -52,7 +52,7 @@ final class ChainRoutes {
     }
 
     private void generate(Context ctx) {
-        Principal actor = requests.principal(ctx);
+        Principal actor = Requests.caller(ctx);
         Dto.GenerateChain body = requests.body(ctx, Dto.GenerateChain.class);
         PrivateChain chain = chains.generate(actor, ctx.pathParam("id"), Requests.enumOf(ChainPurpose.class, body.purpose(), "purpose"),
                 Optional.ofNullable(body.domain()), Optional.ofNullable(Requests.enumOf(KeyType.class, body.keyType(), "keyType")).orElse(KeyType.EC_P256),
@@ -61,35 +61,35 @@ final class ChainRoutes {
     }
 
     private void list(Context ctx) {
-        Principal actor = requests.reader(ctx, ApiScope.CERTIFICATES_READ);
+        Principal actor = Requests.caller(ctx);
         ctx.json(new Dto.ChainList(render(chains.list(actor, ctx.pathParam("id")))));
     }
 
     private void get(Context ctx) {
-        Principal actor = requests.reader(ctx, ApiScope.CERTIFICATES_READ);
+        Principal actor = Requests.caller(ctx);
         ctx.json(render(List.of(chains.get(actor, ctx.pathParam("id"), ctx.pathParam("chainId")))).get(0));
     }
 
     private void pem(Context ctx) {
-        Principal actor = requests.reader(ctx, ApiScope.CERTIFICATES_READ);
+        Principal actor = Requests.caller(ctx);
         ctx.contentType("application/x-pem-file")
                 .header("Content-Disposition", "attachment; filename=\"chain-" + ctx.pathParam("chainId") + ".pem\"")
                 .result(PemCodec.writeCertificatesPem(chains.certificates(actor, ctx.pathParam("id"), ctx.pathParam("chainId"))));
     }
 
     private void delete(Context ctx) {
-        Principal actor = requests.principal(ctx);
+        Principal actor = Requests.caller(ctx);
         chains.delete(actor, ctx.pathParam("id"), ctx.pathParam("chainId"));
         ctx.status(204);
     }
 
     private void getSettings(Context ctx) {
-        Principal actor = requests.reader(ctx, ApiScope.PKI_SETTINGS_READ);
+        Principal actor = Requests.caller(ctx);
         ctx.json(Dto.PkiSettingsJson.of(settings.get(actor, ctx.pathParam("id"))));
     }
 
     private void putSettings(Context ctx) {
-        Principal actor = requests.principal(ctx);
+        Principal actor = Requests.caller(ctx);
         Dto.PkiSettingsChange body = requests.body(ctx, Dto.PkiSettingsChange.class);
         PkiSettings saved = settings.put(actor, ctx.pathParam("id"), new PkiSettings.Change(Optional.ofNullable(body.signingChainId()),
                 body.tlsBindings() == null ? Map.of() : body.tlsBindings(), Optional.ofNullable(body.tokenLifetimeSeconds()),

@@ -23,8 +23,8 @@ final class ConnectionCheckRoutes {
     }
 
     void register(RouteTable routes) {
-        routes.post(BASE + "/trust/check", this::check);
-        routes.post(BASE + "/trusted-cas/from-check", this::fromCheck);
+        routes.post(BASE + "/trust/check", RouteAccess.SIGNED_IN, this::check);
+        routes.post(BASE + "/trusted-cas/from-check", RouteAccess.SIGNED_IN, this::fromCheck);
     }
 
     record CheckBody(String host, Integer port, String protocol, String bindDn, String bindPassword) {
@@ -47,7 +47,7 @@ final class ConnectionCheckRoutes {
     }
 
     private void check(Context ctx) {
-        Principal actor = requests.principal(ctx);
+        Principal actor = Requests.caller(ctx);
         checks.requireVisible(actor, ctx.pathParam("id")); // another account's: not found, whatever the body
         CheckBody body = requests.body(ctx, CheckBody.class);
         ConnectionCheckService.Result r = checks.check(actor, ctx.pathParam("id"), new ConnectionCheckService.Request(body.host(), port(body.port()),
@@ -61,7 +61,7 @@ final class ConnectionCheckRoutes {
     }
 
     private void fromCheck(Context ctx) {
-        Principal actor = requests.principal(ctx);
+        Principal actor = Requests.caller(ctx);
         checks.requireVisible(actor, ctx.pathParam("id")); // another account's: not found, whatever the body
         FromCheckBody body = requests.body(ctx, FromCheckBody.class);
         TrustedCaService.ImportOutcome outcome = checks.trustPresented(actor, ctx.pathParam("id"), body.host(), port(body.port()),

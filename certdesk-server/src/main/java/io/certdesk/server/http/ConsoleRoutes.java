@@ -35,8 +35,8 @@ final class ConsoleRoutes {
     }
 
     void register(RouteTable routes) {
-        routes.get("/", ctx -> serve(ctx, "index.html"));
-        routes.get("/console/{file}", ctx -> serve(ctx, ctx.pathParam("file")));
+        routes.get("/", RouteAccess.PUBLIC, ctx -> serve(ctx, "index.html"));
+        routes.get("/console/{file}", RouteAccess.PUBLIC, ctx -> serve(ctx, ctx.pathParam("file")));
     }
 
     private void serve(Context ctx, String name) {

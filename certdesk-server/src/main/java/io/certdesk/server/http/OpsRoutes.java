@@ -18,9 +18,9 @@ final class OpsRoutes {
     }
 
     void register(RouteTable routes) {
-        routes.get("/healthz", ctx -> ctx.json(new Dto.Health("ok")));
-        routes.get("/readyz", this::ready);
-        routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape()));
+        routes.get("/healthz", RouteAccess.PUBLIC, ctx -> ctx.json(new Dto.Health("ok")));
+        routes.get("/readyz", RouteAccess.PUBLIC, this::ready);
+        routes.get("/metrics", RouteAccess.PUBLIC, ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape()));
     }
 
     private void ready(Context ctx) {

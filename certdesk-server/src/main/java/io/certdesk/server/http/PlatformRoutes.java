@@ -14,8 +14,8 @@ final class PlatformRoutes {
     }
 
     void register(RouteTable routes) {
-        routes.get("/api/v1/platform/ca.pem", this::pem);
-        routes.get("/api/v1/platform/ca.der", this::der);
+        routes.get("/api/v1/platform/ca.pem", RouteAccess.PUBLIC, this::pem);
+        routes.get("/api/v1/platform/ca.der", RouteAccess.PUBLIC, this::der);
     }
 
     private void pem(Context ctx) {

@@ -18,6 +18,8 @@ import io.javalin.http.Context;
 /** Reading requests: the caller's identity and JSON bodies, each failure a typed refusal. */
 final class Requests {
     static final String BEARER = "Bearer ";
+    /** The request attribute holding the caller that {@link RouteTable} authenticated for the route. */
+    static final String CALLER = "certdesk.caller";
     /** The console's session cookie: HttpOnly, Secure, SameSite=Strict. */
     static final String SESSION_COOKIE = "certdesk_session";
     /** The header a console request that changes something carries: {@link #csrfToken} of its session. */
@@ -30,6 +32,15 @@ final class Requests {
         this.mapper = mapper;
         this.users = users;
         this.tokens = tokens;
+    }
+
+    /** The caller the route table authenticated (routes declared {@code SIGNED_IN} or {@code SIGNED_IN_OR_TOKEN}). */
+    static Principal caller(Context ctx) {
+        Principal caller = ctx.attribute(CALLER);
+        if (caller == null) {
+            throw new IllegalStateException("the route " + ctx.endpoint().path + " is declared PUBLIC but its handler asks for a caller");
+        }
+        return caller;
     }
 
     /**

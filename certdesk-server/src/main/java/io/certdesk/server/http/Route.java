@@ -1,5 +1,10 @@
 package io.certdesk.server.http;
 
-/** One HTTP route the server answers: method (upper case) and path template ({@code {id}} style). */
-public record Route(String method, String path) {
+import java.util.Optional;
+
+/**
+ * One HTTP route the server answers: method (upper case), path template ({@code {id}} style),
+ * whether it needs a signed-in caller, and the API scope with which an access token may call it.
+ */
+public record Route(String method, String path, boolean signInRequired, Optional<String> tokenScope) {
 }

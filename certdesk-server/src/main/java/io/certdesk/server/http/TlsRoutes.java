@@ -35,13 +35,13 @@ final class TlsRoutes {
     }
 
     void register(RouteTable routes) {
-        routes.get("/api/v1/accounts/{id}/tls/{domain}/chain.pem", this::chainPem);
-        routes.post(IppPrinter.PATH, this::ipp);
+        routes.get("/api/v1/accounts/{id}/tls/{domain}/chain.pem", RouteAccess.signedInOrToken(ApiScope.CERTIFICATES_READ), this::chainPem);
+        routes.post(IppPrinter.PATH, RouteAccess.PUBLIC, this::ipp);
     }
 
     /** The chain a terminal of the domain is shown: the account's (bound or newest), else the platform's. */
     private void chainPem(Context ctx) {
-        Principal actor = requests.reader(ctx, ApiScope.CERTIFICATES_READ);
+        Principal actor = Requests.caller(ctx);
         Account account = accounts.get(actor, ctx.pathParam("id"));
         String domain;
         try {

@@ -30,35 +30,35 @@ final class TokenRoutes {
     }
 
     void register(RouteTable routes) {
-        routes.post("/api/v1/accounts/{id}/api-clients", this::create);
-        routes.get("/api/v1/accounts/{id}/api-clients", this::list);
-        routes.delete("/api/v1/accounts/{id}/api-clients/{clientId}", this::delete);
-        routes.post("/api/v1/accounts/{id}/api-clients/{clientId}/secret", this::rotate);
-        routes.post("/api/v1/accounts/{id}/oauth2/token", this::token);
-        routes.get("/api/v1/accounts/{id}/.well-known/jwks.json", this::jwks);
-        routes.get("/api/v1/accounts/{id}/.well-known/openid-configuration", this::metadata);
+        routes.post("/api/v1/accounts/{id}/api-clients", RouteAccess.SIGNED_IN, this::create);
+        routes.get("/api/v1/accounts/{id}/api-clients", RouteAccess.SIGNED_IN, this::list);
+        routes.delete("/api/v1/accounts/{id}/api-clients/{clientId}", RouteAccess.SIGNED_IN, this::delete);
+        routes.post("/api/v1/accounts/{id}/api-clients/{clientId}/secret", RouteAccess.SIGNED_IN, this::rotate);
+        routes.post("/api/v1/accounts/{id}/oauth2/token", RouteAccess.PUBLIC, this::token);
+        routes.get("/api/v1/accounts/{id}/.well-known/jwks.json", RouteAccess.PUBLIC, this::jwks);
+        routes.get("/api/v1/accounts/{id}/.well-known/openid-configuration", RouteAccess.PUBLIC, this::metadata);
     }
 
     private void create(Context ctx) {
-        Principal actor = requests.principal(ctx);
+        Principal actor = Requests.caller(ctx);
         Dto.CreateApiClient body = requests.body(ctx, Dto.CreateApiClient.class);
         ApiClientService.WithSecret created = clients.create(actor, ctx.pathParam("id"), body.name(), body.scopes());
         ctx.status(201).header("Cache-Control", "no-store").json(Dto.ApiClientJson.withSecret(created));
     }
 
     private void list(Context ctx) {
-        Principal actor = requests.principal(ctx);
+        Principal actor = Requests.caller(ctx);
         ctx.json(new Dto.ApiClientList(clients.list(actor, ctx.pathParam("id")).stream().map(Dto.ApiClientJson::of).toList()));
     }
 
     private void delete(Context ctx) {
-        Principal actor = requests.principal(ctx);
+        Principal actor = Requests.caller(ctx);
         clients.delete(actor, ctx.pathParam("id"), ctx.pathParam("clientId"));
         ctx.status(204);
     }
 
     private void rotate(Context ctx) {
-        Principal actor = requests.principal(ctx);
+        Principal actor = Requests.caller(ctx);
         ctx.header("Cache-Control", "no-store")
                 .json(Dto.ApiClientJson.withSecret(clients.rotateSecret(actor, ctx.pathParam("id"), ctx.pathParam("clientId"))));
     }

@@ -40,23 +40,23 @@ final class TrustRoutes {
 
 
     void register(RouteTable routes) {
-        routes.post(BASE, this::importFile);
-        routes.get(BASE, this::list);
-        routes.get(BASE + "/{certId}", this::get);
-        routes.get(BASE + "/{certId}/pem", this::pem);
-        routes.delete(BASE + "/{certId}", this::delete);
-        routes.patch(BASE + "/{certId}", this::share);
-        routes.get(SETTINGS, this::settings);
-        routes.put(SETTINGS, this::changeSettings);
+        routes.post(BASE, RouteAccess.SIGNED_IN, this::importFile);
+        routes.get(BASE, RouteAccess.signedInOrToken(ApiScope.CERTIFICATES_READ), this::list);
+        routes.get(BASE + "/{certId}", RouteAccess.signedInOrToken(ApiScope.CERTIFICATES_READ), this::get);
+        routes.get(BASE + "/{certId}/pem", RouteAccess.signedInOrToken(ApiScope.CERTIFICATES_READ), this::pem);
+        routes.delete(BASE + "/{certId}", RouteAccess.SIGNED_IN, this::delete);
+        routes.patch(BASE + "/{certId}", RouteAccess.SIGNED_IN, this::share);
+        routes.get(SETTINGS, RouteAccess.SIGNED_IN, this::settings);
+        routes.put(SETTINGS, RouteAccess.SIGNED_IN, this::changeSettings);
     }
 
     private void settings(Context ctx) {
-        Principal actor = requests.principal(ctx);
+        Principal actor = Requests.caller(ctx);
         ctx.json(SettingsJson.of(settings.settings(actor, ctx.pathParam("id"))));
     }
 
     private void changeSettings(Context ctx) {
-        Principal actor = requests.principal(ctx);
+        Principal actor = Requests.caller(ctx);
         settings.requireVisible(actor, ctx.pathParam("id")); // another account's: not found, whatever the body
         SettingsBody body = requests.body(ctx, SettingsBody.class);
         Revocation revocation;
@@ -72,26 +72,26 @@ final class TrustRoutes {
     }
 
     private void importFile(Context ctx) {
-        Principal actor = requests.principal(ctx);
+        Principal actor = Requests.caller(ctx);
         byte[] file = Uploads.file(ctx, "file", CertificateFiles.MAX_FILE_BYTES);
         TrustedCaService.ImportOutcome outcome = trustedCas.importFile(actor, ctx.pathParam("id"), file);
         ctx.status(201).json(Dto.TrustedCaImport.of(outcome));
     }
 
     private void list(Context ctx) {
-        Principal actor = requests.reader(ctx, ApiScope.CERTIFICATES_READ);
+        Principal actor = Requests.caller(ctx);
         int limit = (int) Requests.longQuery(ctx, "limit", 100);
         TrustedCaService.Page page = trustedCas.list(actor, ctx.pathParam("id"), Optional.ofNullable(ctx.queryParam("after")), limit);
         ctx.json(new Dto.TrustedCaList(page.certificates().stream().map(Dto.TrustedCaJson::of).toList(), page.next().orElse(null)));
     }
 
     private void get(Context ctx) {
-        Principal actor = requests.reader(ctx, ApiScope.CERTIFICATES_READ);
+        Principal actor = Requests.caller(ctx);
         ctx.json(Dto.TrustedCaJson.of(trustedCas.get(actor, ctx.pathParam("id"), ctx.pathParam("certId"))));
     }
 
     private void pem(Context ctx) {
-        Principal actor = requests.reader(ctx, ApiScope.CERTIFICATES_READ);
+        Principal actor = Requests.caller(ctx);
         byte[] der = trustedCas.der(actor, ctx.pathParam("id"), ctx.pathParam("certId"));
         ctx.contentType("application/x-pem-file")
                 .header("Content-Disposition", "attachment; filename=\"" + ctx.pathParam("certId") + ".pem\"")
@@ -100,7 +100,7 @@ final class TrustRoutes {
 
     /** {@code {"shareWithCustomers": true|false}}: a vendor's certificate trusted by its customers' outbound connections too. */
     private void share(Context ctx) {
-        Principal actor = requests.principal(ctx);
+        Principal actor = Requests.caller(ctx);
         trustedCas.get(actor, ctx.pathParam("id"), ctx.pathParam("certId")); // another account's: not found, whatever the body
         Dto.TrustedCaChange change = requests.body(ctx, Dto.TrustedCaChange.class);
         if (change.shareWithCustomers() == null) {
@@ -110,7 +110,7 @@ final class TrustRoutes {
     }
 
     private void delete(Context ctx) {
-        Principal actor = requests.principal(ctx);
+        Principal actor = Requests.caller(ctx);
         trustedCas.delete(actor, ctx.pathParam("id"), ctx.pathParam("certId"));
         ctx.status(204);
     }

@@ -1,0 +1,69 @@
+package io.certdesk.server.http;
+
+import java.time.Duration;
+import java.util.OptionalInt;
+
+import org.eclipse.jetty.io.ssl.SslHandshakeListener;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+
+import io.certdesk.server.tls.HelloReading;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+
+/**
+ * The TLS listeners: the HTTPS port (console and API) and, when on, the IPPS port. Each reads the
+ * client hello on its way in, so the chain is chosen by SNI and by what the client can verify.
+ */
+final class Connectors {
+    private final ApiServer.Listeners listeners;
+    private ServerConnector https;
+    private ServerConnector ipps;
+
+    Connectors(ApiServer.Listeners listeners) {
+        this.listeners = listeners;
+    }
+
+    void install(JavalinConfig cfg, HandshakeMetrics handshakes) {
+        cfg.jetty.addConnector((server, httpConfig) -> {
+            this.https = connector(server, httpConfig, listeners.httpsPort(), handshakes.listener("https"));
+            return https;
+        });
+        listeners.ippsPort().ifPresent(port -> cfg.jetty.addConnector((server, httpConfig) -> {
+            this.ipps = connector(server, httpConfig, port, handshakes.listener("ipps"));
+            return ipps;
+        }));
+    }
+
+    private ServerConnector connector(Server server, HttpConfiguration httpConfig, int port, SslHandshakeListener handshakes) {
+        HttpConfiguration config = new HttpConfiguration(httpConfig);
+        config.setSendServerVersion(false);
+        config.setSendXPoweredBy(false);
+        SecureRequestCustomizer secure = new SecureRequestCustomizer();
+        secure.setSniHostCheck(false); // the chain is chosen per handshake; a client without SNI still gets an answer
+        secure.setStsMaxAge(Duration.ofDays(365).toSeconds());
+        config.addCustomizer(secure);
+        ServerConnector c = new ServerConnector(server, HelloReading.connectionFactory(listeners.tls(), "http/1.1"), new HttpConnectionFactory(config));
+        c.setHost(listeners.bindHost());
+        c.setPort(port);
+        c.setIdleTimeout(Duration.ofSeconds(60).toMillis());
+        c.addBean(handshakes);
+        return c;
+    }
+
+    /** Whether the request came in on the IPPS listener. */
+    boolean isIpps(Context ctx) {
+        return ipps != null && ctx.req().getLocalPort() == ipps.getLocalPort();
+    }
+
+    int httpsPort() {
+        return https.getLocalPort();
+    }
+
+    OptionalInt ippsPort() {
+        return ipps == null ? OptionalInt.empty() : OptionalInt.of(ipps.getLocalPort());
+    }
+}
