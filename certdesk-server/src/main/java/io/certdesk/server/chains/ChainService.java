@@ -26,6 +26,7 @@ import io.certdesk.pki.issue.IssuedChain;
 import io.certdesk.pki.keys.KeyType;
 import io.certdesk.pki.names.DomainNames;
 import io.certdesk.server.ErrorCode;
+import io.certdesk.server.Inputs;
 import io.certdesk.server.ServiceException;
 import io.certdesk.server.account.Access;
 import io.certdesk.server.access.Principal;
@@ -114,8 +115,8 @@ public final class ChainService {
         IssuedChain issued;
         List<String> names;
         if (purpose == ChainPurpose.TLS_SERVER) {
-            String name = normalizedDomain(domain.orElseThrow(() -> ServiceException.invalid("domain", "A TLS chain is issued for one of the account's domains: "
-                    + "give 'domain'.")));
+            String name = Inputs.domain(domain.orElseThrow(() -> ServiceException.invalid("domain", "A TLS chain is issued for one of the account's domains: "
+                    + "give 'domain'.")), "domain");
             if (!account.domains().contains(name)) {
                 throw new PkiException(PkiError.DOMAIN_NOT_ALLOWED, "'" + name + "' is not a domain of this account"
                         + (account.domains().isEmpty() ? " (it has none yet)." : " (" + String.join(", ", account.domains()) + ")."));
@@ -227,13 +228,6 @@ public final class ChainService {
         return days;
     }
 
-    private static String normalizedDomain(String domain) {
-        try {
-            return DomainNames.normalize(domain);
-        } catch (PkiException e) {
-            throw ServiceException.invalid("domain", e.getMessage());
-        }
-    }
 
     private static String describe(List<PrivateChain> list) {
         return String.join("; ", list.stream().map(c -> c.subject() + " (sha256 " + c.sha256() + ")").toList());

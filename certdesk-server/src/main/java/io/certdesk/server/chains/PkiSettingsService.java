@@ -14,6 +14,7 @@ import io.certdesk.pki.PkiException;
 import io.certdesk.pki.chain.ChainPurpose;
 import io.certdesk.pki.names.DomainNames;
 import io.certdesk.pki.names.NameMatching;
+import io.certdesk.server.Inputs;
 import io.certdesk.server.ServiceException;
 import io.certdesk.server.account.Access;
 import io.certdesk.server.access.Principal;
@@ -126,7 +127,7 @@ public final class PkiSettingsService {
     private Map<String, String> bindings(Handle h, Account account, Map<String, String> bindings) {
         Map<String, String> normalized = new TreeMap<>();
         for (Map.Entry<String, String> binding : (bindings == null ? Map.<String, String>of() : bindings).entrySet()) {
-            String domain = domain(binding.getKey());
+            String domain = Inputs.domain(binding.getKey(), "tlsBindings");
             if (!account.domains().contains(domain)) {
                 throw new PkiException(PkiError.DOMAIN_NOT_ALLOWED, "'" + domain + "' is not a domain of this account.");
             }
@@ -169,12 +170,5 @@ public final class PkiSettingsService {
         };
     }
 
-    private static String domain(String name) {
-        try {
-            return DomainNames.normalize(name);
-        } catch (PkiException e) {
-            throw ServiceException.invalid("tlsBindings", e.getMessage());
-        }
-    }
 
 }

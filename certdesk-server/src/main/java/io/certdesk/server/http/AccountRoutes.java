@@ -7,6 +7,7 @@ import io.certdesk.server.users.UserService;
 import io.certdesk.server.account.Account;
 import io.certdesk.server.account.AccountService;
 import io.certdesk.server.account.AccountType;
+import io.certdesk.server.Inputs;
 import io.javalin.http.Context;
 
 /** Accounts, their domains, users and audit log. Each handler: decode, call one service method, render. */
@@ -37,7 +38,7 @@ final class AccountRoutes {
     private void create(Context ctx) {
         Principal actor = Requests.caller(ctx);
         Dto.CreateAccount body = requests.body(ctx, Dto.CreateAccount.class);
-        Account account = accounts.create(actor, body.name(), Requests.enumOf(AccountType.class, body.type(), "type"), Optional.ofNullable(body.parentId()));
+        Account account = accounts.create(actor, body.name(), Inputs.enumValue(AccountType.class, body.type(), "type"), Optional.ofNullable(body.parentId()));
         ctx.status(201).header("Location", "/api/v1/accounts/" + account.id()).json(Dto.AccountJson.of(account));
     }
 

@@ -14,6 +14,7 @@ import io.certdesk.server.chains.ChainService;
 import io.certdesk.server.chains.PkiSettings;
 import io.certdesk.server.chains.PkiSettingsService;
 import io.certdesk.server.chains.PrivateChain;
+import io.certdesk.server.Inputs;
 import io.javalin.http.Context;
 
 /** Private certificate chains and PKI settings. */
@@ -54,8 +55,8 @@ final class ChainRoutes {
     private void generate(Context ctx) {
         Principal actor = Requests.caller(ctx);
         Dto.GenerateChain body = requests.body(ctx, Dto.GenerateChain.class);
-        PrivateChain chain = chains.generate(actor, ctx.pathParam("id"), Requests.enumOf(ChainPurpose.class, body.purpose(), "purpose"),
-                Optional.ofNullable(body.domain()), Optional.ofNullable(Requests.enumOf(KeyType.class, body.keyType(), "keyType")).orElse(KeyType.EC_P256),
+        PrivateChain chain = chains.generate(actor, ctx.pathParam("id"), Inputs.enumValue(ChainPurpose.class, body.purpose(), "purpose"),
+                Optional.ofNullable(body.domain()), Optional.ofNullable(Inputs.enumValue(KeyType.class, body.keyType(), "keyType")).orElse(KeyType.EC_P256),
                 Optional.ofNullable(body.validityDays()));
         ctx.status(201).json(render(List.of(chain)).get(0));
     }

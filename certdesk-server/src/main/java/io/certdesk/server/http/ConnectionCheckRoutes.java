@@ -1,9 +1,9 @@
 package io.certdesk.server.http;
 
-import java.util.Locale;
 import java.util.Optional;
 
 import io.certdesk.pki.certs.CertificateInfo;
+import io.certdesk.server.Inputs;
 import io.certdesk.server.ServiceException;
 import io.certdesk.server.access.Principal;
 import io.certdesk.server.trust.TrustedCaService;
@@ -77,10 +77,6 @@ final class ConnectionCheckRoutes {
     }
 
     private static CheckProtocol protocol(String protocol) {
-        try {
-            return CheckProtocol.valueOf(String.valueOf(protocol).toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw ServiceException.invalid("protocol", "protocol must be LDAPS, LDAP_STARTTLS, HTTPS, SMTPS or SMTP_STARTTLS.");
-        }
+        return Inputs.requiredEnum(CheckProtocol.class, protocol, "protocol");
     }
 }

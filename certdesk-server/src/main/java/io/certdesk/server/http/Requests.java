@@ -137,19 +137,6 @@ final class Requests {
         }
     }
 
-    /** The enum constant named {@code value} (null when absent); 422 naming the field and the accepted values otherwise. */
-    static <E extends Enum<E>> E enumOf(Class<E> type, String value, String field) {
-        if (value == null) {
-            return null;
-        }
-        try {
-            return Enum.valueOf(type, value);
-        } catch (IllegalArgumentException e) {
-            throw ServiceException.invalid(field, "'" + (value.length() > 40 ? value.substring(0, 40) + "..." : value)
-                    + "' is not a valid " + field + "; expected one of " + java.util.Arrays.toString(type.getEnumConstants()) + ".");
-        }
-    }
-
     /** The JSON body as {@code type}; 415 when it is not JSON, 400 when it does not parse. */
     <T> T body(Context ctx, Class<T> type) {
         String contentType = ctx.contentType();

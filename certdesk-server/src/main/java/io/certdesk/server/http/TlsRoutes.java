@@ -9,6 +9,7 @@ import java.util.function.Predicate;
 import io.certdesk.pki.PkiException;
 import io.certdesk.pki.codec.PemCodec;
 import io.certdesk.pki.names.DomainNames;
+import io.certdesk.server.Inputs;
 import io.certdesk.server.ServiceException;
 import io.certdesk.server.access.ApiScope;
 import io.certdesk.server.access.Principal;
@@ -43,12 +44,7 @@ final class TlsRoutes {
     private void chainPem(Context ctx) {
         Principal actor = Requests.caller(ctx);
         Account account = accounts.get(actor, ctx.pathParam("id"));
-        String domain;
-        try {
-            domain = DomainNames.normalize(ctx.pathParam("domain"));
-        } catch (PkiException e) {
-            throw ServiceException.invalid("domain", e.getMessage());
-        }
+        String domain = Inputs.domain(ctx.pathParam("domain"), "domain");
         if (!account.domains().contains(domain)) {
             throw ServiceException.notFound("The domain " + domain + " of this account");
         }

@@ -1,12 +1,12 @@
 package io.certdesk.server.http;
 
-import java.util.Locale;
 import java.util.Optional;
 
 import io.certdesk.pki.codec.CertificateCodec;
 import io.certdesk.pki.codec.CertificateFiles;
 import io.certdesk.pki.codec.PemCodec;
 import io.certdesk.server.access.ApiScope;
+import io.certdesk.server.Inputs;
 import io.certdesk.server.ServiceException;
 import io.certdesk.server.access.Principal;
 import io.certdesk.server.trust.Revocation;
@@ -59,12 +59,7 @@ final class TrustRoutes {
         Principal actor = Requests.caller(ctx);
         settings.requireVisible(actor, ctx.pathParam("id")); // another account's: not found, whatever the body
         SettingsBody body = requests.body(ctx, SettingsBody.class);
-        Revocation revocation;
-        try {
-            revocation = Revocation.valueOf(String.valueOf(body.revocation()).toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw ServiceException.invalid("revocation", "revocation must be OFF, SOFT_FAIL or HARD_FAIL.");
-        }
+        Revocation revocation = Inputs.requiredEnum(Revocation.class, body.revocation(), "revocation");
         if (body.includePublicRoots() == null) {
             throw ServiceException.invalid("includePublicRoots", "includePublicRoots (true or false) is required.");
         }

@@ -111,6 +111,20 @@ class AccountApiTest extends OnBothDatabases {
     }
 
     @Test
+    void enumValuesAreReadIgnoringCaseAndAnsweredAsTheApiSpellsThem() {
+        var vendor = admin.post("/api/v1/accounts", Map.of("name", "Lower Case", "type", "vendor")).assertStatus(201);
+        assertThat(vendor.json().path("type").asText()).isEqualTo("VENDOR");
+        String id = vendor.json().path("id").asText();
+        var settings = admin.put("/api/v1/accounts/" + id + "/trust-settings", Map.of("revocation", "hard_fail", "includePublicRoots", false))
+                .assertStatus(200);
+        assertThat(settings.json().path("revocation").asText()).isEqualTo("HARD_FAIL");
+        var refused = admin.put("/api/v1/accounts/" + id + "/trust-settings", Map.of("revocation", "sometimes", "includePublicRoots", true))
+                .assertProblem(422, "validation_failed");
+        assertThat(refused.json().path("field").asText()).isEqualTo("revocation");
+        assertThat(admin.get("/api/v1/accounts/" + id + "/trust-settings").json().path("revocation").asText()).isEqualTo("HARD_FAIL");
+    }
+
+    @Test
     void aBodyOverOneMebibyteIsRefusedAsTooLarge() {
         Api admin = server.admin();
         int before = admin.get("/api/v1/accounts").json().path("accounts").size();

@@ -1,0 +1,53 @@
+package io.certdesk.server;
+
+import java.util.Arrays;
+import java.util.Locale;
+
+import io.certdesk.pki.PkiException;
+import io.certdesk.pki.names.DomainNames;
+
+/**
+ * How every field a client sends is read, in one place: enum values by one case rule, domain
+ * names by one normalizer. A value that does not read is a 422 {@code validation_failed} naming
+ * the field and what was expected.
+ */
+public final class Inputs {
+    private Inputs() {
+    }
+
+    /**
+     * The constant of {@code type} that {@code value} names, ignoring case ({@code "ldaps"} and
+     * {@code "vendor"} read as {@code LDAPS} and {@code VENDOR}); null when {@code value} is null.
+     */
+    public static <E extends Enum<E>> E enumValue(Class<E> type, String value, String field) {
+        if (value == null) {
+            return null;
+        }
+        String wanted = value.strip().toUpperCase(Locale.ROOT);
+        for (E constant : type.getEnumConstants()) {
+            if (constant.name().equals(wanted)) {
+                return constant;
+            }
+        }
+        throw ServiceException.invalid(field, "'" + (value.length() > 40 ? value.substring(0, 40) + "..." : value) + "' is not a valid " + field
+                + "; expected one of " + String.join(", ", Arrays.stream(type.getEnumConstants()).map(Enum::name).toList()) + ".");
+    }
+
+    /** As {@link #enumValue}, but the field is required. */
+    public static <E extends Enum<E>> E requiredEnum(Class<E> type, String value, String field) {
+        if (value == null) {
+            throw ServiceException.invalid(field, field + " is required; expected one of "
+                    + String.join(", ", Arrays.stream(type.getEnumConstants()).map(Enum::name).toList()) + ".");
+        }
+        return enumValue(type, value, field);
+    }
+
+    /** A domain name as it is stored (lower-case ASCII, IDNs as punycode, two labels or more). */
+    public static String domain(String value, String field) {
+        try {
+            return DomainNames.normalize(value);
+        } catch (PkiException e) {
+            throw ServiceException.invalid(field, e.getMessage());
+        }
+    }
+}
