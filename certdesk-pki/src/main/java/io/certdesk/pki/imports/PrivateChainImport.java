@@ -56,7 +56,7 @@ public final class PrivateChainImport {
     }
 
     /** A certificate of the file that became no chain, and why: {@code no_private_key} or {@code not_in_chain}. */
-    public record Ignored(String subject, String sha256, String reason) {
+    public record Ignored(String subject, String sha256, IgnoredReason reason) {
     }
 
     public record Result(List<ImportedChain> chains, List<Ignored> ignored, List<ImportWarning> warnings) {
@@ -107,7 +107,7 @@ public final class PrivateChainImport {
         for (X509Certificate certificate : pool) {
             if (!used.contains(certificate)) {
                 ignored.add(new Ignored(subject(certificate), CertificateCodec.sha256Hex(certificate),
-                        certificate.getBasicConstraints() >= 0 ? "not_in_chain" : "no_private_key"));
+                        certificate.getBasicConstraints() >= 0 ? IgnoredReason.NOT_IN_CHAIN : IgnoredReason.NO_PRIVATE_KEY));
             }
         }
         return new Result(chains, ignored, warnings);

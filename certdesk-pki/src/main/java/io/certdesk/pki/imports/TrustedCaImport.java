@@ -37,7 +37,7 @@ public final class TrustedCaImport {
     }
 
     /** A certificate that was not imported, and why (a stable code). */
-    public record Skipped(String sha256, String code) {
+    public record Skipped(String sha256, SkipReason code) {
     }
 
     private static CertificateInfo info(X509Certificate certificate) {
@@ -71,7 +71,7 @@ public final class TrustedCaImport {
         for (Accepted accepted : unique.values()) {
             CertificateInfo info = accepted.info();
             if (alreadyImported.contains(info.sha256())) {
-                skipped.add(new Skipped(info.sha256(), "already_imported"));
+                skipped.add(new Skipped(info.sha256(), SkipReason.ALREADY_IMPORTED));
                 continue;
             }
             imported.add(accepted);

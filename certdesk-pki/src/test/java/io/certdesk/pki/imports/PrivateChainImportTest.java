@@ -85,8 +85,8 @@ class PrivateChainImportTest {
         var result = PrivateChainImport.evaluate(file, PASSWORD, DOMAINS, List.of(), TestCa.NOW);
         assertThat(result.chains()).hasSize(1);
         assertThat(result.ignored()).containsExactlyInAnyOrder(
-                new PrivateChainImport.Ignored("CN=other.test", CertificateCodec.sha256Hex(stranger.certificate()), "no_private_key"),
-                new PrivateChainImport.Ignored("CN=Unrelated CA", CertificateCodec.sha256Hex(otherCa.certificate()), "not_in_chain"));
+                new PrivateChainImport.Ignored("CN=other.test", CertificateCodec.sha256Hex(stranger.certificate()), IgnoredReason.NO_PRIVATE_KEY),
+                new PrivateChainImport.Ignored("CN=Unrelated CA", CertificateCodec.sha256Hex(otherCa.certificate()), IgnoredReason.NOT_IN_CHAIN));
     }
 
     @Test

@@ -38,7 +38,7 @@ class TrustedCaImportTest {
         String sha = CertificateCodec.sha256Hex(root.certificate());
         var result = TrustedCaImport.evaluate(Pem.bytes(Pem.certificate(root.certificate()).repeat(2)), Set.of(sha), TestCa.NOW);
         assertThat(result.imported()).isEmpty();
-        assertThat(result.skipped()).containsExactly(new TrustedCaImport.Skipped(sha, "already_imported"));
+        assertThat(result.skipped()).containsExactly(new TrustedCaImport.Skipped(sha, SkipReason.ALREADY_IMPORTED));
     }
 
     @Test

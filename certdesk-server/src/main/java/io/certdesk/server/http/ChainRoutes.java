@@ -48,7 +48,7 @@ final class ChainRoutes {
         ChainService.ImportOutcome outcome = chains.importPkcs12(actor, ctx.pathParam("id"), file,
                 password == null ? new char[0] : password.toCharArray());
         ctx.status(201).json(new Dto.ChainImport(render(outcome.imported()),
-                outcome.ignored().stream().map(i -> new Dto.IgnoredJson(i.subject(), i.sha256(), i.reason())).toList(),
+                outcome.ignored().stream().map(i -> new Dto.IgnoredJson(i.subject(), i.sha256(), i.reason().code())).toList(),
                 outcome.warnings().stream().map(Dto.WarningJson::of).toList()));
     }
 

@@ -104,7 +104,7 @@ final class Dto {
     record TrustedCaImport(List<TrustedCaJson> imported, List<SkippedJson> skipped, List<WarningJson> warnings) {
         static TrustedCaImport of(io.certdesk.server.trust.TrustedCaService.ImportOutcome outcome) {
             return new TrustedCaImport(outcome.imported().stream().map(TrustedCaJson::of).toList(),
-                    outcome.skipped().stream().map(s -> new SkippedJson(s.sha256(), s.code())).toList(),
+                    outcome.skipped().stream().map(s -> new SkippedJson(s.sha256(), s.code().code())).toList(),
                     outcome.warnings().stream().map(WarningJson::of).toList());
         }
     }

@@ -50,7 +50,7 @@ final class ProblemResponses {
             ctx.header("WWW-Authenticate", "Basic realm=\"certdesk\"");
         }
         ctx.header("Cache-Control", "no-store");
-        ctx.status(e.status()).json(Map.of("error", e.error(), "error_description", e.getMessage()));
+        ctx.status(e.status()).json(Map.of("error", e.error().code(), "error_description", e.getMessage()));
     }
 
     /** A refusal of the PKI core: its stable code, 413 for size, else 422. */

@@ -11,6 +11,7 @@ import java.util.Optional;
 import io.certdesk.server.ServiceException;
 import io.certdesk.server.access.Principal;
 import io.certdesk.server.token.ApiClientService;
+import io.certdesk.server.token.OAuthError;
 import io.certdesk.server.token.OAuthException;
 import io.certdesk.server.token.TokenService;
 import io.javalin.http.Context;
@@ -68,18 +69,18 @@ final class TokenRoutes {
         ctx.header("Cache-Control", "no-store").header("Pragma", "no-cache");
         String contentType = ctx.contentType();
         if (contentType == null || !contentType.toLowerCase(java.util.Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
-            throw new OAuthException("invalid_request", 400, "Send the request as application/x-www-form-urlencoded.");
+            throw new OAuthException(OAuthError.INVALID_REQUEST, "Send the request as application/x-www-form-urlencoded.");
         }
         String[] basic = basicCredentials(ctx);
         String formId = ctx.formParam("client_id");
         String formSecret = ctx.formParam("client_secret");
         if (basic != null && (formId != null || formSecret != null)) {
-            throw new OAuthException("invalid_request", 400, "Authenticate the client one way only: HTTP Basic or form fields.");
+            throw new OAuthException(OAuthError.INVALID_REQUEST, "Authenticate the client one way only: HTTP Basic or form fields.");
         }
         String clientId = basic != null ? basic[0] : formId;
         String secret = basic != null ? basic[1] : formSecret;
         if (clientId == null || secret == null) {
-            throw new OAuthException("invalid_client", 401, "Client authentication is required (HTTP Basic, or client_id and client_secret).");
+            throw new OAuthException(OAuthError.INVALID_CLIENT, "Client authentication is required (HTTP Basic, or client_id and client_secret).");
         }
         TokenService.Token token = tokens.issue(ctx.pathParam("id"), clientId, secret, ctx.formParam("grant_type"),
                 Optional.ofNullable(ctx.formParam("scope")));
@@ -122,12 +123,12 @@ final class TokenRoutes {
             String decoded = new String(Base64.getDecoder().decode(header.substring(6).strip()), StandardCharsets.UTF_8);
             int colon = decoded.indexOf(':');
             if (colon < 0) {
-                throw new OAuthException("invalid_client", 401, "The Basic credentials are not 'id:secret'.");
+                throw new OAuthException(OAuthError.INVALID_CLIENT, "The Basic credentials are not 'id:secret'.");
             }
             return new String[] {URLDecoder.decode(decoded.substring(0, colon), StandardCharsets.UTF_8),
                     URLDecoder.decode(decoded.substring(colon + 1), StandardCharsets.UTF_8)};
         } catch (IllegalArgumentException e) {
-            throw new OAuthException("invalid_client", 401, "The Basic credentials are not valid base64.");
+            throw new OAuthException(OAuthError.INVALID_CLIENT, "The Basic credentials are not valid base64.");
         }
     }
 }

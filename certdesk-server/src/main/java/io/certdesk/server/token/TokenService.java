@@ -78,23 +78,23 @@ public final class TokenService {
      */
     public Token issue(String accountId, String clientId, String clientSecret, String grantType, Optional<String> scope) {
         if (grantType == null || grantType.isBlank()) {
-            throw new OAuthException("invalid_request", 400, "grant_type is required; this endpoint supports client_credentials.");
+            throw new OAuthException(OAuthError.INVALID_REQUEST, "grant_type is required; this endpoint supports client_credentials.");
         }
         if (!CLIENT_CREDENTIALS.equals(grantType)) {
-            throw new OAuthException("unsupported_grant_type", 400, "Only the client_credentials grant is supported.");
+            throw new OAuthException(OAuthError.UNSUPPORTED_GRANT_TYPE, "Only the client_credentials grant is supported.");
         }
         ApiClient client = clients.authenticate(accountId, clientId, clientSecret)
-                .orElseThrow(() -> new OAuthException("invalid_client", 401, "The client id or secret is wrong."));
+                .orElseThrow(() -> new OAuthException(OAuthError.INVALID_CLIENT, "The client id or secret is wrong."));
         List<String> granted = client.scopes();
         if (scope.isPresent() && !scope.get().isBlank()) {
             List<String> requested = List.of(scope.get().strip().split(" +"));
             if (!Set.copyOf(client.scopes()).containsAll(requested)) {
-                throw new OAuthException("invalid_scope", 400, "The client may ask only for: " + String.join(" ", client.scopes()) + ".");
+                throw new OAuthException(OAuthError.INVALID_SCOPE, "The client may ask only for: " + String.join(" ", client.scopes()) + ".");
             }
             granted = requested;
         }
         Instant now = clock.instant();
-        Signing signing = signing(accountId, now).orElseThrow(() -> new OAuthException("signing_not_configured", 409,
+        Signing signing = signing(accountId, now).orElseThrow(() -> new OAuthException(OAuthError.SIGNING_NOT_CONFIGURED,
                 "This account's PKI settings name no signing chain, so no token is issued. Choose one under PKI settings."));
         SigningKey key = signing.key();
         String issuer = issuer(accountId);

@@ -112,6 +112,7 @@ class AccountApiTest extends OnBothDatabases {
 
     @Test
     void enumValuesAreReadIgnoringCaseAndAnsweredAsTheApiSpellsThem() {
+        Api admin = server.admin();
         var vendor = admin.post("/api/v1/accounts", Map.of("name", "Lower Case", "type", "vendor")).assertStatus(201);
         assertThat(vendor.json().path("type").asText()).isEqualTo("VENDOR");
         String id = vendor.json().path("id").asText();
