@@ -246,30 +246,7 @@ async function refreshKeepingResult(id, node) {
   if (fresh) fresh.replaceWith(node);
 }
 
-function covers(name, domain) {
-  if (name === domain) return true;
-  return name.startsWith('*.') && domain.endsWith(name.slice(1)) && domain.split('.').length === name.split('.').length;
-}
-
-/** The chains the TLS edge serves by itself for domains without a binding: per key type, the valid covering chain, exact name first, newest. */
-function automaticTls(chains, settings, domainsOfAccount) {
-  const served = new Map();
-  const now = Date.now();
-  for (const domain of domainsOfAccount) {
-    if ((settings.tlsBindings || {})[domain]) continue;
-    const candidates = chains.filter(c => c.purposes.includes('TLS_SERVER') && new Date(c.notBefore) <= now && now < new Date(c.notAfter)
-      && c.dnsNames.some(n => covers(n, domain)))
-      .sort((a, b) => (a.dnsNames.includes(domain) ? 0 : 1) - (b.dnsNames.includes(domain) ? 0 : 1) || new Date(b.createdAt) - new Date(a.createdAt));
-    const seen = new Set();
-    for (const c of candidates) {
-      if (seen.has(c.keyAlgorithm)) continue;
-      seen.add(c.keyAlgorithm);
-      served.set(c.id, [...(served.get(c.id) || []), domain]);
-    }
-  }
-  return served;
-}
-
+/** What the PKI settings use the chain for (while they do, it cannot be deleted). */
 function usesOf(chain, settings) {
   const uses = [];
   if (settings.signingChainId === chain.id) uses.push('API token signing');
@@ -278,11 +255,33 @@ function usesOf(chain, settings) {
   return uses;
 }
 
+/** The badges of what the chain is used for: the settings' uses, and what the server says its TLS edge serves it for, and why. */
+function useBadges(chain, settings) {
+  const served = chain.servedFor || [];
+  const badges = [];
+  if (settings.signingChainId === chain.id) badges.push(h('span', { class: 'badge info' }, 'API token signing'));
+  if (settings.nextSigningChainId === chain.id) badges.push(h('span', { class: 'badge info' }, 'API token signing (scheduled)'));
+  for (const [domain, id] of Object.entries(settings.tlsBindings || {})) {
+    if (id !== chain.id) continue;
+    badges.push(served.some(s => s.domain === domain && s.reason === 'BOUND')
+      ? h('span', { class: 'badge info', title: 'Bound to this name in the PKI settings' }, `TLS for ${domain}`)
+      : h('span', { class: 'badge soon', title: 'Bound to this name, but not valid now: the edge serves another chain' }, `bound to ${domain}, not served`));
+  }
+  for (const s of served) {
+    if (s.reason === 'NEWEST_VALID') {
+      badges.push(h('span', { class: 'badge info', title: 'Served as the newest valid chain for this name; no binding' }, `TLS for ${s.domain} (newest)`));
+    } else if (s.reason === 'KEY_TYPE_FALLBACK') {
+      badges.push(h('span', { class: 'badge info', title: 'This name is bound to a chain of the other key type; clients that cannot verify that one get this' },
+        `TLS for ${s.domain} (other clients)`));
+    }
+  }
+  return badges;
+}
+
 function chainSection(chains, settings, domainsOfAccount) {
-  const automatic = automaticTls(chains, settings, domainsOfAccount);
   const rows = chains.map(c => {
     const uses = usesOf(c, settings);
-    const servedFor = automatic.get(c.id) || [];
+    const badges = useBadges(c, settings);
     const reason = uses.length ? `In use for ${uses.join(', ')}: choose another chain in the PKI settings first.` : null;
     return [h('tr', { 'data-chain': c.id },
       h('td', {}, h('button', { type: 'button', class: 'link', 'aria-expanded': 'false', 'aria-controls': `chain-details-${c.id}`,
@@ -291,10 +290,7 @@ function chainSection(chains, settings, domainsOfAccount) {
       h('td', {}, c.purposes.map(p => p === 'TLS_SERVER' ? 'TLS' : 'token signing').join(', ')),
       h('td', {}, `${c.keyAlgorithm} ${c.keySize}`),
       h('td', {}, when(c.notAfter), expiryBadge(c.notAfter)),
-      h('td', {}, uses.length || servedFor.length
-        ? [...uses.map(u => h('span', { class: 'badge info' }, u)),
-          ...servedFor.map(d => h('span', { class: 'badge info', title: 'Served as the newest valid chain for this name; no binding' }, `TLS for ${d} (newest)`))]
-        : h('span', { class: 'hint' }, 'not in use')),
+      h('td', {}, badges.length ? badges : h('span', { class: 'hint' }, 'not in use')),
       h('td', {},
         h('a', { href: `${base()}/private-chains/${c.id}/chain.pem`, download: `${c.id}.pem` }, 'Chain PEM'), ' ',
         h('button', { type: 'button', class: 'danger', disabled: !!reason, title: reason, 'aria-describedby': reason ? `why-${c.id}` : null,
@@ -388,7 +384,7 @@ function settingsSection(chains, settings, domainsOfAccount) {
     ? 'API tokens are signed with the chosen chain; its key is published in the account\'s JWKS.'
     : 'API tokens are not issued while no signing chain is chosen.');
   const bindings = domainsOfAccount.map(d => {
-    const covering = tls.filter(c => c.dnsNames.some(n => covers(n, d)));
+    const covering = tls.filter(c => (c.covers || []).includes(d));
     return h('div', {},
       h('label', { for: `binding-${d}` }, `TLS chain for ${d}`),
       h('select', { id: `binding-${d}`, 'data-domain': d }, h('option', { value: '' }, 'Automatic: the newest valid chain'),

@@ -71,7 +71,7 @@ public final class ApiServer {
             new AuthRoutes(services.users(), requests).register(routes);
             new AccountRoutes(services.accounts(), services.users(), requests).register(routes);
             new TrustRoutes(services.trustedCas(), services.trustSettings(), requests).register(routes);
-            new ChainRoutes(services.chains(), services.pkiSettings(), requests).register(routes);
+            new ChainRoutes(services.chains(), services.pkiSettings(), services.tlsChains(), requests).register(routes);
             new TokenRoutes(services.apiClients(), services.tokens(), requests).register(routes);
             new ConnectionCheckRoutes(services.checks(), requests).register(routes);
             new ConsoleRoutes().register(routes);

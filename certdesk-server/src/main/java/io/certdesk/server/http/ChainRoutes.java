@@ -15,6 +15,8 @@ import io.certdesk.server.chains.PkiSettings;
 import io.certdesk.server.chains.PkiSettingsService;
 import io.certdesk.server.chains.PrivateChain;
 import io.certdesk.server.Inputs;
+import io.certdesk.server.tls.ChainUse;
+import io.certdesk.server.tls.TlsChains;
 import io.javalin.http.Context;
 
 /** Private certificate chains and PKI settings. */
@@ -23,8 +25,10 @@ final class ChainRoutes {
     private final ChainService chains;
     private final PkiSettingsService settings;
     private final Requests requests;
+    private final TlsChains tls;
 
-    ChainRoutes(ChainService chains, PkiSettingsService settings, Requests requests) {
+    ChainRoutes(ChainService chains, PkiSettingsService settings, TlsChains tls, Requests requests) {
+        this.tls = tls;
         this.chains = chains;
         this.settings = settings;
         this.requests = requests;
@@ -98,8 +102,10 @@ final class ChainRoutes {
         ctx.json(Dto.PkiSettingsJson.of(saved));
     }
 
+    /** The chains with their certificates and what the TLS edge does with each now (all of one account). */
     private List<Dto.ChainJson> render(List<PrivateChain> list) {
         var infos = chains.certificateInfos(list);
-        return list.stream().map(c -> Dto.ChainJson.of(c, infos.get(c.id()))).toList();
+        Map<String, ChainUse> uses = list.isEmpty() ? Map.of() : tls.uses(list.get(0).accountId());
+        return list.stream().map(c -> Dto.ChainJson.of(c, infos.get(c.id()), uses.getOrDefault(c.id(), ChainUse.NONE))).toList();
     }
 }

@@ -117,14 +117,20 @@ final class Dto {
                 i.isCa(), i.keyAlgorithm(), i.keySize(), i.signatureAlgorithm(), i.selfSigned());
     }
 
+    /** A chain; {@code covers} and {@code servedFor} say what the TLS edge (of the node answering) does with it now. */
     record ChainJson(String id, String origin, List<String> purposes, String subject, List<String> dnsNames, Instant notBefore,
                      Instant notAfter, String keyAlgorithm, int keySize, String sha256, List<CertificateJson> certificates,
-                     Instant createdAt) {
-        static ChainJson of(io.certdesk.server.chains.PrivateChain c, List<io.certdesk.pki.certs.CertificateInfo> certificates) {
+                     Instant createdAt, List<String> covers, List<ServedJson> servedFor) {
+        static ChainJson of(io.certdesk.server.chains.PrivateChain c, List<io.certdesk.pki.certs.CertificateInfo> certificates,
+                            io.certdesk.server.tls.ChainUse use) {
             return new ChainJson(c.id(), c.origin().name(), c.purposes().stream().map(Enum::name).sorted().toList(), c.subject(),
                     c.dnsNames(), c.notBefore(), c.notAfter(), c.keyAlgorithm(), c.keySize(), c.sha256(),
-                    certificates.stream().map(i -> certificate(null, i)).toList(), c.createdAt());
+                    certificates.stream().map(i -> certificate(null, i)).toList(), c.createdAt(), use.covers(),
+                    use.servedFor().stream().map(u -> new ServedJson(u.domain(), u.reason().name())).toList());
         }
+    }
+
+    record ServedJson(String domain, String reason) {
     }
 
     record ChainList(List<ChainJson> chains) {

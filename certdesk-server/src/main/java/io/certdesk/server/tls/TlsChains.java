@@ -177,6 +177,11 @@ public final class TlsChains implements TlsChanges {
                 .map(c -> List.of(c.certificates()));
     }
 
+    /** What this node's edge does with each TLS chain of the account now (chains it does not hold: {@link ChainUse#NONE}). */
+    public Map<String, ChainUse> uses(String accountId) {
+        return index.uses(accountId, clock.instant());
+    }
+
     /** The platform's own chain: what a name without a chain of its account is served. */
     public List<X509Certificate> platformChain() {
         return List.of(index.platform().certificates());

@@ -1,6 +1,7 @@
 package io.certdesk.server.tls;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -174,6 +175,40 @@ final class TlsIndex {
     private static Optional<ServedChain> best(List<ServedChain> chains, String host) {
         return chains.stream().min(Comparator.comparing((ServedChain c) -> !c.dnsNames().contains(host))
                 .thenComparing(ServedChain::createdAt, Comparator.reverseOrder()).thenComparing(ServedChain::id));
+    }
+
+    /**
+     * For each TLS chain of the account: the account's domains it covers, and those it is
+     * served for now and why, by the same rules as {@link #select} (per key type, a valid bound
+     * chain, else the best valid covering chain of that type).
+     */
+    Map<String, ChainUse> uses(String accountId, Instant now) {
+        AccountTls account = accounts.get(accountId);
+        if (account == null) {
+            return Map.of();
+        }
+        List<String> domains = account.domains().stream().sorted().toList();
+        Map<String, List<ChainUse.Served>> served = new java.util.HashMap<>();
+        for (String domain : domains) {
+            List<ServedChain> usable = usable(account, domain, ClientKeyTypes.EC_AND_RSA, now);
+            Optional<ServedChain> bound = bound(account, domain, usable);
+            for (String keyType : List.of("EC", "RSA")) {
+                Optional<ChainUse.Served> use;
+                if (bound.isPresent() && bound.get().keyType().equals(keyType)) {
+                    served.computeIfAbsent(bound.get().id(), k -> new ArrayList<>()).add(new ChainUse.Served(domain, ChainUse.Reason.BOUND));
+                    continue;
+                }
+                best(usable.stream().filter(c -> c.keyType().equals(keyType)).toList(), domain)
+                        .ifPresent(c -> served.computeIfAbsent(c.id(), k -> new ArrayList<>()).add(new ChainUse.Served(domain,
+                                bound.isPresent() ? ChainUse.Reason.KEY_TYPE_FALLBACK : ChainUse.Reason.NEWEST_VALID)));
+            }
+        }
+        Map<String, ChainUse> uses = new java.util.HashMap<>();
+        for (ServedChain chain : account.chains()) {
+            List<String> covers = domains.stream().filter(d -> chain.dnsNames().stream().anyMatch(n -> NameMatching.covers(n, d))).toList();
+            uses.put(chain.id(), new ChainUse(covers, served.getOrDefault(chain.id(), List.of())));
+        }
+        return uses;
     }
 
     /** The chain a selection named, also for a short while after it was replaced. */

@@ -149,6 +149,42 @@ class TlsEdgeTest extends OnBothDatabases {
     }
 
     @Test
+    void whatTheApiSaysEachChainIsServedForIsWhatClientsAreShown() throws Exception {
+        String name = unique("said");
+        String other = unique("other");
+        String account = accountWith(name, other);
+        JsonNode older = generate(account, name, "EC_P256");
+        JsonNode newer = generate(account, name, "EC_P256");
+        JsonNode rsa = generate(account, name, "RSA_2048");
+        assertThat(servedFor(account, older)).isEmpty();
+        assertThat(servedFor(account, newer)).containsExactly(name + " NEWEST_VALID");
+        assertThat(servedFor(account, rsa)).containsExactly(name + " NEWEST_VALID");
+        assertThat(chainOf(account, older).path("covers")).extracting(JsonNode::asText).containsExactly(name);
+        assertThat(https(Optional.of(name), platformCa(), "-sigalgs", "ECDSA+SHA256").leafSha256()).isEqualTo(newer.path("sha256").asText());
+        assertThat(https(Optional.of(name), platformCa(), "-sigalgs", "RSA-PSS+SHA256:RSA+SHA256").leafSha256()).isEqualTo(rsa.path("sha256").asText());
+
+        String signing = server.admin().get(base(account) + "/pki-settings").json().path("signingChainId").asText();
+        server.admin().put(base(account) + "/pki-settings", Map.of("signingChainId", signing, "tlsBindings", Map.of(name, older.path("id").asText())))
+                .assertStatus(200);
+        assertThat(servedFor(account, older)).containsExactly(name + " BOUND");
+        assertThat(servedFor(account, newer)).isEmpty();
+        assertThat(servedFor(account, rsa)).containsExactly(name + " KEY_TYPE_FALLBACK");
+        assertThat(https(Optional.of(name), platformCa(), "-sigalgs", "ECDSA+SHA256").leafSha256()).isEqualTo(older.path("sha256").asText());
+        assertThat(https(Optional.of(name), platformCa(), "-sigalgs", "RSA-PSS+SHA256:RSA+SHA256").leafSha256()).isEqualTo(rsa.path("sha256").asText());
+        assertThat(https(Optional.of(name), platformCa()).leafSha256()).as("a client verifying both").isEqualTo(older.path("sha256").asText());
+    }
+
+    private static JsonNode chainOf(String account, JsonNode chain) {
+        return server.admin().get(base(account) + "/private-chains/" + chain.path("id").asText()).assertStatus(200).json();
+    }
+
+    private static List<String> servedFor(String account, JsonNode chain) {
+        List<String> out = new java.util.ArrayList<>();
+        chainOf(account, chain).path("servedFor").forEach(s -> out.add(s.path("domain").asText() + " " + s.path("reason").asText()));
+        return out;
+    }
+
+    @Test
     void aClientOfferingOnlyRsaGetsTheRsaChainAndOnlyEcdsaTheEcChain() throws Exception {
         String name = unique("mixed");
         String account = accountWith(name);
