@@ -1,5 +1,7 @@
 package io.certdesk.bench;
 
+import java.util.Map;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -41,8 +43,8 @@ public final class ConsolePaint {
         ChromeDriver driver = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(Path.of("/usr/bin/chromedriver").toFile())
                 .usingAnyFreePort().build(), options);
         try {
-            driver.executeCdpCommand("Network.enable", java.util.Map.of());
-            driver.executeCdpCommand("Network.setCacheDisabled", java.util.Map.of("cacheDisabled", true));
+            driver.executeCdpCommand("Network.enable", Map.of());
+            driver.executeCdpCommand("Network.setCacheDisabled", Map.of("cacheDisabled", true));
             WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(10));
             List<Double> signInPaint = new ArrayList<>();
             for (int i = 0; i < n + 3; i++) {

@@ -1,5 +1,12 @@
 package io.certdesk.bench;
 
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
+
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -156,9 +163,9 @@ public final class TlsEdgeSetup {
     }
 
     private static String leafSubject(int port, String name) throws Exception {
-        javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+        SSLContext context = SSLContext.getInstance("TLS");
         X509Certificate[][] seen = new X509Certificate[1][];
-        context.init(null, new javax.net.ssl.TrustManager[] {new javax.net.ssl.X509TrustManager() {
+        context.init(null, new TrustManager[] {new X509TrustManager() {
             public void checkClientTrusted(X509Certificate[] chain, String authType) {
             }
 
@@ -170,9 +177,9 @@ public final class TlsEdgeSetup {
                 return new X509Certificate[0];
             }
         }}, null);
-        try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port)) {
-            javax.net.ssl.SSLParameters parameters = socket.getSSLParameters();
-            parameters.setServerNames(List.of(new javax.net.ssl.SNIHostName(name)));
+        try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port)) {
+            SSLParameters parameters = socket.getSSLParameters();
+            parameters.setServerNames(List.of(new SNIHostName(name)));
             socket.setSSLParameters(parameters);
             socket.startHandshake();
         }

@@ -1,5 +1,8 @@
 package io.certdesk.bench.crash;
 
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
+
 import java.security.MessageDigest;
 import java.security.cert.X509Certificate;
 import java.sql.Connection;
@@ -87,7 +90,7 @@ final class Checks {
     private static String servedLeafSha256(int port, String name) throws Exception {
         SSLContext capture = SSLContext.getInstance("TLS");
         X509Certificate[][] seen = new X509Certificate[1][];
-        capture.init(null, new javax.net.ssl.TrustManager[] {new javax.net.ssl.X509TrustManager() {
+        capture.init(null, new TrustManager[] {new X509TrustManager() {
             public void checkClientTrusted(X509Certificate[] chain, String authType) {
             }
 

@@ -1,5 +1,7 @@
 package io.certdesk.bench.crash;
 
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -117,7 +119,7 @@ public final class CrashConsistency {
         System.out.println("seed " + seed + ", work folder " + work);
         Report report;
         if (database.equals("postgresql")) {
-            try (var pg = io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder().start()) {
+            try (var pg = EmbeddedPostgres.builder().start()) {
                 try (var c = pg.getPostgresDatabase().getConnection()) {
                     c.createStatement().execute("CREATE DATABASE certdesk_crash");
                 }

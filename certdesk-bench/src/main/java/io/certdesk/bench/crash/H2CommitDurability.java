@@ -1,5 +1,7 @@
 package io.certdesk.bench.crash;
 
+import org.h2.engine.Constants;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,7 +53,7 @@ public final class H2CommitDurability {
             }
         }
         System.out.printf("%d of %d kills survived, %d acknowledged commits all there (%s)%n", kills, kills,
-                Files.readAllLines(acks).size(), org.h2.engine.Constants.FULL_VERSION);
+                Files.readAllLines(acks).size(), Constants.FULL_VERSION);
     }
 
     private static String url(Path dir, String options) {

@@ -1,5 +1,7 @@
 package io.certdesk.bench.crash;
 
+import java.util.Base64;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
@@ -70,7 +72,7 @@ final class Https {
     }
 
     Answer form(String path, String form, String basicUser, String basicPassword) throws IOException, InterruptedException {
-        String basic = java.util.Base64.getEncoder().encodeToString((basicUser + ":" + basicPassword).getBytes(StandardCharsets.UTF_8));
+        String basic = Base64.getEncoder().encodeToString((basicUser + ":" + basicPassword).getBytes(StandardCharsets.UTF_8));
         return answer(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30)).header("Authorization", "Basic " + basic)
                 .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(form)));
     }

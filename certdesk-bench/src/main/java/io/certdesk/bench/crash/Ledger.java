@@ -1,5 +1,7 @@
 package io.certdesk.bench.crash;
 
+import java.util.Collections;
+
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -27,12 +29,12 @@ final class Ledger {
     final Set<String> deletionsSent = ConcurrentHashMap.newKeySet();
     /** API clients answered 201, with their secrets (tokens are issued for a few clients, not one client each). */
     final Map<String, String> clients = new ConcurrentHashMap<>();
-    final List<String> refusals = java.util.Collections.synchronizedList(new ArrayList<>());
+    final List<String> refusals = Collections.synchronizedList(new ArrayList<>());
     final Set<String> domains = ConcurrentHashMap.newKeySet();
     /** Every name this run ever sent in a domain change (answered or not): the next change sends them all again. */
     final Set<String> domainsSent = ConcurrentHashMap.newKeySet();
     final Map<String, String> bindings = new ConcurrentHashMap<>(); // domain -> chain id
-    final List<Token> tokens = java.util.Collections.synchronizedList(new ArrayList<>());
+    final List<Token> tokens = Collections.synchronizedList(new ArrayList<>());
     final AtomicInteger nextName = new AtomicInteger();
     final AtomicInteger acknowledged = new AtomicInteger();
     final AtomicInteger unanswered = new AtomicInteger();

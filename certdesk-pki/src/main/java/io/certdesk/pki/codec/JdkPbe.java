@@ -1,5 +1,8 @@
 package io.certdesk.pki.codec;
 
+import java.util.Optional;
+import javax.crypto.interfaces.PBEKey;
+
 import java.io.InputStream;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -136,25 +139,25 @@ final class JdkPbe {
      * Whether the MAC of {@code pfx} verifies under {@code password}, or empty when its digest is
      * one this class does not compute.
      */
-    static java.util.Optional<Boolean> macValid(Pfx pfx, char[] password) {
+    static Optional<Boolean> macValid(Pfx pfx, char[] password) {
         MacData macData = pfx.getMacData();
         String digest = macDigest(macData.getMac().getAlgorithmId().getAlgorithm());
         if (digest == null) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         try {
             Mac mac = Mac.getInstance("HmacPBE" + digest);
             mac.init(new Password(password), new PBEParameterSpec(macData.getSalt(), macData.getIterationCount().intValueExact()));
             byte[] expected = macData.getMac().getDigest();
             byte[] actual = mac.doFinal(ASN1OctetString.getInstance(pfx.getAuthSafe().getContent()).getOctets());
-            return java.util.Optional.of(MessageDigest.isEqual(expected, actual));
+            return Optional.of(MessageDigest.isEqual(expected, actual));
         } catch (GeneralSecurityException | ArithmeticException e) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
     }
 
     /** A password as a PBE key, handed to the JDK's PKCS#12 MAC as characters (any Unicode, encoded as PKCS#12 says). */
-    private static final class Password implements javax.crypto.interfaces.PBEKey {
+    private static final class Password implements PBEKey {
         private static final long serialVersionUID = 1L;
         private final char[] password;
 

@@ -1,5 +1,7 @@
 package io.certdesk.pki.codec;
 
+import java.util.Locale;
+
 import java.math.BigInteger;
 
 import org.bouncycastle.asn1.ASN1Encodable;
@@ -29,7 +31,7 @@ final class KdfLimits {
     static void check(BigInteger iterations, String what) {
         if (iterations != null && (iterations.signum() <= 0 || iterations.compareTo(BigInteger.valueOf(MAX_ITERATIONS)) > 0)) {
             throw new PkiException(PkiError.INVALID_FILE, "The " + what + " of the PKCS#12 file asks for " + iterations
-                    + " password iterations; between 1 and " + String.format(java.util.Locale.ROOT, "%,d", MAX_ITERATIONS)
+                    + " password iterations; between 1 and " + String.format(Locale.ROOT, "%,d", MAX_ITERATIONS)
                     + " are accepted. Export the file again with the tool's default settings.");
         }
     }

@@ -1,5 +1,10 @@
 package io.certdesk.pki.codec;
 
+import java.nio.charset.StandardCharsets;
+import java.security.KeyStore;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.pkcs.Attribute;
+
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.security.PrivateKey;
@@ -208,7 +213,7 @@ public final class Pkcs12Reader {
             pfx.getContentInfos();
             return pfx;
         } catch (IOException | RuntimeException e) {
-            String hint = new String(file, 0, Math.min(file.length, 64), java.nio.charset.StandardCharsets.ISO_8859_1).contains("-----BEGIN")
+            String hint = new String(file, 0, Math.min(file.length, 64), StandardCharsets.ISO_8859_1).contains("-----BEGIN")
                     ? " It is PEM text: a PKCS#12 file (.pfx/.p12) is binary; trusted CA certificates go under Trusted CA certificates."
                     : " Expected a PKCS#12 (.pfx/.p12) file.";
             throw new PkiException(PkiError.INVALID_FILE, "The file is not a PKCS#12 key store." + hint, e);
@@ -250,7 +255,7 @@ public final class Pkcs12Reader {
             // this encoding of the empty password is not computable here; the JDK's may be
         }
         try {
-            java.security.KeyStore.getInstance("PKCS12").load(new ByteArrayInputStream(pfx.getEncoded()), new char[0]);
+            KeyStore.getInstance("PKCS12").load(new ByteArrayInputStream(pfx.getEncoded()), new char[0]);
             return true;
         } catch (Exception e) {
             return false;
@@ -265,8 +270,8 @@ public final class Pkcs12Reader {
         return JdkPbe.decryptorProvider(password, new JcePKCSPBEInputDecryptorProviderBuilder().setProvider(Providers.BC).build(password));
     }
 
-    private static Optional<ASN1Encodable> attribute(PKCS12SafeBag bag, org.bouncycastle.asn1.ASN1ObjectIdentifier type) {
-        for (var attribute : bag.getAttributes() == null ? new org.bouncycastle.asn1.pkcs.Attribute[0] : bag.getAttributes()) {
+    private static Optional<ASN1Encodable> attribute(PKCS12SafeBag bag, ASN1ObjectIdentifier type) {
+        for (var attribute : bag.getAttributes() == null ? new Attribute[0] : bag.getAttributes()) {
             if (attribute.getAttrType().equals(type) && attribute.getAttrValues().size() > 0) {
                 return Optional.of(attribute.getAttrValues().getObjectAt(0));
             }

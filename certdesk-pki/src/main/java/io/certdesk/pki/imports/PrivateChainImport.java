@@ -1,5 +1,7 @@
 package io.certdesk.pki.imports;
 
+import java.util.Locale;
+
 import java.security.PrivateKey;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
@@ -168,7 +170,7 @@ public final class PrivateChainImport {
                 for (List<?> san : sans) {
                     int type = (Integer) san.get(0);
                     if (type == 2) {
-                        dns.add(String.valueOf(san.get(1)).toLowerCase(java.util.Locale.ROOT));
+                        dns.add(String.valueOf(san.get(1)).toLowerCase(Locale.ROOT));
                     } else if (type == 7) {
                         ips.add(String.valueOf(san.get(1)));
                     }
@@ -178,7 +180,7 @@ public final class PrivateChainImport {
             throw new PkiException(PkiError.INVALID_FILE, "The subject alternative names of '" + subject(leaf) + "' cannot be read.", e);
         }
         if (dns.isEmpty() && ips.isEmpty()) {
-            commonName(leaf).ifPresent(cn -> dns.add(cn.toLowerCase(java.util.Locale.ROOT)));
+            commonName(leaf).ifPresent(cn -> dns.add(cn.toLowerCase(Locale.ROOT)));
         }
         if (dns.isEmpty() && ips.isEmpty()) {
             throw new PkiException(PkiError.NO_SUBJECT_NAMES, "The certificate '" + subject(leaf)

@@ -1,5 +1,13 @@
 package io.certdesk.pki.issue;
 
+import java.security.NoSuchAlgorithmException;
+import java.security.interfaces.ECPublicKey;
+import java.security.interfaces.RSAPublicKey;
+import org.bouncycastle.asn1.ASN1Encodable;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.x500.style.IETFUtils;
+import org.bouncycastle.cert.CertIOException;
+
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
@@ -97,7 +105,7 @@ public final class CertificateIssuer {
     private static String organizationOf(X509Certificate certificate) {
         X500Name name = X500Name.getInstance(certificate.getSubjectX500Principal().getEncoded());
         var rdns = name.getRDNs(BCStyle.O);
-        return rdns.length == 0 ? "Certdesk" : org.bouncycastle.asn1.x500.style.IETFUtils.valueToString(rdns[0].getFirst().getValue());
+        return rdns.length == 0 ? "Certdesk" : IETFUtils.valueToString(rdns[0].getFirst().getValue());
     }
 
     /**
@@ -167,11 +175,11 @@ public final class CertificateIssuer {
 
     /** The key type that best describes an existing public key, to choose the signature algorithm. */
     static KeyType keyTypeOf(PublicKey key) {
-        if (key instanceof java.security.interfaces.ECPublicKey ec) {
+        if (key instanceof ECPublicKey ec) {
             int bits = ec.getParams().getOrder().bitLength();
             return bits > 256 ? KeyType.EC_P384 : KeyType.EC_P256;
         }
-        if (key instanceof java.security.interfaces.RSAPublicKey rsa) {
+        if (key instanceof RSAPublicKey rsa) {
             return rsa.getModulus().bitLength() > 3072 ? KeyType.RSA_4096 : KeyType.RSA_2048;
         }
         throw new IllegalArgumentException("unsupported issuer key " + key.getAlgorithm());
@@ -216,10 +224,10 @@ public final class CertificateIssuer {
             return this;
         }
 
-        void add(org.bouncycastle.asn1.ASN1ObjectIdentifier oid, boolean critical, org.bouncycastle.asn1.ASN1Encodable value) {
+        void add(ASN1ObjectIdentifier oid, boolean critical, ASN1Encodable value) {
             try {
                 builder.addExtension(oid, critical, value);
-            } catch (org.bouncycastle.cert.CertIOException e) {
+            } catch (CertIOException e) {
                 throw new IllegalStateException("cannot add extension " + oid, e);
             }
         }
@@ -227,7 +235,7 @@ public final class CertificateIssuer {
         private static JcaX509ExtensionUtils newUtils() {
             try {
                 return new JcaX509ExtensionUtils();
-            } catch (java.security.NoSuchAlgorithmException e) {
+            } catch (NoSuchAlgorithmException e) {
                 throw new IllegalStateException("SHA-1 is missing from this JDK", e);
             }
         }

@@ -1,5 +1,9 @@
 package io.certdesk.pki.keys;
 
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.security.spec.ECFieldFp;
+
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.PublicKey;
@@ -17,7 +21,7 @@ import io.certdesk.pki.Providers;
 /** Whether a key belongs to a certificate, and whether keys and signatures are strong enough. */
 public final class KeyChecks {
     private static final Set<Integer> ALLOWED_EC_FIELD_SIZES = Set.of(256, 384, 521);
-    private static final byte[] PROBE = "certdesk key match probe".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] PROBE = "certdesk key match probe".getBytes(StandardCharsets.US_ASCII);
 
     private KeyChecks() {
     }
@@ -68,10 +72,10 @@ public final class KeyChecks {
     private static boolean isNistPrimeCurve(ECPublicKey ec) {
         // P-256/384/521 have cofactor 1 over a prime field with a = p - 3; brainpool and others do not.
         var curve = ec.getParams().getCurve();
-        if (!(curve.getField() instanceof java.security.spec.ECFieldFp fp)) {
+        if (!(curve.getField() instanceof ECFieldFp fp)) {
             return false;
         }
-        return curve.getA().equals(fp.getP().subtract(java.math.BigInteger.valueOf(3))) && ec.getParams().getCofactor() == 1;
+        return curve.getA().equals(fp.getP().subtract(BigInteger.valueOf(3))) && ec.getParams().getCofactor() == 1;
     }
 
     /** True when the certificate is signed with MD5 or SHA-1 (or MD2). */

@@ -1,5 +1,7 @@
 package io.certdesk.pki.tls;
 
+import java.util.Set;
+
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -38,12 +40,12 @@ public record ClientHello(Optional<String> serverName, List<Integer> signatureSc
         ECDSA, RSA
     }
 
-    private static final java.util.Set<Integer> ECDSA_SCHEMES = java.util.Set.of(0x0403, 0x0503, 0x0603, 0x0203);
+    private static final Set<Integer> ECDSA_SCHEMES = Set.of(0x0403, 0x0503, 0x0603, 0x0203);
     /** RSA-PSS with an rsaEncryption key: the only RSA schemes TLS 1.3 allows. */
-    private static final java.util.Set<Integer> RSA_PSS_RSAE = java.util.Set.of(0x0804, 0x0805, 0x0806);
-    private static final java.util.Set<Integer> RSA_PKCS1 = java.util.Set.of(0x0401, 0x0501, 0x0601, 0x0201);
-    private static final java.util.Set<Integer> ECDHE_ECDSA_SUITES = java.util.Set.of(0xC02B, 0xC02C, 0xCCA9);
-    private static final java.util.Set<Integer> ECDHE_RSA_SUITES = java.util.Set.of(0xC02F, 0xC030, 0xCCA8);
+    private static final Set<Integer> RSA_PSS_RSAE = Set.of(0x0804, 0x0805, 0x0806);
+    private static final Set<Integer> RSA_PKCS1 = Set.of(0x0401, 0x0501, 0x0601, 0x0201);
+    private static final Set<Integer> ECDHE_ECDSA_SUITES = Set.of(0xC02B, 0xC02C, 0xCCA9);
+    private static final Set<Integer> ECDHE_RSA_SUITES = Set.of(0xC02F, 0xC030, 0xCCA8);
 
     /**
      * The key kinds this client can verify from a server that negotiates TLS 1.3 when offered

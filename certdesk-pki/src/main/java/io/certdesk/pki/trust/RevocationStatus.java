@@ -1,5 +1,15 @@
 package io.certdesk.pki.trust;
 
+import java.io.ByteArrayInputStream;
+import java.security.GeneralSecurityException;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.CertificateException;
+import java.util.Date;
+import java.util.Locale;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.cert.CertException;
+
 import java.io.IOException;
 import java.math.BigInteger;
 import java.security.cert.CertificateFactory;
@@ -94,7 +104,7 @@ public final class RevocationStatus {
             for (DistributionPoint point : points.getDistributionPoints()) {
                 DistributionPointName name = point.getDistributionPoint();
                 if (name != null && name.getType() == DistributionPointName.FULL_NAME) {
-                    for (GeneralName general : org.bouncycastle.asn1.x509.GeneralNames.getInstance(name.getName()).getNames()) {
+                    for (GeneralName general : GeneralNames.getInstance(name.getName()).getNames()) {
                         if (general.getTagNo() == GeneralName.uniformResourceIdentifier) {
                             urls.add(ASN1IA5String.getInstance(general.getName()).getString());
                         }
@@ -122,7 +132,7 @@ public final class RevocationStatus {
         try {
             return new CertificateID(new JcaDigestCalculatorProviderBuilder().build().get(CertificateID.HASH_SHA1),
                     new JcaX509CertificateHolder(issuer), certificate.getSerialNumber());
-        } catch (OperatorCreationException | java.security.cert.CertificateEncodingException e) {
+        } catch (OperatorCreationException | CertificateEncodingException e) {
             throw new OCSPException("cannot compute the certificate ID", e);
         }
     }
@@ -175,16 +185,16 @@ public final class RevocationStatus {
             for (X509CertificateHolder responder : basic.getCerts()) {
                 boolean authorized = responder.getIssuer().equals(issuerHolder.getSubject())
                         && responder.isSignatureValid(verifiers.build(issuer))
-                        && responder.isValidOn(java.util.Date.from(now))
+                        && responder.isValidOn(Date.from(now))
                         && responder.getExtensions() != null
-                        && org.bouncycastle.asn1.x509.ExtendedKeyUsage.fromExtensions(responder.getExtensions()) != null
-                        && org.bouncycastle.asn1.x509.ExtendedKeyUsage.fromExtensions(responder.getExtensions()).hasKeyPurposeId(KeyPurposeId.id_kp_OCSPSigning);
+                        && ExtendedKeyUsage.fromExtensions(responder.getExtensions()) != null
+                        && ExtendedKeyUsage.fromExtensions(responder.getExtensions()).hasKeyPurposeId(KeyPurposeId.id_kp_OCSPSigning);
                 if (authorized && basic.isSignatureValid(verifiers.build(responder))) {
                     return true;
                 }
             }
             return false;
-        } catch (OperatorCreationException | OCSPException | org.bouncycastle.cert.CertException | java.security.cert.CertificateException e) {
+        } catch (OperatorCreationException | OCSPException | CertException | CertificateException e) {
             return false;
         }
     }
@@ -192,7 +202,7 @@ public final class RevocationStatus {
     /** What a CRL says of {@code certificate}, at {@code now}. */
     public static Status crlStatus(byte[] crlBytes, X509Certificate certificate, X509Certificate issuer, Instant now) {
         try {
-            X509CRL crl = (X509CRL) CertificateFactory.getInstance("X.509").generateCRL(new java.io.ByteArrayInputStream(crlBytes));
+            X509CRL crl = (X509CRL) CertificateFactory.getInstance("X.509").generateCRL(new ByteArrayInputStream(crlBytes));
             if (!crl.getIssuerX500Principal().equals(issuer.getSubjectX500Principal())) {
                 return new Status(State.UNKNOWN, "the CRL is issued by another CA");
             }
@@ -204,11 +214,11 @@ public final class RevocationStatus {
             X509CRLEntry entry = crl.getRevokedCertificate(serial);
             if (entry != null) {
                 return new Status(State.REVOKED, "revoked on " + entry.getRevocationDate().toInstant()
-                        + Optional.ofNullable(entry.getRevocationReason()).map(r -> " (reason " + r.name().toLowerCase(java.util.Locale.ROOT) + ")").orElse("")
+                        + Optional.ofNullable(entry.getRevocationReason()).map(r -> " (reason " + r.name().toLowerCase(Locale.ROOT) + ")").orElse("")
                         + ", says its CRL");
             }
             return new Status(State.GOOD, "CRL: not listed");
-        } catch (java.security.GeneralSecurityException | RuntimeException e) {
+        } catch (GeneralSecurityException | RuntimeException e) {
             return new Status(State.UNKNOWN, "the CRL is unreadable or not signed by the issuer");
         }
     }

@@ -1,5 +1,7 @@
 package io.certdesk.pki.trust;
 
+import java.net.UnknownHostException;
+
 import java.net.InetAddress;
 import java.security.InvalidAlgorithmParameterException;
 import java.security.NoSuchAlgorithmException;
@@ -185,7 +187,7 @@ public final class ServerCertificateCheck {
     private static boolean sameAddress(String a, String b) {
         try {
             return InetAddress.getByName(a).equals(InetAddress.getByName(b)); // literals only: no lookup
-        } catch (java.net.UnknownHostException e) {
+        } catch (UnknownHostException e) {
             return false;
         }
     }

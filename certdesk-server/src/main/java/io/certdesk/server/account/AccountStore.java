@@ -1,5 +1,9 @@
 package io.certdesk.server.account;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -98,9 +102,9 @@ public final class AccountStore {
         return accounts.stream().map(a -> a.withDomains(domains.getOrDefault(a.id(), List.of()))).toList();
     }
 
-    private static Account row(java.sql.ResultSet rs) throws java.sql.SQLException {
+    private static Account row(ResultSet rs) throws SQLException {
         return new Account(rs.getString("id"), rs.getString("name"), AccountType.valueOf(rs.getString("type")),
                 Optional.ofNullable(rs.getString("parent_id")), List.of(),
-                rs.getObject("created_at", java.time.OffsetDateTime.class).toInstant());
+                rs.getObject("created_at", OffsetDateTime.class).toInstant());
     }
 }

@@ -1,5 +1,11 @@
 package io.certdesk.server.app;
 
+import io.certdesk.server.outbound.ConnectionCheckService;
+import io.certdesk.server.trust.TrustSettingsService;
+import io.certdesk.server.trust.TrustSettingsStore;
+import java.util.OptionalInt;
+import java.util.concurrent.atomic.AtomicReference;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -112,10 +118,10 @@ public final class CertdeskServer implements AutoCloseable {
             ChainStore chainStore = new ChainStore();
             PkiSettingsStore settingsStore = new PkiSettingsStore();
             TrustedCaService trustedCas = new TrustedCaService(database, trustedCaStore, access, audit, config.clock());
-            io.certdesk.server.trust.TrustSettingsStore trustSettingsStore = new io.certdesk.server.trust.TrustSettingsStore();
-            io.certdesk.server.trust.TrustSettingsService trustSettings = new io.certdesk.server.trust.TrustSettingsService(database,
+            TrustSettingsStore trustSettingsStore = new TrustSettingsStore();
+            TrustSettingsService trustSettings = new TrustSettingsService(database,
                     trustSettingsStore, access, audit);
-            io.certdesk.server.outbound.ConnectionCheckService checks = new io.certdesk.server.outbound.ConnectionCheckService(database,
+            ConnectionCheckService checks = new ConnectionCheckService(database,
                     trustedCaStore, trustSettingsStore, trustedCas, access, audit, config.clock(), config.outbound());
             TlsEngine engine;
             try {
@@ -132,7 +138,7 @@ public final class CertdeskServer implements AutoCloseable {
                     chains::createDefaultSigningChain, tlsChains);
             ApiClientService apiClients = new ApiClientService(database, new ApiClientStore(), access, audit, config.clock(), random);
             // The public URL names the bound port, known once the listener has started.
-            java.util.concurrent.atomic.AtomicReference<String> publicUrl = new java.util.concurrent.atomic.AtomicReference<>();
+            AtomicReference<String> publicUrl = new AtomicReference<>();
             TokenService tokens = new TokenService(database, accountStore, settingsStore, chainStore, vault, apiClients, config.clock(),
                     publicUrl::get);
             long t3 = System.nanoTime();
@@ -215,7 +221,7 @@ public final class CertdeskServer implements AutoCloseable {
     }
 
     /** The IPPS listener's port, when it is on. */
-    public java.util.OptionalInt ippsPort() {
+    public OptionalInt ippsPort() {
         return api.ippsPort();
     }
 

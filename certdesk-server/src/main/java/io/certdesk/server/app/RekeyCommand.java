@@ -1,5 +1,7 @@
 package io.certdesk.server.app;
 
+import java.io.IOException;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -41,7 +43,7 @@ public final class RekeyCommand implements Callable<Integer> {
             }
             try {
                 return MasterKeys.readFile(dataKeyFile);
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 throw CliFailure.usage("Cannot read " + dataKeyFile + ": " + e.getMessage());
             }
         });

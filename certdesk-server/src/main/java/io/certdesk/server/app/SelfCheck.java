@@ -1,5 +1,7 @@
 package io.certdesk.server.app;
 
+import java.util.List;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -26,7 +28,7 @@ final class SelfCheck {
     /** The status line of the answer, or a sentence saying why there was none. */
     static String readiness(X509Certificate root, String hostname, String address, int port) {
         try {
-            SSLContext context = TrustingContext.trustingOnly(java.util.List.of(root));
+            SSLContext context = TrustingContext.trustingOnly(List.of(root));
             Socket plain = new Socket();
             plain.connect(new InetSocketAddress(address, port), 5_000);
             try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket(plain, hostname, port, true)) {

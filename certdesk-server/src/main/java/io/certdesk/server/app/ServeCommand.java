@@ -1,5 +1,12 @@
 package io.certdesk.server.app;
 
+import io.certdesk.pki.PkiException;
+import io.certdesk.pki.names.DomainNames;
+import io.certdesk.server.outbound.OutboundGuard;
+import io.certdesk.server.tls.TlsEngine;
+import java.util.List;
+import java.util.OptionalInt;
+
 import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.util.Optional;
@@ -32,7 +39,7 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--tls-engine", paramLabel = "ENGINE",
             description = {"TLS engine of the listeners: CONSCRYPT (BoringSSL; the default where its native library loads)",
                     "or JSSE (the JDK's: the default elsewhere, a third of the handshake rate). Both choose chains alike."})
-    io.certdesk.server.tls.TlsEngine tlsEngine;
+    TlsEngine tlsEngine;
 
     @Option(names = "--public-url", paramLabel = "URL",
             description = {"The address clients use, https://HOST[:PORT], when it is not https://HOSTNAME:PORT (behind a load balancer):",
@@ -51,10 +58,10 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--outbound-ports", paramLabel = "PORTS", split = ",",
             description = "Ports connection checks may connect to besides 25, 389, 443, 465, 587, 636, 3268 and 3269 (comma-separated).")
-    java.util.List<Integer> outboundPorts;
+    List<Integer> outboundPorts;
 
-    private static java.util.List<String> list(String commaSeparated) {
-        return commaSeparated == null || commaSeparated.isBlank() ? java.util.List.of() : java.util.List.of(commaSeparated.split(","));
+    private static List<String> list(String commaSeparated) {
+        return commaSeparated == null || commaSeparated.isBlank() ? List.of() : List.of(commaSeparated.split(","));
     }
 
     @Option(names = "--bind", defaultValue = "0.0.0.0", paramLabel = "ADDRESS", description = "Address to listen on (default: ${DEFAULT-VALUE}).")
@@ -84,13 +91,13 @@ public final class ServeCommand implements Callable<Integer> {
         ServerConfig config;
         try {
             config = new ServerConfig(bind, httpsPort, db.data, db.dbUrl(), db.dbUser, db.dbPassword,
-                    io.certdesk.pki.names.DomainNames.normalizeHost(hostname), db.masterKey(),
+                    DomainNames.normalizeHost(hostname), db.masterKey(),
                     Optional.ofNullable(System.getenv("CERTDESK_ADMIN_PASSWORD")).filter(s -> !s.isEmpty()),
                     caKeyType, ServerConfig.DEFAULT_SERVER_KEY, Clock.systemUTC(),
-                    ippsPort == 0 ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(ippsPort),
-                    Optional.ofNullable(defaultSni).map(io.certdesk.pki.names.DomainNames::normalize), Optional.ofNullable(tlsEngine), Optional.ofNullable(publicUrl),
-                    io.certdesk.server.outbound.OutboundGuard.of(list(outboundAllow), list(outboundDeny), outboundPorts == null ? java.util.List.of() : outboundPorts));
-        } catch (IllegalArgumentException | io.certdesk.pki.PkiException e) {
+                    ippsPort == 0 ? OptionalInt.empty() : OptionalInt.of(ippsPort),
+                    Optional.ofNullable(defaultSni).map(DomainNames::normalize), Optional.ofNullable(tlsEngine), Optional.ofNullable(publicUrl),
+                    OutboundGuard.of(list(outboundAllow), list(outboundDeny), outboundPorts == null ? List.of() : outboundPorts));
+        } catch (IllegalArgumentException | PkiException e) {
             throw CliFailure.usage(e.getMessage());
         }
         CertdeskServer server;

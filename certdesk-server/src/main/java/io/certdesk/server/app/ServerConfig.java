@@ -1,5 +1,9 @@
 package io.certdesk.server.app;
 
+import io.certdesk.server.outbound.OutboundGuard;
+import java.net.URI;
+import java.net.URISyntaxException;
+
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Optional;
@@ -38,7 +42,7 @@ public record ServerConfig(
         Optional<String> defaultSni,
         Optional<TlsEngine> tlsEngine,
         Optional<String> publicUrl,
-        io.certdesk.server.outbound.OutboundGuard outbound) {
+        OutboundGuard outbound) {
 
     public ServerConfig {
         publicUrl = publicUrl.map(ServerConfig::checkedPublicUrl);
@@ -46,10 +50,10 @@ public record ServerConfig(
 
     /** An https URL of scheme, host and optional port only (no path, query or trailing slash). */
     static String checkedPublicUrl(String url) {
-        java.net.URI uri;
+        URI uri;
         try {
-            uri = new java.net.URI(url.endsWith("/") ? url.substring(0, url.length() - 1) : url);
-        } catch (java.net.URISyntaxException e) {
+            uri = new URI(url.endsWith("/") ? url.substring(0, url.length() - 1) : url);
+        } catch (URISyntaxException e) {
             throw new IllegalArgumentException("--public-url is not a URL: " + e.getMessage());
         }
         if (!"https".equals(uri.getScheme()) || uri.getHost() == null || (uri.getRawPath() != null && !uri.getRawPath().isEmpty())

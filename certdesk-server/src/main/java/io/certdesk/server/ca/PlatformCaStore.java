@@ -1,5 +1,7 @@
 package io.certdesk.server.ca;
 
+import java.time.OffsetDateTime;
+
 import java.time.Instant;
 import java.util.Optional;
 
@@ -50,7 +52,7 @@ public final class PlatformCaStore {
         return h.createQuery("SELECT hostname, leaf_der, key_id, not_after FROM server_certificates WHERE hostname = :h")
                 .bind("h", hostname)
                 .map((rs, ctx) -> new ServerCertRow(rs.getString(1), rs.getBytes(2), rs.getString(3),
-                        rs.getObject(4, java.time.OffsetDateTime.class).toInstant()))
+                        rs.getObject(4, OffsetDateTime.class).toInstant()))
                 .findOne();
     }
 

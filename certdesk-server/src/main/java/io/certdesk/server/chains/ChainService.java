@@ -1,5 +1,7 @@
 package io.certdesk.server.chains;
 
+import java.util.HashMap;
+
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
@@ -173,8 +175,8 @@ public final class ChainService {
     /** What each certificate of these chains is, by chain id, for rendering. */
     public Map<String, List<CertificateInfo>> certificateInfos(List<PrivateChain> list) {
         return database.read(h -> {
-            Map<String, List<CertificateInfo>> out = new java.util.HashMap<>();
-            Map<String, Map<String, List<byte[]>>> byAccount = new java.util.HashMap<>();
+            Map<String, List<CertificateInfo>> out = new HashMap<>();
+            Map<String, Map<String, List<byte[]>>> byAccount = new HashMap<>();
             for (PrivateChain chain : list) {
                 List<byte[]> ders = list.size() == 1 ? chains.certificates(h, chain.id())
                         : byAccount.computeIfAbsent(chain.accountId(), a -> chains.certificatesOfAccount(h, a)).getOrDefault(chain.id(), List.of());

@@ -1,5 +1,7 @@
 package io.certdesk.server.chains;
 
+import java.time.temporal.ChronoUnit;
+
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -78,7 +80,7 @@ public final class PkiSettingsService {
         Duration lifetime = lifetime(change.tokenLifetimeSeconds());
         Optional<String> signingChainId = change.signingChainId();
         // Whole seconds: what every database stores exactly, and what the answer shows back.
-        Optional<Instant> activateAt = change.activateAt().map(at -> at.truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+        Optional<Instant> activateAt = change.activateAt().map(at -> at.truncatedTo(ChronoUnit.SECONDS));
         if (activateAt.isPresent()) {
             if (signingChainId.isEmpty()) {
                 throw ServiceException.invalid("activateAt", "activateAt schedules a signing chain: give signingChainId with it.");

@@ -1,5 +1,9 @@
 package io.certdesk.server.chains;
 
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -38,7 +42,7 @@ public final class PkiSettingsStore {
     }
 
     private static Map<String, Object> columns(String accountId, SigningState state, Instant at) {
-        Map<String, Object> columns = new java.util.HashMap<>();
+        Map<String, Object> columns = new HashMap<>();
         columns.put("a", accountId);
         columns.put("c", state.current().orElse(null));
         columns.put("n", state.next().orElse(null));
@@ -94,9 +98,9 @@ public final class PkiSettingsStore {
     }
 
     /** The keys the account publishes at {@code now}: the active one, a next one, then passive ones (latest first). */
-    public java.util.List<PkiSettings.PublishedKey> publishedKeys(Handle h, String accountId, Instant now) {
+    public List<PkiSettings.PublishedKey> publishedKeys(Handle h, String accountId, Instant now) {
         SigningState state = state(h, accountId);
-        java.util.Map<String, PkiSettings.PublishedKey> keys = new java.util.LinkedHashMap<>();
+        Map<String, PkiSettings.PublishedKey> keys = new LinkedHashMap<>();
         state.signingAt(now).ifPresent(id -> keys.put(id, new PkiSettings.PublishedKey(id, PkiSettings.KeyState.ACTIVE, Optional.empty())));
         state.pendingAt(now).ifPresent(id -> keys.putIfAbsent(id, new PkiSettings.PublishedKey(id, PkiSettings.KeyState.NEXT, state.activateAt())));
         h.createQuery("SELECT chain_id, passive_until FROM passive_signing_keys WHERE account_id = :a AND passive_until > :now "
@@ -104,6 +108,6 @@ public final class PkiSettingsStore {
                 .bind("a", accountId).bind("now", Database.utc(now))
                 .map((rs, ctx) -> new PkiSettings.PublishedKey(rs.getString(1), PkiSettings.KeyState.PASSIVE, Optional.of(Database.instant(rs, 2))))
                 .forEach(key -> keys.putIfAbsent(key.chainId(), key));
-        return java.util.List.copyOf(keys.values());
+        return List.copyOf(keys.values());
     }
 }

@@ -1,5 +1,7 @@
 package io.certdesk.server.cli;
 
+import java.util.ArrayList;
+
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -69,7 +71,7 @@ public final class AccountsCommand {
         }
 
         private static String joined(JsonNode array) {
-            java.util.List<String> names = new java.util.ArrayList<>();
+            java.util.List<String> names = new ArrayList<>();
             array.forEach(n -> names.add(n.asText()));
             return names.isEmpty() ? "-" : String.join(",", names);
         }

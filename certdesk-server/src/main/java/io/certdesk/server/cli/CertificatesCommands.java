@@ -1,5 +1,8 @@
 package io.certdesk.server.cli;
 
+import java.time.Instant;
+import java.util.ArrayList;
+
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -155,7 +158,7 @@ public final class CertificatesCommands {
                 JsonNode list = ServerApi.fromSaved(CliConfig.require()).send("GET", account.path() + "/private-chains", null);
                 System.out.printf("%-36s  %-9s  %-26s  %-20s  %s%n", "ID", "ORIGIN", "PURPOSES", "EXPIRES", "SUBJECT");
                 for (JsonNode c : list.path("chains")) {
-                    java.util.List<String> purposes = new java.util.ArrayList<>();
+                    java.util.List<String> purposes = new ArrayList<>();
                     c.path("purposes").forEach(p -> purposes.add(p.asText()));
                     System.out.printf("%-36s  %-9s  %-26s  %-20s  %s%n", c.path("id").asText(), c.path("origin").asText(),
                             String.join(",", purposes), c.path("notAfter").asText().substring(0, 19), c.path("subject").asText());
@@ -204,7 +207,7 @@ public final class CertificatesCommands {
 
             @Option(names = "--activate-at", paramLabel = "INSTANT",
                     description = "Publish the chain's key now and sign with it from then on (ISO-8601 UTC, at least 5 minutes ahead).")
-            java.time.Instant activateAt;
+            Instant activateAt;
 
             @Option(names = "--token-lifetime", paramLabel = "SECONDS", description = "Token lifetime, 60 to 86400 (default: unchanged).")
             Long tokenLifetime;

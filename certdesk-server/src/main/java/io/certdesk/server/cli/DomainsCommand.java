@@ -1,5 +1,7 @@
 package io.certdesk.server.cli;
 
+import java.util.ArrayList;
+
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -26,7 +28,7 @@ public final class DomainsCommand {
         public Integer call() throws Exception {
             JsonNode account = ServerApi.fromSaved(CliConfig.require())
                     .send("PUT", "/api/v1/accounts/" + accountId + "/domains", Map.of("domains", names));
-            List<String> stored = new java.util.ArrayList<>();
+            List<String> stored = new ArrayList<>();
             account.path("domains").forEach(n -> stored.add(n.asText()));
             System.out.println(account.path("name").asText() + " now has " + (stored.isEmpty() ? "no domains" : String.join(", ", stored)));
             return 0;

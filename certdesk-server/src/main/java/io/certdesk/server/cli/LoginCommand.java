@@ -1,5 +1,7 @@
 package io.certdesk.server.cli;
 
+import java.io.IOException;
+
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,7 +51,7 @@ public final class LoginCommand implements Callable<Integer> {
         return 0;
     }
 
-    private Optional<String> caPem() throws java.io.IOException {
+    private Optional<String> caPem() throws IOException {
         Path file = cacert != null ? cacert : Path.of("data", DEFAULT_CA_FILE);
         if (Files.exists(file)) {
             return Optional.of(Files.readString(file, StandardCharsets.US_ASCII));

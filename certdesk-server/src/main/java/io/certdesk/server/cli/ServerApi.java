@@ -1,5 +1,11 @@
 package io.certdesk.server.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import java.io.ByteArrayOutputStream;
+import java.net.URLEncoder;
+import java.util.Map;
+import java.util.UUID;
+
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -47,15 +53,15 @@ final class ServerApi {
     JsonNode send(String method, String path, Object body) {
         try {
             return exchange(method, path, body == null ? null : MAPPER.writeValueAsBytes(body), "application/json");
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw CliFailure.refused("The request cannot be written as JSON: " + e.getMessage());
         }
     }
 
     /** POSTs a file (multipart/form-data, field {@code file}) with text fields beside it. */
-    JsonNode upload(String path, String fileName, byte[] content, java.util.Map<String, String> fields) {
-        String boundary = "certdesk-" + java.util.UUID.randomUUID();
-        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+    JsonNode upload(String path, String fileName, byte[] content, Map<String, String> fields) {
+        String boundary = "certdesk-" + UUID.randomUUID();
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
         fields.forEach((name, value) -> body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name
                 + "\"\r\n\r\n" + value + "\r\n").getBytes(StandardCharsets.UTF_8)));
         body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\""
@@ -67,10 +73,10 @@ final class ServerApi {
     }
 
     /** POSTs an {@code application/x-www-form-urlencoded} form with its own Authorization header (the token endpoint). */
-    JsonNode form(String path, java.util.Map<String, String> fields, String authorization) {
+    JsonNode form(String path, Map<String, String> fields, String authorization) {
         StringBuilder body = new StringBuilder();
-        fields.forEach((name, value) -> body.append(body.length() == 0 ? "" : "&").append(java.net.URLEncoder.encode(name, StandardCharsets.UTF_8))
-                .append('=').append(java.net.URLEncoder.encode(value, StandardCharsets.UTF_8)));
+        fields.forEach((name, value) -> body.append(body.length() == 0 ? "" : "&").append(URLEncoder.encode(name, StandardCharsets.UTF_8))
+                .append('=').append(URLEncoder.encode(value, StandardCharsets.UTF_8)));
         return exchange("POST", path, body.toString().getBytes(StandardCharsets.UTF_8), "application/x-www-form-urlencoded", authorization);
     }
 

@@ -1,5 +1,9 @@
 package io.certdesk.server.cli;
 
+import java.net.URLEncoder;
+import java.text.ParseException;
+import java.util.Optional;
+
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -127,14 +131,14 @@ public final class TokenCommands {
                     throw CliFailure.usage("No client secret: pass --client-secret-file, or run in a terminal to be asked.");
                 }
                 CliConfig.Saved saved = CliConfig.require();
-                ServerApi client = new ServerApi(saved.server(), java.util.Optional.ofNullable(saved.caPem()), java.util.Optional.empty());
+                ServerApi client = new ServerApi(saved.server(), Optional.ofNullable(saved.caPem()), Optional.empty());
                 Map<String, String> form = new LinkedHashMap<>();
                 form.put("grant_type", "client_credentials");
                 if (scope != null) {
                     form.put("scope", scope);
                 }
-                String basic = "Basic " + Base64.getEncoder().encodeToString((java.net.URLEncoder.encode(clientId, StandardCharsets.UTF_8) + ":"
-                        + java.net.URLEncoder.encode(secret, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8));
+                String basic = "Basic " + Base64.getEncoder().encodeToString((URLEncoder.encode(clientId, StandardCharsets.UTF_8) + ":"
+                        + URLEncoder.encode(secret, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8));
                 JsonNode answer = client.form(account.path() + "/oauth2/token", form, basic);
                 System.out.println(answer.path("access_token").asText());
                 System.err.println("expires in " + answer.path("expires_in").asLong() + " s; scope: " + answer.path("scope").asText());
@@ -152,13 +156,13 @@ public final class TokenCommands {
             @Override
             public Integer call() throws Exception {
                 CliConfig.Saved saved = CliConfig.require();
-                ServerApi client = new ServerApi(saved.server(), java.util.Optional.ofNullable(saved.caPem()), java.util.Optional.empty());
+                ServerApi client = new ServerApi(saved.server(), Optional.ofNullable(saved.caPem()), Optional.empty());
                 SignedJWT jwt;
                 JWTClaimsSet claims;
                 try {
                     jwt = SignedJWT.parse(token.strip());
                     claims = jwt.getJWTClaimsSet();
-                } catch (java.text.ParseException e) {
+                } catch (ParseException e) {
                     return invalid("it is not a signed JWT");
                 }
                 String issuer = claims.getIssuer();

@@ -1,5 +1,9 @@
 package io.certdesk.server.cli;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -38,7 +42,7 @@ public final class TrustCommands {
         String bindDn;
 
         @Option(names = "--bind-password-file", paramLabel = "FILE", description = "Read the bind password from this file instead of asking.")
-        java.nio.file.Path bindPasswordFile;
+        Path bindPasswordFile;
 
         @Override
         public Integer call() throws Exception {
@@ -88,9 +92,9 @@ public final class TrustCommands {
             return r.path("ok").asBoolean() ? 0 : 1;
         }
 
-        private String password() throws java.io.IOException {
+        private String password() throws IOException {
             if (bindPasswordFile != null) {
-                return java.nio.file.Files.readString(bindPasswordFile).strip();
+                return Files.readString(bindPasswordFile).strip();
             }
             if (System.console() == null) {
                 throw CliFailure.usage("--bind-dn needs a password: give --bind-password-file or run in a terminal.");

@@ -1,5 +1,8 @@
 package io.certdesk.server.http;
 
+import java.time.Duration;
+import java.time.Instant;
+
 import io.certdesk.server.access.Principal;
 import io.certdesk.server.users.Session;
 import io.certdesk.server.users.UserService;
@@ -28,7 +31,7 @@ final class AuthRoutes {
     private void openSession(Context ctx) {
         Dto.Login body = requests.body(ctx, Dto.Login.class);
         Session session = users.login(body.username(), body.password(), ctx.ip());
-        long seconds = Math.max(0, java.time.Duration.between(java.time.Instant.now(), session.expiresAt()).toSeconds());
+        long seconds = Math.max(0, Duration.between(Instant.now(), session.expiresAt()).toSeconds());
         ctx.header("Set-Cookie", Requests.SESSION_COOKIE + "=" + session.token() + "; Path=/; Max-Age=" + seconds
                 + "; HttpOnly; Secure; SameSite=Strict");
         Principal p = users.authenticate(session.token()).orElseThrow();

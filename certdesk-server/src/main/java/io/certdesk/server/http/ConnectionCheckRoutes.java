@@ -1,5 +1,7 @@
 package io.certdesk.server.http;
 
+import java.util.List;
+
 import java.util.Optional;
 
 import io.certdesk.pki.certs.CertificateInfo;
@@ -42,7 +44,7 @@ final class ConnectionCheckRoutes {
     record SuggestedCaJson(String subject, String sha256) {
     }
 
-    record CheckJson(boolean ok, String protocol, String tlsVersion, String cipherSuite, java.util.List<Dto.CertificateJson> presentedChain,
+    record CheckJson(boolean ok, String protocol, String tlsVersion, String cipherSuite, List<Dto.CertificateJson> presentedChain,
                      ValidationJson validation, boolean hostnameMatches, BindJson ldapBind, SuggestedCaJson suggestedCa, String revocation) {
     }
 

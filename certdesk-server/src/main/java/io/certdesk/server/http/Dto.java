@@ -1,5 +1,17 @@
 package io.certdesk.server.http;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.certdesk.pki.certs.CertificateInfo;
+import io.certdesk.pki.imports.ImportWarning;
+import io.certdesk.server.chains.PkiSettings;
+import io.certdesk.server.chains.PrivateChain;
+import io.certdesk.server.tls.ChainUse;
+import io.certdesk.server.token.ApiClient;
+import io.certdesk.server.token.ApiClientService;
+import io.certdesk.server.trust.TrustedCa;
+import io.certdesk.server.trust.TrustedCaService;
+import java.util.Map;
+
 import java.time.Instant;
 import java.util.List;
 
@@ -77,14 +89,14 @@ final class Dto {
 
     record CertificateJson(String id, String subject, String issuer, String serialNumber, Instant notBefore, Instant notAfter,
                            String sha256, boolean isCa, String keyAlgorithm, int keySize, String signatureAlgorithm, boolean selfSigned) {
-        static CertificateJson of(io.certdesk.server.trust.TrustedCa ca) {
+        static CertificateJson of(TrustedCa ca) {
             return certificate(ca.id(), ca.info());
         }
     }
 
     /** A trusted CA certificate: its certificate's members and whether a vendor shares it with its customers. */
     record TrustedCaJson(@com.fasterxml.jackson.annotation.JsonUnwrapped CertificateJson certificate, boolean shareWithCustomers) {
-        static TrustedCaJson of(io.certdesk.server.trust.TrustedCa ca) {
+        static TrustedCaJson of(TrustedCa ca) {
             return new TrustedCaJson(CertificateJson.of(ca), ca.sharedWithCustomers());
         }
     }
@@ -96,13 +108,13 @@ final class Dto {
     }
 
     record WarningJson(String sha256, String code, String message) {
-        static WarningJson of(io.certdesk.pki.imports.ImportWarning w) {
+        static WarningJson of(ImportWarning w) {
             return new WarningJson(w.sha256(), w.code().code(), w.message());
         }
     }
 
     record TrustedCaImport(List<TrustedCaJson> imported, List<SkippedJson> skipped, List<WarningJson> warnings) {
-        static TrustedCaImport of(io.certdesk.server.trust.TrustedCaService.ImportOutcome outcome) {
+        static TrustedCaImport of(TrustedCaService.ImportOutcome outcome) {
             return new TrustedCaImport(outcome.imported().stream().map(TrustedCaJson::of).toList(),
                     outcome.skipped().stream().map(s -> new SkippedJson(s.sha256(), s.code().code())).toList(),
                     outcome.warnings().stream().map(WarningJson::of).toList());
@@ -112,7 +124,7 @@ final class Dto {
     record TrustedCaList(List<TrustedCaJson> certificates, String next) {
     }
 
-    static CertificateJson certificate(String id, io.certdesk.pki.certs.CertificateInfo i) {
+    static CertificateJson certificate(String id, CertificateInfo i) {
         return new CertificateJson(id, i.subject(), i.issuer(), i.serialNumber(), i.notBefore(), i.notAfter(), i.sha256(),
                 i.isCa(), i.keyAlgorithm(), i.keySize(), i.signatureAlgorithm(), i.selfSigned());
     }
@@ -121,8 +133,8 @@ final class Dto {
     record ChainJson(String id, String origin, List<String> purposes, String subject, List<String> dnsNames, Instant notBefore,
                      Instant notAfter, String keyAlgorithm, int keySize, String sha256, List<CertificateJson> certificates,
                      Instant createdAt, List<String> covers, List<ServedJson> servedFor) {
-        static ChainJson of(io.certdesk.server.chains.PrivateChain c, List<io.certdesk.pki.certs.CertificateInfo> certificates,
-                            io.certdesk.server.tls.ChainUse use) {
+        static ChainJson of(PrivateChain c, List<CertificateInfo> certificates,
+                            ChainUse use) {
             return new ChainJson(c.id(), c.origin().name(), c.purposes().stream().map(Enum::name).sorted().toList(), c.subject(),
                     c.dnsNames(), c.notBefore(), c.notAfter(), c.keyAlgorithm(), c.keySize(), c.sha256(),
                     certificates.stream().map(i -> certificate(null, i)).toList(), c.createdAt(), use.covers(),
@@ -148,13 +160,13 @@ final class Dto {
     record CreateApiClient(String name, List<String> scopes) {
     }
 
-    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+    @com.fasterxml.jackson.annotation.JsonInclude(JsonInclude.Include.NON_NULL)
     record ApiClientJson(String clientId, String clientSecret, String name, List<String> scopes, Instant createdAt, Instant secretSetAt) {
-        static ApiClientJson of(io.certdesk.server.token.ApiClient c) {
+        static ApiClientJson of(ApiClient c) {
             return new ApiClientJson(c.clientId(), null, c.name(), c.scopes(), c.createdAt(), c.secretSetAt());
         }
 
-        static ApiClientJson withSecret(io.certdesk.server.token.ApiClientService.WithSecret w) {
+        static ApiClientJson withSecret(ApiClientService.WithSecret w) {
             var c = w.client();
             return new ApiClientJson(c.clientId(), w.secret(), c.name(), c.scopes(), c.createdAt(), c.secretSetAt());
         }
@@ -164,20 +176,20 @@ final class Dto {
     }
 
     record PkiSettingsJson(String signingChainId, String nextSigningChainId, Instant activateAt, long tokenLifetimeSeconds,
-                           java.util.Map<String, String> tlsBindings, List<SigningKeyJson> signingKeys) {
-        static PkiSettingsJson of(io.certdesk.server.chains.PkiSettings s) {
+                           Map<String, String> tlsBindings, List<SigningKeyJson> signingKeys) {
+        static PkiSettingsJson of(PkiSettings s) {
             return new PkiSettingsJson(s.signingChainId().orElse(null), s.next().map(n -> n.chainId()).orElse(null),
                     s.next().map(n -> n.activateAt()).orElse(null), s.tokenLifetime().toSeconds(), s.tlsBindings(),
                     s.signingKeys().stream().map(k -> new SigningKeyJson(k.chainId(), k.state(), k.until().orElse(null))).toList());
         }
     }
 
-    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
-    record SigningKeyJson(String chainId, io.certdesk.server.chains.PkiSettings.KeyState state, Instant until) {
+    @com.fasterxml.jackson.annotation.JsonInclude(JsonInclude.Include.NON_NULL)
+    record SigningKeyJson(String chainId, PkiSettings.KeyState state, Instant until) {
     }
 
     /** The body of PUT pki-settings; the read-only members of a GET answer are accepted and ignored, so a GET can be edited and sent back. */
     @com.fasterxml.jackson.annotation.JsonIgnoreProperties({"nextSigningChainId", "signingKeys"})
-    record PkiSettingsChange(String signingChainId, java.util.Map<String, String> tlsBindings, Long tokenLifetimeSeconds, Instant activateAt) {
+    record PkiSettingsChange(String signingChainId, Map<String, String> tlsBindings, Long tokenLifetimeSeconds, Instant activateAt) {
     }
 }

@@ -1,5 +1,8 @@
 package io.certdesk.server.http;
 
+import java.io.IOException;
+import java.io.OutputStream;
+
 import java.time.Duration;
 import java.util.UUID;
 import java.util.function.Predicate;
@@ -83,8 +86,8 @@ final class RequestHooks {
      */
     private static void drain(Context ctx) {
         try (var in = ctx.req().getInputStream()) {
-            in.transferTo(java.io.OutputStream.nullOutputStream());
-        } catch (java.io.IOException e) {
+            in.transferTo(OutputStream.nullOutputStream());
+        } catch (IOException e) {
             // the client went away; the connection closes anyway
         }
     }

@@ -1,5 +1,12 @@
 package io.certdesk.server.http;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
+import java.util.Locale;
+
 import java.util.Map;
 import java.util.Optional;
 
@@ -91,34 +98,34 @@ final class Requests {
      * A request that changes something with the cookie must also carry the session's CSRF token
      * (the cookie alone is what a forged cross-site request would have), else 403.
      */
-    static java.util.Optional<String> token(Context ctx) {
+    static Optional<String> token(Context ctx) {
         String header = ctx.header("Authorization");
         if (header != null && header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
-            return java.util.Optional.of(header.substring(BEARER.length()).strip());
+            return Optional.of(header.substring(BEARER.length()).strip());
         }
         String cookie = ctx.cookie(SESSION_COOKIE);
         if (cookie == null || cookie.isBlank()) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         String method = ctx.method().name();
         if (!method.equals("GET") && !method.equals("HEAD")) {
             String sent = ctx.header(CSRF_HEADER);
-            if (sent == null || !java.security.MessageDigest.isEqual(sent.getBytes(java.nio.charset.StandardCharsets.US_ASCII),
-                    csrfToken(cookie).getBytes(java.nio.charset.StandardCharsets.US_ASCII))) {
+            if (sent == null || !MessageDigest.isEqual(sent.getBytes(StandardCharsets.US_ASCII),
+                    csrfToken(cookie).getBytes(StandardCharsets.US_ASCII))) {
                 throw new ServiceException(ErrorCode.CSRF_FAILED, "This change came with the session cookie but without the session's "
                         + CSRF_HEADER + " header; reload the console and try again.");
             }
         }
-        return java.util.Optional.of(cookie);
+        return Optional.of(cookie);
     }
 
     /** The CSRF token of a console session: derived from the session token, which scripts cannot read. */
     static String csrfToken(String sessionToken) {
         try {
-            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(("certdesk-csrf:" + sessionToken).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
-        } catch (java.security.NoSuchAlgorithmException e) {
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest(("certdesk-csrf:" + sessionToken).getBytes(StandardCharsets.UTF_8));
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }
@@ -140,7 +147,7 @@ final class Requests {
     /** The JSON body as {@code type}; 415 when it is not JSON, 400 when it does not parse. */
     <T> T body(Context ctx, Class<T> type) {
         String contentType = ctx.contentType();
-        if (contentType == null || !contentType.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
+        if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
             throw new ServiceException(ErrorCode.UNSUPPORTED_MEDIA_TYPE,
                     "Send the request body as JSON with 'Content-Type: application/json'; found " + (contentType == null ? "none" : "'" + contentType + "'") + ".");
         }
@@ -160,7 +167,7 @@ final class Requests {
         } catch (JsonProcessingException e) {
             throw new ServiceException(ErrorCode.MALFORMED_REQUEST, "The request body is not the JSON expected here (line "
                     + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ").");
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new ServiceException(ErrorCode.MALFORMED_REQUEST, "The request body could not be read.");
         }
     }

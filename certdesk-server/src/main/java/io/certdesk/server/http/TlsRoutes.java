@@ -1,5 +1,8 @@
 package io.certdesk.server.http;
 
+import io.certdesk.server.ErrorCode;
+import java.util.Locale;
+
 import java.io.IOException;
 import java.security.cert.X509Certificate;
 import java.util.List;
@@ -61,8 +64,8 @@ final class TlsRoutes {
             throw ServiceException.notFound("Printing (it is served on the IPPS port)");
         }
         String contentType = ctx.contentType();
-        if (contentType == null || !contentType.toLowerCase(java.util.Locale.ROOT).startsWith("application/ipp")) {
-            throw new ServiceException(io.certdesk.server.ErrorCode.UNSUPPORTED_MEDIA_TYPE, "IPP requests are sent as application/ipp.");
+        if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("application/ipp")) {
+            throw new ServiceException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "IPP requests are sent as application/ipp.");
         }
         String host = ctx.host() == null ? "localhost" : ctx.host();
         byte[] answer = printer.handle(ctx.req().getInputStream(), "ipps://" + host + IppPrinter.PATH);

@@ -1,5 +1,9 @@
 package io.certdesk.server.http;
 
+import io.certdesk.server.chains.PkiSettingsService;
+import io.certdesk.server.token.SigningKey;
+import java.util.Locale;
+
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -19,7 +23,7 @@ import io.javalin.http.Context;
 /** API clients, the RFC 6749 token endpoint, and the account's published keys (RFC 7517) and metadata. */
 final class TokenRoutes {
     /** Caches may keep the key set this long; a scheduled signing chain is published at least this early. */
-    static final long JWKS_MAX_AGE_SECONDS = io.certdesk.server.chains.PkiSettingsService.KEY_CACHE_TIME.toSeconds();
+    static final long JWKS_MAX_AGE_SECONDS = PkiSettingsService.KEY_CACHE_TIME.toSeconds();
     private final ApiClientService clients;
     private final TokenService tokens;
     private final Requests requests;
@@ -68,7 +72,7 @@ final class TokenRoutes {
     private void token(Context ctx) {
         ctx.header("Cache-Control", "no-store").header("Pragma", "no-cache");
         String contentType = ctx.contentType();
-        if (contentType == null || !contentType.toLowerCase(java.util.Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
+        if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
             throw new OAuthException(OAuthError.INVALID_REQUEST, "Send the request as application/x-www-form-urlencoded.");
         }
         String[] basic = basicCredentials(ctx);
@@ -109,7 +113,7 @@ final class TokenRoutes {
         body.put("grant_types_supported", List.of("client_credentials"));
         body.put("token_endpoint_auth_methods_supported", List.of("client_secret_basic", "client_secret_post"));
         body.put("response_types_supported", List.of("token"));
-        body.put("access_token_signing_alg_values_supported", io.certdesk.server.token.SigningKey.ALGORITHMS.stream().map(a -> a.getName()).toList());
+        body.put("access_token_signing_alg_values_supported", SigningKey.ALGORITHMS.stream().map(a -> a.getName()).toList());
         ctx.header("Cache-Control", "public, max-age=" + JWKS_MAX_AGE_SECONDS).json(body);
     }
 

@@ -1,5 +1,7 @@
 package io.certdesk.server.http;
 
+import io.certdesk.server.ErrorCode;
+
 import java.util.Optional;
 
 import io.certdesk.pki.codec.CertificateCodec;
@@ -99,7 +101,7 @@ final class TrustRoutes {
         trustedCas.get(actor, ctx.pathParam("id"), ctx.pathParam("certId")); // another account's: not found, whatever the body
         Dto.TrustedCaChange change = requests.body(ctx, Dto.TrustedCaChange.class);
         if (change.shareWithCustomers() == null) {
-            throw new io.certdesk.server.ServiceException(io.certdesk.server.ErrorCode.VALIDATION_FAILED, "shareWithCustomers (true or false) is required.");
+            throw new ServiceException(ErrorCode.VALIDATION_FAILED, "shareWithCustomers (true or false) is required.");
         }
         ctx.json(Dto.TrustedCaJson.of(trustedCas.share(actor, ctx.pathParam("id"), ctx.pathParam("certId"), change.shareWithCustomers())));
     }

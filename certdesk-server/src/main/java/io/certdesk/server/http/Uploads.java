@@ -1,5 +1,7 @@
 package io.certdesk.server.http;
 
+import java.util.Locale;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Map;
@@ -30,7 +32,7 @@ final class Uploads {
         try {
             upload = ctx.uploadedFile(field);
         } catch (RuntimeException e) {
-            if (String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("size")) {
+            if (String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT).contains("size")) {
                 throw new ServiceException(ErrorCode.TOO_LARGE, "The file is larger than " + maxBytes / 1024 + " KiB, the most accepted.");
             }
             throw new ServiceException(ErrorCode.MALFORMED_REQUEST, "The multipart request body cannot be read.");

@@ -1,5 +1,7 @@
 package io.certdesk.server.ipp;
 
+import java.util.Map;
+
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
@@ -158,14 +160,14 @@ public final class IppMessage {
         }
 
         /** A collection (RFC 8010 §3.1.6) of integer members and nested collections, written from a tree of maps. */
-        public Response addCollection(String name, java.util.Map<String, Object> members) {
+        public Response addCollection(String name, Map<String, Object> members) {
             value(ValueTag.BEGIN_COLLECTION.tag, name, new byte[0]);
             members(members);
             return this;
         }
 
         @SuppressWarnings("unchecked")
-        private void members(java.util.Map<String, Object> members) {
+        private void members(Map<String, Object> members) {
             members.forEach((member, v) -> {
                 value(ValueTag.MEMBER_NAME.tag, "", member.getBytes(StandardCharsets.UTF_8));
                 if (v instanceof Integer number) {
@@ -175,7 +177,7 @@ public final class IppMessage {
                     value(ValueTag.KEYWORD.tag, "", keyword.getBytes(StandardCharsets.UTF_8));
                 } else {
                     value(ValueTag.BEGIN_COLLECTION.tag, "", new byte[0]);
-                    members((java.util.Map<String, Object>) v);
+                    members((Map<String, Object>) v);
                 }
             });
             value(ValueTag.END_COLLECTION.tag, "", new byte[0]);

@@ -1,5 +1,8 @@
 package io.certdesk.server.ipp;
 
+import java.io.OutputStream;
+import java.time.Duration;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Clock;
@@ -78,7 +81,7 @@ public final class IppPrinter {
 
     private byte[] print(IppMessage.Request request, InputStream document, int major, int minor, String printerUri) throws IOException {
         if (!formatSupported(request)) {
-            document.transferTo(java.io.OutputStream.nullOutputStream());
+            document.transferTo(OutputStream.nullOutputStream());
             return status(major, minor, DOCUMENT_FORMAT_NOT_SUPPORTED, request.requestId(), "document-format not supported");
         }
         long read = 0;
@@ -120,7 +123,7 @@ public final class IppPrinter {
                 .add(ValueTag.KEYWORD, "printer-state-reasons", "none")
                 .addBoolean("printer-is-accepting-jobs", true)
                 .addInts(ValueTag.INTEGER, "queued-job-count", 0)
-                .addInts(ValueTag.INTEGER, "printer-up-time", (int) Math.max(1, java.time.Duration.between(started, clock.instant()).toSeconds()))
+                .addInts(ValueTag.INTEGER, "printer-up-time", (int) Math.max(1, Duration.between(started, clock.instant()).toSeconds()))
                 .add(ValueTag.KEYWORD, "ipp-versions-supported", "1.1", "2.0")
                 .addInts(ValueTag.ENUM, "operations-supported", PRINT_JOB, VALIDATE_JOB, GET_PRINTER_ATTRIBUTES)
                 .add(ValueTag.CHARSET, "charset-configured", "utf-8")

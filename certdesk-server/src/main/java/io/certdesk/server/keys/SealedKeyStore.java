@@ -1,5 +1,8 @@
 package io.certdesk.server.keys;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
+
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -47,7 +50,7 @@ public final class SealedKeyStore {
                 .execute();
     }
 
-    public static Row row(java.sql.ResultSet rs) throws java.sql.SQLException {
+    public static Row row(ResultSet rs) throws SQLException {
         return new Row(rs.getString("id"), rs.getString("key_algorithm"),
                 new SealedKey(rs.getString("master_key_id"), rs.getBytes("wrapped_data_key"), rs.getBytes("ciphertext")));
     }

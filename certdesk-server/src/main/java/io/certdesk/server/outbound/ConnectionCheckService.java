@@ -1,5 +1,7 @@
 package io.certdesk.server.outbound;
 
+import java.security.GeneralSecurityException;
+
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.security.KeyStore;
@@ -281,7 +283,7 @@ public final class ConnectionCheckService {
                     }
                 }
                 return List.of();
-            } catch (java.security.GeneralSecurityException e) {
+            } catch (GeneralSecurityException e) {
                 return List.of();
             }
         }

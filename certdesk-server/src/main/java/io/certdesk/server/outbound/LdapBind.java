@@ -1,5 +1,7 @@
 package io.certdesk.server.outbound;
 
+import com.unboundid.ldap.sdk.NameResolver;
+
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Socket;
@@ -45,7 +47,7 @@ final class LdapBind {
     }
 
     /** Resolves every name to the address the check connected to. */
-    private static final class Pinned extends com.unboundid.ldap.sdk.NameResolver {
+    private static final class Pinned extends NameResolver {
         private final InetAddress address;
 
         Pinned(InetAddress address) {

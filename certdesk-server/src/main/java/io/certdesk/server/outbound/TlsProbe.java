@@ -1,5 +1,7 @@
 package io.certdesk.server.outbound;
 
+import java.io.EOFException;
+
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -147,7 +149,7 @@ final class TlsProbe {
     private static int readLength(InputStream in) throws IOException {
         int first = in.read();
         if (first < 0) {
-            throw new java.io.EOFException("connection closed");
+            throw new EOFException("connection closed");
         }
         if (first < 0x80) {
             return first;
@@ -160,7 +162,7 @@ final class TlsProbe {
         for (int i = 0; i < bytes; i++) {
             int b = in.read();
             if (b < 0) {
-                throw new java.io.EOFException("connection closed");
+                throw new EOFException("connection closed");
             }
             length = (length << 8) | b;
         }

@@ -1,5 +1,12 @@
 package io.certdesk.server.store;
 
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -86,17 +93,17 @@ public final class Database implements AutoCloseable {
 
     /** The setting as the open database holds it (it is persistent in H2's file), not only as the URL asked. */
     private static void requireCommitsWrittenAtOnce(DataSource dataSource) {
-        try (java.sql.Connection c = dataSource.getConnection();
-                java.sql.ResultSet rs = c.createStatement()
+        try (Connection c = dataSource.getConnection();
+                ResultSet rs = c.createStatement()
                         .executeQuery("SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = 'WRITE_DELAY'")) {
-            java.util.List<String> values = new java.util.ArrayList<>();
+            List<String> values = new ArrayList<>();
             while (rs.next()) {
                 values.add(rs.getString(1));
             }
             if (values.isEmpty() || !values.stream().allMatch("0"::equals)) {
                 throw new IllegalStateException("the H2 database reports WRITE_DELAY " + values + ", expected 0: acknowledged changes could be lost");
             }
-        } catch (java.sql.SQLException e) {
+        } catch (SQLException e) {
             throw new IllegalStateException("cannot read the H2 database's WRITE_DELAY", e);
         }
     }
@@ -132,8 +139,8 @@ public final class Database implements AutoCloseable {
     }
 
     /** A connection outside the pool, held for as long as the caller needs (a LISTEN session). */
-    public java.sql.Connection dedicatedConnection() throws java.sql.SQLException {
-        return java.sql.DriverManager.getConnection(dataSource.getJdbcUrl(), dataSource.getUsername(), dataSource.getPassword());
+    public Connection dedicatedConnection() throws SQLException {
+        return DriverManager.getConnection(dataSource.getJdbcUrl(), dataSource.getUsername(), dataSource.getPassword());
     }
 
     public DataSource dataSource() {
@@ -150,14 +157,14 @@ public final class Database implements AutoCloseable {
     }
 
     /** A nullable timestamp column of a result row. */
-    public static Instant instant(java.sql.ResultSet rs, int column) throws java.sql.SQLException {
+    public static Instant instant(ResultSet rs, int column) throws SQLException {
         return instant(rs.getObject(column, OffsetDateTime.class));
     }
 
     /** True when {@code e} (or a cause) is a unique-key violation (SQLState class 23505). */
     public static boolean isUniqueViolation(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof java.sql.SQLException sql && "23505".equals(sql.getSQLState())) {
+            if (t instanceof SQLException sql && "23505".equals(sql.getSQLState())) {
                 return true;
             }
         }

@@ -1,5 +1,9 @@
 package io.certdesk.server.tls;
 
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.CertificateExpiredException;
+import java.security.cert.CertificateNotYetValidException;
+
 import java.math.BigInteger;
 import java.security.InvalidKeyException;
 import java.security.NoSuchAlgorithmException;
@@ -62,12 +66,12 @@ final class HeldCertificate extends X509Certificate {
     }
 
     @Override
-    public void checkValidity() throws java.security.cert.CertificateExpiredException, java.security.cert.CertificateNotYetValidException {
+    public void checkValidity() throws CertificateExpiredException, CertificateNotYetValidException {
         parsed().checkValidity();
     }
 
     @Override
-    public void checkValidity(Date date) throws java.security.cert.CertificateExpiredException, java.security.cert.CertificateNotYetValidException {
+    public void checkValidity(Date date) throws CertificateExpiredException, CertificateNotYetValidException {
         parsed().checkValidity(date);
     }
 
@@ -114,7 +118,7 @@ final class HeldCertificate extends X509Certificate {
     }
 
     @Override
-    public byte[] getTBSCertificate() throws java.security.cert.CertificateEncodingException {
+    public byte[] getTBSCertificate() throws CertificateEncodingException {
         return parsed().getTBSCertificate();
     }
 

@@ -1,5 +1,7 @@
 package io.certdesk.server.tls;
 
+import java.util.concurrent.Executor;
+
 import java.nio.ByteBuffer;
 import java.util.Optional;
 
@@ -63,7 +65,7 @@ public final class HelloReading {
         /** The hello read, while its handshake lasts. */
         private Handshake handshake;
 
-        Reading(ByteBufferPool pool, java.util.concurrent.Executor executor, SslContextFactory factory, EndPoint endPoint, SSLEngine engine,
+        Reading(ByteBufferPool pool, Executor executor, SslContextFactory factory, EndPoint endPoint, SSLEngine engine,
                 boolean directEncrypt, boolean directDecrypt) {
             super(pool, executor, factory, endPoint, engine, directEncrypt, directDecrypt);
         }

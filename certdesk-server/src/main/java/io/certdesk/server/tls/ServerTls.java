@@ -1,5 +1,7 @@
 package io.certdesk.server.tls;
 
+import javax.net.ssl.SSLContext;
+
 import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
@@ -26,7 +28,7 @@ public final class ServerTls {
     }
 
     /** A Jetty server TLS context on {@code context}, whose key manager chooses the chain of each handshake. */
-    public static SslContextFactory.Server contextFactory(javax.net.ssl.SSLContext context) {
+    public static SslContextFactory.Server contextFactory(SSLContext context) {
         SslContextFactory.Server factory = new SslContextFactory.Server();
         factory.setSslContext(context);
         factory.setIncludeProtocols(PROTOCOLS);

@@ -1,5 +1,13 @@
 package io.certdesk.server.tls;
 
+import java.nio.ByteBuffer;
+import java.security.GeneralSecurityException;
+import java.security.PrivateKey;
+import java.security.cert.Certificate;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -88,10 +96,10 @@ public final class TlsChains implements TlsChanges {
         }
         Everything all = database.read(h -> new Everything(store.accountIds(h), store.domains(h), store.bindings(h), store.tlsChains(h)));
         // opening keys and parsing certificates is the whole cost: on every core
-        Map<java.nio.ByteBuffer, X509Certificate> issuers = new java.util.concurrent.ConcurrentHashMap<>();
+        Map<ByteBuffer, X509Certificate> issuers = new ConcurrentHashMap<>();
         Map<String, List<ServedChain>> served = all.chains().parallelStream()
                 .flatMap(row -> served(row.chain(), row.certificates(), () -> vault.open(row.key()), issuers).stream())
-                .collect(java.util.stream.Collectors.groupingBy(ServedChain::accountId));
+                .collect(Collectors.groupingBy(ServedChain::accountId));
         Instant now = clock.instant();
         Set<String> ids = new HashSet<>(all.ids());
         for (String id : all.ids()) {
@@ -125,20 +133,20 @@ public final class TlsChains implements TlsChanges {
         for (PrivateChain chain : chains.ofAccount(h, accountId)) {
             served(chain, certificates.getOrDefault(chain.id(), List.of()), () -> vault.get(h, chain.keyId())).ifPresent(served::add);
         }
-        return new AccountTls(accountId, java.util.Set.copyOf(account.get().domains()), settings.bindings(h, accountId), served);
+        return new AccountTls(accountId, Set.copyOf(account.get().domains()), settings.bindings(h, accountId), served);
     }
 
     /** A TLS_SERVER chain as the edge holds it (its key opened only for such chains); empty for others. */
-    private Optional<ServedChain> served(PrivateChain chain, List<byte[]> der, java.util.function.Supplier<java.security.PrivateKey> key) {
-        return served(chain, der, key, new java.util.HashMap<>());
+    private Optional<ServedChain> served(PrivateChain chain, List<byte[]> der, Supplier<PrivateKey> key) {
+        return served(chain, der, key, new HashMap<>());
     }
 
     /**
      * As above; {@code issuers} shares one parsed copy of each issuer certificate (the same few
      * CAs sign most chains) across a bulk load.
      */
-    private Optional<ServedChain> served(PrivateChain chain, List<byte[]> der, java.util.function.Supplier<java.security.PrivateKey> key,
-                                         Map<java.nio.ByteBuffer, X509Certificate> issuers) {
+    private Optional<ServedChain> served(PrivateChain chain, List<byte[]> der, Supplier<PrivateKey> key,
+                                         Map<ByteBuffer, X509Certificate> issuers) {
         String keyType = keyType(chain.keyAlgorithm());
         if (!chain.purposes().contains(ChainPurpose.TLS_SERVER) || keyType == null) {
             return Optional.empty();
@@ -147,7 +155,7 @@ public final class TlsChains implements TlsChanges {
         for (int i = 0; i < certificates.length; i++) {
             byte[] bytes = der.get(i);
             certificates[i] = i == 0 ? HeldCertificate.of(bytes) // held as DER: the parsed form is several times bigger
-                    : issuers.computeIfAbsent(java.nio.ByteBuffer.wrap(bytes), b -> CertificateCodec.decodeDer(bytes));
+                    : issuers.computeIfAbsent(ByteBuffer.wrap(bytes), b -> CertificateCodec.decodeDer(bytes));
         }
         return Optional.of(new ServedChain(chain.id(), chain.accountId(), chain.dnsNames(), keyType, chain.notBefore(), chain.notAfter(),
                 chain.createdAt(), certificates, engine.prepare(key.get())));
@@ -166,7 +174,7 @@ public final class TlsChains implements TlsChanges {
     public SSLContext sslContext(SecureRandom random) {
         try {
             return engine.context(new SniKeyManager(index, clock), random);
-        } catch (java.security.GeneralSecurityException e) {
+        } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot create the TLS context", e);
         }
     }
@@ -188,7 +196,7 @@ public final class TlsChains implements TlsChanges {
     }
 
     /** Whether a handshake's leaf is the platform's own certificate (for the handshake metrics). */
-    public boolean isPlatformLeaf(java.security.cert.Certificate leaf) {
+    public boolean isPlatformLeaf(Certificate leaf) {
         return leaf != null && leaf.equals(index.platform().certificates()[0]);
     }
 

@@ -1,5 +1,7 @@
 package io.certdesk.server.tls;
 
+import org.conscrypt.Conscrypt;
+
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.PrivateKey;
@@ -77,10 +79,10 @@ public enum TlsEngine {
             Provider provider = null;
             String failure = "";
             try {
-                if (org.conscrypt.Conscrypt.isAvailable()) {
-                    provider = org.conscrypt.Conscrypt.newProvider();
+                if (Conscrypt.isAvailable()) {
+                    provider = Conscrypt.newProvider();
                 } else {
-                    org.conscrypt.Conscrypt.checkAvailability(); // throws why
+                    Conscrypt.checkAvailability(); // throws why
                 }
             } catch (Throwable e) { // UnsatisfiedLinkError and friends: a native library that does not load
                 failure = e.toString();

@@ -1,5 +1,9 @@
 package io.certdesk.server.tls;
 
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Locale;
+
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -23,7 +27,7 @@ import io.certdesk.pki.names.NameMatching;
  */
 final class TlsIndex {
     /** How long a replaced chain can still be fetched by its alias: a handshake that chose it just before finishes with it. */
-    private static final java.time.Duration RETIRED_FOR = java.time.Duration.ofSeconds(30);
+    private static final Duration RETIRED_FOR = Duration.ofSeconds(30);
 
     /** The JSSE key types a client can verify, from the signature algorithms it offers. */
     enum ClientKeyTypes {
@@ -44,7 +48,7 @@ final class TlsIndex {
             boolean ec = false;
             boolean rsa = false;
             for (String algorithm : signatureAlgorithms == null ? new String[0] : signatureAlgorithms) {
-                String upper = algorithm.toUpperCase(java.util.Locale.ROOT);
+                String upper = algorithm.toUpperCase(Locale.ROOT);
                 ec |= upper.contains("ECDSA");
                 rsa |= upper.contains("RSA");
             }
@@ -108,7 +112,7 @@ final class TlsIndex {
         if (name.isPresent()) {
             AccountTls account = owner(name.get());
             if (account != null) {
-                String host = name.get().toLowerCase(java.util.Locale.ROOT);
+                String host = name.get().toLowerCase(Locale.ROOT);
                 List<ServedChain> usable = usable(account, host, client, now);
                 Optional<ServedChain> bound = bound(account, host, usable);
                 if (bound.isPresent()) {
@@ -150,13 +154,13 @@ final class TlsIndex {
         if (account == null) {
             return Optional.empty();
         }
-        String lower = host.toLowerCase(java.util.Locale.ROOT);
+        String lower = host.toLowerCase(Locale.ROOT);
         List<ServedChain> usable = usable(account, lower, ClientKeyTypes.EC_AND_RSA, now);
         return bound(account, lower, usable).or(() -> best(usable, lower));
     }
 
     private AccountTls owner(String name) {
-        String owner = owners.get(name.toLowerCase(java.util.Locale.ROOT));
+        String owner = owners.get(name.toLowerCase(Locale.ROOT));
         return owner == null ? null : accounts.get(owner);
     }
 
@@ -188,7 +192,7 @@ final class TlsIndex {
             return Map.of();
         }
         List<String> domains = account.domains().stream().sorted().toList();
-        Map<String, List<ChainUse.Served>> served = new java.util.HashMap<>();
+        Map<String, List<ChainUse.Served>> served = new HashMap<>();
         for (String domain : domains) {
             List<ServedChain> usable = usable(account, domain, ClientKeyTypes.EC_AND_RSA, now);
             Optional<ServedChain> bound = bound(account, domain, usable);
@@ -203,7 +207,7 @@ final class TlsIndex {
                                 bound.isPresent() ? ChainUse.Reason.KEY_TYPE_FALLBACK : ChainUse.Reason.NEWEST_VALID)));
             }
         }
-        Map<String, ChainUse> uses = new java.util.HashMap<>();
+        Map<String, ChainUse> uses = new HashMap<>();
         for (ServedChain chain : account.chains()) {
             List<String> covers = domains.stream().filter(d -> chain.dnsNames().stream().anyMatch(n -> NameMatching.covers(n, d))).toList();
             uses.put(chain.id(), new ChainUse(covers, served.getOrDefault(chain.id(), List.of())));

@@ -1,5 +1,7 @@
 package io.certdesk.server.token;
 
+import io.certdesk.server.access.ApiScope;
+
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -124,7 +126,7 @@ public final class ApiClientService {
 
     private static List<String> scopes(List<String> scopes) {
         if (scopes == null) {
-            return io.certdesk.server.access.ApiScope.DEFAULTS;
+            return ApiScope.DEFAULTS;
         }
         if (scopes.size() > MAX_SCOPES) {
             throw ServiceException.invalid("scopes", "A client has at most " + MAX_SCOPES + " scopes.");

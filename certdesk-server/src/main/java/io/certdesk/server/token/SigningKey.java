@@ -1,5 +1,11 @@
 package io.certdesk.server.token;
 
+import com.nimbusds.jose.JWSProvider;
+import java.security.Key;
+import java.security.KeyFactory;
+import java.security.spec.X509EncodedKeySpec;
+import java.util.HexFormat;
+
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
@@ -52,7 +58,7 @@ public record SigningKey(String chainId, JWSAlgorithm algorithm, JWSSigner signe
     /** The SubjectPublicKeyInfo of an Ed25519 key is this 12-byte header and the 32-byte key. */
     private static final int ED25519_SPKI_LENGTH = 44;
     private static final java.util.Base64.Encoder BASE64URL = java.util.Base64.getUrlEncoder().withoutPadding();
-    private static final byte[] ED25519_SPKI_HEADER = java.util.HexFormat.of().parseHex("302a300506032b6570032100");
+    private static final byte[] ED25519_SPKI_HEADER = HexFormat.of().parseHex("302a300506032b6570032100");
 
     /** Builds the signer, verifier and JWK of a chain; refuses keys JWS cannot use here. */
     public static SigningKey of(String chainId, PrivateKey key, List<X509Certificate> chain) {
@@ -125,9 +131,9 @@ public record SigningKey(String chainId, JWSAlgorithm algorithm, JWSSigner signe
     }
 
     /** The same EC key as a Bouncy Castle key object. */
-    private static java.security.Key bouncyCastle(java.security.Key key) throws JOSEException {
+    private static Key bouncyCastle(Key key) throws JOSEException {
         try {
-            return java.security.KeyFactory.getInstance("EC", Providers.BC).translateKey(key);
+            return KeyFactory.getInstance("EC", Providers.BC).translateKey(key);
         } catch (GeneralSecurityException e) {
             throw new JOSEException("cannot read the EC key", e);
         }
@@ -141,8 +147,8 @@ public record SigningKey(String chainId, JWSAlgorithm algorithm, JWSSigner signe
             System.arraycopy(ED25519_SPKI_HEADER, 0, spki, 0, ED25519_SPKI_HEADER.length);
             System.arraycopy(raw, 0, spki, ED25519_SPKI_HEADER.length, Math.min(raw.length, 32));
             try {
-                return new JdkEd25519Verifier(java.security.KeyFactory.getInstance("Ed25519")
-                        .generatePublic(new java.security.spec.X509EncodedKeySpec(spki)));
+                return new JdkEd25519Verifier(KeyFactory.getInstance("Ed25519")
+                        .generatePublic(new X509EncodedKeySpec(spki)));
             } catch (GeneralSecurityException e) {
                 throw new JOSEException("not an Ed25519 public key", e);
             }
@@ -188,7 +194,7 @@ public record SigningKey(String chainId, JWSAlgorithm algorithm, JWSSigner signe
     }
 
     /** EdDSA (RFC 8037) over Ed25519 with the JDK's provider: what its signer and verifier share. */
-    private abstract static class JdkEd25519 implements com.nimbusds.jose.JWSProvider {
+    private abstract static class JdkEd25519 implements JWSProvider {
         private final JCAContext context = new JCAContext();
 
         @Override

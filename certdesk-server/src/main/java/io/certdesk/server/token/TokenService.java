@@ -1,5 +1,8 @@
 package io.certdesk.server.token;
 
+import java.text.ParseException;
+import org.jdbi.v3.core.Handle;
+
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -148,7 +151,7 @@ public final class TokenService {
         try {
             jwt = SignedJWT.parse(token);
             claims = jwt.getJWTClaimsSet();
-        } catch (java.text.ParseException e) {
+        } catch (ParseException e) {
             throw invalidToken("The access token is not a signed JWT.");
         }
         if (!SigningKey.ALGORITHMS.contains(jwt.getHeader().getAlgorithm())) {
@@ -211,7 +214,7 @@ public final class TokenService {
         });
     }
 
-    private List<SigningKey> published(org.jdbi.v3.core.Handle h, String accountId, Instant now) {
+    private List<SigningKey> published(Handle h, String accountId, Instant now) {
         List<SigningKey> keys = new ArrayList<>();
         for (PkiSettings.PublishedKey published : settings.publishedKeys(h, accountId, now)) {
             chains.find(h, accountId, published.chainId()).ifPresent(chain -> keys.add(prepared(h, chain)));
@@ -219,11 +222,11 @@ public final class TokenService {
         return keys;
     }
 
-    private SigningKey prepared(org.jdbi.v3.core.Handle h, PrivateChain chain) {
+    private SigningKey prepared(Handle h, PrivateChain chain) {
         return signers.computeIfAbsent(chain.id(), id -> prepare(h, chain));
     }
 
-    private SigningKey prepare(org.jdbi.v3.core.Handle h, PrivateChain chain) {
+    private SigningKey prepare(Handle h, PrivateChain chain) {
         return SigningKey.of(chain.id(), vault.get(h, chain.keyId()),
                 chains.certificates(h, chain.id()).stream().map(CertificateCodec::decodeDer).toList());
     }

@@ -1,5 +1,8 @@
 package io.certdesk.server.trust;
 
+import io.certdesk.server.account.AccountType;
+import java.util.Map;
+
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -95,7 +98,7 @@ public final class TrustedCaService {
             if (after.isPresent()) {
                 cursor = Optional.of(store.find(h, account.id(), after.get()).orElseThrow(() -> new ServiceException(
                         ErrorCode.VALIDATION_FAILED, "The cursor 'after' names no certificate of this account; start again without it.",
-                        java.util.Map.of("field", "after"))));
+                        Map.of("field", "after"))));
             }
             List<TrustedCa> rows = store.page(h, account.id(), cursor, size + 1);
             Optional<String> next = rows.size() > size ? Optional.of(rows.get(size - 1).id()) : Optional.empty();
@@ -117,7 +120,7 @@ public final class TrustedCaService {
     /** Shares a vendor's certificate with its customers (or stops); only a vendor's certificates can be. */
     public TrustedCa share(Principal actor, String accountId, String certId, boolean shared) {
         Account account = access.visibleAccount(actor, accountId);
-        if (account.type() != io.certdesk.server.account.AccountType.VENDOR) {
+        if (account.type() != AccountType.VENDOR) {
             throw new ServiceException(ErrorCode.VALIDATION_FAILED, "Only a vendor's trusted CA certificates can be shared with customers.");
         }
         if (actor.accountId().isPresent() && !actor.accountId().get().equals(account.id())) {

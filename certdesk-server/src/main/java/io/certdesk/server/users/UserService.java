@@ -1,5 +1,7 @@
 package io.certdesk.server.users;
 
+import java.nio.charset.StandardCharsets;
+
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -194,6 +196,6 @@ public final class UserService {
     }
 
     static String hashToken(String token) {
-        return CertificateCodec.sha256Hex(token.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        return CertificateCodec.sha256Hex(token.getBytes(StandardCharsets.US_ASCII));
     }
 }
