@@ -1,5 +1,9 @@
 package io.certdesk.bench;
 
+import io.certdesk.pki.issue.CertificateIssuer;
+import io.certdesk.pki.issue.IssuedChain;
+import io.certdesk.pki.issue.PlatformCa;
+import io.certdesk.pki.keys.KeyType;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.SecureRandom;
@@ -7,7 +11,6 @@ import java.security.spec.ECGenParameterSpec;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -19,11 +22,6 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
-
-import io.certdesk.pki.issue.CertificateIssuer;
-import io.certdesk.pki.issue.IssuedChain;
-import io.certdesk.pki.issue.PlatformCa;
-import io.certdesk.pki.keys.KeyType;
 
 /**
  * Issuing an EC P-256 TLS chain from the platform CA (key generation + signing), one thread,

@@ -1,9 +1,10 @@
 package io.certdesk.bench;
 
+import io.certdesk.pki.keys.KeyPairs;
+import io.certdesk.pki.keys.KeyType;
 import java.security.KeyPair;
 import java.security.SecureRandom;
 import java.util.concurrent.TimeUnit;
-
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -15,9 +16,6 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
-import io.certdesk.pki.keys.KeyPairs;
-import io.certdesk.pki.keys.KeyType;
-
 /** Key generation by type: what a new platform CA (two keys) and each issued chain cost. */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SingleShotTime)
@@ -28,6 +26,7 @@ import io.certdesk.pki.keys.KeyType;
 public class KeyGenerationBenchmark {
     @Param({"EC_P256", "EC_P384", "RSA_2048", "RSA_3072"})
     public KeyType type;
+
     private final SecureRandom random = new SecureRandom();
 
     @Benchmark

@@ -1,8 +1,8 @@
 package io.certdesk.bench;
 
+import io.certdesk.server.users.PasswordHasher;
 import java.security.SecureRandom;
 import java.util.concurrent.TimeUnit;
-
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -13,8 +13,6 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
-
-import io.certdesk.server.users.PasswordHasher;
 
 /** What one sign-in costs the server in CPU: an Argon2id verification at the production parameters. */
 @State(Scope.Benchmark)

@@ -1,5 +1,6 @@
 package io.certdesk.bench;
 
+import io.certdesk.pki.imports.PrivateChainImport;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.security.KeyStore;
@@ -8,7 +9,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -20,8 +20,6 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
-
-import io.certdesk.pki.imports.PrivateChainImport;
 
 /**
  * A PKCS#12 import with all its checks against the JDK's bare {@code KeyStore.load} of the same
@@ -39,6 +37,7 @@ public class Pkcs12ImportBenchmark {
 
     @Param({"openssl3-default.p12", "openssl3-legacy.p12"})
     public String file;
+
     private byte[] bytes;
 
     @Setup
@@ -50,7 +49,8 @@ public class Pkcs12ImportBenchmark {
 
     @Benchmark
     public PrivateChainImport.Result certdeskImportWithAllChecks() {
-        return PrivateChainImport.evaluate(bytes, PASSWORD.clone(), Set.of("print.interop.test"), List.<X509Certificate>of(), NOW);
+        return PrivateChainImport.evaluate(
+                bytes, PASSWORD.clone(), Set.of("print.interop.test"), List.<X509Certificate>of(), NOW);
     }
 
     @Benchmark

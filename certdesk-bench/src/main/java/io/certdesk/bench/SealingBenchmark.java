@@ -1,8 +1,12 @@
 package io.certdesk.bench;
 
+import io.certdesk.pki.keys.KeyPairs;
+import io.certdesk.pki.keys.KeyType;
+import io.certdesk.pki.seal.KeySealer;
+import io.certdesk.pki.seal.MasterKey;
+import io.certdesk.pki.seal.SealedKey;
 import java.security.SecureRandom;
 import java.util.concurrent.TimeUnit;
-
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -13,12 +17,6 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
-
-import io.certdesk.pki.keys.KeyPairs;
-import io.certdesk.pki.keys.KeyType;
-import io.certdesk.pki.seal.KeySealer;
-import io.certdesk.pki.seal.MasterKey;
-import io.certdesk.pki.seal.SealedKey;
 
 /** Cost of sealing and opening a private key at rest (envelope AES-256-GCM), per key. */
 @State(Scope.Benchmark)
@@ -37,8 +35,10 @@ public class SealingBenchmark {
     public void setUp() {
         SecureRandom random = new SecureRandom();
         sealer = new KeySealer(MasterKey.generate(random), random);
-        ecKey = KeyPairs.encodePkcs8Der(KeyPairs.generate(KeyType.EC_P256, random).getPrivate());
-        rsaKey = KeyPairs.encodePkcs8Der(KeyPairs.generate(KeyType.RSA_2048, random).getPrivate());
+        ecKey = KeyPairs.encodePkcs8Der(
+                KeyPairs.generate(KeyType.EC_P256, random).getPrivate());
+        rsaKey = KeyPairs.encodePkcs8Der(
+                KeyPairs.generate(KeyType.RSA_2048, random).getPrivate());
         sealedEc = sealer.seal(ecKey, "bench");
     }
 

@@ -1,12 +1,10 @@
 package io.certdesk.bench;
 
-import javax.net.ssl.SNIHostName;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
-
+import io.certdesk.pki.keys.KeyType;
+import io.certdesk.pki.testing.Pem;
+import io.certdesk.pki.testing.Pkcs12Files;
+import io.certdesk.pki.testing.TestCa;
+import io.certdesk.pki.tls.TrustingContext;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -29,12 +27,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import io.certdesk.pki.keys.KeyType;
-import io.certdesk.pki.testing.Pem;
-import io.certdesk.pki.testing.Pkcs12Files;
-import io.certdesk.pki.testing.TestCa;
-import io.certdesk.pki.tls.TrustingContext;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
 
 /**
  * For the TLS edge benchmark: {@code generate DIR N} writes N names (h1.edge.bench …), each with
@@ -48,8 +46,7 @@ public final class TlsEdgeSetup {
     private static final Pattern ID = Pattern.compile("\"id\"\\s*:\\s*\"([^\"]+)\"");
     private static final Pattern TOKEN = Pattern.compile("\"token\"\\s*:\\s*\"([^\"]+)\"");
 
-    private TlsEdgeSetup() {
-    }
+    private TlsEdgeSetup() {}
 
     public static void main(String[] args) throws Exception {
         if (args[0].equals("generate")) {
@@ -65,7 +62,8 @@ public final class TlsEdgeSetup {
         Path pem = Files.createDirectories(dir.resolve("pem"));
         Path p12 = Files.createDirectories(dir.resolve("p12"));
         Instant now = Instant.now();
-        var root = TestCa.certificate("O=Certdesk bench,CN=Edge Bench Root").validity(now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(800)))
+        var root = TestCa.certificate("O=Certdesk bench,CN=Edge Bench Root")
+                .validity(now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(800)))
                 .build();
         Files.writeString(dir.resolve("root.pem"), Pem.certificate(root.certificate()));
         List<KeyPair> rsaKeys = new ArrayList<>();
@@ -78,24 +76,45 @@ public final class TlsEdgeSetup {
         for (int i = 1; i <= count; i++) {
             String name = "h" + i + ".edge.bench";
             names.append(name).append('\n');
-            var ec = TestCa.certificate("CN=" + name).issuedBy(root).endEntity().dns(name).keyType(KeyType.EC_P256)
-                    .validity(now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(90))).build();
-            var rs = TestCa.certificate("CN=" + name).issuedBy(root).endEntity().dns(name).keyPair(rsaKeys.get(i % rsaKeys.size()))
-                    .validity(now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(90))).build();
+            var ec = TestCa.certificate("CN=" + name)
+                    .issuedBy(root)
+                    .endEntity()
+                    .dns(name)
+                    .keyType(KeyType.EC_P256)
+                    .validity(now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(90)))
+                    .build();
+            var rs = TestCa.certificate("CN=" + name)
+                    .issuedBy(root)
+                    .endEntity()
+                    .dns(name)
+                    .keyPair(rsaKeys.get(i % rsaKeys.size()))
+                    .validity(now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(90)))
+                    .build();
             for (var entry : List.of(new Object[] {"ec", ec}, new Object[] {"rsa", rs})) {
                 TestCa.Issued issued = (TestCa.Issued) entry[1];
                 String kind = (String) entry[0];
-                Files.writeString(pem.resolve(name + "." + kind + ".crt"), Pem.certificate(issued.certificate()) + Pem.certificate(root.certificate()));
-                Files.writeString(pem.resolve(name + "." + kind + ".key"), Pem.block("PRIVATE KEY", issued.key().getEncoded()));
-                Files.write(p12.resolve(name + "." + kind + ".p12"),
-                        Pkcs12Files.jdk(issued.key(), List.of(issued.certificate(), root.certificate()), PASSWORD, PASSWORD));
+                Files.writeString(
+                        pem.resolve(name + "." + kind + ".crt"),
+                        Pem.certificate(issued.certificate()) + Pem.certificate(root.certificate()));
+                Files.writeString(
+                        pem.resolve(name + "." + kind + ".key"),
+                        Pem.block("PRIVATE KEY", issued.key().getEncoded()));
+                Files.write(
+                        p12.resolve(name + "." + kind + ".p12"),
+                        Pkcs12Files.jdk(
+                                issued.key(), List.of(issued.certificate(), root.certificate()), PASSWORD, PASSWORD));
             }
         }
         Files.writeString(dir.resolve("names.txt"), names);
-        var late = TestCa.certificate("CN=late.edge.bench").issuedBy(root).endEntity().dns("late.edge.bench")
-                .validity(now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(90))).build();
-        Files.write(p12.resolve("late.edge.bench.ec.p12"), Pkcs12Files.jdk(late.key(), List.of(late.certificate(), root.certificate()), PASSWORD,
-                PASSWORD));
+        var late = TestCa.certificate("CN=late.edge.bench")
+                .issuedBy(root)
+                .endEntity()
+                .dns("late.edge.bench")
+                .validity(now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(90)))
+                .build();
+        Files.write(
+                p12.resolve("late.edge.bench.ec.p12"),
+                Pkcs12Files.jdk(late.key(), List.of(late.certificate(), root.certificate()), PASSWORD, PASSWORD));
         System.out.println("wrote " + count + " names with an EC and an RSA chain each to " + dir);
     }
 
@@ -104,24 +123,45 @@ public final class TlsEdgeSetup {
         try (var in = Files.newInputStream(caPem)) {
             ca = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
         }
-        HttpClient http = HttpClient.newBuilder().sslContext(TrustingContext.trustingOnly(List.of(ca))).build();
-        String login = send(http, HttpRequest.newBuilder(URI.create(url + "/api/v1/auth/login")).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"username\":\"admin\",\"password\":\"" + adminPassword + "\"}")), 200);
+        HttpClient http = HttpClient.newBuilder()
+                .sslContext(TrustingContext.trustingOnly(List.of(ca)))
+                .build();
+        String login = send(
+                http,
+                HttpRequest.newBuilder(URI.create(url + "/api/v1/auth/login"))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(
+                                "{\"username\":\"admin\",\"password\":\"" + adminPassword + "\"}")),
+                200);
         Matcher token = TOKEN.matcher(login);
         token.find();
         String bearer = "Bearer " + token.group(1);
-        List<String> names = Files.readAllLines(dir.resolve("names.txt")).stream().filter(s -> !s.isBlank()).toList();
+        List<String> names = Files.readAllLines(dir.resolve("names.txt")).stream()
+                .filter(s -> !s.isBlank())
+                .toList();
         ExecutorService pool = Executors.newFixedThreadPool(6);
         List<Future<?>> work = new ArrayList<>();
         long started = System.nanoTime();
         for (String name : names) {
             work.add(pool.submit(() -> {
-                Matcher id = ID.matcher(send(http, json(url + "/api/v1/accounts", bearer, "{\"name\":\"" + name + "\",\"type\":\"VENDOR\"}", "POST"), 201));
+                Matcher id = ID.matcher(send(
+                        http,
+                        json(
+                                url + "/api/v1/accounts",
+                                bearer,
+                                "{\"name\":\"" + name + "\",\"type\":\"VENDOR\"}",
+                                "POST"),
+                        201));
                 id.find();
                 String account = url + "/api/v1/accounts/" + id.group(1);
                 send(http, json(account + "/domains", bearer, "{\"domains\":[\"" + name + "\"]}", "PUT"), 200);
                 for (String kind : List.of("ec", "rsa")) {
-                    send(http, upload(account + "/private-chains/import", bearer, Files.readAllBytes(dir.resolve("p12").resolve(name + "." + kind + ".p12"))),
+                    send(
+                            http,
+                            upload(
+                                    account + "/private-chains/import",
+                                    bearer,
+                                    Files.readAllBytes(dir.resolve("p12").resolve(name + "." + kind + ".p12"))),
                             201);
                 }
                 return null;
@@ -131,7 +171,8 @@ public final class TlsEdgeSetup {
             f.get();
         }
         pool.shutdown();
-        System.out.printf("loaded %d accounts with 2 chains each in %.1f s%n", names.size(), (System.nanoTime() - started) / 1e9);
+        System.out.printf(
+                "loaded %d accounts with 2 chains each in %.1f s%n", names.size(), (System.nanoTime() - started) / 1e9);
     }
 
     /** Imports a chain for a new name and times its first handshake: from the request, and from the answer. */
@@ -140,43 +181,62 @@ public final class TlsEdgeSetup {
         try (var in = Files.newInputStream(caPem)) {
             ca = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
         }
-        HttpClient http = HttpClient.newBuilder().sslContext(TrustingContext.trustingOnly(List.of(ca))).build();
-        Matcher token = TOKEN.matcher(send(http, HttpRequest.newBuilder(URI.create(url + "/api/v1/auth/login")).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"username\":\"admin\",\"password\":\"" + adminPassword + "\"}")), 200));
+        HttpClient http = HttpClient.newBuilder()
+                .sslContext(TrustingContext.trustingOnly(List.of(ca)))
+                .build();
+        Matcher token = TOKEN.matcher(send(
+                http,
+                HttpRequest.newBuilder(URI.create(url + "/api/v1/auth/login"))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(
+                                "{\"username\":\"admin\",\"password\":\"" + adminPassword + "\"}")),
+                200));
         token.find();
         String bearer = "Bearer " + token.group(1);
-        Matcher id = ID.matcher(send(http, json(url + "/api/v1/accounts", bearer, "{\"name\":\"late\",\"type\":\"VENDOR\"}", "POST"), 201));
+        Matcher id = ID.matcher(send(
+                http, json(url + "/api/v1/accounts", bearer, "{\"name\":\"late\",\"type\":\"VENDOR\"}", "POST"), 201));
         id.find();
         String account = url + "/api/v1/accounts/" + id.group(1);
         send(http, json(account + "/domains", bearer, "{\"domains\":[\"late.edge.bench\"]}", "PUT"), 200);
         int port = URI.create(url).getPort();
         long requested = System.nanoTime();
-        send(http, upload(account + "/private-chains/import", bearer, Files.readAllBytes(dir.resolve("p12").resolve("late.edge.bench.ec.p12"))), 201);
+        send(
+                http,
+                upload(
+                        account + "/private-chains/import",
+                        bearer,
+                        Files.readAllBytes(dir.resolve("p12").resolve("late.edge.bench.ec.p12"))),
+                201);
         long answered = System.nanoTime();
         int handshakes = 0;
         while (!leafSubject(port, "late.edge.bench").equals("CN=late.edge.bench")) {
             handshakes++;
         }
         long served = System.nanoTime();
-        System.out.printf("import to first handshake with the new chain: %.1f ms from the request, %.1f ms after the answer (%d handshakes before)%n",
+        System.out.printf(
+                "import to first handshake with the new chain: %.1f ms from the request, %.1f ms after the answer (%d handshakes before)%n",
                 (served - requested) / 1e6, (served - answered) / 1e6, handshakes);
     }
 
     private static String leafSubject(int port, String name) throws Exception {
         SSLContext context = SSLContext.getInstance("TLS");
         X509Certificate[][] seen = new X509Certificate[1][];
-        context.init(null, new TrustManager[] {new X509TrustManager() {
-            public void checkClientTrusted(X509Certificate[] chain, String authType) {
-            }
+        context.init(
+                null,
+                new TrustManager[] {
+                    new X509TrustManager() {
+                        public void checkClientTrusted(X509Certificate[] chain, String authType) {}
 
-            public void checkServerTrusted(X509Certificate[] chain, String authType) {
-                seen[0] = chain;
-            }
+                        public void checkServerTrusted(X509Certificate[] chain, String authType) {
+                            seen[0] = chain;
+                        }
 
-            public X509Certificate[] getAcceptedIssuers() {
-                return new X509Certificate[0];
-            }
-        }}, null);
+                        public X509Certificate[] getAcceptedIssuers() {
+                            return new X509Certificate[0];
+                        }
+                    }
+                },
+                null);
         try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port)) {
             SSLParameters parameters = socket.getSSLParameters();
             parameters.setServerNames(List.of(new SNIHostName(name)));
@@ -187,27 +247,35 @@ public final class TlsEdgeSetup {
     }
 
     private static HttpRequest.Builder json(String url, String bearer, String body, String method) {
-        return HttpRequest.newBuilder(URI.create(url)).header("Authorization", bearer).header("Content-Type", "application/json")
+        return HttpRequest.newBuilder(URI.create(url))
+                .header("Authorization", bearer)
+                .header("Content-Type", "application/json")
                 .method(method, HttpRequest.BodyPublishers.ofString(body));
     }
 
     private static HttpRequest.Builder upload(String url, String bearer, byte[] file) {
         String boundary = "bench-" + UUID.randomUUID();
         ByteArrayOutputStream body = new ByteArrayOutputStream();
-        body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"password\"\r\n\r\n" + new String(PASSWORD) + "\r\n")
+        body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"password\"\r\n\r\n"
+                        + new String(PASSWORD) + "\r\n")
                 .getBytes(StandardCharsets.UTF_8));
-        body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"chain.p12\"\r\n"
-                + "Content-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+        body.writeBytes(
+                ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"chain.p12\"\r\n"
+                                + "Content-Type: application/octet-stream\r\n\r\n")
+                        .getBytes(StandardCharsets.UTF_8));
         body.writeBytes(file);
         body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
-        return HttpRequest.newBuilder(URI.create(url)).header("Authorization", bearer)
-                .header("Content-Type", "multipart/form-data; boundary=" + boundary).POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()));
+        return HttpRequest.newBuilder(URI.create(url))
+                .header("Authorization", bearer)
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()));
     }
 
     private static String send(HttpClient http, HttpRequest.Builder request, int expected) throws Exception {
         HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != expected) {
-            throw new IllegalStateException(response.uri() + " answered " + response.statusCode() + ": " + response.body());
+            throw new IllegalStateException(
+                    response.uri() + " answered " + response.statusCode() + ": " + response.body());
         }
         return response.body();
     }

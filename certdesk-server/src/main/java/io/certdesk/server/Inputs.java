@@ -1,10 +1,9 @@
 package io.certdesk.server;
 
-import java.util.Arrays;
-import java.util.Locale;
-
 import io.certdesk.pki.PkiException;
 import io.certdesk.pki.names.DomainNames;
+import java.util.Arrays;
+import java.util.Locale;
 
 /**
  * How every field a client sends is read, in one place: enum values by one case rule, domain
@@ -12,8 +11,7 @@ import io.certdesk.pki.names.DomainNames;
  * the field and what was expected.
  */
 public final class Inputs {
-    private Inputs() {
-    }
+    private Inputs() {}
 
     /**
      * The constant of {@code type} that {@code value} names, ignoring case ({@code "ldaps"} and
@@ -29,15 +27,28 @@ public final class Inputs {
                 return constant;
             }
         }
-        throw ServiceException.invalid(field, "'" + (value.length() > 40 ? value.substring(0, 40) + "..." : value) + "' is not a valid " + field
-                + "; expected one of " + String.join(", ", Arrays.stream(type.getEnumConstants()).map(Enum::name).toList()) + ".");
+        throw ServiceException.invalid(
+                field,
+                "'" + (value.length() > 40 ? value.substring(0, 40) + "..." : value) + "' is not a valid " + field
+                        + "; expected one of "
+                        + String.join(
+                                ", ",
+                                Arrays.stream(type.getEnumConstants())
+                                        .map(Enum::name)
+                                        .toList()) + ".");
     }
 
     /** As {@link #enumValue}, but the field is required. */
     public static <E extends Enum<E>> E requiredEnum(Class<E> type, String value, String field) {
         if (value == null) {
-            throw ServiceException.invalid(field, field + " is required; expected one of "
-                    + String.join(", ", Arrays.stream(type.getEnumConstants()).map(Enum::name).toList()) + ".");
+            throw ServiceException.invalid(
+                    field,
+                    field + " is required; expected one of "
+                            + String.join(
+                                    ", ",
+                                    Arrays.stream(type.getEnumConstants())
+                                            .map(Enum::name)
+                                            .toList()) + ".");
         }
         return enumValue(type, value, field);
     }

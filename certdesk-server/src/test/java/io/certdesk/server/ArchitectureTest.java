@@ -8,7 +8,6 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
-
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,9 +22,21 @@ class ArchitectureTest {
             .importPackages("io.certdesk");
 
     /** Every package of the server but the HTTP layer, the CLI and the wiring in app. */
-    private static final String[] SERVICES = {"..server.access..", "..server.account..", "..server.audit..", "..server.ca..",
-            "..server.chains..", "..server.ipp..", "..server.keys..", "..server.outbound..", "..server.store..", "..server.tls..",
-            "..server.token..", "..server.trust..", "..server.users.."};
+    private static final String[] SERVICES = {
+        "..server.access..",
+        "..server.account..",
+        "..server.audit..",
+        "..server.ca..",
+        "..server.chains..",
+        "..server.ipp..",
+        "..server.keys..",
+        "..server.outbound..",
+        "..server.store..",
+        "..server.tls..",
+        "..server.token..",
+        "..server.trust..",
+        "..server.users.."
+    };
 
     @Test
     void noServerPackageDependsOnOneThatDependsOnIt() {
@@ -34,41 +45,77 @@ class ArchitectureTest {
 
     @Test
     void everyServerPackageIsCoveredByTheRules() {
-        var covered = java.util.Set.of("access", "account", "audit", "ca", "chains", "ipp", "keys", "outbound", "store", "tls", "token", "trust",
-                "users", "http", "cli", "app");
-        var packages = CLASSES.stream().map(c -> c.getPackageName())
+        var covered = java.util.Set.of(
+                "access",
+                "account",
+                "audit",
+                "ca",
+                "chains",
+                "ipp",
+                "keys",
+                "outbound",
+                "store",
+                "tls",
+                "token",
+                "trust",
+                "users",
+                "http",
+                "cli",
+                "app");
+        var packages = CLASSES.stream()
+                .map(c -> c.getPackageName())
                 .filter(p -> p.startsWith("io.certdesk.server."))
                 .map(p -> p.substring("io.certdesk.server.".length()).split("\\.")[0])
                 .collect(java.util.stream.Collectors.toSet());
-        org.assertj.core.api.Assertions.assertThat(covered).as("a new package gets its place in these rules").containsAll(packages);
+        org.assertj.core.api.Assertions.assertThat(covered)
+                .as("a new package gets its place in these rules")
+                .containsAll(packages);
     }
 
     @Test
     void servicesKnowNothingOfHttpOrTheCli() {
-        noClasses().that().resideInAnyPackage(SERVICES)
-                .should().dependOnClassesThat().resideInAnyPackage("..server.http..", "..server.cli..", "..server.app..", "io.javalin..", "picocli..")
+        noClasses()
+                .that()
+                .resideInAnyPackage(SERVICES)
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("..server.http..", "..server.cli..", "..server.app..", "io.javalin..", "picocli..")
                 .check(CLASSES);
     }
 
     @Test
     void httpHandlersAndTheCliNeverTouchStorage() {
-        noClasses().that().resideInAnyPackage("..server.http..", "..server.cli..")
-                .should().dependOnClassesThat().resideInAnyPackage("..server.store..", "org.jdbi..", "java.sql..")
-                .orShould().dependOnClassesThat().haveSimpleNameEndingWith("Store")
+        noClasses()
+                .that()
+                .resideInAnyPackage("..server.http..", "..server.cli..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("..server.store..", "org.jdbi..", "java.sql..")
+                .orShould()
+                .dependOnClassesThat()
+                .haveSimpleNameEndingWith("Store")
                 .check(CLASSES);
     }
 
     @Test
     void theCliIsAClientOfTheApiThatSharesNothingOfTheServer() {
-        noClasses().that().resideInAPackage("..server.cli..")
-                .should().dependOnClassesThat(resideInAPackage("io.certdesk.server..").and(resideOutsideOfPackage("io.certdesk.server.cli..")))
+        noClasses()
+                .that()
+                .resideInAPackage("..server.cli..")
+                .should()
+                .dependOnClassesThat(resideInAPackage("io.certdesk.server..")
+                        .and(resideOutsideOfPackage("io.certdesk.server.cli..")))
                 .check(CLASSES);
     }
 
     @Test
     void thePkiCoreDependsOnNothingButTheJdkAndBouncyCastle() {
-        noClasses().that().resideInAPackage("io.certdesk.pki..")
-                .should().dependOnClassesThat().resideOutsideOfPackages("io.certdesk.pki..", "java..", "javax..", "org.bouncycastle..")
+        noClasses()
+                .that()
+                .resideInAPackage("io.certdesk.pki..")
+                .should()
+                .dependOnClassesThat()
+                .resideOutsideOfPackages("io.certdesk.pki..", "java..", "javax..", "org.bouncycastle..")
                 .check(CLASSES);
     }
 }

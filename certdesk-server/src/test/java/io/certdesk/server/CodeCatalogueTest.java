@@ -2,6 +2,13 @@ package io.certdesk.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.certdesk.pki.PkiError;
+import io.certdesk.pki.imports.IgnoredReason;
+import io.certdesk.pki.imports.SkipReason;
+import io.certdesk.pki.imports.WarningCode;
+import io.certdesk.pki.trust.ServerCertificateCheck;
+import io.certdesk.server.outbound.CheckFailure;
+import io.certdesk.server.token.OAuthError;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -12,16 +19,7 @@ import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-
 import org.junit.jupiter.api.Test;
-
-import io.certdesk.pki.PkiError;
-import io.certdesk.pki.imports.IgnoredReason;
-import io.certdesk.pki.imports.SkipReason;
-import io.certdesk.pki.imports.WarningCode;
-import io.certdesk.pki.trust.ServerCertificateCheck;
-import io.certdesk.server.outbound.CheckFailure;
-import io.certdesk.server.token.OAuthError;
 
 /**
  * Every code a client can see is an enum value, and the README and the API description name
@@ -36,7 +34,9 @@ class CodeCatalogueTest {
     static Set<String> catalogue() {
         Set<String> codes = new LinkedHashSet<>();
         codes.addAll(codes(ErrorCode.values(), ErrorCode::code));
-        codes.addAll(codes(Arrays.stream(PkiError.values()).filter(CodeCatalogueTest::sent).toArray(PkiError[]::new), PkiError::code));
+        codes.addAll(codes(
+                Arrays.stream(PkiError.values()).filter(CodeCatalogueTest::sent).toArray(PkiError[]::new),
+                PkiError::code));
         codes.addAll(codes(CheckFailure.values(), CheckFailure::code));
         codes.addAll(codes(ServerCertificateCheck.Failure.values(), ServerCertificateCheck.Failure::code));
         codes.addAll(codes(WarningCode.values(), WarningCode::code));
@@ -75,7 +75,9 @@ class CodeCatalogueTest {
         Set<String> known = catalogue();
         Matcher m = CODE.matcher(section);
         while (m.find()) {
-            assertThat(known).as("`%s` in the README's Errors section is a code the server sends", m.group(1)).contains(m.group(1));
+            assertThat(known)
+                    .as("`%s` in the README's Errors section is a code the server sends", m.group(1))
+                    .contains(m.group(1));
         }
     }
 

@@ -3,17 +3,17 @@ package io.certdesk.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import org.junit.jupiter.api.Test;
-
 import io.certdesk.server.account.AccountType;
 import io.certdesk.server.outbound.CheckProtocol;
+import org.junit.jupiter.api.Test;
 
 class InputsTest {
     @Test
     void everyEnumFieldIsReadByOneCaseRule() {
         assertThat(Inputs.enumValue(AccountType.class, "vendor", "type")).isEqualTo(AccountType.VENDOR);
         assertThat(Inputs.enumValue(CheckProtocol.class, "ldaps", "protocol")).isEqualTo(CheckProtocol.LDAPS);
-        assertThat(Inputs.enumValue(CheckProtocol.class, "LDAP_STARTTLS", "protocol")).isEqualTo(CheckProtocol.LDAP_STARTTLS);
+        assertThat(Inputs.enumValue(CheckProtocol.class, "LDAP_STARTTLS", "protocol"))
+                .isEqualTo(CheckProtocol.LDAP_STARTTLS);
         assertThat(Inputs.enumValue(AccountType.class, null, "type")).isNull();
     }
 
@@ -26,13 +26,15 @@ class InputsTest {
                     assertThat(e.getMessage()).contains("'reseller'").contains("VENDOR, CUSTOMER");
                 });
         assertThatThrownBy(() -> Inputs.requiredEnum(CheckProtocol.class, null, "protocol"))
-                .isInstanceOfSatisfying(ServiceException.class, e -> assertThat(e.getMessage()).contains("protocol is required"));
+                .isInstanceOfSatisfying(
+                        ServiceException.class, e -> assertThat(e.getMessage()).contains("protocol is required"));
     }
 
     @Test
     void domainsAreReadByTheCoresNormalizerAndRefusedAsTheFieldsFault() {
         assertThat(Inputs.domain("Print.Example.COM", "domain")).isEqualTo("print.example.com");
         assertThatThrownBy(() -> Inputs.domain("localhost", "domain"))
-                .isInstanceOfSatisfying(ServiceException.class, e -> assertThat(e.details()).containsEntry("field", "domain"));
+                .isInstanceOfSatisfying(
+                        ServiceException.class, e -> assertThat(e.details()).containsEntry("field", "domain"));
     }
 }

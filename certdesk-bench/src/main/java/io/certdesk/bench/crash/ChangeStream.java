@@ -1,5 +1,10 @@
 package io.certdesk.bench.crash;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.certdesk.pki.testing.Pem;
+import io.certdesk.pki.testing.Pkcs12Files;
+import io.certdesk.pki.testing.TestCa;
 import java.io.IOException;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
@@ -8,13 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
 import java.util.concurrent.ThreadLocalRandom;
-
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
-import io.certdesk.pki.testing.Pem;
-import io.certdesk.pki.testing.Pkcs12Files;
-import io.certdesk.pki.testing.TestCa;
 
 /**
  * The changes a platform makes all day, on one account, from a few threads at once, each written
@@ -93,13 +91,18 @@ final class ChangeStream {
         ledger.domains.add(name);
         ledger.ack();
 
-        ObjectNode generate = Https.JSON.createObjectNode().put("purpose", "TLS_SERVER").put("domain", name).put("keyType", "EC_P256");
+        ObjectNode generate = Https.JSON
+                .createObjectNode()
+                .put("purpose", "TLS_SERVER")
+                .put("domain", name)
+                .put("keyType", "EC_P256");
         Https.Answer chain = api.send("POST", path("/private-chains/generate"), generate);
         if (!expect(chain, 201)) {
             return;
         }
         String chainId = chain.json().path("id").asText();
-        ledger.chains.put(chainId, new Ledger.Chain(chainId, chain.json().path("sha256").asText(), "GENERATED"));
+        ledger.chains.put(
+                chainId, new Ledger.Chain(chainId, chain.json().path("sha256").asText(), "GENERATED"));
         ledger.ack();
 
         Https.Answer settings = api.get(path("/pki-settings"));
@@ -124,33 +127,49 @@ final class ChangeStream {
         int choice = ThreadLocalRandom.current().nextInt(5);
         Instant now = Instant.now();
         if (choice < 2) {
-            var ca = TestCa.certificate("O=Crash,CN=Crash CA " + System.nanoTime()).validity(now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(400)))
+            var ca = TestCa.certificate("O=Crash,CN=Crash CA " + System.nanoTime())
+                    .validity(now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(400)))
                     .build();
-            Https.Answer imported = api.upload(path("/trusted-cas"), Pem.bytes(Pem.certificate(ca.certificate())), null);
+            Https.Answer imported =
+                    api.upload(path("/trusted-cas"), Pem.bytes(Pem.certificate(ca.certificate())), null);
             if (expect(imported, 201)) {
                 var row = imported.json().path("imported").get(0);
-                ledger.trustedCas.put(row.path("id").asText(), row.path("sha256").asText());
+                ledger.trustedCas.put(
+                        row.path("id").asText(), row.path("sha256").asText());
                 ledger.ack();
             }
         } else if (choice < 4) {
             var root = TestCa.certificate("O=Crash,CN=Crash Import Root " + System.nanoTime())
-                    .validity(now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(400))).build();
-            var leaf = TestCa.certificate("CN=" + IMPORT_NAME).issuedBy(root).endEntity().dns(IMPORT_NAME)
-                    .validity(now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(90))).build();
-            byte[] p12 = Pkcs12Files.jdk(leaf.key(), List.of(leaf.certificate(), root.certificate()), P12_PASSWORD.toCharArray(),
+                    .validity(now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(400)))
+                    .build();
+            var leaf = TestCa.certificate("CN=" + IMPORT_NAME)
+                    .issuedBy(root)
+                    .endEntity()
+                    .dns(IMPORT_NAME)
+                    .validity(now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(90)))
+                    .build();
+            byte[] p12 = Pkcs12Files.jdk(
+                    leaf.key(),
+                    List.of(leaf.certificate(), root.certificate()),
+                    P12_PASSWORD.toCharArray(),
                     P12_PASSWORD.toCharArray());
             Https.Answer imported = api.upload(path("/private-chains/import"), p12, P12_PASSWORD);
             if (expect(imported, 201)) {
                 var row = imported.json().path("imported").get(0);
-                ledger.chains.put(row.path("id").asText(), new Ledger.Chain(row.path("id").asText(), row.path("sha256").asText(), "IMPORTED"));
+                ledger.chains.put(
+                        row.path("id").asText(),
+                        new Ledger.Chain(
+                                row.path("id").asText(), row.path("sha256").asText(), "IMPORTED"));
                 ledger.ack();
             }
         } else {
-            var victim = ledger.chains.values().stream().filter(c -> c.origin().equals("IMPORTED") && !ledger.deletionsSent.contains(c.id()))
+            var victim = ledger.chains.values().stream()
+                    .filter(c -> c.origin().equals("IMPORTED") && !ledger.deletionsSent.contains(c.id()))
                     .findAny();
             if (victim.isPresent()) {
                 ledger.deletionsSent.add(victim.get().id());
-                Https.Answer deleted = api.send("DELETE", path("/private-chains/" + victim.get().id()), null);
+                Https.Answer deleted = api.send(
+                        "DELETE", path("/private-chains/" + victim.get().id()), null);
                 if (expect(deleted, 204)) {
                     ledger.deletedChains.add(victim.get().id());
                     ledger.ack();
@@ -162,18 +181,25 @@ final class ChangeStream {
     /** An API client (up to a few), then a token of the client-credentials grant for one of them. */
     private void clientAndToken() throws Exception {
         if (ledger.clients.size() < CLIENTS) {
-            Https.Answer client = api.send("POST", path("/api-clients"), Https.JSON.createObjectNode().put("name", "crash " + System.nanoTime()));
+            Https.Answer client = api.send(
+                    "POST",
+                    path("/api-clients"),
+                    Https.JSON.createObjectNode().put("name", "crash " + System.nanoTime()));
             if (!expect(client, 201)) {
                 return;
             }
-            ledger.clients.put(client.json().path("clientId").asText(), client.json().path("clientSecret").asText());
+            ledger.clients.put(
+                    client.json().path("clientId").asText(),
+                    client.json().path("clientSecret").asText());
             ledger.ack();
         }
         var ids = List.copyOf(ledger.clients.keySet());
         String id = ids.get(ThreadLocalRandom.current().nextInt(ids.size()));
-        Https.Answer token = api.form(path("/oauth2/token"), "grant_type=client_credentials", id, ledger.clients.get(id));
+        Https.Answer token =
+                api.form(path("/oauth2/token"), "grant_type=client_credentials", id, ledger.clients.get(id));
         if (expect(token, 200)) {
-            ledger.tokens.add(new Ledger.Token(id, token.json().path("access_token").asText(), Instant.now()));
+            ledger.tokens.add(
+                    new Ledger.Token(id, token.json().path("access_token").asText(), Instant.now()));
             ledger.ack();
         }
     }

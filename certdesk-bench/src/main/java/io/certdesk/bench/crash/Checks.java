@@ -1,8 +1,6 @@
 package io.certdesk.bench.crash;
 
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
-
+import com.fasterxml.jackson.databind.JsonNode;
 import java.security.MessageDigest;
 import java.security.cert.X509Certificate;
 import java.sql.Connection;
@@ -14,24 +12,23 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
-
-import com.fasterxml.jackson.databind.JsonNode;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
 
 /**
  * After a restart: everything in the {@link Ledger} is there and whole, through the API and the
  * TLS edge; and, with the node down, the database itself holds nothing half-stored.
  */
 final class Checks {
-    private Checks() {
-    }
+    private Checks() {}
 
     /** The problems found (empty: nothing lost). */
-    static List<String> afterRestart(Https api, String account, Ledger ledger, int port, X509Certificate platformCa) throws Exception {
+    static List<String> afterRestart(Https api, String account, Ledger ledger, int port, X509Certificate platformCa)
+            throws Exception {
         List<String> lost = new ArrayList<>();
         String base = "/api/v1/accounts/" + account;
         for (Map.Entry<String, String> ca : ledger.trustedCas.entrySet()) {
@@ -48,8 +45,10 @@ final class Checks {
             }
             if (deleted && a.status() != 404) {
                 lost.add("chain " + chain.id() + " was deleted (204), now " + a.status());
-            } else if (!deleted && (a.status() != 200 || !a.json().path("sha256").asText().equals(chain.sha256())
-                    || a.json().path("certificates").size() < 2)) {
+            } else if (!deleted
+                    && (a.status() != 200
+                            || !a.json().path("sha256").asText().equals(chain.sha256())
+                            || a.json().path("certificates").size() < 2)) {
                 lost.add(chain.origin() + " chain " + chain.id() + " answered 201, now " + a.status() + " " + a.text());
             }
         }
@@ -64,7 +63,8 @@ final class Checks {
         JsonNode bindings = api.get(base + "/pki-settings").json().path("tlsBindings");
         for (Map.Entry<String, String> b : ledger.bindings.entrySet()) {
             if (!bindings.path(b.getKey()).asText().equals(b.getValue())) {
-                lost.add("binding " + b.getKey() + " -> " + b.getValue() + " answered 200, now " + bindings.path(b.getKey()));
+                lost.add("binding " + b.getKey() + " -> " + b.getValue() + " answered 200, now "
+                        + bindings.path(b.getKey()));
                 continue;
             }
             String served = servedLeafSha256(port, b.getKey());
@@ -90,18 +90,22 @@ final class Checks {
     private static String servedLeafSha256(int port, String name) throws Exception {
         SSLContext capture = SSLContext.getInstance("TLS");
         X509Certificate[][] seen = new X509Certificate[1][];
-        capture.init(null, new TrustManager[] {new X509TrustManager() {
-            public void checkClientTrusted(X509Certificate[] chain, String authType) {
-            }
+        capture.init(
+                null,
+                new TrustManager[] {
+                    new X509TrustManager() {
+                        public void checkClientTrusted(X509Certificate[] chain, String authType) {}
 
-            public void checkServerTrusted(X509Certificate[] chain, String authType) {
-                seen[0] = chain;
-            }
+                        public void checkServerTrusted(X509Certificate[] chain, String authType) {
+                            seen[0] = chain;
+                        }
 
-            public X509Certificate[] getAcceptedIssuers() {
-                return new X509Certificate[0];
-            }
-        }}, null);
+                        public X509Certificate[] getAcceptedIssuers() {
+                            return new X509Certificate[0];
+                        }
+                    }
+                },
+                null);
         try (SSLSocket socket = (SSLSocket) capture.getSocketFactory().createSocket("127.0.0.1", port)) {
             socket.setSoTimeout(10_000);
             SSLParameters params = socket.getSSLParameters();
@@ -116,16 +120,34 @@ final class Checks {
     static List<String> database(String jdbcUrl, String user) throws Exception {
         List<String> found = new ArrayList<>();
         try (Connection c = DriverManager.getConnection(jdbcUrl, user, "")) {
-            count(c, found, "chains without certificates",
+            count(
+                    c,
+                    found,
+                    "chains without certificates",
                     "SELECT COUNT(*) FROM private_chains p WHERE NOT EXISTS (SELECT 1 FROM private_chain_certificates x WHERE x.chain_id = p.id)");
-            count(c, found, "chains without a sealed key",
+            count(
+                    c,
+                    found,
+                    "chains without a sealed key",
                     "SELECT COUNT(*) FROM private_chains p WHERE NOT EXISTS (SELECT 1 FROM sealed_keys k WHERE k.id = p.key_id)");
-            count(c, found, "chains without names", "SELECT COUNT(*) FROM private_chains p WHERE p.purposes LIKE '%TLS_SERVER%'"
-                    + " AND NOT EXISTS (SELECT 1 FROM private_chain_names n WHERE n.chain_id = p.id)");
-            count(c, found, "account keys no chain holds", "SELECT COUNT(*) FROM sealed_keys k WHERE k.account_id IS NOT NULL"
-                    + " AND NOT EXISTS (SELECT 1 FROM private_chains p WHERE p.key_id = k.id)");
-            count(c, found, "bindings to a chain of another account", "SELECT COUNT(*) FROM tls_bindings b JOIN private_chains p ON p.id = b.chain_id"
-                    + " WHERE p.account_id <> b.account_id");
+            count(
+                    c,
+                    found,
+                    "chains without names",
+                    "SELECT COUNT(*) FROM private_chains p WHERE p.purposes LIKE '%TLS_SERVER%'"
+                            + " AND NOT EXISTS (SELECT 1 FROM private_chain_names n WHERE n.chain_id = p.id)");
+            count(
+                    c,
+                    found,
+                    "account keys no chain holds",
+                    "SELECT COUNT(*) FROM sealed_keys k WHERE k.account_id IS NOT NULL"
+                            + " AND NOT EXISTS (SELECT 1 FROM private_chains p WHERE p.key_id = k.id)");
+            count(
+                    c,
+                    found,
+                    "bindings to a chain of another account",
+                    "SELECT COUNT(*) FROM tls_bindings b JOIN private_chains p ON p.id = b.chain_id"
+                            + " WHERE p.account_id <> b.account_id");
         }
         return found;
     }

@@ -1,7 +1,7 @@
 package io.certdesk.bench.crash;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,8 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
-
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * Kills a node with SIGKILL at random moments while a {@link ChangeStream} runs against it,
@@ -32,22 +30,36 @@ public final class CrashConsistency {
     static final String ADMIN_PASSWORD = "crash-harness-admin";
 
     /** What one run found: kills survived, changes answered, what was lost. */
-    public record Report(String database, int kills, int survived, int acknowledged, int unanswered, int refused, Map<String, Integer> ledger,
-            List<String> lost, List<String> refusals) {
+    public record Report(
+            String database,
+            int kills,
+            int survived,
+            int acknowledged,
+            int unanswered,
+            int refused,
+            Map<String, Integer> ledger,
+            List<String> lost,
+            List<String> refusals) {
         @Override
         public String toString() {
-            return String.format("%s: %d of %d kills survived; %d changes answered 2xx (%s), %d cut off by a kill, %d refused; lost: %s", database,
-                    survived, kills, acknowledged, ledger, unanswered, refused, lost.isEmpty() ? "nothing" : lost)
+            return String.format(
+                            "%s: %d of %d kills survived; %d changes answered 2xx (%s), %d cut off by a kill, %d refused; lost: %s",
+                            database,
+                            survived,
+                            kills,
+                            acknowledged,
+                            ledger,
+                            unanswered,
+                            refused,
+                            lost.isEmpty() ? "nothing" : lost)
                     + (refusals.isEmpty() ? "" : "; refusals: " + refusals);
         }
     }
 
     /** Where the node keeps its data: the embedded H2 default, or a PostgreSQL URL (user {@code postgres}, no password). */
-    public record Target(String name, Optional<String> postgresUrl) {
-    }
+    public record Target(String name, Optional<String> postgresUrl) {}
 
-    private CrashConsistency() {
-    }
+    private CrashConsistency() {}
 
     public static Report run(Path jar, Target target, int kills, long seed, Path work) throws Exception {
         Random random = new Random(seed);
@@ -67,7 +79,8 @@ public final class CrashConsistency {
             int port = node.start();
             X509Certificate ca = platformCa(data);
             Https admin = Https.to(port, ca).signedIn("admin", ADMIN_PASSWORD);
-            ObjectNode create = Https.JSON.createObjectNode().put("name", "Crash Print").put("type", "VENDOR");
+            ObjectNode create =
+                    Https.JSON.createObjectNode().put("name", "Crash Print").put("type", "VENDOR");
             Https.Answer account = admin.send("POST", "/api/v1/accounts", create);
             if (account.status() != 201) {
                 throw new IllegalStateException("cannot create the account: " + account.text());
@@ -89,10 +102,19 @@ public final class CrashConsistency {
         } finally {
             node.kill();
         }
-        String url = target.postgresUrl().orElse("jdbc:h2:file:" + data.toAbsolutePath().resolve("certdesk"));
+        String url = target.postgresUrl()
+                .orElse("jdbc:h2:file:" + data.toAbsolutePath().resolve("certdesk"));
         lost.addAll(Checks.database(url, target.postgresUrl().isPresent() ? "postgres" : "certdesk"));
-        return new Report(target.name(), kills, survived, ledger.acknowledged.get(), ledger.unanswered.get(), ledger.refused.get(), ledger.counts(),
-                lost, List.copyOf(ledger.refusals));
+        return new Report(
+                target.name(),
+                kills,
+                survived,
+                ledger.acknowledged.get(),
+                ledger.unanswered.get(),
+                ledger.refused.get(),
+                ledger.counts(),
+                lost,
+                List.copyOf(ledger.refusals));
     }
 
     private static X509Certificate platformCa(Path data) throws Exception {
@@ -112,7 +134,9 @@ public final class CrashConsistency {
                 case "--database" -> database = args[i + 1];
                 case "--jar" -> jar = Path.of(args[i + 1]);
                 case "--seed" -> seed = Long.parseLong(args[i + 1]);
-                default -> throw new IllegalArgumentException("unknown option " + args[i] + " (--kills N, --database h2|postgresql, --jar FILE, --seed S)");
+                default ->
+                    throw new IllegalArgumentException("unknown option " + args[i]
+                            + " (--kills N, --database h2|postgresql, --jar FILE, --seed S)");
             }
         }
         Path work = Files.createTempDirectory("certdesk-crash");
@@ -123,7 +147,12 @@ public final class CrashConsistency {
                 try (var c = pg.getPostgresDatabase().getConnection()) {
                     c.createStatement().execute("CREATE DATABASE certdesk_crash");
                 }
-                report = run(jar, new Target("PostgreSQL", Optional.of(pg.getJdbcUrl("postgres", "certdesk_crash"))), kills, seed, work);
+                report = run(
+                        jar,
+                        new Target("PostgreSQL", Optional.of(pg.getJdbcUrl("postgres", "certdesk_crash"))),
+                        kills,
+                        seed,
+                        work);
             }
         } else {
             report = run(jar, new Target("H2", Optional.empty()), kills, seed, work);

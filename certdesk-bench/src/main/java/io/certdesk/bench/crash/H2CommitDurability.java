@@ -1,7 +1,5 @@
 package io.certdesk.bench.crash;
 
-import org.h2.engine.Constants;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +15,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import org.h2.engine.Constants;
 
 /**
  * The embedded database alone, under SIGKILL: a child JVM commits rows from four threads on the
@@ -27,8 +26,7 @@ import java.util.concurrent.TimeUnit;
  * <p>{@code java -cp benchmarks.jar io.certdesk.bench.crash.H2CommitDurability [KILLS] [URL_OPTIONS]}
  */
 public final class H2CommitDurability {
-    private H2CommitDurability() {
-    }
+    private H2CommitDurability() {}
 
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && args[0].equals("write")) {
@@ -41,19 +39,31 @@ public final class H2CommitDurability {
         Path acks = dir.resolve("acks.txt");
         Random random = new Random();
         for (int kill = 1; kill <= kills; kill++) {
-            Process writer = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-                    System.getProperty("java.class.path"), H2CommitDurability.class.getName(), "write", url(dir, ""), options)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(acks.toFile())).redirectError(dir.resolve("writer.err").toFile()).start();
+            Process writer = new ProcessBuilder(
+                            Path.of(System.getProperty("java.home"), "bin", "java")
+                                    .toString(),
+                            "-cp",
+                            System.getProperty("java.class.path"),
+                            H2CommitDurability.class.getName(),
+                            "write",
+                            url(dir, ""),
+                            options)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(acks.toFile()))
+                    .redirectError(dir.resolve("writer.err").toFile())
+                    .start();
             Thread.sleep(800 + random.nextInt(2_200));
             writer.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
             List<Integer> missing = missing(url(dir, options), acks);
             if (!missing.isEmpty()) {
-                System.out.printf("lost %d acknowledged commits at kill %d (positions from the last: %s)%n", missing.size(), kill, missing);
+                System.out.printf(
+                        "lost %d acknowledged commits at kill %d (positions from the last: %s)%n",
+                        missing.size(), kill, missing);
                 System.exit(1);
             }
         }
-        System.out.printf("%d of %d kills survived, %d acknowledged commits all there (%s)%n", kills, kills,
-                Files.readAllLines(acks).size(), Constants.FULL_VERSION);
+        System.out.printf(
+                "%d of %d kills survived, %d acknowledged commits all there (%s)%n",
+                kills, kills, Files.readAllLines(acks).size(), Constants.FULL_VERSION);
     }
 
     private static String url(Path dir, String options) {
@@ -62,44 +72,48 @@ public final class H2CommitDurability {
 
     private static void write(String url, String options) throws Exception {
         try (Connection c = DriverManager.getConnection(url + options, "sa", "")) {
-            c.createStatement().execute("CREATE TABLE IF NOT EXISTS t (id VARCHAR(40) PRIMARY KEY, payload VARBINARY(8000))");
+            c.createStatement()
+                    .execute("CREATE TABLE IF NOT EXISTS t (id VARCHAR(40) PRIMARY KEY, payload VARBINARY(8000))");
         }
         for (int i = 0; i < 4; i++) {
             new Thread(() -> {
-                Random random = new Random();
-                try (Connection c = DriverManager.getConnection(url + options, "sa", "")) {
-                    c.setAutoCommit(false);
-                    while (true) {
-                        String id = UUID.randomUUID().toString();
-                        byte[] payload = new byte[500 + random.nextInt(6_000)];
-                        random.nextBytes(payload);
-                        try (PreparedStatement s = c.prepareStatement("INSERT INTO t VALUES (?, ?)")) {
-                            s.setString(1, id);
-                            s.setBytes(2, payload);
-                            s.execute();
+                        Random random = new Random();
+                        try (Connection c = DriverManager.getConnection(url + options, "sa", "")) {
+                            c.setAutoCommit(false);
+                            while (true) {
+                                String id = UUID.randomUUID().toString();
+                                byte[] payload = new byte[500 + random.nextInt(6_000)];
+                                random.nextBytes(payload);
+                                try (PreparedStatement s = c.prepareStatement("INSERT INTO t VALUES (?, ?)")) {
+                                    s.setString(1, id);
+                                    s.setBytes(2, payload);
+                                    s.execute();
+                                }
+                                c.commit();
+                                synchronized (System.out) {
+                                    System.out.println(id);
+                                    System.out.flush();
+                                }
+                            }
+                        } catch (SQLException e) {
+                            e.printStackTrace();
                         }
-                        c.commit();
-                        synchronized (System.out) {
-                            System.out.println(id);
-                            System.out.flush();
-                        }
-                    }
-                } catch (SQLException e) {
-                    e.printStackTrace();
-                }
-            }).start();
+                    })
+                    .start();
         }
         Thread.sleep(Long.MAX_VALUE);
     }
 
     private static List<Integer> missing(String url, Path acks) throws SQLException, IOException {
         Set<String> present = new HashSet<>();
-        try (Connection c = DriverManager.getConnection(url, "sa", ""); ResultSet rs = c.createStatement().executeQuery("SELECT id FROM t")) {
+        try (Connection c = DriverManager.getConnection(url, "sa", "");
+                ResultSet rs = c.createStatement().executeQuery("SELECT id FROM t")) {
             while (rs.next()) {
                 present.add(rs.getString(1));
             }
         }
-        List<String> acknowledged = Files.readAllLines(acks).stream().filter(s -> s.length() == 36).toList();
+        List<String> acknowledged =
+                Files.readAllLines(acks).stream().filter(s -> s.length() == 36).toList();
         List<Integer> missing = new ArrayList<>();
         for (int i = 0; i < acknowledged.size(); i++) {
             if (!present.contains(acknowledged.get(i))) {

@@ -1,7 +1,8 @@
 package io.certdesk.bench.crash;
 
-import java.util.Base64;
-
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.certdesk.pki.tls.TrustingContext;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
@@ -11,13 +12,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
-import io.certdesk.pki.tls.TrustingContext;
 
 /** JSON over HTTPS to one node, trusting only the platform CA, as an outside client. */
 final class Https {
@@ -40,8 +37,10 @@ final class Https {
     }
 
     static Https to(int port, X509Certificate platformCa) throws Exception {
-        HttpClient http = HttpClient.newBuilder().sslContext(TrustingContext.trustingOnly(List.of(platformCa)))
-                .connectTimeout(Duration.ofSeconds(5)).build();
+        HttpClient http = HttpClient.newBuilder()
+                .sslContext(TrustingContext.trustingOnly(List.of(platformCa)))
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
         return new Https(http, "https://localhost:" + port, null);
     }
 
@@ -50,7 +49,10 @@ final class Https {
     }
 
     Https signedIn(String username, String password) throws IOException, InterruptedException {
-        Answer login = send("POST", "/api/v1/auth/login", JSON.createObjectNode().put("username", username).put("password", password));
+        Answer login = send(
+                "POST",
+                "/api/v1/auth/login",
+                JSON.createObjectNode().put("username", username).put("password", password));
         if (login.status() != 200) {
             throw new IllegalStateException("sign-in failed: " + login.status() + " " + login.text());
         }
@@ -64,17 +66,23 @@ final class Https {
     Answer send(String method, String path, JsonNode body) throws IOException, InterruptedException {
         HttpRequest.Builder b = request(path);
         if (body != null) {
-            b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body.toString()));
+            b.header("Content-Type", "application/json")
+                    .method(method, HttpRequest.BodyPublishers.ofString(body.toString()));
         } else {
             b.method(method, HttpRequest.BodyPublishers.noBody());
         }
         return answer(b);
     }
 
-    Answer form(String path, String form, String basicUser, String basicPassword) throws IOException, InterruptedException {
-        String basic = Base64.getEncoder().encodeToString((basicUser + ":" + basicPassword).getBytes(StandardCharsets.UTF_8));
-        return answer(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30)).header("Authorization", "Basic " + basic)
-                .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(form)));
+    Answer form(String path, String form, String basicUser, String basicPassword)
+            throws IOException, InterruptedException {
+        String basic =
+                Base64.getEncoder().encodeToString((basicUser + ":" + basicPassword).getBytes(StandardCharsets.UTF_8));
+        return answer(HttpRequest.newBuilder(URI.create(base + path))
+                .timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Basic " + basic)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form)));
     }
 
     /** A multipart/form-data upload: {@code file} and, when given, {@code password}. */
@@ -82,14 +90,17 @@ final class Https {
         String boundary = "crash" + UUID.randomUUID();
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"upload\"\r\n"
-                + "Content-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+                        + "Content-Type: application/octet-stream\r\n\r\n")
+                .getBytes(StandardCharsets.UTF_8));
         body.writeBytes(file);
         if (password != null) {
-            body.writeBytes(("\r\n--" + boundary + "\r\nContent-Disposition: form-data; name=\"password\"\r\n\r\n" + password)
-                    .getBytes(StandardCharsets.UTF_8));
+            body.writeBytes(
+                    ("\r\n--" + boundary + "\r\nContent-Disposition: form-data; name=\"password\"\r\n\r\n" + password)
+                            .getBytes(StandardCharsets.UTF_8));
         }
         body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
-        return answer(request(path).header("Content-Type", "multipart/form-data; boundary=" + boundary)
+        return answer(request(path)
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())));
     }
 

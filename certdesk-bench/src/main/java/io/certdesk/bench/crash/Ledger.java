@@ -1,9 +1,8 @@
 package io.certdesk.bench.crash;
 
-import java.util.Collections;
-
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,11 +15,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * that were in flight when the node died are not here (their outcome is unknown: either is fine).
  */
 final class Ledger {
-    record Chain(String id, String sha256, String origin) {
-    }
+    record Chain(String id, String sha256, String origin) {}
 
-    record Token(String clientId, String token, Instant issuedAt) {
-    }
+    record Token(String clientId, String token, Instant issuedAt) {}
 
     final Map<String, String> trustedCas = new ConcurrentHashMap<>(); // id -> sha256
     final Map<String, Chain> chains = new ConcurrentHashMap<>();
@@ -29,10 +26,12 @@ final class Ledger {
     final Set<String> deletionsSent = ConcurrentHashMap.newKeySet();
     /** API clients answered 201, with their secrets (tokens are issued for a few clients, not one client each). */
     final Map<String, String> clients = new ConcurrentHashMap<>();
+
     final List<String> refusals = Collections.synchronizedList(new ArrayList<>());
     final Set<String> domains = ConcurrentHashMap.newKeySet();
     /** Every name this run ever sent in a domain change (answered or not): the next change sends them all again. */
     final Set<String> domainsSent = ConcurrentHashMap.newKeySet();
+
     final Map<String, String> bindings = new ConcurrentHashMap<>(); // domain -> chain id
     final List<Token> tokens = Collections.synchronizedList(new ArrayList<>());
     final AtomicInteger nextName = new AtomicInteger();

@@ -1,10 +1,9 @@
 package io.certdesk.bench.crash;
 
+import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -54,18 +53,34 @@ final class NodeProcess {
     int start() throws IOException, InterruptedException {
         starts++;
         Path out = logDir.resolve("node-" + starts + ".out");
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:-DontCompileHugeMethods", "-Xmx512m", "-jar", jar.toString(), "serve", "--https-port", String.valueOf(port), "--ipps-port", "0",
-                "--bind", "127.0.0.1", "--data", dataDir.toString(), "--ca-key-type", "EC_P256"));
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:-DontCompileHugeMethods",
+                "-Xmx512m",
+                "-jar",
+                jar.toString(),
+                "serve",
+                "--https-port",
+                String.valueOf(port),
+                "--ipps-port",
+                "0",
+                "--bind",
+                "127.0.0.1",
+                "--data",
+                dataDir.toString(),
+                "--ca-key-type",
+                "EC_P256"));
         dbUrl.ifPresent(url -> command.addAll(List.of("--db-url", url, "--db-user", "postgres")));
-        ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(out.toFile())
+        ProcessBuilder pb = new ProcessBuilder(command)
+                .redirectOutput(out.toFile())
                 .redirectError(logDir.resolve("node-" + starts + ".err").toFile());
         pb.environment().putAll(env);
         process = pb.start();
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new IllegalStateException("the node exited with " + process.exitValue() + " before serving; see " + out);
+                throw new IllegalStateException(
+                        "the node exited with " + process.exitValue() + " before serving; see " + out);
             }
             Matcher m = SERVING.matcher(Files.readString(out));
             if (m.find()) {

@@ -2,15 +2,13 @@ package io.certdesk.bench.crash;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /**
  * The short form of the crash harness (the long form: {@code scripts/crash-consistency.sh}):
@@ -18,7 +16,9 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
  * loses none of the changes it answered, on H2 and on PostgreSQL.
  */
 class CrashConsistencyTest {
-    private static final Path JAR = Path.of("..", "certdesk-server", "target", "certdesk.jar").toAbsolutePath().normalize();
+    private static final Path JAR = Path.of("..", "certdesk-server", "target", "certdesk.jar")
+            .toAbsolutePath()
+            .normalize();
     private static final int KILLS = Integer.getInteger("certdesk.crash.kills", 4);
     private static EmbeddedPostgres postgres;
 
@@ -42,17 +42,20 @@ class CrashConsistencyTest {
         try (var c = postgres.getPostgresDatabase().getConnection()) {
             c.createStatement().execute("CREATE DATABASE certdesk_crash");
         }
-        survives(new CrashConsistency.Target("PostgreSQL", Optional.of(postgres.getJdbcUrl("postgres", "certdesk_crash"))));
+        survives(new CrashConsistency.Target(
+                "PostgreSQL", Optional.of(postgres.getJdbcUrl("postgres", "certdesk_crash"))));
     }
 
     private static void survives(CrashConsistency.Target target) throws Exception {
         assertThat(JAR).as("the server jar is built before this module's tests").exists();
-        CrashConsistency.Report report = CrashConsistency.run(JAR, target, KILLS, System.nanoTime(), Files.createTempDirectory("certdesk-crash"));
+        CrashConsistency.Report report = CrashConsistency.run(
+                JAR, target, KILLS, System.nanoTime(), Files.createTempDirectory("certdesk-crash"));
         System.out.println(report);
         assertThat(report.lost()).as(report.toString()).isEmpty();
         assertThat(report.refused()).as("changes refused by a live node").isZero();
         assertThat(report.survived()).isEqualTo(KILLS);
         // the stream made real changes of every kind, so the checks had something to find
-        assertThat(report.ledger()).allSatisfy((kind, count) -> assertThat(count).as(kind).isPositive());
+        assertThat(report.ledger())
+                .allSatisfy((kind, count) -> assertThat(count).as(kind).isPositive());
     }
 }

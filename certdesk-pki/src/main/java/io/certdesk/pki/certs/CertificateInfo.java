@@ -1,14 +1,12 @@
 package io.certdesk.pki.certs;
 
+import io.certdesk.pki.codec.CertificateCodec;
 import java.security.PublicKey;
 import java.security.cert.X509Certificate;
 import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPublicKey;
 import java.time.Instant;
-
 import javax.security.auth.x500.X500Principal;
-
-import io.certdesk.pki.codec.CertificateCodec;
 
 /**
  * What a person wants to know about a certificate, read from it once.
@@ -16,9 +14,18 @@ import io.certdesk.pki.codec.CertificateCodec;
  * @param serialNumber lower-case hex without leading zeros or separators
  * @param keySize      RSA modulus bits, EC field bits, 255/448 for EdDSA
  */
-public record CertificateInfo(String subject, String issuer, String serialNumber, Instant notBefore, Instant notAfter,
-                              String sha256, boolean isCa, String keyAlgorithm, int keySize, String signatureAlgorithm,
-                              boolean selfSigned) {
+public record CertificateInfo(
+        String subject,
+        String issuer,
+        String serialNumber,
+        Instant notBefore,
+        Instant notAfter,
+        String sha256,
+        boolean isCa,
+        String keyAlgorithm,
+        int keySize,
+        String signatureAlgorithm,
+        boolean selfSigned) {
 
     public static CertificateInfo of(X509Certificate certificate) {
         boolean selfSigned = isSelfSigned(certificate);

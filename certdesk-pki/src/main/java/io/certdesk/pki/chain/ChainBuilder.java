@@ -1,11 +1,10 @@
 package io.certdesk.pki.chain;
 
+import io.certdesk.pki.certs.CertificateInfo;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-
-import io.certdesk.pki.certs.CertificateInfo;
 
 /**
  * Orders a chain leaf → root: from the leaf, the issuer is looked for among the file's
@@ -17,14 +16,13 @@ public final class ChainBuilder {
     /** Longer chains are not built: real ones have 2 to 4 certificates. */
     public static final int MAX_LENGTH = 10;
 
-    private ChainBuilder() {
-    }
+    private ChainBuilder() {}
 
     /** The ordered chain and whether it ends at a self-signed root. */
-    public record Built(List<X509Certificate> certificates, boolean complete) {
-    }
+    public record Built(List<X509Certificate> certificates, boolean complete) {}
 
-    public static Built build(X509Certificate leaf, Collection<X509Certificate> pool, Collection<X509Certificate> known) {
+    public static Built build(
+            X509Certificate leaf, Collection<X509Certificate> pool, Collection<X509Certificate> known) {
         List<X509Certificate> chain = new ArrayList<>();
         chain.add(leaf);
         X509Certificate current = leaf;
@@ -45,7 +43,8 @@ public final class ChainBuilder {
         return new Built(chain, false);
     }
 
-    private static X509Certificate issuerOf(X509Certificate certificate, Collection<X509Certificate> candidates, List<X509Certificate> used) {
+    private static X509Certificate issuerOf(
+            X509Certificate certificate, Collection<X509Certificate> candidates, List<X509Certificate> used) {
         for (X509Certificate candidate : candidates) {
             if (!used.contains(candidate) && issuedBy(certificate, candidate)) {
                 return candidate;

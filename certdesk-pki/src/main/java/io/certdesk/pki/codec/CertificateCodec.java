@@ -1,5 +1,7 @@
 package io.certdesk.pki.codec;
 
+import io.certdesk.pki.PkiError;
+import io.certdesk.pki.PkiException;
 import java.io.ByteArrayInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -9,13 +11,9 @@ import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.HexFormat;
 
-import io.certdesk.pki.PkiError;
-import io.certdesk.pki.PkiException;
-
 /** DER encoding and decoding of single X.509 certificates, and their SHA-256 fingerprints. */
 public final class CertificateCodec {
-    private CertificateCodec() {
-    }
+    private CertificateCodec() {}
 
     public static byte[] encodeDer(X509Certificate certificate) {
         try {
@@ -28,7 +26,8 @@ public final class CertificateCodec {
     /** Reads one DER certificate. */
     public static X509Certificate decodeDer(byte[] der) {
         try {
-            return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(der));
+            return (X509Certificate)
+                    CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(der));
         } catch (CertificateException | ClassCastException e) {
             throw new PkiException(PkiError.INVALID_KEY_MATERIAL, "The bytes are not a DER X.509 certificate.", e);
         }

@@ -1,5 +1,7 @@
 package io.certdesk.pki.codec;
 
+import io.certdesk.pki.PkiError;
+import io.certdesk.pki.PkiException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -10,7 +12,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
-
 import org.bouncycastle.asn1.ASN1Encodable;
 import org.bouncycastle.asn1.ASN1InputStream;
 import org.bouncycastle.asn1.ASN1Integer;
@@ -25,9 +26,6 @@ import org.bouncycastle.asn1.x509.Certificate;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cms.CMSException;
 import org.bouncycastle.cms.CMSSignedData;
-
-import io.certdesk.pki.PkiError;
-import io.certdesk.pki.PkiException;
 
 /**
  * Reads the certificates out of a file an admin exported from anywhere: PEM (any number of
@@ -44,8 +42,7 @@ public final class CertificateFiles {
     private static final String BEGIN = "-----BEGIN ";
     private static final String DASHES = "-----";
 
-    private CertificateFiles() {
-    }
+    private CertificateFiles() {}
 
     /** The certificates in the file, in file order, duplicates included. */
     public static List<X509Certificate> readCertificates(byte[] file) {
@@ -64,8 +61,10 @@ public final class CertificateFiles {
             throw invalid("The file is empty.");
         }
         if (file.length > MAX_FILE_BYTES) {
-            throw new PkiException(PkiError.TOO_LARGE, "The file is " + file.length + " bytes; at most " + MAX_FILE_BYTES
-                    + " bytes (1 MiB) are accepted.");
+            throw new PkiException(
+                    PkiError.TOO_LARGE,
+                    "The file is " + file.length + " bytes; at most " + MAX_FILE_BYTES
+                            + " bytes (1 MiB) are accepted.");
         }
         String text = new String(file, StandardCharsets.ISO_8859_1);
         List<X509Certificate> out = new ArrayList<>();
@@ -75,7 +74,8 @@ public final class CertificateFiles {
             readDer(file, out, "The file");
         }
         if (out.isEmpty()) {
-            throw invalid("No certificate was found in the file. Expected PEM ('-----BEGIN CERTIFICATE-----'), DER or PKCS#7 (.p7b).");
+            throw invalid(
+                    "No certificate was found in the file. Expected PEM ('-----BEGIN CERTIFICATE-----'), DER or PKCS#7 (.p7b).");
         }
         return out;
     }
@@ -87,7 +87,9 @@ public final class CertificateFiles {
             block++;
             int labelStart = at + BEGIN.length();
             int labelEnd = text.indexOf(DASHES, labelStart);
-            if (labelEnd < 0 || labelEnd - labelStart > 64 || text.substring(labelStart, labelEnd).contains("\n")) {
+            if (labelEnd < 0
+                    || labelEnd - labelStart > 64
+                    || text.substring(labelStart, labelEnd).contains("\n")) {
                 throw invalid("PEM block " + block + " has a broken BEGIN line.");
             }
             String label = text.substring(labelStart, labelEnd).trim().toUpperCase(Locale.ROOT);
@@ -103,9 +105,9 @@ public final class CertificateFiles {
             }
             switch (label) {
                 case "CERTIFICATE", "X509 CERTIFICATE", "X.509 CERTIFICATE", "TRUSTED CERTIFICATE" ->
-                        readDer(base64(text.substring(bodyStart, bodyEnd), block), out, "PEM block " + block);
-                case "PKCS7", "PKCS #7 SIGNED DATA", "CMS" -> readDer(base64(text.substring(bodyStart, bodyEnd), block), out,
-                        "PEM block " + block);
+                    readDer(base64(text.substring(bodyStart, bodyEnd), block), out, "PEM block " + block);
+                case "PKCS7", "PKCS #7 SIGNED DATA", "CMS" ->
+                    readDer(base64(text.substring(bodyStart, bodyEnd), block), out, "PEM block " + block);
                 default -> {
                     // CRLs, public keys, requests and parameters are not certificates: they are passed over.
                 }
@@ -118,7 +120,8 @@ public final class CertificateFiles {
         ASN1Primitive object;
         try (ASN1InputStream in = new ASN1InputStream(der)) {
             object = in.readObject();
-            // OpenSSL's TRUSTED CERTIFICATE puts trust settings after the certificate; other trailing data is ignored alike.
+            // OpenSSL's TRUSTED CERTIFICATE puts trust settings after the certificate; other trailing data is ignored
+            // alike.
         } catch (IOException | RuntimeException e) {
             throw invalid(where + " is not DER-encoded ASN.1, nor PEM text.", e);
         }
@@ -147,10 +150,14 @@ public final class CertificateFiles {
             int size = sequence.size();
             ASN1Encodable second = size > 1 ? sequence.getObjectAt(1) : null;
             if (size == 3 && version.hasValue(3) && second instanceof ASN1Sequence) {
-                throw invalid(where + " is a PKCS#12 (.pfx/.p12) key store. It holds a private key chain: import it under "
-                        + "Private certificate chains, or export only the CA certificates as PEM or DER.");
+                throw invalid(
+                        where + " is a PKCS#12 (.pfx/.p12) key store. It holds a private key chain: import it under "
+                                + "Private certificate chains, or export only the CA certificates as PEM or DER.");
             }
-            if (size >= 3 && second instanceof ASN1Sequence alg && isAlgorithmIdentifier(alg) && sequence.getObjectAt(2) instanceof ASN1OctetString) {
+            if (size >= 3
+                    && second instanceof ASN1Sequence alg
+                    && isAlgorithmIdentifier(alg)
+                    && sequence.getObjectAt(2) instanceof ASN1OctetString) {
                 throw privateKey(where + " (a PKCS#8 private key)");
             }
             if (size == 9 && allIntegers(sequence)) {
@@ -160,7 +167,9 @@ public final class CertificateFiles {
                 throw privateKey(where + " (an EC private key)");
             }
         }
-        if (first instanceof ASN1Sequence alg && isAlgorithmIdentifier(alg) && sequence.size() == 2
+        if (first instanceof ASN1Sequence alg
+                && isAlgorithmIdentifier(alg)
+                && sequence.size() == 2
                 && sequence.getObjectAt(1) instanceof ASN1OctetString) {
             throw privateKey(where + " (an encrypted PKCS#8 private key)");
         }
@@ -174,7 +183,8 @@ public final class CertificateFiles {
             throw invalid(where + " is not a PKCS#7 structure.", e);
         }
         if (!PKCSObjectIdentifiers.signedData.equals(info.getContentType())) {
-            throw invalid(where + " is PKCS#7 of type " + info.getContentType() + ", not signed data with certificates.");
+            throw invalid(
+                    where + " is PKCS#7 of type " + info.getContentType() + ", not signed data with certificates.");
         }
         try {
             CMSSignedData signed = new CMSSignedData(info);
@@ -188,7 +198,8 @@ public final class CertificateFiles {
 
     private static void add(X509CertificateHolder holder, List<X509Certificate> out, String where) {
         if (out.size() >= MAX_CERTIFICATES) {
-            throw new PkiException(PkiError.TOO_MANY_CERTIFICATES,
+            throw new PkiException(
+                    PkiError.TOO_MANY_CERTIFICATES,
                     "The file holds more than " + MAX_CERTIFICATES + " certificates; split it into smaller files.");
         }
         try {
@@ -214,7 +225,9 @@ public final class CertificateFiles {
     }
 
     private static boolean isAlgorithmIdentifier(ASN1Sequence sequence) {
-        return sequence.size() >= 1 && sequence.size() <= 2 && sequence.getObjectAt(0) instanceof ASN1ObjectIdentifier
+        return sequence.size() >= 1
+                && sequence.size() <= 2
+                && sequence.getObjectAt(0) instanceof ASN1ObjectIdentifier
                 && safeAlgorithm(sequence);
     }
 
@@ -236,8 +249,10 @@ public final class CertificateFiles {
     }
 
     private static PkiException privateKey(String what) {
-        return new PkiException(PkiError.PRIVATE_KEY_NOT_ALLOWED, "The file holds a private key: " + what
-                + ". Keys never go into the trust store; export only the CA certificates and import that file.");
+        return new PkiException(
+                PkiError.PRIVATE_KEY_NOT_ALLOWED,
+                "The file holds a private key: " + what
+                        + ". Keys never go into the trust store; export only the CA certificates and import that file.");
     }
 
     private static PkiException invalid(String message) {

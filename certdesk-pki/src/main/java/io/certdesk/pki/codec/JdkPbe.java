@@ -1,24 +1,21 @@
 package io.certdesk.pki.codec;
 
-import java.util.Optional;
-import javax.crypto.interfaces.PBEKey;
-
 import java.io.InputStream;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.spec.AlgorithmParameterSpec;
 import java.util.Map;
-
+import java.util.Optional;
 import javax.crypto.Cipher;
 import javax.crypto.CipherInputStream;
 import javax.crypto.Mac;
 import javax.crypto.SecretKey;
 import javax.crypto.SecretKeyFactory;
+import javax.crypto.interfaces.PBEKey;
 import javax.crypto.spec.IvParameterSpec;
 import javax.crypto.spec.PBEKeySpec;
 import javax.crypto.spec.PBEParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
-
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.ASN1OctetString;
 import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
@@ -61,8 +58,7 @@ final class JdkPbe {
             NISTObjectIdentifiers.id_sha384, "SHA384",
             NISTObjectIdentifiers.id_sha512, "SHA512");
 
-    private JdkPbe() {
-    }
+    private JdkPbe() {}
 
     /** Whether this class decrypts content or keys under {@code algorithm}. */
     static boolean decrypts(AlgorithmIdentifier algorithm) {
@@ -70,7 +66,9 @@ final class JdkPbe {
         if (oid.equals(PKCSObjectIdentifiers.id_PBES2)) {
             PBES2Parameters params = PBES2Parameters.getInstance(algorithm.getParameters());
             return params.getKeyDerivationFunc().getAlgorithm().equals(PKCSObjectIdentifiers.id_PBKDF2)
-                    && prf(PBKDF2Params.getInstance(params.getKeyDerivationFunc().getParameters())) != null
+                    && prf(PBKDF2Params.getInstance(
+                                    params.getKeyDerivationFunc().getParameters()))
+                            != null
                     && aesKeyBytes(params.getEncryptionScheme().getAlgorithm()) > 0;
         }
         return legacyCipher(oid) != null;
@@ -78,8 +76,10 @@ final class JdkPbe {
 
     /** Decrypts with the JDK where it can, else with {@code fallback}. */
     static InputDecryptorProvider decryptorProvider(char[] password, InputDecryptorProvider fallback) {
-        return algorithm -> decrypts(algorithm) && (isAscii(password) || algorithm.getAlgorithm().equals(PKCSObjectIdentifiers.id_PBES2))
-                ? decryptor(algorithm, password) : fallback.get(algorithm);
+        return algorithm -> decrypts(algorithm)
+                        && (isAscii(password) || algorithm.getAlgorithm().equals(PKCSObjectIdentifiers.id_PBES2))
+                ? decryptor(algorithm, password)
+                : fallback.get(algorithm);
     }
 
     /** The JDK's PKCS#12 PBE ciphers take printable ASCII passwords only. */
@@ -112,22 +112,28 @@ final class JdkPbe {
             ASN1ObjectIdentifier oid = algorithm.getAlgorithm();
             if (oid.equals(PKCSObjectIdentifiers.id_PBES2)) {
                 PBES2Parameters params = PBES2Parameters.getInstance(algorithm.getParameters());
-                PBKDF2Params kdf = PBKDF2Params.getInstance(params.getKeyDerivationFunc().getParameters());
+                PBKDF2Params kdf =
+                        PBKDF2Params.getInstance(params.getKeyDerivationFunc().getParameters());
                 AlgorithmIdentifier scheme = AlgorithmIdentifier.getInstance(params.getEncryptionScheme());
                 int keyBytes = aesKeyBytes(scheme.getAlgorithm());
                 byte[] derived = SecretKeyFactory.getInstance("PBKDF2With" + prf(kdf))
-                        .generateSecret(new PBEKeySpec(password, kdf.getSalt(), kdf.getIterationCount().intValueExact(), keyBytes * 8))
+                        .generateSecret(new PBEKeySpec(
+                                password, kdf.getSalt(), kdf.getIterationCount().intValueExact(), keyBytes * 8))
                         .getEncoded();
                 Cipher cipher = Cipher.getInstance("AES/CBC/PKCS5Padding");
-                cipher.init(Cipher.DECRYPT_MODE, new SecretKeySpec(derived, "AES"),
-                        new IvParameterSpec(ASN1OctetString.getInstance(scheme.getParameters()).getOctets()));
+                cipher.init(
+                        Cipher.DECRYPT_MODE,
+                        new SecretKeySpec(derived, "AES"),
+                        new IvParameterSpec(ASN1OctetString.getInstance(scheme.getParameters())
+                                .getOctets()));
                 return cipher;
             }
             PKCS12PBEParams params = PKCS12PBEParams.getInstance(algorithm.getParameters());
             String name = legacyCipher(oid);
             SecretKey key = SecretKeyFactory.getInstance(name).generateSecret(new PBEKeySpec(password));
             Cipher cipher = Cipher.getInstance(name);
-            AlgorithmParameterSpec spec = new PBEParameterSpec(params.getIV(), params.getIterations().intValueExact());
+            AlgorithmParameterSpec spec =
+                    new PBEParameterSpec(params.getIV(), params.getIterations().intValueExact());
             cipher.init(Cipher.DECRYPT_MODE, key, spec);
             return cipher;
         } catch (GeneralSecurityException | ArithmeticException e) {
@@ -147,9 +153,13 @@ final class JdkPbe {
         }
         try {
             Mac mac = Mac.getInstance("HmacPBE" + digest);
-            mac.init(new Password(password), new PBEParameterSpec(macData.getSalt(), macData.getIterationCount().intValueExact()));
+            mac.init(
+                    new Password(password),
+                    new PBEParameterSpec(
+                            macData.getSalt(), macData.getIterationCount().intValueExact()));
             byte[] expected = macData.getMac().getDigest();
-            byte[] actual = mac.doFinal(ASN1OctetString.getInstance(pfx.getAuthSafe().getContent()).getOctets());
+            byte[] actual = mac.doFinal(
+                    ASN1OctetString.getInstance(pfx.getAuthSafe().getContent()).getOctets());
             return Optional.of(MessageDigest.isEqual(expected, actual));
         } catch (GeneralSecurityException | ArithmeticException e) {
             return Optional.empty();

@@ -1,9 +1,9 @@
 package io.certdesk.pki.codec;
 
-import java.util.Locale;
-
+import io.certdesk.pki.PkiError;
+import io.certdesk.pki.PkiException;
 import java.math.BigInteger;
-
+import java.util.Locale;
 import org.bouncycastle.asn1.ASN1Encodable;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.pkcs.PBES2Parameters;
@@ -12,9 +12,6 @@ import org.bouncycastle.asn1.pkcs.PKCS12PBEParams;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.operator.InputDecryptorProvider;
-
-import io.certdesk.pki.PkiError;
-import io.certdesk.pki.PkiException;
 
 /**
  * The iteration count of a password key derivation is chosen by whoever wrote the file: an
@@ -25,14 +22,16 @@ import io.certdesk.pki.PkiException;
 final class KdfLimits {
     static final int MAX_ITERATIONS = 1_000_000;
 
-    private KdfLimits() {
-    }
+    private KdfLimits() {}
 
     static void check(BigInteger iterations, String what) {
-        if (iterations != null && (iterations.signum() <= 0 || iterations.compareTo(BigInteger.valueOf(MAX_ITERATIONS)) > 0)) {
-            throw new PkiException(PkiError.INVALID_FILE, "The " + what + " of the PKCS#12 file asks for " + iterations
-                    + " password iterations; between 1 and " + String.format(Locale.ROOT, "%,d", MAX_ITERATIONS)
-                    + " are accepted. Export the file again with the tool's default settings.");
+        if (iterations != null
+                && (iterations.signum() <= 0 || iterations.compareTo(BigInteger.valueOf(MAX_ITERATIONS)) > 0)) {
+            throw new PkiException(
+                    PkiError.INVALID_FILE,
+                    "The " + what + " of the PKCS#12 file asks for " + iterations
+                            + " password iterations; between 1 and " + String.format(Locale.ROOT, "%,d", MAX_ITERATIONS)
+                            + " are accepted. Export the file again with the tool's default settings.");
         }
     }
 
@@ -62,7 +61,8 @@ final class KdfLimits {
         if (oid.equals(PKCSObjectIdentifiers.id_PBES2)) {
             var kdf = PBES2Parameters.getInstance(parameters).getKeyDerivationFunc();
             return kdf.getAlgorithm().equals(PKCSObjectIdentifiers.id_PBKDF2)
-                    ? PBKDF2Params.getInstance(kdf.getParameters()).getIterationCount() : null;
+                    ? PBKDF2Params.getInstance(kdf.getParameters()).getIterationCount()
+                    : null;
         }
         if (oid.on(PKCSObjectIdentifiers.pkcs_12PbeIds)) {
             return PKCS12PBEParams.getInstance(parameters).getIterations();

@@ -9,8 +9,7 @@ import java.util.List;
 public final class PemCodec {
     private static final Base64.Encoder MIME = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII));
 
-    private PemCodec() {
-    }
+    private PemCodec() {}
 
     public static String writeCertificatePem(X509Certificate certificate) {
         return writePem("CERTIFICATE", CertificateCodec.encodeDer(certificate));
@@ -28,5 +27,4 @@ public final class PemCodec {
     static String writePem(String label, byte[] der) {
         return "-----BEGIN " + label + "-----\n" + MIME.encodeToString(der) + "\n-----END " + label + "-----\n";
     }
-
 }

@@ -1,14 +1,13 @@
 package io.certdesk.pki.codec;
 
+import io.certdesk.pki.PkiError;
+import io.certdesk.pki.PkiException;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-
-import io.certdesk.pki.PkiError;
-import io.certdesk.pki.PkiException;
 
 /**
  * Work handed to an idle core if there is one, else done by the thread that joins it. A task is
@@ -17,15 +16,20 @@ import io.certdesk.pki.PkiException;
  */
 final class SpareCores {
     private static final int SPARE = Math.max(0, Runtime.getRuntime().availableProcessors() - 1);
-    private static final ThreadPoolExecutor THREADS = new ThreadPoolExecutor(0, Math.max(1, SPARE), 30, TimeUnit.SECONDS,
-            new SynchronousQueue<>(), runnable -> {
+    private static final ThreadPoolExecutor THREADS = new ThreadPoolExecutor(
+            0,
+            Math.max(1, SPARE),
+            30,
+            TimeUnit.SECONDS,
+            new SynchronousQueue<>(),
+            runnable -> {
                 Thread thread = new Thread(runnable, "certdesk-spare-core");
                 thread.setDaemon(true);
                 return thread;
-            }, new ThreadPoolExecutor.DiscardPolicy());
+            },
+            new ThreadPoolExecutor.DiscardPolicy());
 
-    private SpareCores() {
-    }
+    private SpareCores() {}
 
     /** Offers {@code work} to an idle spare core. */
     static <T> Task<T> fork(Callable<T> work) {

@@ -1,5 +1,9 @@
 package io.certdesk.pki.imports;
 
+import io.certdesk.pki.PkiError;
+import io.certdesk.pki.PkiException;
+import io.certdesk.pki.certs.CertificateInfo;
+import io.certdesk.pki.codec.CertificateFiles;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
@@ -11,11 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import io.certdesk.pki.PkiError;
-import io.certdesk.pki.PkiException;
-import io.certdesk.pki.certs.CertificateInfo;
-import io.certdesk.pki.codec.CertificateFiles;
-
 /**
  * The rules of importing trusted CA certificates: every certificate of the file is read, an
  * expired one refuses the whole file, one the account already has is skipped, a non-CA is
@@ -25,26 +24,23 @@ public final class TrustedCaImport {
     static final Duration EXPIRES_SOON = Duration.ofDays(30);
     private static final DateTimeFormatter DAY = DateTimeFormatter.ISO_LOCAL_DATE.withZone(ZoneOffset.UTC);
 
-    private TrustedCaImport() {
-    }
+    private TrustedCaImport() {}
 
     /** One certificate to store, with what was read from it. */
-    public record Accepted(X509Certificate certificate, CertificateInfo info) {
-    }
+    public record Accepted(X509Certificate certificate, CertificateInfo info) {}
 
     /** What an import does: certificates to store, ones skipped (with a code) and warnings. */
-    public record Result(List<Accepted> imported, List<Skipped> skipped, List<ImportWarning> warnings) {
-    }
+    public record Result(List<Accepted> imported, List<Skipped> skipped, List<ImportWarning> warnings) {}
 
     /** A certificate that was not imported, and why (a stable code). */
-    public record Skipped(String sha256, SkipReason code) {
-    }
+    public record Skipped(String sha256, SkipReason code) {}
 
     private static CertificateInfo info(X509Certificate certificate) {
         try {
             return CertificateInfo.of(certificate);
         } catch (RuntimeException e) {
-            throw new PkiException(PkiError.INVALID_FILE, "A certificate in the file is damaged and cannot be described.", e);
+            throw new PkiException(
+                    PkiError.INVALID_FILE, "A certificate in the file is damaged and cannot be described.", e);
         }
     }
 
@@ -60,8 +56,10 @@ public final class TrustedCaImport {
         for (X509Certificate certificate : CertificateFiles.readCertificates(file)) {
             CertificateInfo info = info(certificate);
             if (info.notAfter().isBefore(now)) {
-                throw new PkiException(PkiError.EXPIRED, "The certificate '" + info.subject() + "' expired on "
-                        + DAY.format(info.notAfter()) + "; remove it from the file or import its renewed version. Nothing was imported.");
+                throw new PkiException(
+                        PkiError.EXPIRED,
+                        "The certificate '" + info.subject() + "' expired on " + DAY.format(info.notAfter())
+                                + "; remove it from the file or import its renewed version. Nothing was imported.");
             }
             unique.putIfAbsent(info.sha256(), new Accepted(certificate, info));
         }
@@ -76,16 +74,25 @@ public final class TrustedCaImport {
             }
             imported.add(accepted);
             if (!info.isCa()) {
-                warnings.add(new ImportWarning(info.sha256(), WarningCode.NOT_CA, "'" + info.subject()
-                        + "' is not a CA certificate: it trusts only that one server, not the certificates a CA issues."));
+                warnings.add(
+                        new ImportWarning(
+                                info.sha256(),
+                                WarningCode.NOT_CA,
+                                "'" + info.subject()
+                                        + "' is not a CA certificate: it trusts only that one server, not the certificates a CA issues."));
             }
             if (info.notAfter().isBefore(now.plus(EXPIRES_SOON))) {
-                warnings.add(new ImportWarning(info.sha256(), WarningCode.EXPIRES_SOON, "'" + info.subject() + "' expires on "
-                        + DAY.format(info.notAfter()) + ", in less than " + EXPIRES_SOON.toDays() + " days."));
+                warnings.add(new ImportWarning(
+                        info.sha256(),
+                        WarningCode.EXPIRES_SOON,
+                        "'" + info.subject() + "' expires on " + DAY.format(info.notAfter()) + ", in less than "
+                                + EXPIRES_SOON.toDays() + " days."));
             }
             if (info.notBefore().isAfter(now)) {
-                warnings.add(new ImportWarning(info.sha256(), WarningCode.NOT_YET_VALID, "'" + info.subject()
-                        + "' is valid only from " + DAY.format(info.notBefore()) + "."));
+                warnings.add(new ImportWarning(
+                        info.sha256(),
+                        WarningCode.NOT_YET_VALID,
+                        "'" + info.subject() + "' is valid only from " + DAY.format(info.notBefore()) + "."));
             }
         }
         return new Result(imported, skipped, warnings);

@@ -1,29 +1,29 @@
 package io.certdesk.pki.issue;
 
-import java.security.NoSuchAlgorithmException;
-import java.security.interfaces.ECPublicKey;
-import java.security.interfaces.RSAPublicKey;
-import org.bouncycastle.asn1.ASN1Encodable;
-import org.bouncycastle.asn1.ASN1ObjectIdentifier;
-import org.bouncycastle.asn1.x500.style.IETFUtils;
-import org.bouncycastle.cert.CertIOException;
-
+import io.certdesk.pki.Providers;
+import io.certdesk.pki.keys.KeyPairs;
+import io.certdesk.pki.keys.KeyType;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
+import java.security.NoSuchAlgorithmException;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
+import java.security.interfaces.ECPublicKey;
+import java.security.interfaces.RSAPublicKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.List;
-
+import org.bouncycastle.asn1.ASN1Encodable;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
 import org.bouncycastle.asn1.x500.style.BCStyle;
+import org.bouncycastle.asn1.x500.style.IETFUtils;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
@@ -31,6 +31,7 @@ import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.cert.CertIOException;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
@@ -39,11 +40,6 @@ import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.ContentSigner;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
-
-import io.certdesk.pki.Providers;
-
-import io.certdesk.pki.keys.KeyPairs;
-import io.certdesk.pki.keys.KeyType;
 
 /**
  * Creates the platform CA and the chains it issues. Time comes from the {@link Clock} and
@@ -66,7 +62,12 @@ public final class CertificateIssuer {
      * for half that, both with keys of {@code keyType}.
      */
     public PlatformCa createPlatformCa(String organization, KeyType keyType, Duration rootValidity) {
-        return createPlatformCa(organization, keyType, KeyPairs.generate(keyType, random), KeyPairs.generate(keyType, random), rootValidity);
+        return createPlatformCa(
+                organization,
+                keyType,
+                KeyPairs.generate(keyType, random),
+                KeyPairs.generate(keyType, random),
+                rootValidity);
     }
 
     /**
@@ -74,38 +75,65 @@ public final class CertificateIssuer {
      * generate them in parallel: an RSA-3072 pair takes the best part of a second). An RSA root
      * also gets an EC P-256 issuing CA for EC leaves.
      */
-    public PlatformCa createPlatformCa(String organization, KeyType keyType, KeyPair rootKeys, KeyPair issuingKeys, Duration rootValidity) {
+    public PlatformCa createPlatformCa(
+            String organization, KeyType keyType, KeyPair rootKeys, KeyPair issuingKeys, Duration rootValidity) {
         Instant now = clock.instant();
         X500Name rootName = name(organization + " Root CA", organization);
-        X509Certificate root = sign(builder(rootName, rootName, now, rootValidity, rootKeys.getPublic())
-                .addCa(rootKeys.getPublic(), rootKeys.getPublic(), 1), rootKeys.getPrivate(), keyType);
-        PlatformCa rootOnly = new PlatformCa(root, rootKeys.getPrivate(), root, rootKeys.getPrivate(), root, rootKeys.getPrivate());
+        X509Certificate root = sign(
+                builder(rootName, rootName, now, rootValidity, rootKeys.getPublic())
+                        .addCa(rootKeys.getPublic(), rootKeys.getPublic(), 1),
+                rootKeys.getPrivate(),
+                keyType);
+        PlatformCa rootOnly =
+                new PlatformCa(root, rootKeys.getPrivate(), root, rootKeys.getPrivate(), root, rootKeys.getPrivate());
         IssuedChain issuing = issuingCa(rootOnly, organization + " Issuing CA", issuingKeys, rootValidity.dividedBy(2));
         if (keyType.algorithm().equals("EC")) {
-            return new PlatformCa(root, rootKeys.getPrivate(), issuing.leaf(), issuing.privateKey(), issuing.leaf(), issuing.privateKey());
+            return new PlatformCa(
+                    root,
+                    rootKeys.getPrivate(),
+                    issuing.leaf(),
+                    issuing.privateKey(),
+                    issuing.leaf(),
+                    issuing.privateKey());
         }
         IssuedChain ecIssuing = addEcIssuingCa(rootOnly, organization, rootValidity.dividedBy(2));
-        return new PlatformCa(root, rootKeys.getPrivate(), issuing.leaf(), issuing.privateKey(), ecIssuing.leaf(), ecIssuing.privateKey());
+        return new PlatformCa(
+                root,
+                rootKeys.getPrivate(),
+                issuing.leaf(),
+                issuing.privateKey(),
+                ecIssuing.leaf(),
+                ecIssuing.privateKey());
     }
 
     /** An EC P-256 issuing CA signed by the root of {@code ca}, for EC leaves. */
     public IssuedChain addEcIssuingCa(PlatformCa ca, String organization, Duration validity) {
-        return issuingCa(ca, organization + " EC Issuing CA", KeyPairs.generate(KeyType.EC_P256, random),
+        return issuingCa(
+                ca,
+                organization + " EC Issuing CA",
+                KeyPairs.generate(KeyType.EC_P256, random),
                 capToIssuer(ca.root(), clock.instant(), validity));
     }
 
     private IssuedChain issuingCa(PlatformCa ca, String commonName, KeyPair keys, Duration validity) {
-        X500Name rootName = X500Name.getInstance(ca.root().getSubjectX500Principal().getEncoded());
+        X500Name rootName =
+                X500Name.getInstance(ca.root().getSubjectX500Principal().getEncoded());
         String organization = organizationOf(ca.root());
-        X509Certificate certificate = sign(builder(rootName, name(commonName, organization), clock.instant(), validity, keys.getPublic())
-                .addCa(keys.getPublic(), ca.root().getPublicKey(), 0), ca.rootKey(), keyTypeOf(ca.root().getPublicKey()));
+        X509Certificate certificate = sign(
+                builder(rootName, name(commonName, organization), clock.instant(), validity, keys.getPublic())
+                        .addCa(keys.getPublic(), ca.root().getPublicKey(), 0),
+                ca.rootKey(),
+                keyTypeOf(ca.root().getPublicKey()));
         return new IssuedChain(keys.getPrivate(), List.of(certificate, ca.root()));
     }
 
     private static String organizationOf(X509Certificate certificate) {
-        X500Name name = X500Name.getInstance(certificate.getSubjectX500Principal().getEncoded());
+        X500Name name =
+                X500Name.getInstance(certificate.getSubjectX500Principal().getEncoded());
         var rdns = name.getRDNs(BCStyle.O);
-        return rdns.length == 0 ? "Certdesk" : IETFUtils.valueToString(rdns[0].getFirst().getValue());
+        return rdns.length == 0
+                ? "Certdesk"
+                : IETFUtils.valueToString(rdns[0].getFirst().getValue());
     }
 
     /**
@@ -117,15 +145,25 @@ public final class CertificateIssuer {
         KeyPair keys = KeyPairs.generate(keyType, random);
         X509Certificate issuing = ca.issuingFor(keyType.algorithm());
         Duration capped = capToIssuer(issuing, now, validity);
-        Extensions leaf = builder(X500Name.getInstance(issuing.getSubjectX500Principal().getEncoded()),
-                name(dnsName, null), now, capped, keys.getPublic());
-        leaf.addEndEntity(keys.getPublic(), issuing.getPublicKey(),
+        Extensions leaf = builder(
+                X500Name.getInstance(issuing.getSubjectX500Principal().getEncoded()),
+                name(dnsName, null),
+                now,
+                capped,
+                keys.getPublic());
+        leaf.addEndEntity(
+                keys.getPublic(),
+                issuing.getPublicKey(),
                 keyType.algorithm().equals("RSA")
                         ? KeyUsage.digitalSignature | KeyUsage.keyEncipherment
                         : KeyUsage.digitalSignature,
                 KeyPurposeId.id_kp_serverAuth);
-        leaf.add(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName(GeneralName.dNSName, dnsName)));
-        X509Certificate certificate = sign(leaf, ca.issuingKeyFor(keyType.algorithm()), keyTypeOf(issuing.getPublicKey()));
+        leaf.add(
+                Extension.subjectAlternativeName,
+                false,
+                new GeneralNames(new GeneralName(GeneralName.dNSName, dnsName)));
+        X509Certificate certificate =
+                sign(leaf, ca.issuingKeyFor(keyType.algorithm()), keyTypeOf(issuing.getPublicKey()));
         return new IssuedChain(keys.getPrivate(), List.of(certificate, issuing, ca.root()));
     }
 
@@ -133,21 +171,30 @@ public final class CertificateIssuer {
      * A token-signing chain for an account: leaf with keyUsage digitalSignature and a subject
      * naming the account, then the issuing CA and the root.
      */
-    public IssuedChain issueTokenSigning(PlatformCa ca, String accountName, String accountId, KeyType keyType, Duration validity) {
+    public IssuedChain issueTokenSigning(
+            PlatformCa ca, String accountName, String accountId, KeyType keyType, Duration validity) {
         Instant now = clock.instant();
         KeyPair keys = KeyPairs.generate(keyType, random);
         X509Certificate issuing = ca.issuingFor(keyType.algorithm());
-        Extensions leaf = builder(X500Name.getInstance(issuing.getSubjectX500Principal().getEncoded()),
-                tokenSigningName(accountName, accountId), now, capToIssuer(issuing, now, validity), keys.getPublic());
+        Extensions leaf = builder(
+                X500Name.getInstance(issuing.getSubjectX500Principal().getEncoded()),
+                tokenSigningName(accountName, accountId),
+                now,
+                capToIssuer(issuing, now, validity),
+                keys.getPublic());
         leaf.addEndEntity(keys.getPublic(), issuing.getPublicKey(), KeyUsage.digitalSignature, null);
-        X509Certificate certificate = sign(leaf, ca.issuingKeyFor(keyType.algorithm()), keyTypeOf(issuing.getPublicKey()));
+        X509Certificate certificate =
+                sign(leaf, ca.issuingKeyFor(keyType.algorithm()), keyTypeOf(issuing.getPublicKey()));
         return new IssuedChain(keys.getPrivate(), List.of(certificate, issuing, ca.root()));
     }
 
     private static X500Name tokenSigningName(String accountName, String accountId) {
         String name = accountName.length() > 40 ? accountName.substring(0, 40) : accountName;
-        return new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.O, name).addRDN(BCStyle.OU, "account " + accountId)
-                .addRDN(BCStyle.CN, name + " token signing").build();
+        return new X500NameBuilder(BCStyle.INSTANCE)
+                .addRDN(BCStyle.O, name)
+                .addRDN(BCStyle.OU, "account " + accountId)
+                .addRDN(BCStyle.CN, name + " token signing")
+                .build();
     }
 
     private static Duration capToIssuer(X509Certificate issuer, Instant now, Duration wanted) {
@@ -165,7 +212,9 @@ public final class CertificateIssuer {
     private X509Certificate sign(Extensions extensions, PrivateKey signingKey, KeyType signerType) {
         try {
             ContentSigner signer = new JcaContentSignerBuilder(signerType.signatureAlgorithm())
-                    .setProvider(Providers.BC).setSecureRandom(random).build(signingKey);
+                    .setProvider(Providers.BC)
+                    .setSecureRandom(random)
+                    .build(signingKey);
             X509CertificateHolder holder = extensions.builder.build(signer);
             return new JcaX509CertificateConverter().setProvider(Providers.BC).getCertificate(holder);
         } catch (OperatorCreationException | GeneralSecurityException e) {
@@ -205,7 +254,10 @@ public final class CertificateIssuer {
 
         Extensions addCa(PublicKey subjectKey, PublicKey issuerKey, int pathLength) {
             add(Extension.basicConstraints, true, new BasicConstraints(pathLength));
-            add(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign | KeyUsage.digitalSignature));
+            add(
+                    Extension.keyUsage,
+                    true,
+                    new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign | KeyUsage.digitalSignature));
             return identifiers(subjectKey, issuerKey);
         }
 

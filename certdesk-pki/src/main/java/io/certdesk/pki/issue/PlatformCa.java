@@ -11,8 +11,13 @@ import java.util.Objects;
  * leaf would cost ~15 times an ECDSA one). With an EC root, both are the same CA. The root key
  * is kept only to sign issuing CAs.
  */
-public record PlatformCa(X509Certificate root, PrivateKey rootKey, X509Certificate issuing, PrivateKey issuingKey,
-                         X509Certificate ecIssuing, PrivateKey ecIssuingKey) {
+public record PlatformCa(
+        X509Certificate root,
+        PrivateKey rootKey,
+        X509Certificate issuing,
+        PrivateKey issuingKey,
+        X509Certificate ecIssuing,
+        PrivateKey ecIssuingKey) {
     public PlatformCa {
         Objects.requireNonNull(root, "root");
         Objects.requireNonNull(rootKey, "rootKey");

@@ -1,9 +1,8 @@
 package io.certdesk.pki.keys;
 
+import io.certdesk.pki.Providers;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
-import java.security.spec.ECFieldFp;
-
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.PublicKey;
@@ -12,30 +11,30 @@ import java.security.cert.X509Certificate;
 import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPrivateCrtKey;
 import java.security.interfaces.RSAPublicKey;
+import java.security.spec.ECFieldFp;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
-
-import io.certdesk.pki.Providers;
 
 /** Whether a key belongs to a certificate, and whether keys and signatures are strong enough. */
 public final class KeyChecks {
     private static final Set<Integer> ALLOWED_EC_FIELD_SIZES = Set.of(256, 384, 521);
     private static final byte[] PROBE = "certdesk key match probe".getBytes(StandardCharsets.US_ASCII);
 
-    private KeyChecks() {
-    }
+    private KeyChecks() {}
 
     /** True when {@code key} is the private half of {@code publicKey}. */
     public static boolean matches(PrivateKey key, PublicKey publicKey) {
         if (key instanceof RSAPrivateCrtKey rsa) {
-            return publicKey instanceof RSAPublicKey pub && rsa.getModulus().equals(pub.getModulus())
+            return publicKey instanceof RSAPublicKey pub
+                    && rsa.getModulus().equals(pub.getModulus())
                     && rsa.getPublicExponent().equals(pub.getPublicExponent());
         }
         String algorithm = switch (publicKey.getAlgorithm()) {
             case "EC", "ECDSA" -> "SHA256withECDSA";
             case "RSA" -> "SHA256withRSA";
-            case "Ed25519", "Ed448", "EdDSA" -> publicKey.getAlgorithm().equals("EdDSA") ? "EdDSA" : publicKey.getAlgorithm();
+            case "Ed25519", "Ed448", "EdDSA" ->
+                publicKey.getAlgorithm().equals("EdDSA") ? "EdDSA" : publicKey.getAlgorithm();
             default -> null;
         };
         if (algorithm == null) {
@@ -75,13 +74,17 @@ public final class KeyChecks {
         if (!(curve.getField() instanceof ECFieldFp fp)) {
             return false;
         }
-        return curve.getA().equals(fp.getP().subtract(BigInteger.valueOf(3))) && ec.getParams().getCofactor() == 1;
+        return curve.getA().equals(fp.getP().subtract(BigInteger.valueOf(3)))
+                && ec.getParams().getCofactor() == 1;
     }
 
     /** True when the certificate is signed with MD5 or SHA-1 (or MD2). */
     public static boolean weakSignature(X509Certificate certificate) {
         String name = certificate.getSigAlgName().toUpperCase(Locale.ROOT);
-        return name.contains("MD5") || name.contains("MD2") || name.contains("SHA1") || name.equals("SHAWITHRSA")
+        return name.contains("MD5")
+                || name.contains("MD2")
+                || name.contains("SHA1")
+                || name.equals("SHAWITHRSA")
                 || name.contains("SHA-1");
     }
 }

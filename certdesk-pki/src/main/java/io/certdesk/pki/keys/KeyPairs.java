@@ -1,5 +1,8 @@
 package io.certdesk.pki.keys;
 
+import io.certdesk.pki.PkiError;
+import io.certdesk.pki.PkiException;
+import io.certdesk.pki.Providers;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
@@ -10,21 +13,17 @@ import java.security.spec.ECGenParameterSpec;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.RSAKeyGenParameterSpec;
 
-import io.certdesk.pki.PkiError;
-import io.certdesk.pki.Providers;
-import io.certdesk.pki.PkiException;
-
 /** Generates key pairs and moves private keys in and out of their PKCS#8 DER encoding. */
 public final class KeyPairs {
-    private KeyPairs() {
-    }
+    private KeyPairs() {}
 
     /** A fresh key pair of the given type, drawn from {@code random}. */
     public static KeyPair generate(KeyType type, SecureRandom random) {
         try {
             // Bouncy Castle generates EC keys several times faster than the JDK 17 provider.
             KeyPairGenerator generator = type.algorithm().equals("EC")
-                    ? KeyPairGenerator.getInstance("EC", Providers.BC) : KeyPairGenerator.getInstance(type.algorithm());
+                    ? KeyPairGenerator.getInstance("EC", Providers.BC)
+                    : KeyPairGenerator.getInstance(type.algorithm());
             if (type.algorithm().equals("EC")) {
                 generator.initialize(new ECGenParameterSpec(type.curve()), random);
             } else if (type == KeyType.ED25519) {
@@ -55,7 +54,10 @@ public final class KeyPairs {
         try {
             return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(der));
         } catch (GeneralSecurityException e) {
-            throw new PkiException(PkiError.INVALID_KEY_MATERIAL, "The stored private key is not a valid " + algorithm + " PKCS#8 key.", e);
+            throw new PkiException(
+                    PkiError.INVALID_KEY_MATERIAL,
+                    "The stored private key is not a valid " + algorithm + " PKCS#8 key.",
+                    e);
         }
     }
 }

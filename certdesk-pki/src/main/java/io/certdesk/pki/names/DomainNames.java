@@ -2,7 +2,6 @@ package io.certdesk.pki.names;
 
 import io.certdesk.pki.PkiError;
 import io.certdesk.pki.PkiException;
-
 import java.net.IDN;
 import java.util.Locale;
 import java.util.regex.Pattern;
@@ -14,12 +13,12 @@ import java.util.regex.Pattern;
 public final class DomainNames {
     /** RFC 1035: a name of at most 253 characters in its textual form. */
     public static final int MAX_LENGTH = 253;
+
     private static final int MAX_LABEL = 63;
     private static final Pattern LABEL = Pattern.compile("[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?");
     private static final Pattern ALL_DIGITS_AND_DOTS = Pattern.compile("[0-9.]+");
 
-    private DomainNames() {
-    }
+    private DomainNames() {}
 
     /**
      * Returns the stored form of a host name a person typed.
@@ -53,7 +52,9 @@ public final class DomainNames {
         } catch (IllegalArgumentException e) {
             for (String label : trimmed.split("\\.")) {
                 if (label.length() > MAX_LABEL) {
-                    throw invalid(trimmed, "the label '" + abbreviate(label) + "' is longer than " + MAX_LABEL + " characters");
+                    throw invalid(
+                            trimmed,
+                            "the label '" + abbreviate(label) + "' is longer than " + MAX_LABEL + " characters");
                 }
             }
             throw invalid(trimmed, "it is not a valid host name (letters, digits and hyphens in dot-separated labels)");
@@ -83,7 +84,8 @@ public final class DomainNames {
     }
 
     private static PkiException invalid(String input, String why) {
-        return new PkiException(PkiError.INVALID_DOMAIN_NAME, "'" + abbreviate(input) + "' is not a valid domain name: " + why + ".");
+        return new PkiException(
+                PkiError.INVALID_DOMAIN_NAME, "'" + abbreviate(input) + "' is not a valid domain name: " + why + ".");
     }
 
     private static String abbreviate(String input) {

@@ -1,9 +1,8 @@
 package io.certdesk.pki.names;
 
+import io.certdesk.pki.PkiException;
 import java.util.Collection;
 import java.util.Locale;
-
-import io.certdesk.pki.PkiException;
 
 /**
  * Whether a name in a certificate covers one of an account's domains: equal (case-insensitive,
@@ -11,8 +10,7 @@ import io.certdesk.pki.PkiException;
  * {@code example.com}. A wildcard over a single label ({@code *.com}) covers nothing.
  */
 public final class NameMatching {
-    private NameMatching() {
-    }
+    private NameMatching() {}
 
     /** True when {@code certificateName} covers at least one of {@code domains} (stored form). */
     public static boolean coversAny(String certificateName, Collection<String> domains) {

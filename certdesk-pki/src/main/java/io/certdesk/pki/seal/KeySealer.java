@@ -1,18 +1,16 @@
 package io.certdesk.pki.seal;
 
+import io.certdesk.pki.PkiError;
+import io.certdesk.pki.PkiException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Arrays;
-
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
-
-import io.certdesk.pki.PkiError;
-import io.certdesk.pki.PkiException;
 
 /**
  * Envelope encryption of private keys at rest: AES-256-GCM with a fresh data key for every
@@ -61,7 +59,8 @@ public final class KeySealer {
         try {
             return decrypt(new SecretKeySpec(dataKey, "AES"), sealed.ciphertext(), aad(context));
         } catch (AEADBadTagException e) {
-            throw new PkiException(PkiError.INVALID_KEY_MATERIAL, "A stored key does not open: it was altered or moved.", e);
+            throw new PkiException(
+                    PkiError.INVALID_KEY_MATERIAL, "A stored key does not open: it was altered or moved.", e);
         } finally {
             Arrays.fill(dataKey, (byte) 0);
         }
@@ -79,13 +78,18 @@ public final class KeySealer {
 
     private byte[] unwrap(SealedKey sealed) {
         if (!master.id().equals(sealed.masterKeyId())) {
-            throw new PkiException(PkiError.WRONG_MASTER_KEY,
-                    "A stored key is sealed under master key " + sealed.masterKeyId() + ", not under the given " + master.id() + ".");
+            throw new PkiException(
+                    PkiError.WRONG_MASTER_KEY,
+                    "A stored key is sealed under master key " + sealed.masterKeyId() + ", not under the given "
+                            + master.id() + ".");
         }
         try {
             return decrypt(master.secretKey(), sealed.wrappedDataKey(), WRAP_AAD);
         } catch (AEADBadTagException e) {
-            throw new PkiException(PkiError.WRONG_MASTER_KEY, "A stored data key does not open with master key " + master.id() + ".", e);
+            throw new PkiException(
+                    PkiError.WRONG_MASTER_KEY,
+                    "A stored data key does not open with master key " + master.id() + ".",
+                    e);
         }
     }
 

@@ -5,7 +5,6 @@ import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.HexFormat;
-
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -27,8 +26,8 @@ public final class MasterKey {
     /** A master key from exactly 32 bytes. */
     public static MasterKey of(byte[] key) {
         if (key == null || key.length != LENGTH) {
-            throw new IllegalArgumentException("a master key is " + LENGTH + " bytes, found "
-                    + (key == null ? "none" : key.length + " bytes"));
+            throw new IllegalArgumentException(
+                    "a master key is " + LENGTH + " bytes, found " + (key == null ? "none" : key.length + " bytes"));
         }
         return new MasterKey(key);
     }

@@ -1,13 +1,12 @@
 package io.certdesk.pki.tls;
 
-import java.util.Set;
-
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * What a TLS server needs from a client's first flight to choose its certificate, read from the
@@ -19,7 +18,8 @@ import java.util.Optional;
  * handshake, a malformed message, or one not yet complete reads as {@link Read#notAHello()} or
  * {@link Read#needMore()}. The hello may span several records.
  */
-public record ClientHello(Optional<String> serverName, List<Integer> signatureSchemes, List<Integer> cipherSuites, boolean offersTls13) {
+public record ClientHello(
+        Optional<String> serverName, List<Integer> signatureSchemes, List<Integer> cipherSuites, boolean offersTls13) {
     /** The largest hello accepted: a handshake message of up to 64 KiB, in records of up to 16 KiB + 256. */
     public static final int MAX_BYTES = 5 * (5 + 16_384 + 256);
 
@@ -37,12 +37,14 @@ public record ClientHello(Optional<String> serverName, List<Integer> signatureSc
 
     /** The kinds of certificate key a server can prove itself with. */
     public enum KeyKind {
-        ECDSA, RSA
+        ECDSA,
+        RSA
     }
 
     private static final Set<Integer> ECDSA_SCHEMES = Set.of(0x0403, 0x0503, 0x0603, 0x0203);
     /** RSA-PSS with an rsaEncryption key: the only RSA schemes TLS 1.3 allows. */
     private static final Set<Integer> RSA_PSS_RSAE = Set.of(0x0804, 0x0805, 0x0806);
+
     private static final Set<Integer> RSA_PKCS1 = Set.of(0x0401, 0x0501, 0x0601, 0x0201);
     private static final Set<Integer> ECDHE_ECDSA_SUITES = Set.of(0xC02B, 0xC02C, 0xCCA9);
     private static final Set<Integer> ECDHE_RSA_SUITES = Set.of(0xC02F, 0xC030, 0xCCA8);
@@ -56,7 +58,11 @@ public record ClientHello(Optional<String> serverName, List<Integer> signatureSc
         List<KeyKind> kinds = new ArrayList<>(2);
         if (signatureSchemes.isEmpty() && !offersTls13) {
             for (int suite : cipherSuites) {
-                add(kinds, ECDHE_ECDSA_SUITES.contains(suite) ? KeyKind.ECDSA : ECDHE_RSA_SUITES.contains(suite) ? KeyKind.RSA : null);
+                add(
+                        kinds,
+                        ECDHE_ECDSA_SUITES.contains(suite)
+                                ? KeyKind.ECDSA
+                                : ECDHE_RSA_SUITES.contains(suite) ? KeyKind.RSA : null);
             }
             return List.copyOf(kinds);
         }
@@ -160,7 +166,8 @@ public record ClientHello(Optional<String> serverName, List<Integer> signatureSc
                 switch (type) {
                     case EXT_SERVER_NAME -> serverName = hostName(data);
                     case EXT_SIGNATURE_ALGORITHMS -> schemes = u16List(slice(data, u16(data)));
-                    case EXT_SUPPORTED_VERSIONS -> tls13 = u16List(slice(data, u8(data))).contains(TLS13);
+                    case EXT_SUPPORTED_VERSIONS ->
+                        tls13 = u16List(slice(data, u8(data))).contains(TLS13);
                     default -> {
                         // not needed to choose a certificate
                     }

@@ -5,14 +5,12 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.util.Collection;
-
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
 /** Client TLS contexts that trust exactly the given CA certificates (never the JDK's default roots). */
 public final class TrustingContext {
-    private TrustingContext() {
-    }
+    private TrustingContext() {}
 
     public static SSLContext trustingOnly(Collection<X509Certificate> anchors) throws GeneralSecurityException {
         try {

@@ -1,17 +1,11 @@
 package io.certdesk.pki.trust;
 
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.CertificateException;
-import java.util.Date;
-import java.util.Locale;
-import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
-import org.bouncycastle.asn1.x509.GeneralNames;
-import org.bouncycastle.cert.CertException;
-
-import java.io.IOException;
-import java.math.BigInteger;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509CRL;
 import java.security.cert.X509CRLEntry;
@@ -19,9 +13,10 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Date;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
-
 import org.bouncycastle.asn1.ASN1IA5String;
 import org.bouncycastle.asn1.ASN1Primitive;
 import org.bouncycastle.asn1.DEROctetString;
@@ -30,9 +25,12 @@ import org.bouncycastle.asn1.x509.AuthorityInformationAccess;
 import org.bouncycastle.asn1.x509.CRLDistPoint;
 import org.bouncycastle.asn1.x509.DistributionPoint;
 import org.bouncycastle.asn1.x509.DistributionPointName;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.cert.CertException;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateHolder;
 import org.bouncycastle.cert.ocsp.BasicOCSPResp;
@@ -56,19 +54,18 @@ public final class RevocationStatus {
     /** How far an answer's thisUpdate may be in the future, and its nextUpdate in the past. */
     private static final Duration SKEW = Duration.ofMinutes(5);
 
-    private RevocationStatus() {
-    }
+    private RevocationStatus() {}
 
     /** What an answer says of a certificate. */
     public enum State {
-        GOOD, REVOKED,
+        GOOD,
+        REVOKED,
         /** The answer could not be used: unsigned by the issuer, stale, about another certificate, or the responder does not know it. */
         UNKNOWN
     }
 
     /** @param detail a sentence: the revocation time and reason, or why the answer was not usable */
-    public record Status(State state, String detail) {
-    }
+    public record Status(State state, String detail) {}
 
     /** The OCSP responder URLs in a certificate's authority information access. */
     public static List<String> ocspUrls(X509Certificate certificate) {
@@ -78,12 +75,14 @@ public final class RevocationStatus {
             return urls;
         }
         try {
-            AuthorityInformationAccess aia = AuthorityInformationAccess.getInstance(
-                    ASN1Primitive.fromByteArray(DEROctetString.getInstance(extension).getOctets()));
+            AuthorityInformationAccess aia = AuthorityInformationAccess.getInstance(ASN1Primitive.fromByteArray(
+                    DEROctetString.getInstance(extension).getOctets()));
             for (AccessDescription description : aia.getAccessDescriptions()) {
                 if (description.getAccessMethod().equals(AccessDescription.id_ad_ocsp)
                         && description.getAccessLocation().getTagNo() == GeneralName.uniformResourceIdentifier) {
-                    urls.add(ASN1IA5String.getInstance(description.getAccessLocation().getName()).getString());
+                    urls.add(ASN1IA5String.getInstance(
+                                    description.getAccessLocation().getName())
+                            .getString());
                 }
             }
         } catch (IOException | IllegalArgumentException e) {
@@ -100,13 +99,16 @@ public final class RevocationStatus {
             return urls;
         }
         try {
-            CRLDistPoint points = CRLDistPoint.getInstance(ASN1Primitive.fromByteArray(DEROctetString.getInstance(extension).getOctets()));
+            CRLDistPoint points = CRLDistPoint.getInstance(ASN1Primitive.fromByteArray(
+                    DEROctetString.getInstance(extension).getOctets()));
             for (DistributionPoint point : points.getDistributionPoints()) {
                 DistributionPointName name = point.getDistributionPoint();
                 if (name != null && name.getType() == DistributionPointName.FULL_NAME) {
-                    for (GeneralName general : GeneralNames.getInstance(name.getName()).getNames()) {
+                    for (GeneralName general :
+                            GeneralNames.getInstance(name.getName()).getNames()) {
                         if (general.getTagNo() == GeneralName.uniformResourceIdentifier) {
-                            urls.add(ASN1IA5String.getInstance(general.getName()).getString());
+                            urls.add(
+                                    ASN1IA5String.getInstance(general.getName()).getString());
                         }
                     }
                 }
@@ -128,10 +130,13 @@ public final class RevocationStatus {
         }
     }
 
-    private static CertificateID certificateId(X509Certificate certificate, X509Certificate issuer) throws OCSPException {
+    private static CertificateID certificateId(X509Certificate certificate, X509Certificate issuer)
+            throws OCSPException {
         try {
-            return new CertificateID(new JcaDigestCalculatorProviderBuilder().build().get(CertificateID.HASH_SHA1),
-                    new JcaX509CertificateHolder(issuer), certificate.getSerialNumber());
+            return new CertificateID(
+                    new JcaDigestCalculatorProviderBuilder().build().get(CertificateID.HASH_SHA1),
+                    new JcaX509CertificateHolder(issuer),
+                    certificate.getSerialNumber());
         } catch (OperatorCreationException | CertificateEncodingException e) {
             throw new OCSPException("cannot compute the certificate ID", e);
         }
@@ -148,7 +153,8 @@ public final class RevocationStatus {
                 return new Status(State.UNKNOWN, "the OCSP answer is not a basic response");
             }
             if (!signedByIssuerOrDelegate(basic, issuer, now)) {
-                return new Status(State.UNKNOWN, "the OCSP answer is not signed by the issuer or a responder it authorized");
+                return new Status(
+                        State.UNKNOWN, "the OCSP answer is not signed by the issuer or a responder it authorized");
             }
             CertificateID id = certificateId(certificate, issuer);
             for (SingleResp single : basic.getResponses()) {
@@ -156,7 +162,9 @@ public final class RevocationStatus {
                     continue;
                 }
                 Instant thisUpdate = single.getThisUpdate().toInstant();
-                if (thisUpdate.isAfter(now.plus(SKEW)) || single.getNextUpdate() != null && single.getNextUpdate().toInstant().isBefore(now.minus(SKEW))) {
+                if (thisUpdate.isAfter(now.plus(SKEW))
+                        || single.getNextUpdate() != null
+                                && single.getNextUpdate().toInstant().isBefore(now.minus(SKEW))) {
                     return new Status(State.UNKNOWN, "the OCSP answer is out of date");
                 }
                 Object status = single.getCertStatus();
@@ -164,8 +172,13 @@ public final class RevocationStatus {
                     return new Status(State.GOOD, "OCSP: good");
                 }
                 if (status instanceof RevokedStatus revoked) {
-                    return new Status(State.REVOKED, "revoked on " + revoked.getRevocationTime().toInstant()
-                            + (revoked.hasRevocationReason() ? " (reason " + reason(revoked.getRevocationReason()) + ")" : "") + ", says its OCSP responder");
+                    return new Status(
+                            State.REVOKED,
+                            "revoked on " + revoked.getRevocationTime().toInstant()
+                                    + (revoked.hasRevocationReason()
+                                            ? " (reason " + reason(revoked.getRevocationReason()) + ")"
+                                            : "")
+                                    + ", says its OCSP responder");
                 }
                 return new Status(State.UNKNOWN, "the OCSP responder does not know the certificate");
             }
@@ -188,7 +201,8 @@ public final class RevocationStatus {
                         && responder.isValidOn(Date.from(now))
                         && responder.getExtensions() != null
                         && ExtendedKeyUsage.fromExtensions(responder.getExtensions()) != null
-                        && ExtendedKeyUsage.fromExtensions(responder.getExtensions()).hasKeyPurposeId(KeyPurposeId.id_kp_OCSPSigning);
+                        && ExtendedKeyUsage.fromExtensions(responder.getExtensions())
+                                .hasKeyPurposeId(KeyPurposeId.id_kp_OCSPSigning);
                 if (authorized && basic.isSignatureValid(verifiers.build(responder))) {
                     return true;
                 }
@@ -202,20 +216,28 @@ public final class RevocationStatus {
     /** What a CRL says of {@code certificate}, at {@code now}. */
     public static Status crlStatus(byte[] crlBytes, X509Certificate certificate, X509Certificate issuer, Instant now) {
         try {
-            X509CRL crl = (X509CRL) CertificateFactory.getInstance("X.509").generateCRL(new ByteArrayInputStream(crlBytes));
+            X509CRL crl =
+                    (X509CRL) CertificateFactory.getInstance("X.509").generateCRL(new ByteArrayInputStream(crlBytes));
             if (!crl.getIssuerX500Principal().equals(issuer.getSubjectX500Principal())) {
                 return new Status(State.UNKNOWN, "the CRL is issued by another CA");
             }
             crl.verify(issuer.getPublicKey());
             if (crl.getNextUpdate() != null && crl.getNextUpdate().toInstant().isBefore(now.minus(SKEW))) {
-                return new Status(State.UNKNOWN, "the CRL is out of date (next update " + crl.getNextUpdate().toInstant() + ")");
+                return new Status(
+                        State.UNKNOWN,
+                        "the CRL is out of date (next update "
+                                + crl.getNextUpdate().toInstant() + ")");
             }
             BigInteger serial = certificate.getSerialNumber();
             X509CRLEntry entry = crl.getRevokedCertificate(serial);
             if (entry != null) {
-                return new Status(State.REVOKED, "revoked on " + entry.getRevocationDate().toInstant()
-                        + Optional.ofNullable(entry.getRevocationReason()).map(r -> " (reason " + r.name().toLowerCase(Locale.ROOT) + ")").orElse("")
-                        + ", says its CRL");
+                return new Status(
+                        State.REVOKED,
+                        "revoked on " + entry.getRevocationDate().toInstant()
+                                + Optional.ofNullable(entry.getRevocationReason())
+                                        .map(r -> " (reason " + r.name().toLowerCase(Locale.ROOT) + ")")
+                                        .orElse("")
+                                + ", says its CRL");
             }
             return new Status(State.GOOD, "CRL: not listed");
         } catch (GeneralSecurityException | RuntimeException e) {

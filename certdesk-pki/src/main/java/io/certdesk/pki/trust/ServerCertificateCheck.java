@@ -1,8 +1,8 @@
 package io.certdesk.pki.trust;
 
-import java.net.UnknownHostException;
-
+import io.certdesk.pki.names.NameMatching;
 import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.security.InvalidAlgorithmParameterException;
 import java.security.NoSuchAlgorithmException;
 import java.security.cert.CertPathBuilder;
@@ -25,8 +25,6 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
-import io.certdesk.pki.names.NameMatching;
-
 /**
  * Whether a server's presented chain is to be trusted by an account: a PKIX path from its leaf
  * to one of the account's trusted certificates (RFC 5280, the presented certificates as
@@ -36,8 +34,7 @@ import io.certdesk.pki.names.NameMatching;
  * checked separately ({@link RevocationStatus}), by a caller that may go to the network.
  */
 public final class ServerCertificateCheck {
-    private ServerCertificateCheck() {
-    }
+    private ServerCertificateCheck() {}
 
     /** Why a presented chain is not trusted. */
     public enum Failure {
@@ -68,49 +65,81 @@ public final class ServerCertificateCheck {
      * @param topmost   the topmost CA certificate the server presented (else its last certificate): the one to import
      * @param hostnameMatches whether the leaf names the host, whatever the path
      */
-    public record Outcome(Optional<Failure> failure, String message, List<X509Certificate> path, Optional<X509Certificate> topmost,
-                          boolean hostnameMatches) {
+    public record Outcome(
+            Optional<Failure> failure,
+            String message,
+            List<X509Certificate> path,
+            Optional<X509Certificate> topmost,
+            boolean hostnameMatches) {
         public boolean trusted() {
             return failure.isEmpty();
         }
     }
 
     /** Checks {@code presented} (leaf first, as sent) against {@code anchors} for {@code host} at {@code now}. */
-    public static Outcome check(List<X509Certificate> presented, Collection<X509Certificate> anchors, String host, Instant now) {
+    public static Outcome check(
+            List<X509Certificate> presented, Collection<X509Certificate> anchors, String host, Instant now) {
         if (presented.isEmpty()) {
-            return new Outcome(Optional.of(Failure.NO_CERTIFICATE), "The server presented no certificate.", List.of(), Optional.empty(), false);
+            return new Outcome(
+                    Optional.of(Failure.NO_CERTIFICATE),
+                    "The server presented no certificate.",
+                    List.of(),
+                    Optional.empty(),
+                    false);
         }
         X509Certificate leaf = presented.get(0);
         boolean hostnameMatches = names(leaf, host);
         Optional<X509Certificate> topmost = topmost(presented);
         Optional<List<X509Certificate>> path = path(presented, anchors, now);
         if (path.isEmpty()) {
-            Optional<List<X509Certificate>> anyTime = path(presented, anchors, leaf.getNotBefore().toInstant());
+            Optional<List<X509Certificate>> anyTime =
+                    path(presented, anchors, leaf.getNotBefore().toInstant());
             if (anyTime.isPresent()) {
-                X509Certificate outside = anyTime.get().stream().filter(c -> !validAt(c, now)).findFirst().orElse(leaf);
-                String when = now.isBefore(outside.getNotBefore().toInstant()) ? "is not valid before " + outside.getNotBefore().toInstant()
+                X509Certificate outside = anyTime.get().stream()
+                        .filter(c -> !validAt(c, now))
+                        .findFirst()
+                        .orElse(leaf);
+                String when = now.isBefore(outside.getNotBefore().toInstant())
+                        ? "is not valid before " + outside.getNotBefore().toInstant()
                         : "expired on " + outside.getNotAfter().toInstant();
-                return new Outcome(Optional.of(Failure.EXPIRED), "The certificate " + outside.getSubjectX500Principal().getName() + " " + when + ".",
-                        anyTime.get(), topmost, hostnameMatches);
+                return new Outcome(
+                        Optional.of(Failure.EXPIRED),
+                        "The certificate " + outside.getSubjectX500Principal().getName() + " " + when + ".",
+                        anyTime.get(),
+                        topmost,
+                        hostnameMatches);
             }
-            String issuer = topmost.map(c -> c.getSubjectX500Principal().getName()).orElse(leaf.getIssuerX500Principal().getName());
-            return new Outcome(Optional.of(Failure.UNKNOWN_ISSUER), "The server's certificate is issued by " + issuer
-                    + ", which is not among the account's trusted CA certificates. Import that CA certificate to trust it.", List.of(), topmost,
+            String issuer = topmost.map(c -> c.getSubjectX500Principal().getName())
+                    .orElse(leaf.getIssuerX500Principal().getName());
+            return new Outcome(
+                    Optional.of(Failure.UNKNOWN_ISSUER),
+                    "The server's certificate is issued by " + issuer
+                            + ", which is not among the account's trusted CA certificates. Import that CA certificate to trust it.",
+                    List.of(),
+                    topmost,
                     hostnameMatches);
         }
         if (!hostnameMatches) {
-            return new Outcome(Optional.of(Failure.HOSTNAME_MISMATCH), "The server's certificate does not name " + host + " (it names "
-                    + String.join(", ", subjectNames(leaf)) + ").", path.get(), topmost, false);
+            return new Outcome(
+                    Optional.of(Failure.HOSTNAME_MISMATCH),
+                    "The server's certificate does not name " + host + " (it names "
+                            + String.join(", ", subjectNames(leaf)) + ").",
+                    path.get(),
+                    topmost,
+                    false);
         }
-        return new Outcome(Optional.empty(), "The server's certificate is trusted for " + host + ".", path.get(), topmost, true);
+        return new Outcome(
+                Optional.empty(), "The server's certificate is trusted for " + host + ".", path.get(), topmost, true);
     }
 
     private static boolean validAt(X509Certificate certificate, Instant now) {
-        return !now.isBefore(certificate.getNotBefore().toInstant()) && !now.isAfter(certificate.getNotAfter().toInstant());
+        return !now.isBefore(certificate.getNotBefore().toInstant())
+                && !now.isAfter(certificate.getNotAfter().toInstant());
     }
 
     /** The path from the leaf to an anchor, valid at {@code at}; empty when there is none. */
-    private static Optional<List<X509Certificate>> path(List<X509Certificate> presented, Collection<X509Certificate> anchors, Instant at) {
+    private static Optional<List<X509Certificate>> path(
+            List<X509Certificate> presented, Collection<X509Certificate> anchors, Instant at) {
         X509Certificate leaf = presented.get(0);
         for (X509Certificate anchor : anchors) {
             if (anchor.equals(leaf) && validAt(leaf, at)) {
@@ -130,7 +159,8 @@ public final class ServerCertificateCheck {
             parameters.setDate(Date.from(at));
             parameters.setMaxPathLength(8);
             parameters.addCertStore(CertStore.getInstance("Collection", new CollectionCertStoreParameters(presented)));
-            PKIXCertPathBuilderResult result = (PKIXCertPathBuilderResult) CertPathBuilder.getInstance("PKIX").build(parameters);
+            PKIXCertPathBuilderResult result = (PKIXCertPathBuilderResult)
+                    CertPathBuilder.getInstance("PKIX").build(parameters);
             List<X509Certificate> path = new ArrayList<>();
             result.getCertPath().getCertificates().forEach(c -> path.add((X509Certificate) c));
             path.add(result.getTrustAnchor().getTrustedCert());
@@ -197,7 +227,9 @@ public final class ServerCertificateCheck {
         try {
             Collection<List<?>> alternatives = leaf.getSubjectAlternativeNames();
             if (alternatives != null) {
-                alternatives.stream().filter(e -> (Integer) e.get(0) == 2 || (Integer) e.get(0) == 7).forEach(e -> names.add(e.get(1).toString()));
+                alternatives.stream()
+                        .filter(e -> (Integer) e.get(0) == 2 || (Integer) e.get(0) == 7)
+                        .forEach(e -> names.add(e.get(1).toString()));
             }
         } catch (CertificateParsingException e) {
             // none readable

@@ -3,28 +3,28 @@ package io.certdesk.pki.codec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.ByteArrayOutputStream;
-import java.security.KeyStore;
-import java.security.SecureRandom;
-import java.security.cert.X509Certificate;
-import java.util.ArrayList;
-import java.util.List;
-
-import org.bouncycastle.cert.jcajce.JcaCertStore;
-import org.bouncycastle.cms.CMSProcessableByteArray;
-import org.bouncycastle.cms.CMSSignedDataGenerator;
-import org.junit.jupiter.api.Test;
-
 import io.certdesk.pki.PkiError;
 import io.certdesk.pki.PkiException;
 import io.certdesk.pki.keys.KeyPairs;
 import io.certdesk.pki.keys.KeyType;
 import io.certdesk.pki.testing.Pem;
 import io.certdesk.pki.testing.TestCa;
+import java.io.ByteArrayOutputStream;
+import java.security.KeyStore;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+import org.bouncycastle.cert.jcajce.JcaCertStore;
+import org.bouncycastle.cms.CMSProcessableByteArray;
+import org.bouncycastle.cms.CMSSignedDataGenerator;
+import org.junit.jupiter.api.Test;
 
 class CertificateFilesTest {
-    private final TestCa.Issued root = TestCa.certificate("CN=Files Root,O=Test").build();
-    private final TestCa.Issued intermediate = TestCa.certificate("CN=Files Intermediate,O=Test").issuedBy(root).build();
+    private final TestCa.Issued root =
+            TestCa.certificate("CN=Files Root,O=Test").build();
+    private final TestCa.Issued intermediate =
+            TestCa.certificate("CN=Files Intermediate,O=Test").issuedBy(root).build();
 
     @Test
     void pemWithTextAroundAndBetweenBlocksAndCrlfIsRead() {
@@ -32,33 +32,39 @@ class CertificateFilesTest {
                 + Pem.certificate(root.certificate()).replace("\n", "\r\n")
                 + "\r\nsome text between\r\n"
                 + Pem.certificate(intermediate.certificate()).replace("\n", "\r\n") + "trailing words";
-        assertThat(CertificateFiles.readCertificates(Pem.bytes(pem))).containsExactly(root.certificate(), intermediate.certificate());
+        assertThat(CertificateFiles.readCertificates(Pem.bytes(pem)))
+                .containsExactly(root.certificate(), intermediate.certificate());
     }
 
     @Test
     void derAndTheTrustedCertificateArmorAreRead() throws Exception {
-        assertThat(CertificateFiles.readCertificates(root.certificate().getEncoded())).containsExactly(root.certificate());
+        assertThat(CertificateFiles.readCertificates(root.certificate().getEncoded()))
+                .containsExactly(root.certificate());
         // OpenSSL's TRUSTED CERTIFICATE: the certificate followed by its trust settings (here, an empty SEQUENCE).
         ByteArrayOutputStream trusted = new ByteArrayOutputStream();
         trusted.write(root.certificate().getEncoded());
         trusted.write(new byte[] {0x30, 0x00});
-        assertThat(CertificateFiles.readCertificates(Pem.bytes(Pem.block("TRUSTED CERTIFICATE", trusted.toByteArray()))))
+        assertThat(CertificateFiles.readCertificates(
+                        Pem.bytes(Pem.block("TRUSTED CERTIFICATE", trusted.toByteArray()))))
                 .containsExactly(root.certificate());
     }
 
     @Test
     void pkcs7BundlesAreReadInDerAndPem() throws Exception {
         byte[] p7b = pkcs7(List.of(root.certificate(), intermediate.certificate()));
-        assertThat(CertificateFiles.readCertificates(p7b)).containsExactlyInAnyOrder(root.certificate(), intermediate.certificate());
+        assertThat(CertificateFiles.readCertificates(p7b))
+                .containsExactlyInAnyOrder(root.certificate(), intermediate.certificate());
         assertThat(CertificateFiles.readCertificates(Pem.bytes(Pem.block("PKCS7", p7b))))
                 .containsExactlyInAnyOrder(root.certificate(), intermediate.certificate());
     }
 
     @Test
     void aVersionOneRootIsRead() {
-        X509Certificate v1 = TestCa.certificate("CN=Old Root").version1().build().certificate();
+        X509Certificate v1 =
+                TestCa.certificate("CN=Old Root").version1().build().certificate();
         assertThat(v1.getVersion()).isEqualTo(1);
-        assertThat(CertificateFiles.readCertificates(Pem.bytes(Pem.certificate(v1)))).containsExactly(v1);
+        assertThat(CertificateFiles.readCertificates(Pem.bytes(Pem.certificate(v1))))
+                .containsExactly(v1);
     }
 
     @Test
@@ -77,7 +83,8 @@ class CertificateFilesTest {
     void aPkcs12FileSentHereIsRefusedAsInvalidWithAHint() throws Exception {
         KeyStore store = KeyStore.getInstance("PKCS12");
         store.load(null, null);
-        store.setKeyEntry("k", root.key(), "pw".toCharArray(), new java.security.cert.Certificate[] {root.certificate()});
+        store.setKeyEntry(
+                "k", root.key(), "pw".toCharArray(), new java.security.cert.Certificate[] {root.certificate()});
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         store.store(out, "pw".toCharArray());
         assertThatThrownBy(() -> CertificateFiles.readCertificates(out.toByteArray()))
@@ -92,7 +99,8 @@ class CertificateFilesTest {
         assertRefused(new byte[0], PkiError.INVALID_FILE);
         assertRefused(Pem.bytes("just some text, no certificate"), PkiError.INVALID_FILE);
         assertRefused(Pem.bytes("-----BEGIN CERTIFICATE-----\nAAAA\n"), PkiError.INVALID_FILE);
-        assertRefused(Pem.bytes("-----BEGIN CERTIFICATE-----\n!!!!\n-----END CERTIFICATE-----\n"), PkiError.INVALID_FILE);
+        assertRefused(
+                Pem.bytes("-----BEGIN CERTIFICATE-----\n!!!!\n-----END CERTIFICATE-----\n"), PkiError.INVALID_FILE);
         assertRefused(Pem.bytes("-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n"), PkiError.INVALID_FILE);
         assertRefused(new byte[] {0x30, 0x03, 0x02, 0x01, 0x05}, PkiError.INVALID_FILE);
     }
@@ -101,7 +109,8 @@ class CertificateFilesTest {
     void filesOverOneMebibyteOrFiveHundredCertificatesAreRefused() {
         assertRefused(new byte[CertificateFiles.MAX_FILE_BYTES + 1], PkiError.TOO_LARGE);
         String one = Pem.certificate(root.certificate());
-        assertThat(CertificateFiles.readCertificates(Pem.bytes(one.repeat(CertificateFiles.MAX_CERTIFICATES)))).hasSize(500);
+        assertThat(CertificateFiles.readCertificates(Pem.bytes(one.repeat(CertificateFiles.MAX_CERTIFICATES))))
+                .hasSize(500);
         assertRefused(Pem.bytes(one.repeat(CertificateFiles.MAX_CERTIFICATES + 1)), PkiError.TOO_MANY_CERTIFICATES);
     }
 
@@ -113,7 +122,8 @@ class CertificateFilesTest {
 
     private static void assertRefused(byte[] file, PkiError expected) {
         assertThatThrownBy(() -> CertificateFiles.readCertificates(file))
-                .isInstanceOfSatisfying(PkiException.class, e -> assertThat(e.error()).isEqualTo(expected));
+                .isInstanceOfSatisfying(
+                        PkiException.class, e -> assertThat(e.error()).isEqualTo(expected));
     }
 
     static byte[] pkcs7(List<X509Certificate> certificates) throws Exception {

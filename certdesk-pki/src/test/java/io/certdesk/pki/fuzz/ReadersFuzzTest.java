@@ -1,15 +1,13 @@
 package io.certdesk.pki.fuzz;
 
-import java.nio.charset.StandardCharsets;
-import java.util.List;
-import java.util.Set;
-
 import com.code_intelligence.jazzer.junit.FuzzTest;
-
 import io.certdesk.pki.PkiException;
 import io.certdesk.pki.codec.CertificateFiles;
 import io.certdesk.pki.codec.Pkcs12Reader;
 import io.certdesk.pki.imports.PrivateChainImport;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Set;
 
 /**
  * Every reader either reads or refuses with a {@link PkiException}: no other exception escapes,
@@ -31,7 +29,8 @@ class ReadersFuzzTest {
     @FuzzTest(maxDuration = "60s")
     void pemTextIsReadOrRefusedWithATypedError(String text) {
         try {
-            CertificateFiles.readCertificates(("-----BEGIN CERTIFICATE-----\n" + text).getBytes(StandardCharsets.ISO_8859_1));
+            CertificateFiles.readCertificates(
+                    ("-----BEGIN CERTIFICATE-----\n" + text).getBytes(StandardCharsets.ISO_8859_1));
             CertificateFiles.readCertificates(text.getBytes(StandardCharsets.UTF_8));
         } catch (PkiException expected) {
             // a typed refusal is the only acceptable failure
@@ -50,7 +49,12 @@ class ReadersFuzzTest {
     @FuzzTest(maxDuration = "60s")
     void aPkcs12ImportWithAllItsRulesRefusesWithATypedError(byte[] file) {
         try {
-            PrivateChainImport.evaluate(file, PASSWORD, Set.of("print.interop.test"), List.of(), java.time.Instant.parse("2027-01-01T00:00:00Z"));
+            PrivateChainImport.evaluate(
+                    file,
+                    PASSWORD,
+                    Set.of("print.interop.test"),
+                    List.of(),
+                    java.time.Instant.parse("2027-01-01T00:00:00Z"));
         } catch (PkiException expected) {
             // a typed refusal is the only acceptable failure
         }

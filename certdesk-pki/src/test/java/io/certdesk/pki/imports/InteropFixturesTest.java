@@ -3,6 +3,9 @@ package io.certdesk.pki.imports;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.certdesk.pki.PkiError;
+import io.certdesk.pki.PkiException;
+import io.certdesk.pki.chain.ChainPurpose;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.cert.CertificateFactory;
@@ -10,14 +13,9 @@ import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import io.certdesk.pki.PkiError;
-import io.certdesk.pki.PkiException;
-import io.certdesk.pki.chain.ChainPurpose;
 
 /** Files written by OpenSSL 3, keytool and the JDK (see interop/make-fixtures.sh) import as their tools meant. */
 class InteropFixturesTest {
@@ -39,8 +37,10 @@ class InteropFixturesTest {
         var result = PrivateChainImport.evaluate(fixture(file), PASSWORD, DOMAINS, List.of(), NOW);
         assertThat(result.chains()).hasSize(1);
         var chain = result.chains().get(0);
-        assertThat(chain.certificates()).extracting(c -> c.getSubjectX500Principal().getName())
-                .containsExactly("CN=print.interop.test", "CN=Interop Issuing CA,O=Interop", "CN=Interop Root CA,O=Interop");
+        assertThat(chain.certificates())
+                .extracting(c -> c.getSubjectX500Principal().getName())
+                .containsExactly(
+                        "CN=print.interop.test", "CN=Interop Issuing CA,O=Interop", "CN=Interop Root CA,O=Interop");
         assertThat(chain.certificates().get(2)).isEqualTo(root());
         assertThat(chain.purposes()).containsExactlyInAnyOrder(ChainPurpose.TLS_SERVER, ChainPurpose.TOKEN_SIGNING);
         assertThat(chain.key().getAlgorithm()).isEqualTo("RSA");
@@ -77,7 +77,9 @@ class InteropFixturesTest {
     private static void assertRefused(String file, char[] password, PkiError expected) throws IOException {
         byte[] bytes = fixture(file);
         assertThatThrownBy(() -> PrivateChainImport.evaluate(bytes, password, DOMAINS, List.of(), NOW))
-                .as(file).isInstanceOfSatisfying(PkiException.class, e -> assertThat(e.error()).isEqualTo(expected));
+                .as(file)
+                .isInstanceOfSatisfying(
+                        PkiException.class, e -> assertThat(e.error()).isEqualTo(expected));
     }
 
     private static X509Certificate root() throws Exception {

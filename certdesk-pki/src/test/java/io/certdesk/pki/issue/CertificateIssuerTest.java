@@ -2,6 +2,7 @@ package io.certdesk.pki.issue;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.certdesk.pki.keys.KeyType;
 import java.security.SecureRandom;
 import java.security.cert.CertPathValidator;
 import java.security.cert.CertificateFactory;
@@ -15,14 +16,12 @@ import java.time.ZoneOffset;
 import java.util.Date;
 import java.util.List;
 import java.util.Set;
-
 import org.junit.jupiter.api.Test;
-
-import io.certdesk.pki.keys.KeyType;
 
 class CertificateIssuerTest {
     private static final Instant NOW = Instant.parse("2030-01-15T10:00:00Z");
-    private final CertificateIssuer issuer = new CertificateIssuer(Clock.fixed(NOW, ZoneOffset.UTC), new SecureRandom());
+    private final CertificateIssuer issuer =
+            new CertificateIssuer(Clock.fixed(NOW, ZoneOffset.UTC), new SecureRandom());
 
     @Test
     void thePlatformCaIsARootWithAnIssuingCaBelowIt() throws Exception {
@@ -54,8 +53,11 @@ class CertificateIssuerTest {
         PKIXParameters params = new PKIXParameters(Set.of(new TrustAnchor(ca.root(), null)));
         params.setRevocationEnabled(false);
         params.setDate(Date.from(NOW));
-        CertPathValidator.getInstance("PKIX").validate(
-                CertificateFactory.getInstance("X.509").generateCertPath(chain.chain().subList(0, 2)), params);
+        CertPathValidator.getInstance("PKIX")
+                .validate(
+                        CertificateFactory.getInstance("X.509")
+                                .generateCertPath(chain.chain().subList(0, 2)),
+                        params);
     }
 
     @Test
@@ -74,8 +76,11 @@ class CertificateIssuerTest {
         params.setRevocationEnabled(false);
         params.setDate(Date.from(NOW));
         for (IssuedChain chain : List.of(ec, rsa)) {
-            CertPathValidator.getInstance("PKIX").validate(
-                    CertificateFactory.getInstance("X.509").generateCertPath(chain.chain().subList(0, 2)), params);
+            CertPathValidator.getInstance("PKIX")
+                    .validate(
+                            CertificateFactory.getInstance("X.509")
+                                    .generateCertPath(chain.chain().subList(0, 2)),
+                            params);
         }
         PlatformCa ecRoot = issuer.createPlatformCa("Ec", KeyType.EC_P256, Duration.ofDays(3650));
         assertThat(ecRoot.ecIssuing()).isEqualTo(ecRoot.issuing());

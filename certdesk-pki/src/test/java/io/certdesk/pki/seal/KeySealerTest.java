@@ -3,13 +3,11 @@ package io.certdesk.pki.seal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.security.SecureRandom;
-import java.util.HexFormat;
-
-import org.junit.jupiter.api.Test;
-
 import io.certdesk.pki.PkiError;
 import io.certdesk.pki.PkiException;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import org.junit.jupiter.api.Test;
 
 class KeySealerTest {
     private final SecureRandom random = new SecureRandom();
@@ -30,7 +28,8 @@ class KeySealerTest {
         SealedKey b = sealer.seal(secret, "row-1");
         assertThat(a.ciphertext()).isNotEqualTo(b.ciphertext());
         assertThat(a.wrappedDataKey()).isNotEqualTo(b.wrappedDataKey());
-        assertThat(HexFormat.of().formatHex(a.ciphertext())).doesNotContain(HexFormat.of().formatHex(secret, 0, 8));
+        assertThat(HexFormat.of().formatHex(a.ciphertext()))
+                .doesNotContain(HexFormat.of().formatHex(secret, 0, 8));
         assertThat(a.ciphertext()).hasSize(12 + secret.length + 16);
     }
 
@@ -38,10 +37,12 @@ class KeySealerTest {
     void aCiphertextMovedToAnotherRowOrAlteredDoesNotOpen() {
         SealedKey sealed = sealer.seal(secret, "row-1");
         assertThatThrownBy(() -> sealer.open(sealed, "row-2"))
-                .isInstanceOfSatisfying(PkiException.class, e -> assertThat(e.error()).isEqualTo(PkiError.INVALID_KEY_MATERIAL));
+                .isInstanceOfSatisfying(
+                        PkiException.class, e -> assertThat(e.error()).isEqualTo(PkiError.INVALID_KEY_MATERIAL));
         byte[] altered = sealed.ciphertext().clone();
         altered[20] ^= 1;
-        assertThatThrownBy(() -> sealer.open(new SealedKey(sealed.masterKeyId(), sealed.wrappedDataKey(), altered), "row-1"))
+        assertThatThrownBy(() ->
+                        sealer.open(new SealedKey(sealed.masterKeyId(), sealed.wrappedDataKey(), altered), "row-1"))
                 .isInstanceOf(PkiException.class);
     }
 
@@ -50,10 +51,12 @@ class KeySealerTest {
         SealedKey sealed = sealer.seal(secret, "row-1");
         KeySealer other = new KeySealer(MasterKey.generate(random), random);
         assertThatThrownBy(() -> other.open(sealed, "row-1"))
-                .isInstanceOfSatisfying(PkiException.class, e -> assertThat(e.error()).isEqualTo(PkiError.WRONG_MASTER_KEY));
+                .isInstanceOfSatisfying(
+                        PkiException.class, e -> assertThat(e.error()).isEqualTo(PkiError.WRONG_MASTER_KEY));
         SealedKey forgedId = new SealedKey(other.masterKeyId(), sealed.wrappedDataKey(), sealed.ciphertext());
         assertThatThrownBy(() -> other.open(forgedId, "row-1"))
-                .isInstanceOfSatisfying(PkiException.class, e -> assertThat(e.error()).isEqualTo(PkiError.WRONG_MASTER_KEY));
+                .isInstanceOfSatisfying(
+                        PkiException.class, e -> assertThat(e.error()).isEqualTo(PkiError.WRONG_MASTER_KEY));
     }
 
     @Test

@@ -6,12 +6,12 @@ import java.util.Base64;
 
 /** PEM text for tests, written by hand so the tests do not depend on the code under test. */
 public final class Pem {
-    private Pem() {
-    }
+    private Pem() {}
 
     public static String block(String label, byte[] der) {
-        return "-----BEGIN " + label + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
-                + "\n-----END " + label + "-----\n";
+        return "-----BEGIN " + label + "-----\n"
+                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                        .encodeToString(der) + "\n-----END " + label + "-----\n";
     }
 
     public static String certificate(X509Certificate certificate) {

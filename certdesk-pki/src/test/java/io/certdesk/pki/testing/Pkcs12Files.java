@@ -6,7 +6,6 @@ import java.security.PrivateKey;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.List;
-
 import org.bouncycastle.asn1.DERBMPString;
 import org.bouncycastle.asn1.DEROctetString;
 import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
@@ -28,8 +27,7 @@ import org.bouncycastle.pkcs.jcajce.JcePKCSPBEOutputEncryptorBuilder;
 
 /** PKCS#12 files built at test time, the way various tools write them. */
 public final class Pkcs12Files {
-    private Pkcs12Files() {
-    }
+    private Pkcs12Files() {}
 
     /** What the JDK's KeyStore writes (PBES2/AES-256 and HmacSHA256 on Java 17), with its own key password. */
     public static byte[] jdk(PrivateKey key, List<X509Certificate> chain, char[] storePassword, char[] keyPassword) {
@@ -117,16 +115,20 @@ public final class Pkcs12Files {
                     PKCS12SafeBagBuilder b = new JcaPKCS12SafeBagBuilder(certificates.get(i));
                     b.addBagAttribute(PKCSObjectIdentifiers.pkcs_9_at_friendlyName, new DERBMPString("cert" + i));
                     if (certificates.get(i).equals(keyCertificate)) {
-                        b.addBagAttribute(PKCSObjectIdentifiers.pkcs_9_at_localKeyId, new DEROctetString(keyId.getKeyIdentifier()));
+                        b.addBagAttribute(
+                                PKCSObjectIdentifiers.pkcs_9_at_localKeyId,
+                                new DEROctetString(keyId.getKeyIdentifier()));
                     }
                     certBags[i] = b.build();
                 }
                 char[] kp = keyPassword != null ? keyPassword : password;
                 PKCS12SafeBagBuilder keyBag = encryptKey
                         ? new JcaPKCS12SafeBagBuilder(key, keyEncryptor(kp))
-                        : new PKCS12SafeBagBuilder(org.bouncycastle.asn1.pkcs.PrivateKeyInfo.getInstance(key.getEncoded()));
+                        : new PKCS12SafeBagBuilder(
+                                org.bouncycastle.asn1.pkcs.PrivateKeyInfo.getInstance(key.getEncoded()));
                 keyBag.addBagAttribute(PKCSObjectIdentifiers.pkcs_9_at_friendlyName, new DERBMPString("server"));
-                keyBag.addBagAttribute(PKCSObjectIdentifiers.pkcs_9_at_localKeyId, new DEROctetString(keyId.getKeyIdentifier()));
+                keyBag.addBagAttribute(
+                        PKCSObjectIdentifiers.pkcs_9_at_localKeyId, new DEROctetString(keyId.getKeyIdentifier()));
 
                 PKCS12PfxPduBuilder pfx = new PKCS12PfxPduBuilder();
                 if (encryptCertificates) {
@@ -138,10 +140,15 @@ public final class Pkcs12Files {
                 }
                 pfx.addData(keyBag.build());
                 PKCS12PfxPdu pdu = mac
-                        ? pfx.build(legacy ? new BcPKCS12MacCalculatorBuilder()
-                                : new BcPKCS12MacCalculatorBuilder(new org.bouncycastle.crypto.digests.SHA256Digest(),
-                                new org.bouncycastle.asn1.x509.AlgorithmIdentifier(NISTObjectIdentifiers.id_sha256,
-                                        org.bouncycastle.asn1.DERNull.INSTANCE)), password)
+                        ? pfx.build(
+                                legacy
+                                        ? new BcPKCS12MacCalculatorBuilder()
+                                        : new BcPKCS12MacCalculatorBuilder(
+                                                new org.bouncycastle.crypto.digests.SHA256Digest(),
+                                                new org.bouncycastle.asn1.x509.AlgorithmIdentifier(
+                                                        NISTObjectIdentifiers.id_sha256,
+                                                        org.bouncycastle.asn1.DERNull.INSTANCE)),
+                                password)
                         : pfx.build(null, password);
                 return pdu.getEncoded();
             } catch (Exception e) {
@@ -151,18 +158,26 @@ public final class Pkcs12Files {
 
         private OutputEncryptor keyEncryptor(char[] password) throws Exception {
             if (legacy) {
-                return new BcPKCS12PBEOutputEncryptorBuilder(PKCSObjectIdentifiers.pbeWithSHAAnd3_KeyTripleDES_CBC,
-                        CBCBlockCipher.newInstance(new DESedeEngine())).build(password);
+                return new BcPKCS12PBEOutputEncryptorBuilder(
+                                PKCSObjectIdentifiers.pbeWithSHAAnd3_KeyTripleDES_CBC,
+                                CBCBlockCipher.newInstance(new DESedeEngine()))
+                        .build(password);
             }
-            return new JcePKCSPBEOutputEncryptorBuilder(NISTObjectIdentifiers.id_aes256_CBC).setProvider(io.certdesk.pki.Providers.BC).build(password);
+            return new JcePKCSPBEOutputEncryptorBuilder(NISTObjectIdentifiers.id_aes256_CBC)
+                    .setProvider(io.certdesk.pki.Providers.BC)
+                    .build(password);
         }
 
         private OutputEncryptor certificateEncryptor(char[] password) throws Exception {
             if (legacy) {
-                return new BcPKCS12PBEOutputEncryptorBuilder(PKCSObjectIdentifiers.pbeWithSHAAnd40BitRC2_CBC,
-                        CBCBlockCipher.newInstance(new RC2Engine())).build(password);
+                return new BcPKCS12PBEOutputEncryptorBuilder(
+                                PKCSObjectIdentifiers.pbeWithSHAAnd40BitRC2_CBC,
+                                CBCBlockCipher.newInstance(new RC2Engine()))
+                        .build(password);
             }
-            return new JcePKCSPBEOutputEncryptorBuilder(NISTObjectIdentifiers.id_aes256_CBC).setProvider(io.certdesk.pki.Providers.BC).build(password);
+            return new JcePKCSPBEOutputEncryptorBuilder(NISTObjectIdentifiers.id_aes256_CBC)
+                    .setProvider(io.certdesk.pki.Providers.BC)
+                    .build(password);
         }
     }
 }

@@ -1,5 +1,7 @@
 package io.certdesk.pki.testing;
 
+import io.certdesk.pki.keys.KeyPairs;
+import io.certdesk.pki.keys.KeyType;
 import java.math.BigInteger;
 import java.security.KeyPair;
 import java.security.PrivateKey;
@@ -8,7 +10,6 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
-
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.Extension;
@@ -20,20 +21,15 @@ import org.bouncycastle.cert.jcajce.JcaX509v1CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
-import io.certdesk.pki.keys.KeyPairs;
-import io.certdesk.pki.keys.KeyType;
-
 /** Builds certificates at test time, with exactly the properties a test is about. */
 public final class TestCa {
     public static final Instant NOW = Instant.parse("2030-06-01T12:00:00Z");
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private TestCa() {
-    }
+    private TestCa() {}
 
     /** A certificate and its key. */
-    public record Issued(X509Certificate certificate, PrivateKey key) {
-    }
+    public record Issued(X509Certificate certificate, PrivateKey key) {}
 
     public static Builder certificate(String subject) {
         return new Builder(subject);
@@ -98,13 +94,15 @@ public final class TestCa {
 
         public Builder dns(String... names) {
             for (String name : names) {
-                sans.add(new org.bouncycastle.asn1.x509.GeneralName(org.bouncycastle.asn1.x509.GeneralName.dNSName, name));
+                sans.add(new org.bouncycastle.asn1.x509.GeneralName(
+                        org.bouncycastle.asn1.x509.GeneralName.dNSName, name));
             }
             return this;
         }
 
         public Builder ip(String address) {
-            sans.add(new org.bouncycastle.asn1.x509.GeneralName(org.bouncycastle.asn1.x509.GeneralName.iPAddress, address));
+            sans.add(new org.bouncycastle.asn1.x509.GeneralName(
+                    org.bouncycastle.asn1.x509.GeneralName.iPAddress, address));
             return this;
         }
 
@@ -129,17 +127,33 @@ public final class TestCa {
             try {
                 KeyPair keys = keyPair != null ? keyPair : KeyPairs.generate(keyType, RANDOM);
                 X500Name name = new X500Name(subject);
-                X500Name issuerName = issuer == null ? name : X500Name.getInstance(issuer.certificate().getSubjectX500Principal().getEncoded());
+                X500Name issuerName = issuer == null
+                        ? name
+                        : X500Name.getInstance(
+                                issuer.certificate().getSubjectX500Principal().getEncoded());
                 PrivateKey signingKey = issuer == null ? keys.getPrivate() : issuer.key();
-                String algorithm = signatureAlgorithm != null ? signatureAlgorithm
+                String algorithm = signatureAlgorithm != null
+                        ? signatureAlgorithm
                         : signingKey.getAlgorithm().equals("RSA") ? "SHA256withRSA" : "SHA256withECDSA";
                 var signer = new JcaContentSignerBuilder(algorithm).build(signingKey);
                 BigInteger serial = new BigInteger(64, RANDOM).add(BigInteger.ONE);
                 var holder = v1
-                        ? ((X509v1CertificateBuilder) new JcaX509v1CertificateBuilder(issuerName, serial, Date.from(notBefore),
-                        Date.from(notAfter), name, keys.getPublic())).build(signer)
-                        : extensions(new JcaX509v3CertificateBuilder(issuerName, serial, Date.from(notBefore), Date.from(notAfter), name,
-                        keys.getPublic())).build(signer);
+                        ? ((X509v1CertificateBuilder) new JcaX509v1CertificateBuilder(
+                                        issuerName,
+                                        serial,
+                                        Date.from(notBefore),
+                                        Date.from(notAfter),
+                                        name,
+                                        keys.getPublic()))
+                                .build(signer)
+                        : extensions(new JcaX509v3CertificateBuilder(
+                                        issuerName,
+                                        serial,
+                                        Date.from(notBefore),
+                                        Date.from(notAfter),
+                                        name,
+                                        keys.getPublic()))
+                                .build(signer);
                 return new Issued(new JcaX509CertificateConverter().getCertificate(holder), keys.getPrivate());
             } catch (Exception e) {
                 throw new IllegalStateException(e);
@@ -147,26 +161,45 @@ public final class TestCa {
         }
 
         private X509v3CertificateBuilder extensions(X509v3CertificateBuilder builder) throws Exception {
-            builder.addExtension(Extension.basicConstraints, true, ca ? new BasicConstraints(true) : new BasicConstraints(false));
-            builder.addExtension(Extension.keyUsage, true, new KeyUsage(ca ? KeyUsage.keyCertSign | KeyUsage.cRLSign
-                    : KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
+            builder.addExtension(
+                    Extension.basicConstraints, true, ca ? new BasicConstraints(true) : new BasicConstraints(false));
+            builder.addExtension(
+                    Extension.keyUsage,
+                    true,
+                    new KeyUsage(
+                            ca
+                                    ? KeyUsage.keyCertSign | KeyUsage.cRLSign
+                                    : KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
             if (!sans.isEmpty()) {
-                builder.addExtension(Extension.subjectAlternativeName, false,
-                        new org.bouncycastle.asn1.x509.GeneralNames(sans.toArray(org.bouncycastle.asn1.x509.GeneralName[]::new)));
+                builder.addExtension(
+                        Extension.subjectAlternativeName,
+                        false,
+                        new org.bouncycastle.asn1.x509.GeneralNames(
+                                sans.toArray(org.bouncycastle.asn1.x509.GeneralName[]::new)));
             }
             if (ocspUrl != null) {
-                builder.addExtension(Extension.authorityInfoAccess, false, new org.bouncycastle.asn1.x509.AuthorityInformationAccess(
-                        org.bouncycastle.asn1.x509.AccessDescription.id_ad_ocsp,
-                        new org.bouncycastle.asn1.x509.GeneralName(org.bouncycastle.asn1.x509.GeneralName.uniformResourceIdentifier, ocspUrl)));
+                builder.addExtension(
+                        Extension.authorityInfoAccess,
+                        false,
+                        new org.bouncycastle.asn1.x509.AuthorityInformationAccess(
+                                org.bouncycastle.asn1.x509.AccessDescription.id_ad_ocsp,
+                                new org.bouncycastle.asn1.x509.GeneralName(
+                                        org.bouncycastle.asn1.x509.GeneralName.uniformResourceIdentifier, ocspUrl)));
             }
             if (crlUrl != null) {
-                var name = new org.bouncycastle.asn1.x509.DistributionPointName(new org.bouncycastle.asn1.x509.GeneralNames(
-                        new org.bouncycastle.asn1.x509.GeneralName(org.bouncycastle.asn1.x509.GeneralName.uniformResourceIdentifier, crlUrl)));
-                builder.addExtension(Extension.cRLDistributionPoints, false, new org.bouncycastle.asn1.x509.CRLDistPoint(
-                        new org.bouncycastle.asn1.x509.DistributionPoint[] {new org.bouncycastle.asn1.x509.DistributionPoint(name, null, null)}));
+                var name = new org.bouncycastle.asn1.x509.DistributionPointName(
+                        new org.bouncycastle.asn1.x509.GeneralNames(new org.bouncycastle.asn1.x509.GeneralName(
+                                org.bouncycastle.asn1.x509.GeneralName.uniformResourceIdentifier, crlUrl)));
+                builder.addExtension(
+                        Extension.cRLDistributionPoints,
+                        false,
+                        new org.bouncycastle.asn1.x509.CRLDistPoint(new org.bouncycastle.asn1.x509.DistributionPoint[] {
+                            new org.bouncycastle.asn1.x509.DistributionPoint(name, null, null)
+                        }));
             }
             if (ekus != null) {
-                builder.addExtension(Extension.extendedKeyUsage, false, new org.bouncycastle.asn1.x509.ExtendedKeyUsage(ekus));
+                builder.addExtension(
+                        Extension.extendedKeyUsage, false, new org.bouncycastle.asn1.x509.ExtendedKeyUsage(ekus));
             }
             return builder;
         }

@@ -5,5 +5,7 @@ package io.certdesk.server.access;
  * its customers). An API client, holding an access token, reads its own account only.
  */
 public enum Role {
-    PLATFORM_ADMIN, ACCOUNT_ADMIN, API_CLIENT
+    PLATFORM_ADMIN,
+    ACCOUNT_ADMIN,
+    API_CLIENT
 }

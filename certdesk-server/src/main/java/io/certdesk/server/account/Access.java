@@ -1,14 +1,11 @@
 package io.certdesk.server.account;
 
-import java.util.Optional;
-
 import io.certdesk.server.ErrorCode;
 import io.certdesk.server.ServiceException;
-import io.certdesk.server.account.Account;
-import io.certdesk.server.account.AccountStore;
-import io.certdesk.server.store.Database;
-import io.certdesk.server.access.Role;
 import io.certdesk.server.access.Principal;
+import io.certdesk.server.access.Role;
+import io.certdesk.server.store.Database;
+import java.util.Optional;
 
 /**
  * Who may see and change which account. An account the caller may not see answers "not found",
@@ -48,9 +45,13 @@ public final class Access {
         if (principal.isPlatformAdmin() || principal.accountId().equals(account.parentId())) {
             return account;
         }
-        throw new ServiceException(ErrorCode.FORBIDDEN, "Only "
-                + (account.parentId().isPresent() ? "the platform admin or the account's vendor" : "the platform admin")
-                + " can " + action + ".");
+        throw new ServiceException(
+                ErrorCode.FORBIDDEN,
+                "Only "
+                        + (account.parentId().isPresent()
+                                ? "the platform admin or the account's vendor"
+                                : "the platform admin")
+                        + " can " + action + ".");
     }
 
     private static String abbreviate(String id) {

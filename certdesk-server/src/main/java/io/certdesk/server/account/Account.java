@@ -5,7 +5,8 @@ import java.util.List;
 import java.util.Optional;
 
 /** A tenant with its domains (stored form, sorted). */
-public record Account(String id, String name, AccountType type, Optional<String> parentId, List<String> domains, Instant createdAt) {
+public record Account(
+        String id, String name, AccountType type, Optional<String> parentId, List<String> domains, Instant createdAt) {
     public Account {
         domains = List.copyOf(domains);
     }

@@ -1,5 +1,14 @@
 package io.certdesk.server.account;
 
+import io.certdesk.pki.PkiException;
+import io.certdesk.pki.names.DomainNames;
+import io.certdesk.server.ErrorCode;
+import io.certdesk.server.ServiceException;
+import io.certdesk.server.access.Principal;
+import io.certdesk.server.audit.AuditAction;
+import io.certdesk.server.audit.AuditEntry;
+import io.certdesk.server.audit.AuditLog;
+import io.certdesk.server.store.Database;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -9,21 +18,7 @@ import java.util.Optional;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.function.BiConsumer;
-
 import org.jdbi.v3.core.Handle;
-
-import io.certdesk.pki.PkiException;
-import io.certdesk.pki.names.DomainNames;
-import io.certdesk.server.ErrorCode;
-import io.certdesk.server.ServiceException;
-import io.certdesk.server.account.Access;
-import io.certdesk.server.access.Principal;
-import io.certdesk.server.audit.AuditAction;
-import io.certdesk.server.audit.AuditEntry;
-import io.certdesk.server.audit.AuditLog;
-import io.certdesk.server.account.AccountStore;
-import io.certdesk.server.store.Database;
-import io.certdesk.server.account.TlsChanges;
 
 /** Accounts and their domains, with the rules of who may do what. */
 public final class AccountService {
@@ -42,8 +37,14 @@ public final class AccountService {
      * @param onCreate runs in the creating transaction of every new account (it gets its
      *                 token-signing chain there)
      */
-    public AccountService(Database database, AccountStore store, Access access, AuditLog audit, Clock clock,
-                          BiConsumer<Handle, Account> onCreate, TlsChanges tls) {
+    public AccountService(
+            Database database,
+            AccountStore store,
+            Access access,
+            AuditLog audit,
+            Clock clock,
+            BiConsumer<Handle, Account> onCreate,
+            TlsChanges tls) {
         this.database = database;
         this.store = store;
         this.access = access;
@@ -78,20 +79,31 @@ public final class AccountService {
                 throw ServiceException.invalid("parentId", "A customer account needs parentId: the id of its vendor.");
             }
             Account vendor = access.visibleAccount(actor, parent.get());
-            boolean vendorAdmin = vendor.type() == AccountType.VENDOR && actor.accountId().equals(Optional.of(vendor.id()));
+            boolean vendorAdmin =
+                    vendor.type() == AccountType.VENDOR && actor.accountId().equals(Optional.of(vendor.id()));
             if (!actor.isPlatformAdmin() && !vendorAdmin) {
-                throw new ServiceException(ErrorCode.FORBIDDEN, "Only the platform admin or a vendor's admin can create customer accounts.");
+                throw new ServiceException(
+                        ErrorCode.FORBIDDEN,
+                        "Only the platform admin or a vendor's admin can create customer accounts.");
             }
             if (vendor.type() != AccountType.VENDOR) {
-                throw ServiceException.invalid("parentId", "The parent of a customer must be a vendor account; " + vendor.id() + " is a customer.");
+                throw ServiceException.invalid(
+                        "parentId",
+                        "The parent of a customer must be a vendor account; " + vendor.id() + " is a customer.");
             }
         }
-        Account account = new Account(UUID.randomUUID().toString(), cleanName, type, parent, List.of(), clock.instant());
+        Account account =
+                new Account(UUID.randomUUID().toString(), cleanName, type, parent, List.of(), clock.instant());
         return database.inTransaction(h -> {
             store.insert(h, account);
             onCreate.accept(h, account);
-            audit.record(h, actor.username(), account.id(), AuditAction.ACCOUNT_CREATED,
-                    type + " '" + cleanName + "'" + account.parentId().map(p -> " under " + p).orElse(""));
+            audit.record(
+                    h,
+                    actor.username(),
+                    account.id(),
+                    AuditAction.ACCOUNT_CREATED,
+                    type + " '" + cleanName + "'"
+                            + account.parentId().map(p -> " under " + p).orElse(""));
             return account;
         });
     }
@@ -114,13 +126,20 @@ public final class AccountService {
         database.inTransaction(h -> {
             int children = store.countChildren(h, account.id());
             if (children > 0) {
-                throw new ServiceException(ErrorCode.ACCOUNT_HAS_CUSTOMERS,
-                        "The vendor '" + account.name() + "' still has " + children + " customer account(s); delete them first.",
+                throw new ServiceException(
+                        ErrorCode.ACCOUNT_HAS_CUSTOMERS,
+                        "The vendor '" + account.name() + "' still has " + children
+                                + " customer account(s); delete them first.",
                         Map.of("customers", children));
             }
             store.delete(h, account.id());
             tls.changed(h, account.id());
-            audit.record(h, actor.username(), account.id(), AuditAction.ACCOUNT_DELETED, account.type() + " '" + account.name() + "'");
+            audit.record(
+                    h,
+                    actor.username(),
+                    account.id(),
+                    AuditAction.ACCOUNT_DELETED,
+                    account.type() + " '" + account.name() + "'");
             return null;
         });
     }
@@ -135,7 +154,9 @@ public final class AccountService {
             throw ServiceException.invalid("domains", "domains is required: a list of host names (it may be empty).");
         }
         if (rawNames.size() > MAX_DOMAINS) {
-            throw ServiceException.invalid("domains", "An account has at most " + MAX_DOMAINS + " domains; " + rawNames.size() + " were given.");
+            throw ServiceException.invalid(
+                    "domains",
+                    "An account has at most " + MAX_DOMAINS + " domains; " + rawNames.size() + " were given.");
         }
         TreeSet<String> names = new TreeSet<>();
         Map<String, String> invalid = new LinkedHashMap<>();
@@ -147,29 +168,36 @@ public final class AccountService {
             }
         }
         if (!invalid.isEmpty()) {
-            throw new ServiceException(ErrorCode.VALIDATION_FAILED,
-                    invalid.size() == 1 ? invalid.values().iterator().next() : invalid.size() + " domain names are not valid: "
-                            + String.join(" ", invalid.values()),
+            throw new ServiceException(
+                    ErrorCode.VALIDATION_FAILED,
+                    invalid.size() == 1
+                            ? invalid.values().iterator().next()
+                            : invalid.size() + " domain names are not valid: " + String.join(" ", invalid.values()),
                     Map.of("field", "domains", "invalid", new ArrayList<>(invalid.keySet())));
         }
         List<String> sorted = List.copyOf(names);
         try {
             return database.inTransaction(h -> {
                 List<String> taken = store.owners(h, sorted).entrySet().stream()
-                        .filter(e -> !e.getValue().equals(account.id())).map(Map.Entry::getKey).toList();
+                        .filter(e -> !e.getValue().equals(account.id()))
+                        .map(Map.Entry::getKey)
+                        .toList();
                 if (!taken.isEmpty()) {
                     throw domainTaken(taken);
                 }
                 store.replaceDomains(h, account.id(), sorted, clock.instant());
                 tls.changed(h, account.id());
-                audit.record(h, actor.username(), account.id(), AuditAction.DOMAINS_REPLACED, String.join(", ", sorted));
+                audit.record(
+                        h, actor.username(), account.id(), AuditAction.DOMAINS_REPLACED, String.join(", ", sorted));
                 return account.withDomains(sorted);
             });
         } catch (RuntimeException e) {
             if (Database.isUniqueViolation(e)) {
                 // Another request claimed one of the names between our check and our insert.
                 List<String> taken = database.read(h -> store.owners(h, sorted)).entrySet().stream()
-                        .filter(o -> !o.getValue().equals(account.id())).map(Map.Entry::getKey).toList();
+                        .filter(o -> !o.getValue().equals(account.id()))
+                        .map(Map.Entry::getKey)
+                        .toList();
                 throw domainTaken(taken.isEmpty() ? sorted : taken);
             }
             throw e;
@@ -182,8 +210,11 @@ public final class AccountService {
     }
 
     private static ServiceException domainTaken(List<String> names) {
-        return new ServiceException(ErrorCode.DOMAIN_TAKEN,
-                (names.size() == 1 ? "The domain " + names.get(0) + " belongs" : "The domains " + String.join(", ", names) + " belong")
+        return new ServiceException(
+                ErrorCode.DOMAIN_TAKEN,
+                (names.size() == 1
+                                ? "The domain " + names.get(0) + " belongs"
+                                : "The domains " + String.join(", ", names) + " belong")
                         + " to another account; a name can belong to one account only.",
                 Map.of("domains", names));
     }
@@ -195,5 +226,4 @@ public final class AccountService {
         }
         return clean;
     }
-
 }

@@ -1,29 +1,25 @@
 package io.certdesk.server.account;
 
+import io.certdesk.server.store.Database;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.OffsetDateTime;
-
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-
 import org.jdbi.v3.core.Handle;
-
-import io.certdesk.server.account.Account;
-import io.certdesk.server.account.AccountType;
-import io.certdesk.server.store.Database;
 
 /** SQL for accounts and their domains. Every method runs on the caller's handle (and transaction). */
 public final class AccountStore {
     private static final String SELECT = "SELECT id, name, type, parent_id, created_at FROM accounts";
 
     public void insert(Handle h, Account account) {
-        h.createUpdate("INSERT INTO accounts (id, name, type, parent_id, created_at) VALUES (:id, :name, :type, :parent, :at)")
+        h.createUpdate(
+                        "INSERT INTO accounts (id, name, type, parent_id, created_at) VALUES (:id, :name, :type, :parent, :at)")
                 .bind("id", account.id())
                 .bind("name", account.name())
                 .bind("type", account.type().name())
@@ -33,22 +29,39 @@ public final class AccountStore {
     }
 
     public Optional<Account> find(Handle h, String id) {
-        return withDomains(h, h.createQuery(SELECT + " WHERE id = :id").bind("id", id).map((rs, ctx) -> row(rs)).list())
-                .stream().findFirst();
+        return withDomains(
+                        h,
+                        h.createQuery(SELECT + " WHERE id = :id")
+                                .bind("id", id)
+                                .map((rs, ctx) -> row(rs))
+                                .list())
+                .stream()
+                .findFirst();
     }
 
     public List<Account> all(Handle h) {
-        return withDomains(h, h.createQuery(SELECT + " ORDER BY created_at, id").map((rs, ctx) -> row(rs)).list());
+        return withDomains(
+                h,
+                h.createQuery(SELECT + " ORDER BY created_at, id")
+                        .map((rs, ctx) -> row(rs))
+                        .list());
     }
 
     /** The account and its customers. */
     public List<Account> selfAndChildren(Handle h, String id) {
-        return withDomains(h, h.createQuery(SELECT + " WHERE id = :id OR parent_id = :id ORDER BY created_at, id")
-                .bind("id", id).map((rs, ctx) -> row(rs)).list());
+        return withDomains(
+                h,
+                h.createQuery(SELECT + " WHERE id = :id OR parent_id = :id ORDER BY created_at, id")
+                        .bind("id", id)
+                        .map((rs, ctx) -> row(rs))
+                        .list());
     }
 
     public int countChildren(Handle h, String id) {
-        return h.createQuery("SELECT COUNT(*) FROM accounts WHERE parent_id = :id").bind("id", id).mapTo(Integer.class).one();
+        return h.createQuery("SELECT COUNT(*) FROM accounts WHERE parent_id = :id")
+                .bind("id", id)
+                .mapTo(Integer.class)
+                .one();
     }
 
     public void delete(Handle h, String id) {
@@ -73,18 +86,25 @@ public final class AccountStore {
      * TLS bindings) and adds the new ones; names kept keep their bindings.
      */
     public void replaceDomains(Handle h, String accountId, List<String> names, Instant at) {
-        List<String> current = h.createQuery("SELECT name FROM domains WHERE account_id = :id").bind("id", accountId)
-                .mapTo(String.class).list();
+        List<String> current = h.createQuery("SELECT name FROM domains WHERE account_id = :id")
+                .bind("id", accountId)
+                .mapTo(String.class)
+                .list();
         List<String> removed = current.stream().filter(n -> !names.contains(n)).toList();
         List<String> added = names.stream().filter(n -> !current.contains(n)).toList();
         if (!removed.isEmpty()) {
-            h.createUpdate("DELETE FROM domains WHERE account_id = :id AND name IN (<names>)").bind("id", accountId)
-                    .bindList("names", removed).execute();
+            h.createUpdate("DELETE FROM domains WHERE account_id = :id AND name IN (<names>)")
+                    .bind("id", accountId)
+                    .bindList("names", removed)
+                    .execute();
         }
         if (!added.isEmpty()) {
             var batch = h.prepareBatch("INSERT INTO domains (name, account_id, created_at) VALUES (:name, :id, :at)");
             for (String name : added) {
-                batch.bind("name", name).bind("id", accountId).bind("at", Database.utc(at)).add();
+                batch.bind("name", name)
+                        .bind("id", accountId)
+                        .bind("at", Database.utc(at))
+                        .add();
             }
             batch.execute();
         }
@@ -98,13 +118,20 @@ public final class AccountStore {
         h.createQuery("SELECT account_id, name FROM domains WHERE account_id IN (<ids>) ORDER BY name")
                 .bindList("ids", accounts.stream().map(Account::id).toList())
                 .map((rs, ctx) -> Map.entry(rs.getString(1), rs.getString(2)))
-                .forEach(e -> domains.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue()));
-        return accounts.stream().map(a -> a.withDomains(domains.getOrDefault(a.id(), List.of()))).toList();
+                .forEach(e -> domains.computeIfAbsent(e.getKey(), k -> new ArrayList<>())
+                        .add(e.getValue()));
+        return accounts.stream()
+                .map(a -> a.withDomains(domains.getOrDefault(a.id(), List.of())))
+                .toList();
     }
 
     private static Account row(ResultSet rs) throws SQLException {
-        return new Account(rs.getString("id"), rs.getString("name"), AccountType.valueOf(rs.getString("type")),
-                Optional.ofNullable(rs.getString("parent_id")), List.of(),
+        return new Account(
+                rs.getString("id"),
+                rs.getString("name"),
+                AccountType.valueOf(rs.getString("type")),
+                Optional.ofNullable(rs.getString("parent_id")),
+                List.of(),
                 rs.getObject("created_at", OffsetDateTime.class).toInstant());
     }
 }

@@ -9,8 +9,7 @@ import org.jdbi.v3.core.Handle;
  */
 @FunctionalInterface
 public interface TlsChanges {
-    TlsChanges NONE = (h, accountId) -> {
-    };
+    TlsChanges NONE = (h, accountId) -> {};
 
     void changed(Handle h, String accountId);
 }

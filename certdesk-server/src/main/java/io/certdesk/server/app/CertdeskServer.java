@@ -1,11 +1,53 @@
 package io.certdesk.server.app;
 
+import io.certdesk.pki.codec.CertificateCodec;
+import io.certdesk.pki.codec.PemCodec;
+import io.certdesk.pki.issue.CertificateIssuer;
+import io.certdesk.pki.issue.IssuedChain;
+import io.certdesk.pki.seal.KeySealer;
+import io.certdesk.pki.seal.MasterKey;
+import io.certdesk.server.account.Access;
+import io.certdesk.server.account.AccountService;
+import io.certdesk.server.account.AccountStore;
+import io.certdesk.server.audit.AuditLog;
+import io.certdesk.server.audit.AuditStore;
+import io.certdesk.server.ca.PlatformCaService;
+import io.certdesk.server.ca.PlatformCaStore;
+import io.certdesk.server.chains.ChainService;
+import io.certdesk.server.chains.ChainStore;
+import io.certdesk.server.chains.PkiSettingsService;
+import io.certdesk.server.chains.PkiSettingsStore;
+import io.certdesk.server.http.ApiServer;
+import io.certdesk.server.http.Route;
+import io.certdesk.server.ipp.IppPrinter;
+import io.certdesk.server.keys.KeyVault;
+import io.certdesk.server.keys.MasterKeys;
+import io.certdesk.server.keys.SealedKeyStore;
 import io.certdesk.server.outbound.ConnectionCheckService;
+import io.certdesk.server.store.Database;
+import io.certdesk.server.store.DatabaseKind;
+import io.certdesk.server.tls.ServerTls;
+import io.certdesk.server.tls.TlsChains;
+import io.certdesk.server.tls.TlsChangeListener;
+import io.certdesk.server.tls.TlsEngine;
+import io.certdesk.server.token.ApiClientService;
+import io.certdesk.server.token.ApiClientStore;
+import io.certdesk.server.token.TokenService;
 import io.certdesk.server.trust.TrustSettingsService;
 import io.certdesk.server.trust.TrustSettingsStore;
-import java.util.OptionalInt;
-import java.util.concurrent.atomic.AtomicReference;
-
+import io.certdesk.server.trust.TrustedCaService;
+import io.certdesk.server.trust.TrustedCaStore;
+import io.certdesk.server.users.LoginThrottle;
+import io.certdesk.server.users.PasswordHasher;
+import io.certdesk.server.users.UserService;
+import io.certdesk.server.users.UserStore;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,55 +57,10 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-
+import java.util.OptionalInt;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import io.certdesk.pki.codec.CertificateCodec;
-import io.certdesk.pki.codec.PemCodec;
-import io.certdesk.pki.issue.CertificateIssuer;
-import io.certdesk.pki.issue.IssuedChain;
-import io.certdesk.pki.seal.KeySealer;
-import io.certdesk.pki.seal.MasterKey;
-import io.certdesk.server.account.Access;
-import io.certdesk.server.users.LoginThrottle;
-import io.certdesk.server.users.PasswordHasher;
-import io.certdesk.server.users.UserService;
-import io.certdesk.server.account.AccountService;
-import io.certdesk.server.audit.AuditLog;
-import io.certdesk.server.ca.PlatformCaService;
-import io.certdesk.server.trust.TrustedCaService;
-import io.certdesk.server.chains.ChainService;
-import io.certdesk.server.chains.PkiSettingsService;
-import io.certdesk.server.http.ApiServer;
-import io.certdesk.server.http.Route;
-import io.certdesk.server.keys.KeyVault;
-import io.certdesk.server.keys.MasterKeys;
-import io.certdesk.server.account.AccountStore;
-import io.certdesk.server.token.ApiClientStore;
-import io.certdesk.server.audit.AuditStore;
-import io.certdesk.server.chains.ChainStore;
-import io.certdesk.server.chains.PkiSettingsStore;
-import io.certdesk.server.store.Database;
-import io.certdesk.server.ca.PlatformCaStore;
-import io.certdesk.server.keys.SealedKeyStore;
-import io.certdesk.server.trust.TrustedCaStore;
-import io.certdesk.server.users.UserStore;
-import io.certdesk.server.ipp.IppPrinter;
-import io.certdesk.server.store.DatabaseKind;
-import io.certdesk.server.tls.ServerTls;
-import io.certdesk.server.tls.TlsChangeListener;
-import io.certdesk.server.tls.TlsChains;
-import io.certdesk.server.tls.TlsEngine;
-import io.certdesk.server.token.ApiClientService;
-import io.certdesk.server.token.TokenService;
-import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
-import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
-import io.micrometer.core.instrument.binder.system.UptimeMetrics;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 /** A running Certdesk node: database, platform CA, services and the HTTPS API, wired together. */
 public final class CertdeskServer implements AutoCloseable {
@@ -79,8 +76,14 @@ public final class CertdeskServer implements AutoCloseable {
     /** Null on H2 (one node). */
     private final TlsChangeListener tlsListener;
 
-    private CertdeskServer(ServerConfig config, Database database, PlatformCaService platformCa, ApiServer api,
-                           Optional<String> generatedAdminPassword, JvmGcMetrics gcMetrics, TlsChangeListener tlsListener) {
+    private CertdeskServer(
+            ServerConfig config,
+            Database database,
+            PlatformCaService platformCa,
+            ApiServer api,
+            Optional<String> generatedAdminPassword,
+            JvmGcMetrics gcMetrics,
+            TlsChangeListener tlsListener) {
         this.config = config;
         this.database = database;
         this.platformCa = platformCa;
@@ -102,44 +105,100 @@ public final class CertdeskServer implements AutoCloseable {
             requireMasterKeyMatches(database, master);
             AuditLog audit = new AuditLog(database, new AuditStore(), config.clock());
             KeyVault vault = new KeyVault(new KeySealer(master, random), new SealedKeyStore(), config.clock());
-            PlatformCaService platformCa = new PlatformCaService(database, new PlatformCaStore(), vault, audit,
-                    new CertificateIssuer(config.clock(), random), config.clock(), random, config.caKeyType(), config.serverKeyType());
+            PlatformCaService platformCa = new PlatformCaService(
+                    database,
+                    new PlatformCaStore(),
+                    vault,
+                    audit,
+                    new CertificateIssuer(config.clock(), random),
+                    config.clock(),
+                    random,
+                    config.caKeyType(),
+                    config.serverKeyType());
             platformCa.loadOrCreate();
-            Files.writeString(config.dataDir().resolve(CA_FILE), PemCodec.writeCertificatePem(platformCa.root()), StandardCharsets.US_ASCII);
+            Files.writeString(
+                    config.dataDir().resolve(CA_FILE),
+                    PemCodec.writeCertificatePem(platformCa.root()),
+                    StandardCharsets.US_ASCII);
             IssuedChain serverChain = platformCa.serverChain(config.hostname());
             long t2 = System.nanoTime();
 
             AccountStore accountStore = new AccountStore();
             Access access = new Access(database, accountStore);
-            UserService users = new UserService(database, new UserStore(), new PasswordHasher(random),
-                    new LoginThrottle(config.clock(), Duration.ofMinutes(15), 5, 50), access, audit, config.clock(), random);
+            UserService users = new UserService(
+                    database,
+                    new UserStore(),
+                    new PasswordHasher(random),
+                    new LoginThrottle(config.clock(), Duration.ofMinutes(15), 5, 50),
+                    access,
+                    audit,
+                    config.clock(),
+                    random);
             Optional<String> generated = users.bootstrapAdmin(config.adminPassword());
             TrustedCaStore trustedCaStore = new TrustedCaStore();
             ChainStore chainStore = new ChainStore();
             PkiSettingsStore settingsStore = new PkiSettingsStore();
             TrustedCaService trustedCas = new TrustedCaService(database, trustedCaStore, access, audit, config.clock());
             TrustSettingsStore trustSettingsStore = new TrustSettingsStore();
-            TrustSettingsService trustSettings = new TrustSettingsService(database,
-                    trustSettingsStore, access, audit);
-            ConnectionCheckService checks = new ConnectionCheckService(database,
-                    trustedCaStore, trustSettingsStore, trustedCas, access, audit, config.clock(), config.outbound());
+            TrustSettingsService trustSettings = new TrustSettingsService(database, trustSettingsStore, access, audit);
+            ConnectionCheckService checks = new ConnectionCheckService(
+                    database,
+                    trustedCaStore,
+                    trustSettingsStore,
+                    trustedCas,
+                    access,
+                    audit,
+                    config.clock(),
+                    config.outbound());
             TlsEngine engine;
             try {
                 engine = TlsEngine.choose(config.tlsEngine());
             } catch (IllegalStateException e) {
                 throw new StartupException("Cannot start the TLS edge: " + e.getMessage());
             }
-            TlsChains tlsChains = new TlsChains(database, accountStore, chainStore, settingsStore, vault, config.clock(), serverChain,
-                    config.defaultSni(), engine);
-            ChainService chains = new ChainService(database, chainStore, trustedCaStore, settingsStore, vault, platformCa, access, audit,
-                    config.clock(), tlsChains);
-            PkiSettingsService pkiSettings = new PkiSettingsService(database, settingsStore, chainStore, access, audit, config.clock(), tlsChains);
-            AccountService accounts = new AccountService(database, accountStore, access, audit, config.clock(),
-                    chains::createDefaultSigningChain, tlsChains);
-            ApiClientService apiClients = new ApiClientService(database, new ApiClientStore(), access, audit, config.clock(), random);
+            TlsChains tlsChains = new TlsChains(
+                    database,
+                    accountStore,
+                    chainStore,
+                    settingsStore,
+                    vault,
+                    config.clock(),
+                    serverChain,
+                    config.defaultSni(),
+                    engine);
+            ChainService chains = new ChainService(
+                    database,
+                    chainStore,
+                    trustedCaStore,
+                    settingsStore,
+                    vault,
+                    platformCa,
+                    access,
+                    audit,
+                    config.clock(),
+                    tlsChains);
+            PkiSettingsService pkiSettings = new PkiSettingsService(
+                    database, settingsStore, chainStore, access, audit, config.clock(), tlsChains);
+            AccountService accounts = new AccountService(
+                    database,
+                    accountStore,
+                    access,
+                    audit,
+                    config.clock(),
+                    chains::createDefaultSigningChain,
+                    tlsChains);
+            ApiClientService apiClients =
+                    new ApiClientService(database, new ApiClientStore(), access, audit, config.clock(), random);
             // The public URL names the bound port, known once the listener has started.
             AtomicReference<String> publicUrl = new AtomicReference<>();
-            TokenService tokens = new TokenService(database, accountStore, settingsStore, chainStore, vault, apiClients, config.clock(),
+            TokenService tokens = new TokenService(
+                    database,
+                    accountStore,
+                    settingsStore,
+                    chainStore,
+                    vault,
+                    apiClients,
+                    config.clock(),
                     publicUrl::get);
             long t3 = System.nanoTime();
 
@@ -151,19 +210,45 @@ public final class CertdeskServer implements AutoCloseable {
             JvmGcMetrics gc = new JvmGcMetrics();
             gc.bindTo(registry);
 
-            // Several nodes on one PostgreSQL database: each hears the others' changes before it loads, so none is missed.
-            TlsChangeListener tlsListener = database.kind() == DatabaseKind.POSTGRESQL ? new TlsChangeListener(database, tlsChains).start() : null;
+            // Several nodes on one PostgreSQL database: each hears the others' changes before it loads, so none is
+            // missed.
+            TlsChangeListener tlsListener = database.kind() == DatabaseKind.POSTGRESQL
+                    ? new TlsChangeListener(database, tlsChains).start()
+                    : null;
             tlsChains.loadAll();
             long t35 = System.nanoTime();
-            ApiServer api = new ApiServer(new ApiServer.Services(database::ping, accounts, users, platformCa, trustedCas, trustSettings, chains, pkiSettings, apiClients,
-                    tokens, tlsChains, new IppPrinter(config.clock()), checks, registry),
-                    new ApiServer.Listeners(ServerTls.contextFactory(tlsChains.sslContext(random)), config.bindHost(), config.httpsPort(),
-                            config.ippsPort())).start();
+            ApiServer api = new ApiServer(
+                            new ApiServer.Services(
+                                    database::ping,
+                                    accounts,
+                                    users,
+                                    platformCa,
+                                    trustedCas,
+                                    trustSettings,
+                                    chains,
+                                    pkiSettings,
+                                    apiClients,
+                                    tokens,
+                                    tlsChains,
+                                    new IppPrinter(config.clock()),
+                                    checks,
+                                    registry),
+                            new ApiServer.Listeners(
+                                    ServerTls.contextFactory(tlsChains.sslContext(random)),
+                                    config.bindHost(),
+                                    config.httpsPort(),
+                                    config.ippsPort()))
+                    .start();
             publicUrl.set(config.publicUrl().orElse("https://" + config.hostname() + ":" + api.port()));
             long t4 = System.nanoTime();
             log.info("TLS edge on {}", engine);
-            log.info("Start-up: database {} ms, platform CA {} ms, services {} ms, TLS chains {} ms, HTTPS {} ms",
-                    (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000, (t35 - t3) / 1_000_000, (t4 - t35) / 1_000_000);
+            log.info(
+                    "Start-up: database {} ms, platform CA {} ms, services {} ms, TLS chains {} ms, HTTPS {} ms",
+                    (t1 - t0) / 1_000_000,
+                    (t2 - t1) / 1_000_000,
+                    (t3 - t2) / 1_000_000,
+                    (t35 - t3) / 1_000_000,
+                    (t4 - t35) / 1_000_000);
             return new CertdeskServer(config, database, platformCa, api, generated, gc, tlsListener);
         } catch (RuntimeException | IOException e) {
             database.close();
@@ -185,14 +270,16 @@ public final class CertdeskServer implements AutoCloseable {
     private static void requireMasterKeyMatches(Database database, MasterKey master) {
         List<String> inUse = database.read(h -> new SealedKeyStore().masterKeyIds(h));
         if (!inUse.isEmpty() && !inUse.contains(master.id())) {
-            throw new StartupException("The master key given (id " + master.id() + ") is not the one this database's keys are sealed with (id "
-                    + String.join(", ", inUse) + "). Start with the right key, or run 'certdesk rekey' with the old one.");
+            throw new StartupException("The master key given (id " + master.id()
+                    + ") is not the one this database's keys are sealed with (id " + String.join(", ", inUse)
+                    + "). Start with the right key, or run 'certdesk rekey' with the old one.");
         }
     }
 
     static void createPrivateDirectory(Path dir) throws IOException {
         if (!Files.isDirectory(dir)) {
-            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            Files.createDirectories(
+                    dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         }
     }
 

@@ -12,16 +12,28 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code certdesk}: the server and its command-line client in one jar. */
-@Command(name = "certdesk",
+@Command(
+        name = "certdesk",
         mixinStandardHelpOptions = true,
         versionProvider = VersionCommand.Provider.class,
         description = "Certificates and PKI for a multi-tenant platform.",
         subcommands = {
-                ServeCommand.class, RekeyCommand.class, VersionCommand.class,
-                LoginCommand.class, LogoutCommand.class, AccountsCommand.class, DomainsCommand.class,
-                CertificatesCommands.Ca.class, CertificatesCommands.Chain.class, CertificatesCommands.Chains.class,
-                CertificatesCommands.Pki.class, TokenCommands.Clients.class, TokenCommands.Token.class, TrustCommands.class,
-                CommandLine.HelpCommand.class})
+            ServeCommand.class,
+            RekeyCommand.class,
+            VersionCommand.class,
+            LoginCommand.class,
+            LogoutCommand.class,
+            AccountsCommand.class,
+            DomainsCommand.class,
+            CertificatesCommands.Ca.class,
+            CertificatesCommands.Chain.class,
+            CertificatesCommands.Chains.class,
+            CertificatesCommands.Pki.class,
+            TokenCommands.Clients.class,
+            TokenCommands.Token.class,
+            TrustCommands.class,
+            CommandLine.HelpCommand.class
+        })
 public final class Main {
     public static void main(String[] args) {
         int exit = commandLine().execute(args);

@@ -1,7 +1,6 @@
 package io.certdesk.server.app;
 
-import java.util.List;
-
+import io.certdesk.pki.tls.TrustingContext;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -10,20 +9,17 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.cert.X509Certificate;
-
+import java.util.List;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
-
-import io.certdesk.pki.tls.TrustingContext;
 
 /**
  * Fetches {@code /readyz} the way a provisioned terminal would: TLS to the node's address with
  * SNI and host name verification for {@code hostname}, trusting only the platform CA root.
  */
 final class SelfCheck {
-    private SelfCheck() {
-    }
+    private SelfCheck() {}
 
     /** The status line of the answer, or a sentence saying why there was none. */
     static String readiness(X509Certificate root, String hostname, String address, int port) {
@@ -37,7 +33,8 @@ final class SelfCheck {
                 params.setEndpointIdentificationAlgorithm("HTTPS");
                 socket.setSSLParameters(params);
                 OutputStream out = socket.getOutputStream();
-                out.write(("GET /readyz HTTP/1.1\r\nHost: " + hostname + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                out.write(("GET /readyz HTTP/1.1\r\nHost: " + hostname + "\r\nConnection: close\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
                 out.flush();
                 InputStream in = socket.getInputStream();
                 StringBuilder line = new StringBuilder();

@@ -1,82 +1,130 @@
 package io.certdesk.server.app;
 
 import io.certdesk.pki.PkiException;
+import io.certdesk.pki.keys.KeyType;
 import io.certdesk.pki.names.DomainNames;
+import io.certdesk.server.cli.CliFailure;
 import io.certdesk.server.outbound.OutboundGuard;
 import io.certdesk.server.tls.TlsEngine;
-import java.util.List;
-import java.util.OptionalInt;
-
 import java.lang.management.ManagementFactory;
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-
-import io.certdesk.server.cli.CliFailure;
-import io.certdesk.pki.keys.KeyType;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code certdesk serve}: runs a node until SIGTERM or Ctrl-C, then stops gracefully. */
-@Command(name = "serve", mixinStandardHelpOptions = true,
+@Command(
+        name = "serve",
+        mixinStandardHelpOptions = true,
         description = "Start the Certdesk server (HTTPS API and console). Stops gracefully on SIGTERM.")
 public final class ServeCommand implements Callable<Integer> {
     private static volatile boolean serving;
 
-    @Option(names = "--https-port", defaultValue = "8443", paramLabel = "PORT", description = "HTTPS port (default: ${DEFAULT-VALUE}; 0 picks a free one).")
+    @Option(
+            names = "--https-port",
+            defaultValue = "8443",
+            paramLabel = "PORT",
+            description = "HTTPS port (default: ${DEFAULT-VALUE}; 0 picks a free one).")
     int httpsPort;
 
-    @Option(names = "--ipps-port", defaultValue = "8631", paramLabel = "PORT",
-            description = "IPPS port: IPP printing over TLS at /ipp/print, with each domain's chain (default: ${DEFAULT-VALUE}; 0 turns it off).")
+    @Option(
+            names = "--ipps-port",
+            defaultValue = "8631",
+            paramLabel = "PORT",
+            description =
+                    "IPPS port: IPP printing over TLS at /ipp/print, with each domain's chain (default: ${DEFAULT-VALUE}; 0 turns it off).")
     int ippsPort;
 
-    @Option(names = "--default-sni", paramLabel = "DOMAIN",
-            description = "Serve this domain's chain to clients that send no server name (SNI); default: the platform's certificate.")
+    @Option(
+            names = "--default-sni",
+            paramLabel = "DOMAIN",
+            description =
+                    "Serve this domain's chain to clients that send no server name (SNI); default: the platform's certificate.")
     String defaultSni;
 
-    @Option(names = "--tls-engine", paramLabel = "ENGINE",
-            description = {"TLS engine of the listeners: CONSCRYPT (BoringSSL; the default where its native library loads)",
-                    "or JSSE (the JDK's: the default elsewhere, a third of the handshake rate). Both choose chains alike."})
+    @Option(
+            names = "--tls-engine",
+            paramLabel = "ENGINE",
+            description = {
+                "TLS engine of the listeners: CONSCRYPT (BoringSSL; the default where its native library loads)",
+                "or JSSE (the JDK's: the default elsewhere, a third of the handshake rate). Both choose chains alike."
+            })
     TlsEngine tlsEngine;
 
-    @Option(names = "--public-url", paramLabel = "URL",
-            description = {"The address clients use, https://HOST[:PORT], when it is not https://HOSTNAME:PORT (behind a load balancer):",
-                    "the base of every account's token issuer, token endpoint and JWKS URL."})
+    @Option(
+            names = "--public-url",
+            paramLabel = "URL",
+            description = {
+                "The address clients use, https://HOST[:PORT], when it is not https://HOSTNAME:PORT (behind a load balancer):",
+                "the base of every account's token issuer, token endpoint and JWKS URL."
+            })
     String publicUrl;
 
-    @Option(names = "--outbound-allow", paramLabel = "CIDRS", defaultValue = "${env:CERTDESK_OUTBOUND_ALLOW}",
-            description = {"Address blocks connection checks may reach although denied by default or by --outbound-deny,",
-                    "comma-separated (e.g. 10.0.0.0/8,127.0.0.0/8); also CERTDESK_OUTBOUND_ALLOW. The most specific block decides."})
+    @Option(
+            names = "--outbound-allow",
+            paramLabel = "CIDRS",
+            defaultValue = "${env:CERTDESK_OUTBOUND_ALLOW}",
+            description = {
+                "Address blocks connection checks may reach although denied by default or by --outbound-deny,",
+                "comma-separated (e.g. 10.0.0.0/8,127.0.0.0/8); also CERTDESK_OUTBOUND_ALLOW. The most specific block decides."
+            })
     String outboundAllow;
 
-    @Option(names = "--outbound-deny", paramLabel = "CIDRS", defaultValue = "${env:CERTDESK_OUTBOUND_DENY}",
-            description = {"Address blocks connection checks may not reach, besides the defaults (loopback, link-local with the",
-                    "cloud metadata address 169.254.169.254, multicast); comma-separated; also CERTDESK_OUTBOUND_DENY."})
+    @Option(
+            names = "--outbound-deny",
+            paramLabel = "CIDRS",
+            defaultValue = "${env:CERTDESK_OUTBOUND_DENY}",
+            description = {
+                "Address blocks connection checks may not reach, besides the defaults (loopback, link-local with the",
+                "cloud metadata address 169.254.169.254, multicast); comma-separated; also CERTDESK_OUTBOUND_DENY."
+            })
     String outboundDeny;
 
-    @Option(names = "--outbound-ports", paramLabel = "PORTS", split = ",",
-            description = "Ports connection checks may connect to besides 25, 389, 443, 465, 587, 636, 3268 and 3269 (comma-separated).")
+    @Option(
+            names = "--outbound-ports",
+            paramLabel = "PORTS",
+            split = ",",
+            description =
+                    "Ports connection checks may connect to besides 25, 389, 443, 465, 587, 636, 3268 and 3269 (comma-separated).")
     List<Integer> outboundPorts;
 
     private static List<String> list(String commaSeparated) {
         return commaSeparated == null || commaSeparated.isBlank() ? List.of() : List.of(commaSeparated.split(","));
     }
 
-    @Option(names = "--bind", defaultValue = "0.0.0.0", paramLabel = "ADDRESS", description = "Address to listen on (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--bind",
+            defaultValue = "0.0.0.0",
+            paramLabel = "ADDRESS",
+            description = "Address to listen on (default: ${DEFAULT-VALUE}).")
     String bind;
 
-    @Option(names = "--hostname", defaultValue = "localhost", paramLabel = "NAME",
-            description = "The host name clients use for this server; its certificate is issued for it (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--hostname",
+            defaultValue = "localhost",
+            paramLabel = "NAME",
+            description =
+                    "The host name clients use for this server; its certificate is issued for it (default: ${DEFAULT-VALUE}).")
     String hostname;
 
-    @Option(names = "--ca-key-type", defaultValue = "RSA_3072", paramLabel = "TYPE",
+    @Option(
+            names = "--ca-key-type",
+            defaultValue = "RSA_3072",
+            paramLabel = "TYPE",
             description = "Key type of a new platform CA: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     KeyType caKeyType;
 
-    @Option(names = "--check", description = {"Start, fetch /readyz over HTTPS as a terminal would (platform CA, --hostname),",
-            "print the result and stop. Exit 0 when ready. Checks a configuration without serving."})
+    @Option(
+            names = "--check",
+            description = {
+                "Start, fetch /readyz over HTTPS as a terminal would (platform CA, --hostname),",
+                "print the result and stop. Exit 0 when ready. Checks a configuration without serving."
+            })
     boolean check;
 
     @Mixin
@@ -90,13 +138,28 @@ public final class ServeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         ServerConfig config;
         try {
-            config = new ServerConfig(bind, httpsPort, db.data, db.dbUrl(), db.dbUser, db.dbPassword,
-                    DomainNames.normalizeHost(hostname), db.masterKey(),
-                    Optional.ofNullable(System.getenv("CERTDESK_ADMIN_PASSWORD")).filter(s -> !s.isEmpty()),
-                    caKeyType, ServerConfig.DEFAULT_SERVER_KEY, Clock.systemUTC(),
+            config = new ServerConfig(
+                    bind,
+                    httpsPort,
+                    db.data,
+                    db.dbUrl(),
+                    db.dbUser,
+                    db.dbPassword,
+                    DomainNames.normalizeHost(hostname),
+                    db.masterKey(),
+                    Optional.ofNullable(System.getenv("CERTDESK_ADMIN_PASSWORD"))
+                            .filter(s -> !s.isEmpty()),
+                    caKeyType,
+                    ServerConfig.DEFAULT_SERVER_KEY,
+                    Clock.systemUTC(),
                     ippsPort == 0 ? OptionalInt.empty() : OptionalInt.of(ippsPort),
-                    Optional.ofNullable(defaultSni).map(DomainNames::normalize), Optional.ofNullable(tlsEngine), Optional.ofNullable(publicUrl),
-                    OutboundGuard.of(list(outboundAllow), list(outboundDeny), outboundPorts == null ? List.of() : outboundPorts));
+                    Optional.ofNullable(defaultSni).map(DomainNames::normalize),
+                    Optional.ofNullable(tlsEngine),
+                    Optional.ofNullable(publicUrl),
+                    OutboundGuard.of(
+                            list(outboundAllow),
+                            list(outboundDeny),
+                            outboundPorts == null ? List.of() : outboundPorts));
         } catch (IllegalArgumentException | PkiException e) {
             throw CliFailure.usage(e.getMessage());
         }
@@ -106,28 +169,43 @@ public final class ServeCommand implements Callable<Integer> {
         } catch (CertdeskServer.StartupException e) {
             throw CliFailure.refused(e.getMessage());
         }
-        long startedMs = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
+        long startedMs = System.currentTimeMillis()
+                - ManagementFactory.getRuntimeMXBean().getStartTime();
         if (check) {
             try (server) {
-                String status = SelfCheck.readiness(server.platformCa().root(), config.hostname(),
-                        "0.0.0.0".equals(bind) || "::".equals(bind) ? "127.0.0.1" : bind, server.httpsPort());
+                String status = SelfCheck.readiness(
+                        server.platformCa().root(),
+                        config.hostname(),
+                        "0.0.0.0".equals(bind) || "::".equals(bind) ? "127.0.0.1" : bind,
+                        server.httpsPort());
                 System.out.println("Checked " + server.baseUrl() + "/readyz after " + startedMs + " ms: " + status);
                 return status.startsWith("HTTP/1.1 200") ? 0 : 1;
             }
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
-            stopped.countDown();
-        }, "certdesk-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            server.close();
+                            stopped.countDown();
+                        },
+                        "certdesk-shutdown"));
         serving = true;
         System.out.println("Certdesk is serving " + server.baseUrl() + "/ (started in " + startedMs + " ms, "
-                + (config.embedded() ? "H2 database in " + config.dataDir().toAbsolutePath().normalize() : "external database") + ")");
-        System.out.println("Platform CA (provision terminals and browsers with it): " + server.baseUrl() + "/api/v1/platform/ca.pem"
-                + "  sha256 " + server.platformCaSha256());
-        System.out.println("                                   also in " + config.dataDir().resolve(CertdeskServer.CA_FILE).toAbsolutePath().normalize());
-        server.generatedAdminPassword().ifPresent(password -> System.out.println(
-                "Created platform admin 'admin' with password: " + password + "   (shown once; set CERTDESK_ADMIN_PASSWORD to choose it)"));
+                + (config.embedded()
+                        ? "H2 database in " + config.dataDir().toAbsolutePath().normalize()
+                        : "external database")
+                + ")");
+        System.out.println("Platform CA (provision terminals and browsers with it): " + server.baseUrl()
+                + "/api/v1/platform/ca.pem" + "  sha256 " + server.platformCaSha256());
+        System.out.println("                                   also in "
+                + config.dataDir()
+                        .resolve(CertdeskServer.CA_FILE)
+                        .toAbsolutePath()
+                        .normalize());
+        server.generatedAdminPassword()
+                .ifPresent(password -> System.out.println("Created platform admin 'admin' with password: " + password
+                        + "   (shown once; set CERTDESK_ADMIN_PASSWORD to choose it)"));
         stopped.await();
         return 0;
     }

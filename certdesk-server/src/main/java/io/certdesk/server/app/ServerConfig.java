@@ -1,17 +1,15 @@
 package io.certdesk.server.app;
 
+import io.certdesk.pki.keys.KeyType;
+import io.certdesk.pki.seal.MasterKey;
 import io.certdesk.server.outbound.OutboundGuard;
+import io.certdesk.server.tls.TlsEngine;
 import java.net.URI;
 import java.net.URISyntaxException;
-
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.OptionalInt;
-
-import io.certdesk.pki.keys.KeyType;
-import io.certdesk.pki.seal.MasterKey;
-import io.certdesk.server.tls.TlsEngine;
 
 /**
  * Everything a server needs to start.
@@ -56,9 +54,14 @@ public record ServerConfig(
         } catch (URISyntaxException e) {
             throw new IllegalArgumentException("--public-url is not a URL: " + e.getMessage());
         }
-        if (!"https".equals(uri.getScheme()) || uri.getHost() == null || (uri.getRawPath() != null && !uri.getRawPath().isEmpty())
-                || uri.getRawQuery() != null || uri.getRawFragment() != null || uri.getRawUserInfo() != null) {
-            throw new IllegalArgumentException("--public-url must be https://HOST[:PORT], the address clients use; found '" + url + "'.");
+        if (!"https".equals(uri.getScheme())
+                || uri.getHost() == null
+                || (uri.getRawPath() != null && !uri.getRawPath().isEmpty())
+                || uri.getRawQuery() != null
+                || uri.getRawFragment() != null
+                || uri.getRawUserInfo() != null) {
+            throw new IllegalArgumentException(
+                    "--public-url must be https://HOST[:PORT], the address clients use; found '" + url + "'.");
         }
         return uri.toString();
     }
@@ -76,12 +79,13 @@ public record ServerConfig(
 
     /** The given URL, or the embedded H2 database's in the data folder. */
     public static String jdbcUrl(Optional<String> dbUrl, Path dataDir) {
-        return dbUrl.orElseGet(() -> "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("certdesk") + ";DB_CLOSE_ON_EXIT=FALSE");
+        return dbUrl.orElseGet(
+                () -> "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("certdesk") + ";DB_CLOSE_ON_EXIT=FALSE");
     }
 
     @Override
     public String toString() {
-        return "ServerConfig[https=" + bindHost + ":" + httpsPort + ", data=" + dataDir + ", db=" + (embedded() ? "h2" : "external")
-                + ", hostname=" + hostname + "]";
+        return "ServerConfig[https=" + bindHost + ":" + httpsPort + ", data=" + dataDir + ", db="
+                + (embedded() ? "h2" : "external") + ", hostname=" + hostname + "]";
     }
 }

@@ -4,6 +4,11 @@ import java.time.Instant;
 import java.util.Optional;
 
 /** Who did what to which account, and when. {@code detail} never holds a secret. */
-public record AuditEntry(long id, Instant occurredAt, String actor, Optional<String> accountId, AuditAction action, String detail,
-                         Optional<String> requestId) {
-}
+public record AuditEntry(
+        long id,
+        Instant occurredAt,
+        String actor,
+        Optional<String> accountId,
+        AuditAction action,
+        String detail,
+        Optional<String> requestId) {}

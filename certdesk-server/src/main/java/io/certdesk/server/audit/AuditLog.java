@@ -1,14 +1,11 @@
 package io.certdesk.server.audit;
 
+import io.certdesk.server.store.Database;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
-
 import org.jdbi.v3.core.Handle;
 import org.slf4j.MDC;
-
-import io.certdesk.server.audit.AuditStore;
-import io.certdesk.server.store.Database;
 
 /** Appends audit records inside the transaction of the change they describe. */
 public final class AuditLog {
@@ -27,8 +24,16 @@ public final class AuditLog {
 
     public void record(Handle h, String actor, String accountId, AuditAction action, String detail) {
         String trimmed = detail == null || detail.length() <= MAX_DETAIL ? detail : detail.substring(0, MAX_DETAIL);
-        store.append(h, new AuditEntry(0, clock.instant(), actor, Optional.ofNullable(accountId), action, trimmed,
-                Optional.ofNullable(MDC.get(REQUEST_ID))));
+        store.append(
+                h,
+                new AuditEntry(
+                        0,
+                        clock.instant(),
+                        actor,
+                        Optional.ofNullable(accountId),
+                        action,
+                        trimmed,
+                        Optional.ofNullable(MDC.get(REQUEST_ID))));
     }
 
     /** Records in a transaction of its own (for events that change nothing else, such as a failed sign-in). */

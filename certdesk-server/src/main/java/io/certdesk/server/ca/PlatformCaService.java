@@ -1,20 +1,5 @@
 package io.certdesk.server.ca;
 
-import java.security.KeyPair;
-import java.security.PrivateKey;
-import java.security.SecureRandom;
-import java.security.cert.X509Certificate;
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-
-import org.jdbi.v3.core.Handle;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import io.certdesk.pki.chain.ChainBuilder;
 import io.certdesk.pki.codec.CertificateCodec;
 import io.certdesk.pki.issue.CertificateIssuer;
@@ -26,7 +11,19 @@ import io.certdesk.server.audit.AuditAction;
 import io.certdesk.server.audit.AuditLog;
 import io.certdesk.server.keys.KeyVault;
 import io.certdesk.server.store.Database;
-import io.certdesk.server.ca.PlatformCaStore;
+import java.security.KeyPair;
+import java.security.PrivateKey;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.jdbi.v3.core.Handle;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Owns the platform CA: creates it on first start (once, even when several nodes start together
@@ -49,8 +46,16 @@ public final class PlatformCaService {
     private final SecureRandom random;
     private volatile PlatformCa current;
 
-    public PlatformCaService(Database database, PlatformCaStore store, KeyVault vault, AuditLog audit, CertificateIssuer issuer,
-                             Clock clock, SecureRandom random, KeyType caKeyType, KeyType serverKeyType) {
+    public PlatformCaService(
+            Database database,
+            PlatformCaStore store,
+            KeyVault vault,
+            AuditLog audit,
+            CertificateIssuer issuer,
+            Clock clock,
+            SecureRandom random,
+            KeyType caKeyType,
+            KeyType serverKeyType) {
         this.database = database;
         this.store = store;
         this.vault = vault;
@@ -69,19 +74,38 @@ public final class PlatformCaService {
             current = withEcIssuing(loaded);
             return false;
         }
-        CompletableFuture<KeyPair> issuingKeys = CompletableFuture.supplyAsync(() -> KeyPairs.generate(caKeyType, random));
-        PlatformCa created = issuer.createPlatformCa("Certdesk Platform", caKeyType, KeyPairs.generate(caKeyType, random),
-                issuingKeys.join(), ROOT_VALIDITY);
+        CompletableFuture<KeyPair> issuingKeys =
+                CompletableFuture.supplyAsync(() -> KeyPairs.generate(caKeyType, random));
+        PlatformCa created = issuer.createPlatformCa(
+                "Certdesk Platform",
+                caKeyType,
+                KeyPairs.generate(caKeyType, random),
+                issuingKeys.join(),
+                ROOT_VALIDITY);
         try {
             database.inTransaction(h -> {
                 String rootKey = vault.put(h, created.rootKey());
                 String issuingKey = vault.put(h, created.issuingKey());
                 boolean separateEc = !created.ecIssuing().equals(created.issuing());
-                Optional<String> ecKey = separateEc ? Optional.of(vault.put(h, created.ecIssuingKey())) : Optional.empty();
-                store.insert(h, new PlatformCaStore.CaRow(CertificateCodec.encodeDer(created.root()), rootKey,
-                        CertificateCodec.encodeDer(created.issuing()), issuingKey,
-                        separateEc ? Optional.of(CertificateCodec.encodeDer(created.ecIssuing())) : Optional.empty(), ecKey), clock.instant());
-                audit.record(h, "system", null, AuditAction.PLATFORM_CA_CREATED,
+                Optional<String> ecKey =
+                        separateEc ? Optional.of(vault.put(h, created.ecIssuingKey())) : Optional.empty();
+                store.insert(
+                        h,
+                        new PlatformCaStore.CaRow(
+                                CertificateCodec.encodeDer(created.root()),
+                                rootKey,
+                                CertificateCodec.encodeDer(created.issuing()),
+                                issuingKey,
+                                separateEc
+                                        ? Optional.of(CertificateCodec.encodeDer(created.ecIssuing()))
+                                        : Optional.empty(),
+                                ecKey),
+                        clock.instant());
+                audit.record(
+                        h,
+                        "system",
+                        null,
+                        AuditAction.PLATFORM_CA_CREATED,
                         "root sha256 " + CertificateCodec.sha256Hex(created.root()));
                 return null;
             });
@@ -99,14 +123,19 @@ public final class PlatformCaService {
     }
 
     private PlatformCa load(Handle h) {
-        return store.find(h).map(row -> {
-            X509Certificate root = CertificateCodec.decodeDer(row.rootDer());
-            X509Certificate issuing = CertificateCodec.decodeDer(row.issuingDer());
-            PrivateKey issuingKey = vault.get(h, row.issuingKeyId());
-            X509Certificate ecIssuing = row.ecIssuingDer().map(CertificateCodec::decodeDer).orElse(issuing);
-            PrivateKey ecIssuingKey = row.ecIssuingKeyId().map(id -> vault.get(h, id)).orElse(issuingKey);
-            return new PlatformCa(root, vault.get(h, row.rootKeyId()), issuing, issuingKey, ecIssuing, ecIssuingKey);
-        }).orElse(null);
+        return store.find(h)
+                .map(row -> {
+                    X509Certificate root = CertificateCodec.decodeDer(row.rootDer());
+                    X509Certificate issuing = CertificateCodec.decodeDer(row.issuingDer());
+                    PrivateKey issuingKey = vault.get(h, row.issuingKeyId());
+                    X509Certificate ecIssuing =
+                            row.ecIssuingDer().map(CertificateCodec::decodeDer).orElse(issuing);
+                    PrivateKey ecIssuingKey =
+                            row.ecIssuingKeyId().map(id -> vault.get(h, id)).orElse(issuingKey);
+                    return new PlatformCa(
+                            root, vault.get(h, row.rootKeyId()), issuing, issuingKey, ecIssuing, ecIssuingKey);
+                })
+                .orElse(null);
     }
 
     /**
@@ -114,12 +143,17 @@ public final class PlatformCaService {
      * its EC issuing CA now, once, whichever node starts first.
      */
     private PlatformCa withEcIssuing(PlatformCa ca) {
-        if (!ca.ecIssuing().equals(ca.issuing()) || !"RSA".equals(ca.root().getPublicKey().getAlgorithm())) {
+        if (!ca.ecIssuing().equals(ca.issuing())
+                || !"RSA".equals(ca.root().getPublicKey().getAlgorithm())) {
             return ca;
         }
         IssuedChain ec = issuer.addEcIssuingCa(ca, "Certdesk Platform", ROOT_VALIDITY.dividedBy(2));
-        boolean added = database.inTransaction(h -> store.addEcIssuing(h, CertificateCodec.encodeDer(ec.leaf()), vault.put(h, ec.privateKey())));
-        log.info(added ? "Added an EC issuing CA to the platform CA" : "Another node added the EC issuing CA first; using it");
+        boolean added = database.inTransaction(
+                h -> store.addEcIssuing(h, CertificateCodec.encodeDer(ec.leaf()), vault.put(h, ec.privateKey())));
+        log.info(
+                added
+                        ? "Added an EC issuing CA to the platform CA"
+                        : "Another node added the EC issuing CA first; using it");
         return database.read(this::load);
     }
 
@@ -139,14 +173,21 @@ public final class PlatformCaService {
                 .map(row -> chainOf(h, row, ca))
                 .orElse(null));
         // After a change of issuing CA the stored leaf may have been signed by another one: then issue anew.
-        if (stored != null && ChainBuilder.issuedBy(stored.leaf(), stored.chain().get(1))) {
+        if (stored != null
+                && ChainBuilder.issuedBy(stored.leaf(), stored.chain().get(1))) {
             return stored;
         }
         IssuedChain issued = issuer.issueTlsServer(ca, hostname, serverKeyType, SERVER_VALIDITY);
         database.inTransaction(h -> {
             String keyId = vault.put(h, issued.privateKey());
-            store.saveServerCert(h, new PlatformCaStore.ServerCertRow(hostname, CertificateCodec.encodeDer(issued.leaf()), keyId,
-                    issued.leaf().getNotAfter().toInstant()), clock.instant());
+            store.saveServerCert(
+                    h,
+                    new PlatformCaStore.ServerCertRow(
+                            hostname,
+                            CertificateCodec.encodeDer(issued.leaf()),
+                            keyId,
+                            issued.leaf().getNotAfter().toInstant()),
+                    clock.instant());
             return null;
         });
         return issued;
@@ -170,7 +211,8 @@ public final class PlatformCaService {
     private IssuedChain chainOf(Handle h, PlatformCaStore.ServerCertRow row, PlatformCa ca) {
         PrivateKey key = vault.get(h, row.keyId());
         X509Certificate leaf = CertificateCodec.decodeDer(row.leafDer());
-        return new IssuedChain(key, List.of(leaf, ca.issuingFor(leaf.getPublicKey().getAlgorithm()), ca.root()));
+        return new IssuedChain(
+                key, List.of(leaf, ca.issuingFor(leaf.getPublicKey().getAlgorithm()), ca.root()));
     }
 
     private PlatformCa ca() {

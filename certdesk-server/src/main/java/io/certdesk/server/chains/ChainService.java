@@ -1,22 +1,5 @@
 package io.certdesk.server.chains;
 
-import java.util.HashMap;
-
-import java.security.cert.X509Certificate;
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.EnumSet;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
-import java.util.UUID;
-
-import org.jdbi.v3.core.Handle;
-
 import io.certdesk.pki.PkiError;
 import io.certdesk.pki.PkiException;
 import io.certdesk.pki.certs.CertificateInfo;
@@ -26,22 +9,33 @@ import io.certdesk.pki.imports.ImportWarning;
 import io.certdesk.pki.imports.PrivateChainImport;
 import io.certdesk.pki.issue.IssuedChain;
 import io.certdesk.pki.keys.KeyType;
-import io.certdesk.pki.names.DomainNames;
 import io.certdesk.server.ErrorCode;
 import io.certdesk.server.Inputs;
 import io.certdesk.server.ServiceException;
-import io.certdesk.server.account.Access;
 import io.certdesk.server.access.Principal;
+import io.certdesk.server.account.Access;
 import io.certdesk.server.account.Account;
+import io.certdesk.server.account.TlsChanges;
 import io.certdesk.server.audit.AuditAction;
 import io.certdesk.server.audit.AuditLog;
 import io.certdesk.server.ca.PlatformCaService;
 import io.certdesk.server.keys.KeyVault;
-import io.certdesk.server.chains.ChainStore;
 import io.certdesk.server.store.Database;
-import io.certdesk.server.chains.PkiSettingsStore;
-import io.certdesk.server.account.TlsChanges;
 import io.certdesk.server.trust.TrustedCaStore;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import org.jdbi.v3.core.Handle;
 
 /** An account's private certificate chains: import from PKCS#12, generation by the platform CA, listing, deletion. */
 public final class ChainService {
@@ -61,8 +55,17 @@ public final class ChainService {
     private final Clock clock;
     private final TlsChanges tls;
 
-    public ChainService(Database database, ChainStore chains, TrustedCaStore trustedCas, PkiSettingsStore settings, KeyVault vault,
-                        PlatformCaService platformCa, Access access, AuditLog audit, Clock clock, TlsChanges tls) {
+    public ChainService(
+            Database database,
+            ChainStore chains,
+            TrustedCaStore trustedCas,
+            PkiSettingsStore settings,
+            KeyVault vault,
+            PlatformCaService platformCa,
+            Access access,
+            AuditLog audit,
+            Clock clock,
+            TlsChanges tls) {
         this.database = database;
         this.chains = chains;
         this.trustedCas = trustedCas;
@@ -76,8 +79,8 @@ public final class ChainService {
     }
 
     /** What an import stored, ignored and warned about. */
-    public record ImportOutcome(List<PrivateChain> imported, List<PrivateChainImport.Ignored> ignored, List<ImportWarning> warnings) {
-    }
+    public record ImportOutcome(
+            List<PrivateChain> imported, List<PrivateChainImport.Ignored> ignored, List<ImportWarning> warnings) {}
 
     /** Imports every key entry of a PKCS#12 file as a chain, all in one transaction, or refuses the file. */
     public ImportOutcome importPkcs12(Principal actor, String accountId, byte[] file, char[] password) {
@@ -86,11 +89,17 @@ public final class ChainService {
             return database.inTransaction(h -> {
                 List<X509Certificate> known = new ArrayList<>(platformCa.caCertificates());
                 trustedCas.ders(h, account.id()).forEach(der -> known.add(CertificateCodec.decodeDer(der)));
-                PrivateChainImport.Result result = PrivateChainImport.evaluate(file, password, account.domains(), known, clock.instant());
+                PrivateChainImport.Result result =
+                        PrivateChainImport.evaluate(file, password, account.domains(), known, clock.instant());
                 requireRoom(h, account, result.chains().size());
                 List<PrivateChain> stored = new ArrayList<>();
                 for (PrivateChainImport.ImportedChain chain : result.chains()) {
-                    stored.add(store(h, account, ChainOrigin.IMPORTED, chain.purposes(), chain.dnsNames(),
+                    stored.add(store(
+                            h,
+                            account,
+                            ChainOrigin.IMPORTED,
+                            chain.purposes(),
+                            chain.dnsNames(),
                             new IssuedChain(chain.key(), chain.certificates())));
                 }
                 tls.changed(h, account.id());
@@ -108,8 +117,13 @@ public final class ChainService {
      * Has the platform CA issue a chain: for {@link ChainPurpose#TLS_SERVER}, for one of the
      * account's domains; for {@link ChainPurpose#TOKEN_SIGNING}, naming the account.
      */
-    public PrivateChain generate(Principal actor, String accountId, ChainPurpose purpose, Optional<String> domain, KeyType keyType,
-                                 Optional<Integer> validityDays) {
+    public PrivateChain generate(
+            Principal actor,
+            String accountId,
+            ChainPurpose purpose,
+            Optional<String> domain,
+            KeyType keyType,
+            Optional<Integer> validityDays) {
         Account account = access.visibleAccount(actor, accountId);
         if (purpose == null) {
             throw ServiceException.invalid("purpose", "A purpose is required: TLS_SERVER or TOKEN_SIGNING.");
@@ -117,23 +131,36 @@ public final class ChainService {
         IssuedChain issued;
         List<String> names;
         if (purpose == ChainPurpose.TLS_SERVER) {
-            String name = Inputs.domain(domain.orElseThrow(() -> ServiceException.invalid("domain", "A TLS chain is issued for one of the account's domains: "
-                    + "give 'domain'.")), "domain");
+            String name = Inputs.domain(
+                    domain.orElseThrow(() -> ServiceException.invalid(
+                            "domain", "A TLS chain is issued for one of the account's domains: " + "give 'domain'.")),
+                    "domain");
             if (!account.domains().contains(name)) {
-                throw new PkiException(PkiError.DOMAIN_NOT_ALLOWED, "'" + name + "' is not a domain of this account"
-                        + (account.domains().isEmpty() ? " (it has none yet)." : " (" + String.join(", ", account.domains()) + ")."));
+                throw new PkiException(
+                        PkiError.DOMAIN_NOT_ALLOWED,
+                        "'" + name + "' is not a domain of this account"
+                                + (account.domains().isEmpty()
+                                        ? " (it has none yet)."
+                                        : " (" + String.join(", ", account.domains()) + ")."));
             }
             if (keyType == KeyType.ED25519) {
-                throw ServiceException.invalid("keyType", "Ed25519 is for token-signing chains: browsers and most TLS clients do not accept "
-                        + "Ed25519 server certificates. Choose EC_P256 (the default) or an RSA key type.");
+                throw ServiceException.invalid(
+                        "keyType",
+                        "Ed25519 is for token-signing chains: browsers and most TLS clients do not accept "
+                                + "Ed25519 server certificates. Choose EC_P256 (the default) or an RSA key type.");
             }
-            issued = platformCa.issueTls(name, keyType, Duration.ofDays(days(validityDays, MAX_TLS_DAYS, MAX_TLS_DAYS)));
+            issued =
+                    platformCa.issueTls(name, keyType, Duration.ofDays(days(validityDays, MAX_TLS_DAYS, MAX_TLS_DAYS)));
             names = List.of(name);
         } else {
             if (domain.isPresent()) {
-                throw ServiceException.invalid("domain", "A token-signing chain is not issued for a domain; leave 'domain' out.");
+                throw ServiceException.invalid(
+                        "domain", "A token-signing chain is not issued for a domain; leave 'domain' out.");
             }
-            issued = platformCa.issueTokenSigning(account.name(), account.id(), keyType,
+            issued = platformCa.issueTokenSigning(
+                    account.name(),
+                    account.id(),
+                    keyType,
                     Duration.ofDays(days(validityDays, DEFAULT_TOKEN_DAYS, MAX_TOKEN_DAYS)));
             names = List.of();
         }
@@ -151,8 +178,10 @@ public final class ChainService {
      * account's creating transaction.
      */
     public void createDefaultSigningChain(Handle h, Account account) {
-        IssuedChain issued = platformCa.issueTokenSigning(account.name(), account.id(), KeyType.EC_P256, Duration.ofDays(DEFAULT_TOKEN_DAYS));
-        PrivateChain chain = store(h, account, ChainOrigin.GENERATED, EnumSet.of(ChainPurpose.TOKEN_SIGNING), List.of(), issued);
+        IssuedChain issued = platformCa.issueTokenSigning(
+                account.name(), account.id(), KeyType.EC_P256, Duration.ofDays(DEFAULT_TOKEN_DAYS));
+        PrivateChain chain =
+                store(h, account, ChainOrigin.GENERATED, EnumSet.of(ChainPurpose.TOKEN_SIGNING), List.of(), issued);
         settings.save(h, account.id(), SigningState.none().withSigning(Optional.of(chain.id())), clock.instant());
     }
 
@@ -163,13 +192,16 @@ public final class ChainService {
 
     public PrivateChain get(Principal actor, String accountId, String chainId) {
         Account account = access.visibleAccount(actor, accountId);
-        return database.read(h -> chains.find(h, account.id(), chainId)).orElseThrow(() -> ServiceException.notFound("Chain " + chainId));
+        return database.read(h -> chains.find(h, account.id(), chainId))
+                .orElseThrow(() -> ServiceException.notFound("Chain " + chainId));
     }
 
     /** The chain's certificates, leaf first (never its key). */
     public List<X509Certificate> certificates(Principal actor, String accountId, String chainId) {
         PrivateChain chain = get(actor, accountId, chainId);
-        return database.read(h -> chains.certificates(h, chain.id())).stream().map(CertificateCodec::decodeDer).toList();
+        return database.read(h -> chains.certificates(h, chain.id())).stream()
+                .map(CertificateCodec::decodeDer)
+                .toList();
     }
 
     /** What each certificate of these chains is, by chain id, for rendering. */
@@ -178,9 +210,16 @@ public final class ChainService {
             Map<String, List<CertificateInfo>> out = new HashMap<>();
             Map<String, Map<String, List<byte[]>>> byAccount = new HashMap<>();
             for (PrivateChain chain : list) {
-                List<byte[]> ders = list.size() == 1 ? chains.certificates(h, chain.id())
-                        : byAccount.computeIfAbsent(chain.accountId(), a -> chains.certificatesOfAccount(h, a)).getOrDefault(chain.id(), List.of());
-                out.put(chain.id(), ders.stream().map(der -> CertificateInfo.of(CertificateCodec.decodeDer(der))).toList());
+                List<byte[]> ders = list.size() == 1
+                        ? chains.certificates(h, chain.id())
+                        : byAccount
+                                .computeIfAbsent(chain.accountId(), a -> chains.certificatesOfAccount(h, a))
+                                .getOrDefault(chain.id(), List.of());
+                out.put(
+                        chain.id(),
+                        ders.stream()
+                                .map(der -> CertificateInfo.of(CertificateCodec.decodeDer(der)))
+                                .toList());
             }
             return out;
         });
@@ -190,11 +229,14 @@ public final class ChainService {
     public void delete(Principal actor, String accountId, String chainId) {
         Account account = access.visibleAccount(actor, accountId);
         database.inTransaction(h -> {
-            PrivateChain chain = chains.find(h, account.id(), chainId).orElseThrow(() -> ServiceException.notFound("Chain " + chainId));
+            PrivateChain chain = chains.find(h, account.id(), chainId)
+                    .orElseThrow(() -> ServiceException.notFound("Chain " + chainId));
             if (settings.uses(h, chain.id(), clock.instant())) {
-                throw new ServiceException(ErrorCode.CHAIN_IN_USE, "The chain '" + chain.subject() + "' is in use by the PKI settings "
-                        + "(token signing, a TLS binding, or a replaced signing key that tokens still in use verify with). "
-                        + "Choose another chain there first, or wait until its tokens have expired.");
+                throw new ServiceException(
+                        ErrorCode.CHAIN_IN_USE,
+                        "The chain '" + chain.subject() + "' is in use by the PKI settings "
+                                + "(token signing, a TLS binding, or a replaced signing key that tokens still in use verify with). "
+                                + "Choose another chain there first, or wait until its tokens have expired.");
             }
             chains.delete(h, chain);
             tls.changed(h, account.id());
@@ -203,36 +245,61 @@ public final class ChainService {
         });
     }
 
-    private PrivateChain store(Handle h, Account account, ChainOrigin origin, Set<ChainPurpose> purposes, List<String> names, IssuedChain issued) {
+    private PrivateChain store(
+            Handle h,
+            Account account,
+            ChainOrigin origin,
+            Set<ChainPurpose> purposes,
+            List<String> names,
+            IssuedChain issued) {
         X509Certificate leaf = issued.leaf();
         CertificateInfo info = CertificateInfo.of(leaf);
         String keyId = vault.put(h, account.id(), issued.privateKey());
         Instant now = clock.instant();
-        PrivateChain chain = new PrivateChain(UUID.randomUUID().toString(), account.id(), origin, purposes, info.subject(), names,
-                info.notBefore(), info.notAfter(), info.keyAlgorithm(), info.keySize(), info.sha256(), keyId, now);
-        chains.insert(h, chain, issued.chain().stream().map(CertificateCodec::encodeDer).toList());
+        PrivateChain chain = new PrivateChain(
+                UUID.randomUUID().toString(),
+                account.id(),
+                origin,
+                purposes,
+                info.subject(),
+                names,
+                info.notBefore(),
+                info.notAfter(),
+                info.keyAlgorithm(),
+                info.keySize(),
+                info.sha256(),
+                keyId,
+                now);
+        chains.insert(
+                h,
+                chain,
+                issued.chain().stream().map(CertificateCodec::encodeDer).toList());
         return chain;
     }
 
     private void requireRoom(Handle h, Account account, int adding) {
         int total = chains.count(h, account.id()) + adding;
         if (total > MAX_CHAINS_PER_ACCOUNT) {
-            throw new ServiceException(ErrorCode.VALIDATION_FAILED, "An account holds at most " + MAX_CHAINS_PER_ACCOUNT
-                    + " private chains; delete some first.");
+            throw new ServiceException(
+                    ErrorCode.VALIDATION_FAILED,
+                    "An account holds at most " + MAX_CHAINS_PER_ACCOUNT + " private chains; delete some first.");
         }
     }
 
     private static int days(Optional<Integer> requested, int fallback, int max) {
         int days = requested.orElse(fallback);
         if (days < 1 || days > max) {
-            throw ServiceException.invalid("validityDays", "validityDays must be between 1 and " + max + "; found " + days + ".");
+            throw ServiceException.invalid(
+                    "validityDays", "validityDays must be between 1 and " + max + "; found " + days + ".");
         }
         return days;
     }
 
-
     private static String describe(List<PrivateChain> list) {
-        return String.join("; ", list.stream().map(c -> c.subject() + " (sha256 " + c.sha256() + ")").toList());
+        return String.join(
+                "; ",
+                list.stream()
+                        .map(c -> c.subject() + " (sha256 " + c.sha256() + ")")
+                        .toList());
     }
-
 }

@@ -11,8 +11,12 @@ import java.util.Optional;
  * a next one published ahead of its activation, how long tokens live, which chain serves each
  * domain, and every signing key the account publishes.
  */
-public record PkiSettings(Optional<String> signingChainId, Optional<NextSigning> next, Duration tokenLifetime,
-                          Map<String, String> tlsBindings, List<PublishedKey> signingKeys) {
+public record PkiSettings(
+        Optional<String> signingChainId,
+        Optional<NextSigning> next,
+        Duration tokenLifetime,
+        Map<String, String> tlsBindings,
+        List<PublishedKey> signingKeys) {
 
     public PkiSettings {
         tlsBindings = Map.copyOf(tlsBindings);
@@ -20,8 +24,7 @@ public record PkiSettings(Optional<String> signingChainId, Optional<NextSigning>
     }
 
     /** A signing chain published now that starts signing at {@code activateAt}. */
-    public record NextSigning(String chainId, Instant activateAt) {
-    }
+    public record NextSigning(String chainId, Instant activateAt) {}
 
     /** Where a published signing key stands. A key no longer published is retired. */
     public enum KeyState {
@@ -34,11 +37,12 @@ public record PkiSettings(Optional<String> signingChainId, Optional<NextSigning>
     }
 
     /** A key in the account's JWKS: {@code until} is when a PASSIVE key retires, or when a NEXT key activates. */
-    public record PublishedKey(String chainId, KeyState state, Optional<Instant> until) {
-    }
+    public record PublishedKey(String chainId, KeyState state, Optional<Instant> until) {}
 
     /** What a PUT asks for; absent lifetime means the default, absent activateAt means at once. */
-    public record Change(Optional<String> signingChainId, Map<String, String> tlsBindings, Optional<Long> tokenLifetimeSeconds,
-                         Optional<Instant> activateAt) {
-    }
+    public record Change(
+            Optional<String> signingChainId,
+            Map<String, String> tlsBindings,
+            Optional<Long> tokenLifetimeSeconds,
+            Optional<Instant> activateAt) {}
 }

@@ -1,32 +1,26 @@
 package io.certdesk.server.chains;
 
-import java.time.temporal.ChronoUnit;
-
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.Map;
-import java.util.Optional;
-import java.util.TreeMap;
-
-import org.jdbi.v3.core.Handle;
-
 import io.certdesk.pki.PkiError;
 import io.certdesk.pki.PkiException;
 import io.certdesk.pki.chain.ChainPurpose;
-import io.certdesk.pki.names.DomainNames;
 import io.certdesk.pki.names.NameMatching;
 import io.certdesk.server.Inputs;
 import io.certdesk.server.ServiceException;
-import io.certdesk.server.account.Access;
 import io.certdesk.server.access.Principal;
+import io.certdesk.server.account.Access;
 import io.certdesk.server.account.Account;
+import io.certdesk.server.account.TlsChanges;
 import io.certdesk.server.audit.AuditAction;
 import io.certdesk.server.audit.AuditLog;
-import io.certdesk.server.chains.ChainStore;
 import io.certdesk.server.store.Database;
-import io.certdesk.server.chains.PkiSettingsStore;
-import io.certdesk.server.account.TlsChanges;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.jdbi.v3.core.Handle;
 
 /** Reads and changes an account's PKI settings, checking every chain they name. */
 public final class PkiSettingsService {
@@ -37,6 +31,7 @@ public final class PkiSettingsService {
     public static final Duration KEY_CACHE_TIME = Duration.ofMinutes(5);
     /** How far ahead a next signing chain can be scheduled. */
     public static final Duration MAX_ACTIVATION_DELAY = Duration.ofDays(90);
+
     private final Database database;
     private final PkiSettingsStore store;
     private final ChainStore chains;
@@ -45,8 +40,14 @@ public final class PkiSettingsService {
     private final Clock clock;
     private final TlsChanges tls;
 
-    public PkiSettingsService(Database database, PkiSettingsStore store, ChainStore chains, Access access, AuditLog audit, Clock clock,
-                              TlsChanges tls) {
+    public PkiSettingsService(
+            Database database,
+            PkiSettingsStore store,
+            ChainStore chains,
+            Access access,
+            AuditLog audit,
+            Clock clock,
+            TlsChanges tls) {
         this.database = database;
         this.store = store;
         this.chains = chains;
@@ -64,8 +65,14 @@ public final class PkiSettingsService {
     private PkiSettings read(Handle h, String accountId) {
         Instant now = clock.instant();
         SigningState state = store.state(h, accountId);
-        Optional<PkiSettings.NextSigning> next = state.pendingAt(now).map(id -> new PkiSettings.NextSigning(id, state.activateAt().orElseThrow()));
-        return new PkiSettings(state.signingAt(now), next, state.lifetime(), store.bindings(h, accountId), store.publishedKeys(h, accountId, now));
+        Optional<PkiSettings.NextSigning> next = state.pendingAt(now)
+                .map(id -> new PkiSettings.NextSigning(id, state.activateAt().orElseThrow()));
+        return new PkiSettings(
+                state.signingAt(now),
+                next,
+                state.lifetime(),
+                store.bindings(h, accountId),
+                store.publishedKeys(h, accountId, now));
     }
 
     /**
@@ -83,22 +90,30 @@ public final class PkiSettingsService {
         Optional<Instant> activateAt = change.activateAt().map(at -> at.truncatedTo(ChronoUnit.SECONDS));
         if (activateAt.isPresent()) {
             if (signingChainId.isEmpty()) {
-                throw ServiceException.invalid("activateAt", "activateAt schedules a signing chain: give signingChainId with it.");
+                throw ServiceException.invalid(
+                        "activateAt", "activateAt schedules a signing chain: give signingChainId with it.");
             }
             Instant earliest = now.plus(KEY_CACHE_TIME);
             if (activateAt.get().isBefore(earliest) || activateAt.get().isAfter(now.plus(MAX_ACTIVATION_DELAY))) {
-                throw ServiceException.invalid("activateAt", "activateAt must be between " + KEY_CACHE_TIME.toMinutes() + " minutes (how long "
-                        + "verifiers may cache the published keys) and " + MAX_ACTIVATION_DELAY.toDays() + " days from now; leave it out to "
-                        + "switch at once.");
+                throw ServiceException.invalid(
+                        "activateAt",
+                        "activateAt must be between " + KEY_CACHE_TIME.toMinutes() + " minutes (how long "
+                                + "verifiers may cache the published keys) and " + MAX_ACTIVATION_DELAY.toDays()
+                                + " days from now; leave it out to "
+                                + "switch at once.");
             }
         }
         return database.inTransaction(h -> {
             if (signingChainId.isPresent()) {
-                PrivateChain chain = chains.find(h, account.id(), signingChainId.get()).orElseThrow(() -> ServiceException.invalid("signingChainId",
-                        "signingChainId names no chain of this account."));
+                PrivateChain chain = chains.find(h, account.id(), signingChainId.get())
+                        .orElseThrow(() -> ServiceException.invalid(
+                                "signingChainId", "signingChainId names no chain of this account."));
                 if (!jwsUsable(chain)) {
-                    throw ServiceException.invalid("signingChainId", "The chain '" + chain.subject() + "' has a " + chain.keyAlgorithm() + " key of "
-                            + chain.keySize() + " bits, which cannot sign tokens (RSA of 2048 bits or more, EC P-256/P-384/P-521, Ed25519).");
+                    throw ServiceException.invalid(
+                            "signingChainId",
+                            "The chain '" + chain.subject() + "' has a " + chain.keyAlgorithm() + " key of "
+                                    + chain.keySize()
+                                    + " bits, which cannot sign tokens (RSA of 2048 bits or more, EC P-256/P-384/P-521, Ed25519).");
                 }
             }
             Map<String, String> normalized = bindings(h, account, change.tlsBindings());
@@ -109,19 +124,27 @@ public final class PkiSettingsService {
             SigningState after = before.withLifetime(lifetime, now);
             if (activateAt.isPresent() && !signingChainId.equals(active)) {
                 after = after.withSigning(active).withNext(signingChainId.get(), activateAt.get());
-                active.ifPresent(id -> store.retireSigningChain(h, account.id(), id, activateAt.get().plus(longest).plus(SigningState.SKEW)));
+                active.ifPresent(id -> store.retireSigningChain(
+                        h, account.id(), id, activateAt.get().plus(longest).plus(SigningState.SKEW)));
             } else {
                 after = after.withSigning(signingChainId);
                 if (active.isPresent() && !active.equals(signingChainId)) {
-                    store.retireSigningChain(h, account.id(), active.get(), now.plus(longest).plus(SigningState.SKEW));
+                    store.retireSigningChain(
+                            h, account.id(), active.get(), now.plus(longest).plus(SigningState.SKEW));
                 }
             }
             signingChainId.ifPresent(id -> store.activate(h, account.id(), id));
             store.save(h, account.id(), after, now);
             store.replaceBindings(h, account.id(), normalized);
             tls.changed(h, account.id());
-            audit.record(h, actor.username(), account.id(), AuditAction.PKI_SETTINGS_CHANGED, "signing chain " + signingChainId.orElse("none")
-                    + activateAt.map(at -> " from " + at).orElse("") + "; token lifetime " + lifetime.toSeconds() + " s; bindings " + normalized);
+            audit.record(
+                    h,
+                    actor.username(),
+                    account.id(),
+                    AuditAction.PKI_SETTINGS_CHANGED,
+                    "signing chain " + signingChainId.orElse("none")
+                            + activateAt.map(at -> " from " + at).orElse("") + "; token lifetime "
+                            + lifetime.toSeconds() + " s; bindings " + normalized);
             return read(h, account.id());
         });
     }
@@ -131,15 +154,21 @@ public final class PkiSettingsService {
         for (Map.Entry<String, String> binding : (bindings == null ? Map.<String, String>of() : bindings).entrySet()) {
             String domain = Inputs.domain(binding.getKey(), "tlsBindings");
             if (!account.domains().contains(domain)) {
-                throw new PkiException(PkiError.DOMAIN_NOT_ALLOWED, "'" + domain + "' is not a domain of this account.");
+                throw new PkiException(
+                        PkiError.DOMAIN_NOT_ALLOWED, "'" + domain + "' is not a domain of this account.");
             }
-            PrivateChain chain = chains.find(h, account.id(), String.valueOf(binding.getValue())).orElseThrow(() -> ServiceException.invalid("tlsBindings",
-                    "The binding of " + domain + " names no chain of this account."));
+            PrivateChain chain = chains.find(h, account.id(), String.valueOf(binding.getValue()))
+                    .orElseThrow(() -> ServiceException.invalid(
+                            "tlsBindings", "The binding of " + domain + " names no chain of this account."));
             if (!chain.purposes().contains(ChainPurpose.TLS_SERVER)
                     || chain.dnsNames().stream().noneMatch(name -> NameMatching.covers(name, domain))) {
-                throw ServiceException.invalid("tlsBindings", "The chain '" + chain.subject() + "' cannot serve " + domain + ": it is "
-                        + (chain.purposes().contains(ChainPurpose.TLS_SERVER) ? "for " + String.join(", ", chain.dnsNames()) : "not a TLS server chain")
-                        + ".");
+                throw ServiceException.invalid(
+                        "tlsBindings",
+                        "The chain '" + chain.subject() + "' cannot serve " + domain + ": it is "
+                                + (chain.purposes().contains(ChainPurpose.TLS_SERVER)
+                                        ? "for " + String.join(", ", chain.dnsNames())
+                                        : "not a TLS server chain")
+                                + ".");
             }
             normalized.put(domain, chain.id());
         }
@@ -152,8 +181,10 @@ public final class PkiSettingsService {
         }
         Duration lifetime = Duration.ofSeconds(seconds.get());
         if (lifetime.compareTo(SigningState.MIN_LIFETIME) < 0 || lifetime.compareTo(SigningState.MAX_LIFETIME) > 0) {
-            throw ServiceException.invalid("tokenLifetimeSeconds", "tokenLifetimeSeconds must be between " + SigningState.MIN_LIFETIME.toSeconds()
-                    + " and " + SigningState.MAX_LIFETIME.toSeconds() + " (24 hours).");
+            throw ServiceException.invalid(
+                    "tokenLifetimeSeconds",
+                    "tokenLifetimeSeconds must be between " + SigningState.MIN_LIFETIME.toSeconds() + " and "
+                            + SigningState.MAX_LIFETIME.toSeconds() + " (24 hours).");
         }
         return lifetime;
     }
@@ -171,6 +202,4 @@ public final class PkiSettingsService {
             default -> false;
         };
     }
-
-
 }

@@ -10,8 +10,13 @@ import java.util.Optional;
  * the one it replaced (tokens issued under a longer lifetime keep it in force until they expire).
  * Pure: every answer is for an instant the caller gives.
  */
-public record SigningState(Optional<String> current, Optional<String> next, Optional<Instant> activateAt, Duration lifetime,
-                           Duration previousLifetime, Optional<Instant> lifetimeChangedAt) {
+public record SigningState(
+        Optional<String> current,
+        Optional<String> next,
+        Optional<Instant> activateAt,
+        Duration lifetime,
+        Duration previousLifetime,
+        Optional<Instant> lifetimeChangedAt) {
     public static final Duration DEFAULT_LIFETIME = Duration.ofMinutes(15);
     public static final Duration MIN_LIFETIME = Duration.ofMinutes(1);
     public static final Duration MAX_LIFETIME = Duration.ofHours(24);
@@ -19,7 +24,13 @@ public record SigningState(Optional<String> current, Optional<String> next, Opti
     public static final Duration SKEW = Duration.ofMinutes(1);
 
     public static SigningState none() {
-        return new SigningState(Optional.empty(), Optional.empty(), Optional.empty(), DEFAULT_LIFETIME, DEFAULT_LIFETIME, Optional.empty());
+        return new SigningState(
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                DEFAULT_LIFETIME,
+                DEFAULT_LIFETIME,
+                Optional.empty());
     }
 
     /** The chain that signs at {@code now}: the next one once its activation time has come. */
@@ -34,12 +45,16 @@ public record SigningState(Optional<String> current, Optional<String> next, Opti
 
     /** The same state with a due activation carried out. */
     public SigningState settled(Instant now) {
-        return activated(now) ? new SigningState(next, Optional.empty(), Optional.empty(), lifetime, previousLifetime, lifetimeChangedAt) : this;
+        return activated(now)
+                ? new SigningState(
+                        next, Optional.empty(), Optional.empty(), lifetime, previousLifetime, lifetimeChangedAt)
+                : this;
     }
 
     /** The longest lifetime a still-valid token may have been issued with. */
     public Duration longestLifetimeInForce(Instant now) {
-        boolean previousInForce = lifetimeChangedAt.isPresent() && lifetimeChangedAt.get().plus(previousLifetime).isAfter(now);
+        boolean previousInForce = lifetimeChangedAt.isPresent()
+                && lifetimeChangedAt.get().plus(previousLifetime).isAfter(now);
         return previousInForce && previousLifetime.compareTo(lifetime) > 0 ? previousLifetime : lifetime;
     }
 
@@ -52,11 +67,13 @@ public record SigningState(Optional<String> current, Optional<String> next, Opti
     }
 
     public SigningState withSigning(Optional<String> chainId) {
-        return new SigningState(chainId, Optional.empty(), Optional.empty(), lifetime, previousLifetime, lifetimeChangedAt);
+        return new SigningState(
+                chainId, Optional.empty(), Optional.empty(), lifetime, previousLifetime, lifetimeChangedAt);
     }
 
     public SigningState withNext(String chainId, Instant at) {
-        return new SigningState(current, Optional.of(chainId), Optional.of(at), lifetime, previousLifetime, lifetimeChangedAt);
+        return new SigningState(
+                current, Optional.of(chainId), Optional.of(at), lifetime, previousLifetime, lifetimeChangedAt);
     }
 
     private boolean activated(Instant now) {

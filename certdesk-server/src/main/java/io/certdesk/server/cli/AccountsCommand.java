@@ -1,23 +1,24 @@
 package io.certdesk.server.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
-
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
-
-import com.fasterxml.jackson.databind.JsonNode;
-
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code certdesk accounts create|list}. */
-@Command(name = "accounts", mixinStandardHelpOptions = true, description = "Create and list accounts.",
+@Command(
+        name = "accounts",
+        mixinStandardHelpOptions = true,
+        description = "Create and list accounts.",
         subcommands = {AccountsCommand.Create.class, AccountsCommand.List.class})
 public final class AccountsCommand {
     /** The API's account types, as the API spells them. */
     public enum Type {
-        VENDOR, CUSTOMER
+        VENDOR,
+        CUSTOMER
     }
 
     @Command(name = "create", mixinStandardHelpOptions = true, description = "Create a vendor or customer account.")
@@ -43,8 +44,12 @@ public final class AccountsCommand {
                 body.put("parentId", parent);
             }
             JsonNode account = ServerApi.fromSaved(CliConfig.require()).send("POST", "/api/v1/accounts", body);
-            System.out.println(json ? account.toPrettyString() : "Created " + account.path("type").asText() + " "
-                    + account.path("name").asText() + " with id " + account.path("id").asText());
+            System.out.println(
+                    json
+                            ? account.toPrettyString()
+                            : "Created " + account.path("type").asText() + " "
+                                    + account.path("name").asText() + " with id "
+                                    + account.path("id").asText());
             return 0;
         }
     }
@@ -63,8 +68,12 @@ public final class AccountsCommand {
             }
             System.out.printf("%-36s  %-8s  %-36s  %-24s  %s%n", "ID", "TYPE", "PARENT", "NAME", "DOMAINS");
             for (JsonNode a : list.path("accounts")) {
-                System.out.printf("%-36s  %-8s  %-36s  %-24s  %s%n", a.path("id").asText(), a.path("type").asText(),
-                        a.path("parentId").isNull() ? "-" : a.path("parentId").asText(), a.path("name").asText(),
+                System.out.printf(
+                        "%-36s  %-8s  %-36s  %-24s  %s%n",
+                        a.path("id").asText(),
+                        a.path("type").asText(),
+                        a.path("parentId").isNull() ? "-" : a.path("parentId").asText(),
+                        a.path("name").asText(),
                         joined(a.path("domains")));
             }
             return 0;

@@ -1,20 +1,17 @@
 package io.certdesk.server.cli;
 
-import java.time.Instant;
-import java.util.ArrayList;
-
+import com.fasterxml.jackson.databind.JsonNode;
+import io.certdesk.pki.chain.ChainPurpose;
+import io.certdesk.pki.keys.KeyType;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-
-import com.fasterxml.jackson.databind.JsonNode;
-
-import io.certdesk.pki.chain.ChainPurpose;
-import io.certdesk.pki.keys.KeyType;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -22,8 +19,7 @@ import picocli.CommandLine.Parameters;
 
 /** The Certificates tab from the command line: {@code ca}, {@code chain}, {@code chains}, {@code pki}. */
 public final class CertificatesCommands {
-    private CertificatesCommands() {
-    }
+    private CertificatesCommands() {}
 
     /** {@code --account ID}: the account a command acts on. */
     static final class AccountOption {
@@ -37,13 +33,21 @@ public final class CertificatesCommands {
 
     static void printWarnings(JsonNode result) {
         for (JsonNode w : result.path("warnings")) {
-            System.out.println("warning " + w.path("code").asText() + ": " + w.path("message").asText());
+            System.out.println("warning " + w.path("code").asText() + ": "
+                    + w.path("message").asText());
         }
     }
 
-    @Command(name = "ca", mixinStandardHelpOptions = true, description = "Trusted CA certificates.", subcommands = Ca.Import.class)
+    @Command(
+            name = "ca",
+            mixinStandardHelpOptions = true,
+            description = "Trusted CA certificates.",
+            subcommands = Ca.Import.class)
     public static final class Ca {
-        @Command(name = "import", mixinStandardHelpOptions = true, description = "Import trusted CA certificates (PEM, DER or PKCS#7).")
+        @Command(
+                name = "import",
+                mixinStandardHelpOptions = true,
+                description = "Import trusted CA certificates (PEM, DER or PKCS#7).")
         static final class Import implements Callable<Integer> {
             @Mixin
             AccountOption account;
@@ -54,12 +58,18 @@ public final class CertificatesCommands {
             @Override
             public Integer call() throws Exception {
                 JsonNode result = ServerApi.fromSaved(CliConfig.require())
-                        .upload(account.path() + "/trusted-cas", file.getFileName().toString(), Files.readAllBytes(file), Map.of());
+                        .upload(
+                                account.path() + "/trusted-cas",
+                                file.getFileName().toString(),
+                                Files.readAllBytes(file),
+                                Map.of());
                 for (JsonNode c : result.path("imported")) {
-                    System.out.println("imported " + c.path("subject").asText() + "  sha256 " + c.path("sha256").asText());
+                    System.out.println("imported " + c.path("subject").asText() + "  sha256 "
+                            + c.path("sha256").asText());
                 }
                 for (JsonNode s : result.path("skipped")) {
-                    System.out.println("skipped (" + s.path("code").asText() + ") sha256 " + s.path("sha256").asText());
+                    System.out.println("skipped (" + s.path("code").asText() + ") sha256 "
+                            + s.path("sha256").asText());
                 }
                 printWarnings(result);
                 return 0;
@@ -67,17 +77,27 @@ public final class CertificatesCommands {
         }
     }
 
-    @Command(name = "chain", mixinStandardHelpOptions = true, description = "Import or generate a private certificate chain.",
+    @Command(
+            name = "chain",
+            mixinStandardHelpOptions = true,
+            description = "Import or generate a private certificate chain.",
             subcommands = {Chain.Import.class, Chain.Generate.class})
     public static final class Chain {
-        @Command(name = "import", mixinStandardHelpOptions = true,
-                description = {"Import chains from a PKCS#12 (.pfx/.p12) file.",
-                        "The password is read from --password-file or asked for; it is never taken as an argument."})
+        @Command(
+                name = "import",
+                mixinStandardHelpOptions = true,
+                description = {
+                    "Import chains from a PKCS#12 (.pfx/.p12) file.",
+                    "The password is read from --password-file or asked for; it is never taken as an argument."
+                })
         static final class Import implements Callable<Integer> {
             @Mixin
             AccountOption account;
 
-            @Option(names = "--password-file", paramLabel = "FILE", description = "A file whose first line is the password.")
+            @Option(
+                    names = "--password-file",
+                    paramLabel = "FILE",
+                    description = "A file whose first line is the password.")
             Path passwordFile;
 
             @Parameters(paramLabel = "FILE")
@@ -94,21 +114,29 @@ public final class CertificatesCommands {
                 } else {
                     throw CliFailure.usage("No password: pass --password-file, or run in a terminal to be asked.");
                 }
-                JsonNode result = ServerApi.fromSaved(CliConfig.require()).upload(account.path() + "/private-chains/import",
-                        file.getFileName().toString(), Files.readAllBytes(file), Map.of("password", password));
+                JsonNode result = ServerApi.fromSaved(CliConfig.require())
+                        .upload(
+                                account.path() + "/private-chains/import",
+                                file.getFileName().toString(),
+                                Files.readAllBytes(file),
+                                Map.of("password", password));
                 for (JsonNode c : result.path("imported")) {
-                    System.out.println("imported chain " + c.path("id").asText() + "  " + c.path("subject").asText() + "  "
-                            + c.path("purposes"));
+                    System.out.println("imported chain " + c.path("id").asText() + "  "
+                            + c.path("subject").asText() + "  " + c.path("purposes"));
                 }
                 for (JsonNode i : result.path("ignored")) {
-                    System.out.println("ignored (" + i.path("reason").asText() + ") " + i.path("subject").asText());
+                    System.out.println("ignored (" + i.path("reason").asText() + ") "
+                            + i.path("subject").asText());
                 }
                 printWarnings(result);
                 return 0;
             }
         }
 
-        @Command(name = "generate", mixinStandardHelpOptions = true, description = "Have the platform CA issue a chain.")
+        @Command(
+                name = "generate",
+                mixinStandardHelpOptions = true,
+                description = "Have the platform CA issue a chain.")
         static final class Generate implements Callable<Integer> {
             @Mixin
             AccountOption account;
@@ -138,15 +166,21 @@ public final class CertificatesCommands {
                 if (validityDays != null) {
                     body.put("validityDays", validityDays);
                 }
-                JsonNode chain = ServerApi.fromSaved(CliConfig.require()).send("POST", account.path() + "/private-chains/generate", body);
-                System.out.println("generated chain " + chain.path("id").asText() + "  " + chain.path("subject").asText()
-                        + "  until " + chain.path("notAfter").asText());
+                JsonNode chain = ServerApi.fromSaved(CliConfig.require())
+                        .send("POST", account.path() + "/private-chains/generate", body);
+                System.out.println("generated chain " + chain.path("id").asText() + "  "
+                        + chain.path("subject").asText() + "  until "
+                        + chain.path("notAfter").asText());
                 return 0;
             }
         }
     }
 
-    @Command(name = "chains", mixinStandardHelpOptions = true, description = "List private certificate chains.", subcommands = Chains.List.class)
+    @Command(
+            name = "chains",
+            mixinStandardHelpOptions = true,
+            description = "List private certificate chains.",
+            subcommands = Chains.List.class)
     public static final class Chains {
         @Command(name = "list", mixinStandardHelpOptions = true, description = "List an account's private chains.")
         static final class List implements Callable<Integer> {
@@ -155,49 +189,77 @@ public final class CertificatesCommands {
 
             @Override
             public Integer call() throws Exception {
-                JsonNode list = ServerApi.fromSaved(CliConfig.require()).send("GET", account.path() + "/private-chains", null);
+                JsonNode list =
+                        ServerApi.fromSaved(CliConfig.require()).send("GET", account.path() + "/private-chains", null);
                 System.out.printf("%-36s  %-9s  %-26s  %-20s  %s%n", "ID", "ORIGIN", "PURPOSES", "EXPIRES", "SUBJECT");
                 for (JsonNode c : list.path("chains")) {
                     java.util.List<String> purposes = new ArrayList<>();
                     c.path("purposes").forEach(p -> purposes.add(p.asText()));
-                    System.out.printf("%-36s  %-9s  %-26s  %-20s  %s%n", c.path("id").asText(), c.path("origin").asText(),
-                            String.join(",", purposes), c.path("notAfter").asText().substring(0, 19), c.path("subject").asText());
+                    System.out.printf(
+                            "%-36s  %-9s  %-26s  %-20s  %s%n",
+                            c.path("id").asText(),
+                            c.path("origin").asText(),
+                            String.join(",", purposes),
+                            c.path("notAfter").asText().substring(0, 19),
+                            c.path("subject").asText());
                 }
                 return 0;
             }
         }
     }
 
-    @Command(name = "pki", mixinStandardHelpOptions = true, description = "An account's PKI settings.",
+    @Command(
+            name = "pki",
+            mixinStandardHelpOptions = true,
+            description = "An account's PKI settings.",
             subcommands = {Pki.Show.class, Pki.SetSigning.class})
     public static final class Pki {
-        @Command(name = "show", mixinStandardHelpOptions = true, description = "Show the signing chain and TLS bindings.")
+        @Command(
+                name = "show",
+                mixinStandardHelpOptions = true,
+                description = "Show the signing chain and TLS bindings.")
         static final class Show implements Callable<Integer> {
             @Mixin
             AccountOption account;
 
             @Override
             public Integer call() throws Exception {
-                JsonNode settings = ServerApi.fromSaved(CliConfig.require()).send("GET", account.path() + "/pki-settings", null);
-                System.out.println("signing chain: " + (settings.path("signingChainId").isNull()
-                        ? "none (API tokens are not issued)" : settings.path("signingChainId").asText()));
-                if (!settings.path("nextSigningChainId").isNull() && !settings.path("nextSigningChainId").isMissingNode()) {
-                    System.out.println("next signing chain: " + settings.path("nextSigningChainId").asText() + " from "
+                JsonNode settings =
+                        ServerApi.fromSaved(CliConfig.require()).send("GET", account.path() + "/pki-settings", null);
+                System.out.println("signing chain: "
+                        + (settings.path("signingChainId").isNull()
+                                ? "none (API tokens are not issued)"
+                                : settings.path("signingChainId").asText()));
+                if (!settings.path("nextSigningChainId").isNull()
+                        && !settings.path("nextSigningChainId").isMissingNode()) {
+                    System.out.println("next signing chain: "
+                            + settings.path("nextSigningChainId").asText() + " from "
                             + settings.path("activateAt").asText());
                 }
-                System.out.println("token lifetime: " + settings.path("tokenLifetimeSeconds").asLong() + " s");
+                System.out.println("token lifetime: "
+                        + settings.path("tokenLifetimeSeconds").asLong() + " s");
                 for (JsonNode key : settings.path("signingKeys")) {
-                    System.out.println("published key " + key.path("chainId").asText() + " " + key.path("state").asText()
-                            + (key.hasNonNull("until") ? " until " + key.path("until").asText() : ""));
+                    System.out.println("published key " + key.path("chainId").asText() + " "
+                            + key.path("state").asText()
+                            + (key.hasNonNull("until")
+                                    ? " until " + key.path("until").asText()
+                                    : ""));
                 }
-                settings.path("tlsBindings").fields().forEachRemaining(e ->
-                        System.out.println("tls " + e.getKey() + " -> " + e.getValue().asText()));
+                settings.path("tlsBindings")
+                        .fields()
+                        .forEachRemaining(e -> System.out.println(
+                                "tls " + e.getKey() + " -> " + e.getValue().asText()));
                 return 0;
             }
         }
 
-        @Command(name = "set-signing", mixinStandardHelpOptions = true, description = {"Choose the signing chain ('none' switches signing off).",
-                "The replaced key stays published until the tokens it signed have expired."})
+        @Command(
+                name = "set-signing",
+                mixinStandardHelpOptions = true,
+                description = {
+                    "Choose the signing chain ('none' switches signing off).",
+                    "The replaced key stays published until the tokens it signed have expired."
+                })
         static final class SetSigning implements Callable<Integer> {
             @Mixin
             AccountOption account;
@@ -205,11 +267,17 @@ public final class CertificatesCommands {
             @Parameters(paramLabel = "CHAIN_ID|none")
             String chainId;
 
-            @Option(names = "--activate-at", paramLabel = "INSTANT",
-                    description = "Publish the chain's key now and sign with it from then on (ISO-8601 UTC, at least 5 minutes ahead).")
+            @Option(
+                    names = "--activate-at",
+                    paramLabel = "INSTANT",
+                    description =
+                            "Publish the chain's key now and sign with it from then on (ISO-8601 UTC, at least 5 minutes ahead).")
             Instant activateAt;
 
-            @Option(names = "--token-lifetime", paramLabel = "SECONDS", description = "Token lifetime, 60 to 86400 (default: unchanged).")
+            @Option(
+                    names = "--token-lifetime",
+                    paramLabel = "SECONDS",
+                    description = "Token lifetime, 60 to 86400 (default: unchanged).")
             Long tokenLifetime;
 
             @Override
@@ -219,14 +287,23 @@ public final class CertificatesCommands {
                 Map<String, Object> body = new LinkedHashMap<>();
                 body.put("signingChainId", "none".equals(chainId) ? null : chainId);
                 body.put("tlsBindings", current.path("tlsBindings"));
-                body.put("tokenLifetimeSeconds", tokenLifetime != null ? tokenLifetime : current.path("tokenLifetimeSeconds").asLong(900));
+                body.put(
+                        "tokenLifetimeSeconds",
+                        tokenLifetime != null
+                                ? tokenLifetime
+                                : current.path("tokenLifetimeSeconds").asLong(900));
                 if (activateAt != null) {
                     body.put("activateAt", activateAt.toString());
                 }
                 JsonNode saved = client.send("PUT", account.path() + "/pki-settings", body);
-                System.out.println("signing chain: " + (saved.path("signingChainId").isNull() ? "none" : saved.path("signingChainId").asText()));
+                System.out.println("signing chain: "
+                        + (saved.path("signingChainId").isNull()
+                                ? "none"
+                                : saved.path("signingChainId").asText()));
                 if (saved.hasNonNull("nextSigningChainId")) {
-                    System.out.println("next signing chain: " + saved.path("nextSigningChainId").asText() + " from " + saved.path("activateAt").asText());
+                    System.out.println("next signing chain: "
+                            + saved.path("nextSigningChainId").asText() + " from "
+                            + saved.path("activateAt").asText());
                 }
                 return 0;
             }

@@ -1,14 +1,12 @@
 package io.certdesk.server.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import java.util.Optional;
-
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 
 /**
  * The CLI's saved session: server URL, the CA PEM that server's certificate chains to, and the
@@ -27,8 +25,7 @@ public final class CliConfig {
         }
     }
 
-    private CliConfig() {
-    }
+    private CliConfig() {}
 
     static Path directory(Map<String, String> env) {
         String explicit = env.get("CERTDESK_CONFIG_DIR");
@@ -55,7 +52,8 @@ public final class CliConfig {
     }
 
     static Saved require() throws IOException {
-        return load().orElseThrow(() -> CliFailure.usage("Not signed in: run 'certdesk login --server https://HOST:PORT' first."));
+        return load().orElseThrow(() ->
+                CliFailure.usage("Not signed in: run 'certdesk login --server https://HOST:PORT' first."));
     }
 
     static void clear() throws IOException {

@@ -1,7 +1,6 @@
 package io.certdesk.server.cli;
 
 import java.util.concurrent.Callable;
-
 import picocli.CommandLine.Command;
 
 /** {@code certdesk logout}: ends the saved session on the server and forgets it. */

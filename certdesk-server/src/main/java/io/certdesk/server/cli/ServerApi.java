@@ -1,15 +1,15 @@
 package io.certdesk.server.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import java.io.ByteArrayOutputStream;
-import java.net.URLEncoder;
-import java.util.Map;
-import java.util.UUID;
-
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.certdesk.pki.tls.TrustingContext;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -18,18 +18,14 @@ import java.security.GeneralSecurityException;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
-
+import java.util.UUID;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
-import io.certdesk.pki.tls.TrustingContext;
 
 /** A small HTTPS client for the Certdesk API: JSON in and out, problems turned into readable errors. */
 final class ServerApi {
@@ -62,10 +58,12 @@ final class ServerApi {
     JsonNode upload(String path, String fileName, byte[] content, Map<String, String> fields) {
         String boundary = "certdesk-" + UUID.randomUUID();
         ByteArrayOutputStream body = new ByteArrayOutputStream();
-        fields.forEach((name, value) -> body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name
-                + "\"\r\n\r\n" + value + "\r\n").getBytes(StandardCharsets.UTF_8)));
+        fields.forEach((name, value) -> body.writeBytes(
+                ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name + "\"\r\n\r\n" + value + "\r\n")
+                        .getBytes(StandardCharsets.UTF_8)));
         body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\""
-                + fileName.replaceAll("[\"\\\\\r\n]", "_") + "\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+                        + fileName.replaceAll("[\"\\\\\r\n]", "_")
+                        + "\"\r\nContent-Type: application/octet-stream\r\n\r\n")
                 .getBytes(StandardCharsets.UTF_8));
         body.writeBytes(content);
         body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII));
@@ -75,9 +73,16 @@ final class ServerApi {
     /** POSTs an {@code application/x-www-form-urlencoded} form with its own Authorization header (the token endpoint). */
     JsonNode form(String path, Map<String, String> fields, String authorization) {
         StringBuilder body = new StringBuilder();
-        fields.forEach((name, value) -> body.append(body.length() == 0 ? "" : "&").append(URLEncoder.encode(name, StandardCharsets.UTF_8))
-                .append('=').append(URLEncoder.encode(value, StandardCharsets.UTF_8)));
-        return exchange("POST", path, body.toString().getBytes(StandardCharsets.UTF_8), "application/x-www-form-urlencoded", authorization);
+        fields.forEach((name, value) -> body.append(body.length() == 0 ? "" : "&")
+                .append(URLEncoder.encode(name, StandardCharsets.UTF_8))
+                .append('=')
+                .append(URLEncoder.encode(value, StandardCharsets.UTF_8)));
+        return exchange(
+                "POST",
+                path,
+                body.toString().getBytes(StandardCharsets.UTF_8),
+                "application/x-www-form-urlencoded",
+                authorization);
     }
 
     /** The server this client talks to, without a trailing slash. */
@@ -104,7 +109,8 @@ final class ServerApi {
     }
 
     private String exchangeRaw(String method, String path, byte[] body, String contentType, String authorization) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server + path)).timeout(Duration.ofSeconds(30))
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server + path))
+                .timeout(Duration.ofSeconds(30))
                 .header("Accept", "application/json");
         if (authorization != null) {
             request.header("Authorization", authorization);
@@ -115,7 +121,8 @@ final class ServerApi {
             if (body == null) {
                 request.method(method, HttpRequest.BodyPublishers.noBody());
             } else {
-                request.header("Content-Type", contentType).method(method, HttpRequest.BodyPublishers.ofByteArray(body));
+                request.header("Content-Type", contentType)
+                        .method(method, HttpRequest.BodyPublishers.ofByteArray(body));
             }
             HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
             String text = new String(response.body(), StandardCharsets.UTF_8);
@@ -127,13 +134,15 @@ final class ServerApi {
                     problem = MAPPER.nullNode();
                 }
                 // an RFC 9457 problem, or an RFC 6749 error from the token endpoint
-                String detail = problem.path("detail").asText(problem.path("error_description").asText(text));
+                String detail = problem.path("detail")
+                        .asText(problem.path("error_description").asText(text));
                 String code = problem.path("code").asText(problem.path("error").asText("error"));
                 throw CliFailure.refused(detail + " (" + response.statusCode() + " " + code + ")");
             }
             return text;
         } catch (SSLHandshakeException e) {
-            throw CliFailure.refused("The server's certificate is not trusted: pass --cacert with the platform CA (" + e.getMessage() + ").");
+            throw CliFailure.refused("The server's certificate is not trusted: pass --cacert with the platform CA ("
+                    + e.getMessage() + ").");
         } catch (ConnectException e) {
             throw CliFailure.refused("Cannot connect to " + server + ": is the server running?");
         } catch (IOException e) {

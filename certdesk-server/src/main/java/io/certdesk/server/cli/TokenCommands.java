@@ -1,26 +1,23 @@
 package io.certdesk.server.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
 import java.net.URLEncoder;
-import java.text.ParseException;
-import java.util.Optional;
-
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.text.ParseException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.nimbusds.jose.jwk.JWK;
-import com.nimbusds.jose.jwk.JWKSet;
-import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
-
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -31,13 +28,17 @@ public final class TokenCommands {
     /** Clock skew accepted when checking a token's times, as the server does. */
     private static final long SKEW_SECONDS = 60;
 
-    private TokenCommands() {
-    }
+    private TokenCommands() {}
 
-    @Command(name = "clients", mixinStandardHelpOptions = true, description = "An account's API clients.",
+    @Command(
+            name = "clients",
+            mixinStandardHelpOptions = true,
+            description = "An account's API clients.",
             subcommands = {Clients.Create.class, Clients.List.class, Clients.Delete.class})
     public static final class Clients {
-        @Command(name = "create", mixinStandardHelpOptions = true,
+        @Command(
+                name = "create",
+                mixinStandardHelpOptions = true,
                 description = {"Create an API client. Its secret is printed once: store it now."})
         static final class Create implements Callable<Integer> {
             @Mixin
@@ -46,7 +47,9 @@ public final class TokenCommands {
             @Option(names = "--name", required = true)
             String name;
 
-            @Option(names = "--scope", paramLabel = "SCOPE",
+            @Option(
+                    names = "--scope",
+                    paramLabel = "SCOPE",
                     description = "Repeatable. Default: certificates:read and pki-settings:read.")
             java.util.List<String> scopes;
 
@@ -57,33 +60,45 @@ public final class TokenCommands {
                 if (scopes != null) {
                     body.put("scopes", scopes);
                 }
-                JsonNode client = ServerApi.fromSaved(CliConfig.require()).send("POST", account.path() + "/api-clients", body);
+                JsonNode client =
+                        ServerApi.fromSaved(CliConfig.require()).send("POST", account.path() + "/api-clients", body);
                 System.out.println("client id:     " + client.path("clientId").asText());
-                System.out.println("client secret: " + client.path("clientSecret").asText());
+                System.out.println(
+                        "client secret: " + client.path("clientSecret").asText());
                 System.out.println("scopes:        " + String.join(" ", texts(client.path("scopes"))));
                 System.err.println("The secret is shown only now; Certdesk keeps only its hash.");
                 return 0;
             }
         }
 
-        @Command(name = "list", mixinStandardHelpOptions = true, description = "List API clients (never their secrets).")
+        @Command(
+                name = "list",
+                mixinStandardHelpOptions = true,
+                description = "List API clients (never their secrets).")
         static final class List implements Callable<Integer> {
             @Mixin
             CertificatesCommands.AccountOption account;
 
             @Override
             public Integer call() throws Exception {
-                JsonNode list = ServerApi.fromSaved(CliConfig.require()).send("GET", account.path() + "/api-clients", null);
+                JsonNode list =
+                        ServerApi.fromSaved(CliConfig.require()).send("GET", account.path() + "/api-clients", null);
                 System.out.printf("%-28s  %-30s  %s%n", "CLIENT ID", "NAME", "SCOPES");
                 for (JsonNode c : list.path("clients")) {
-                    System.out.printf("%-28s  %-30s  %s%n", c.path("clientId").asText(), c.path("name").asText(),
+                    System.out.printf(
+                            "%-28s  %-30s  %s%n",
+                            c.path("clientId").asText(),
+                            c.path("name").asText(),
                             String.join(" ", texts(c.path("scopes"))));
                 }
                 return 0;
             }
         }
 
-        @Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete an API client; its tokens stop working.")
+        @Command(
+                name = "delete",
+                mixinStandardHelpOptions = true,
+                description = "Delete an API client; its tokens stop working.")
         static final class Delete implements Callable<Integer> {
             @Mixin
             CertificatesCommands.AccountOption account;
@@ -93,19 +108,27 @@ public final class TokenCommands {
 
             @Override
             public Integer call() throws Exception {
-                ServerApi.fromSaved(CliConfig.require()).send("DELETE", account.path() + "/api-clients/" + clientId, null);
+                ServerApi.fromSaved(CliConfig.require())
+                        .send("DELETE", account.path() + "/api-clients/" + clientId, null);
                 System.out.println("deleted " + clientId);
                 return 0;
             }
         }
     }
 
-    @Command(name = "token", mixinStandardHelpOptions = true, description = "Access tokens.",
+    @Command(
+            name = "token",
+            mixinStandardHelpOptions = true,
+            description = "Access tokens.",
             subcommands = {Token.Issue.class, Token.Verify.class})
     public static final class Token {
-        @Command(name = "issue", mixinStandardHelpOptions = true,
-                description = {"Get an access token with a client's credentials (OAuth 2 client credentials grant).",
-                        "Prints the token alone on standard output. The secret is read from --client-secret-file or asked for."})
+        @Command(
+                name = "issue",
+                mixinStandardHelpOptions = true,
+                description = {
+                    "Get an access token with a client's credentials (OAuth 2 client credentials grant).",
+                    "Prints the token alone on standard output. The secret is read from --client-secret-file or asked for."
+                })
         static final class Issue implements Callable<Integer> {
             @Mixin
             CertificatesCommands.AccountOption account;
@@ -113,7 +136,10 @@ public final class TokenCommands {
             @Option(names = "--client-id", required = true)
             String clientId;
 
-            @Option(names = "--client-secret-file", paramLabel = "FILE", description = "A file whose first line is the client secret.")
+            @Option(
+                    names = "--client-secret-file",
+                    paramLabel = "FILE",
+                    description = "A file whose first line is the client secret.")
             Path secretFile;
 
             @Option(names = "--scope", description = "Space-separated; a subset of the client's scopes.")
@@ -128,7 +154,8 @@ public final class TokenCommands {
                 } else if (System.console() != null) {
                     secret = new String(System.console().readPassword("Secret of %s: ", clientId));
                 } else {
-                    throw CliFailure.usage("No client secret: pass --client-secret-file, or run in a terminal to be asked.");
+                    throw CliFailure.usage(
+                            "No client secret: pass --client-secret-file, or run in a terminal to be asked.");
                 }
                 CliConfig.Saved saved = CliConfig.require();
                 ServerApi client = new ServerApi(saved.server(), Optional.ofNullable(saved.caPem()), Optional.empty());
@@ -137,18 +164,26 @@ public final class TokenCommands {
                 if (scope != null) {
                     form.put("scope", scope);
                 }
-                String basic = "Basic " + Base64.getEncoder().encodeToString((URLEncoder.encode(clientId, StandardCharsets.UTF_8) + ":"
-                        + URLEncoder.encode(secret, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8));
+                String basic = "Basic "
+                        + Base64.getEncoder()
+                                .encodeToString((URLEncoder.encode(clientId, StandardCharsets.UTF_8) + ":"
+                                                + URLEncoder.encode(secret, StandardCharsets.UTF_8))
+                                        .getBytes(StandardCharsets.UTF_8));
                 JsonNode answer = client.form(account.path() + "/oauth2/token", form, basic);
                 System.out.println(answer.path("access_token").asText());
-                System.err.println("expires in " + answer.path("expires_in").asLong() + " s; scope: " + answer.path("scope").asText());
+                System.err.println("expires in " + answer.path("expires_in").asLong() + " s; scope: "
+                        + answer.path("scope").asText());
                 return 0;
             }
         }
 
-        @Command(name = "verify", mixinStandardHelpOptions = true,
-                description = {"Verify an access token against the keys its account publishes on the signed-in server:",
-                        "signature, issuer, audience and validity. Exits 1 when it is not valid."})
+        @Command(
+                name = "verify",
+                mixinStandardHelpOptions = true,
+                description = {
+                    "Verify an access token against the keys its account publishes on the signed-in server:",
+                    "signature, issuer, audience and validity. Exits 1 when it is not valid."
+                })
         static final class Verify implements Callable<Integer> {
             @Parameters(paramLabel = "TOKEN")
             String token;
@@ -167,13 +202,17 @@ public final class TokenCommands {
                 }
                 String issuer = claims.getIssuer();
                 String prefix = client.server() + "/api/v1/accounts/";
-                if (issuer == null || !issuer.startsWith(prefix) || issuer.substring(prefix.length()).contains("/")) {
+                if (issuer == null
+                        || !issuer.startsWith(prefix)
+                        || issuer.substring(prefix.length()).contains("/")) {
                     return invalid("it was not issued by " + client.server() + " (issuer " + issuer + ")");
                 }
-                JWKSet keys = JWKSet.parse(client.text(issuer.substring(client.server().length()) + "/.well-known/jwks.json"));
+                JWKSet keys = JWKSet.parse(
+                        client.text(issuer.substring(client.server().length()) + "/.well-known/jwks.json"));
                 JWK key = keys.getKeyByKeyId(jwt.getHeader().getKeyID());
                 if (key == null) {
-                    return invalid("its key " + jwt.getHeader().getKeyID() + " is not published by the account (retired or never its own)");
+                    return invalid("its key " + jwt.getHeader().getKeyID()
+                            + " is not published by the account (retired or never its own)");
                 }
                 if (!JwsVerification.verifies(jwt, key)) {
                     return invalid("its signature does not verify");
@@ -183,14 +222,20 @@ public final class TokenCommands {
                 }
                 Instant now = Instant.now();
                 Date expires = claims.getExpirationTime();
-                if (expires == null || !expires.toInstant().plusSeconds(SKEW_SECONDS).isAfter(now)) {
+                if (expires == null
+                        || !expires.toInstant().plusSeconds(SKEW_SECONDS).isAfter(now)) {
                     return invalid("it expired at " + (expires == null ? "an unknown time" : expires.toInstant()));
                 }
-                if (claims.getNotBeforeTime() != null && claims.getNotBeforeTime().toInstant().minusSeconds(SKEW_SECONDS).isAfter(now)) {
-                    return invalid("it is not valid before " + claims.getNotBeforeTime().toInstant());
+                if (claims.getNotBeforeTime() != null
+                        && claims.getNotBeforeTime()
+                                .toInstant()
+                                .minusSeconds(SKEW_SECONDS)
+                                .isAfter(now)) {
+                    return invalid("it is not valid before "
+                            + claims.getNotBeforeTime().toInstant());
                 }
-                System.out.println("valid: " + jwt.getHeader().getAlgorithm() + " token of client " + claims.getSubject()
-                        + " for " + issuer.substring(prefix.length()));
+                System.out.println("valid: " + jwt.getHeader().getAlgorithm() + " token of client "
+                        + claims.getSubject() + " for " + issuer.substring(prefix.length()));
                 System.out.println("kid:     " + jwt.getHeader().getKeyID());
                 System.out.println("scope:   " + claims.getClaim("scope"));
                 System.out.println("expires: " + expires.toInstant());

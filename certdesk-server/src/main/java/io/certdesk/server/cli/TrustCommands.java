@@ -1,32 +1,41 @@
 package io.certdesk.server.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-
-import com.fasterxml.jackson.databind.JsonNode;
-
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** An account's outbound trust from the command line: {@code trust check}. */
-@Command(name = "trust", mixinStandardHelpOptions = true, description = "Outbound trust: check a server with the account's trusted CAs.",
+@Command(
+        name = "trust",
+        mixinStandardHelpOptions = true,
+        description = "Outbound trust: check a server with the account's trusted CAs.",
         subcommands = TrustCommands.Check.class)
 public final class TrustCommands {
     /** How a check reaches TLS on the server, as the API spells it. */
     public enum Protocol {
-        LDAPS, LDAP_STARTTLS, HTTPS, SMTPS, SMTP_STARTTLS
+        LDAPS,
+        LDAP_STARTTLS,
+        HTTPS,
+        SMTPS,
+        SMTP_STARTTLS
     }
-    @Command(name = "check", mixinStandardHelpOptions = true,
-            description = {"Connect to HOST:PORT as the server would for the account, and say whether its certificate is trusted.",
-                    "Exit 0 when it is (and the bind, if any, succeeded), 1 when not."})
+
+    @Command(
+            name = "check",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Connect to HOST:PORT as the server would for the account, and say whether its certificate is trusted.",
+                "Exit 0 when it is (and the bind, if any, succeeded), 1 when not."
+            })
     static final class Check implements Callable<Integer> {
         @Mixin
         CertificatesCommands.AccountOption account;
@@ -34,14 +43,23 @@ public final class TrustCommands {
         @Parameters(paramLabel = "HOST:PORT")
         String destination;
 
-        @Option(names = "--protocol", required = true, paramLabel = "PROTOCOL",
+        @Option(
+                names = "--protocol",
+                required = true,
+                paramLabel = "PROTOCOL",
                 description = "LDAPS, LDAP_STARTTLS, HTTPS, SMTPS or SMTP_STARTTLS.")
         Protocol protocol;
 
-        @Option(names = "--bind-dn", paramLabel = "DN", description = "Also bind as this DN (LDAP); the password is asked for.")
+        @Option(
+                names = "--bind-dn",
+                paramLabel = "DN",
+                description = "Also bind as this DN (LDAP); the password is asked for.")
         String bindDn;
 
-        @Option(names = "--bind-password-file", paramLabel = "FILE", description = "Read the bind password from this file instead of asking.")
+        @Option(
+                names = "--bind-password-file",
+                paramLabel = "FILE",
+                description = "Read the bind password from this file instead of asking.")
         Path bindPasswordFile;
 
         @Override
@@ -67,26 +85,38 @@ public final class TrustCommands {
             }
             JsonNode r = ServerApi.fromSaved(CliConfig.require()).send("POST", account.path() + "/trust/check", body);
             JsonNode validation = r.path("validation");
-            System.out.println((validation.path("ok").asBoolean() ? "trusted" : validation.path("code").asText()) + ": "
+            System.out.println((validation.path("ok").asBoolean()
+                            ? "trusted"
+                            : validation.path("code").asText()) + ": "
                     + validation.path("message").asText());
             if (!r.path("tlsVersion").isNull() && !r.path("tlsVersion").isMissingNode()) {
-                System.out.println("tls:       " + r.path("tlsVersion").asText() + " " + r.path("cipherSuite").asText());
+                System.out.println("tls:       " + r.path("tlsVersion").asText() + " "
+                        + r.path("cipherSuite").asText());
             }
             int i = 0;
             for (JsonNode c : r.path("presentedChain")) {
-                System.out.printf("cert %d:    %s%n           issuer %s, expires %s, sha256 %s%n", i++, c.path("subject").asText(),
-                        c.path("issuer").asText(), c.path("notAfter").asText(), c.path("sha256").asText());
+                System.out.printf(
+                        "cert %d:    %s%n           issuer %s, expires %s, sha256 %s%n",
+                        i++,
+                        c.path("subject").asText(),
+                        c.path("issuer").asText(),
+                        c.path("notAfter").asText(),
+                        c.path("sha256").asText());
             }
             if (r.hasNonNull("suggestedCa")) {
-                System.out.println("to trust:  " + r.path("suggestedCa").path("subject").asText() + " (sha256 "
-                        + r.path("suggestedCa").path("sha256").asText().toLowerCase(Locale.ROOT) + ")");
+                System.out.println(
+                        "to trust:  " + r.path("suggestedCa").path("subject").asText() + " (sha256 "
+                                + r.path("suggestedCa").path("sha256").asText().toLowerCase(Locale.ROOT) + ")");
             }
             if (r.hasNonNull("revocation")) {
                 System.out.println("revocation: " + r.path("revocation").asText());
             }
             if (r.hasNonNull("ldapBind")) {
-                System.out.println("bind:      " + (r.path("ldapBind").path("ok").asBoolean() ? "ok"
-                        : r.path("ldapBind").path("attempted").asBoolean() ? "refused" : "not attempted") + ": "
+                System.out.println("bind:      "
+                        + (r.path("ldapBind").path("ok").asBoolean()
+                                ? "ok"
+                                : r.path("ldapBind").path("attempted").asBoolean() ? "refused" : "not attempted")
+                        + ": "
                         + r.path("ldapBind").path("message").asText());
             }
             return r.path("ok").asBoolean() ? 0 : 1;

@@ -1,14 +1,13 @@
 package io.certdesk.server.http;
 
-import java.util.Optional;
-
+import io.certdesk.server.Inputs;
 import io.certdesk.server.access.Principal;
-import io.certdesk.server.users.UserService;
 import io.certdesk.server.account.Account;
 import io.certdesk.server.account.AccountService;
 import io.certdesk.server.account.AccountType;
-import io.certdesk.server.Inputs;
+import io.certdesk.server.users.UserService;
 import io.javalin.http.Context;
+import java.util.Optional;
 
 /** Accounts, their domains, users and audit log. Each handler: decode, call one service method, render. */
 final class AccountRoutes {
@@ -38,13 +37,18 @@ final class AccountRoutes {
     private void create(Context ctx) {
         Principal actor = Requests.caller(ctx);
         Dto.CreateAccount body = requests.body(ctx, Dto.CreateAccount.class);
-        Account account = accounts.create(actor, body.name(), Inputs.enumValue(AccountType.class, body.type(), "type"), Optional.ofNullable(body.parentId()));
+        Account account = accounts.create(
+                actor,
+                body.name(),
+                Inputs.enumValue(AccountType.class, body.type(), "type"),
+                Optional.ofNullable(body.parentId()));
         ctx.status(201).header("Location", "/api/v1/accounts/" + account.id()).json(Dto.AccountJson.of(account));
     }
 
     private void list(Context ctx) {
         Principal actor = Requests.caller(ctx);
-        ctx.json(new Dto.AccountList(accounts.list(actor).stream().map(Dto.AccountJson::of).toList()));
+        ctx.json(new Dto.AccountList(
+                accounts.list(actor).stream().map(Dto.AccountJson::of).toList()));
     }
 
     private void get(Context ctx) {
@@ -72,12 +76,16 @@ final class AccountRoutes {
     private void createUser(Context ctx) {
         Principal actor = Requests.caller(ctx);
         Dto.CreateUser body = requests.body(ctx, Dto.CreateUser.class);
-        ctx.status(201).json(Dto.UserJson.of(users.createAccountAdmin(actor, ctx.pathParam("id"), body.username(), body.password())));
+        ctx.status(201)
+                .json(Dto.UserJson.of(
+                        users.createAccountAdmin(actor, ctx.pathParam("id"), body.username(), body.password())));
     }
 
     private void listUsers(Context ctx) {
         Principal actor = Requests.caller(ctx);
-        ctx.json(new Dto.UserList(users.usersOf(actor, ctx.pathParam("id")).stream().map(Dto.UserJson::of).toList()));
+        ctx.json(new Dto.UserList(users.usersOf(actor, ctx.pathParam("id")).stream()
+                .map(Dto.UserJson::of)
+                .toList()));
     }
 
     private void audit(Context ctx) {

@@ -1,14 +1,6 @@
 package io.certdesk.server.http;
 
-import java.time.Duration;
-import java.util.List;
-import java.util.OptionalInt;
-import java.util.function.BooleanSupplier;
-
-import org.eclipse.jetty.util.ssl.SslContextFactory;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import io.certdesk.server.account.AccountService;
 import io.certdesk.server.ca.PlatformCaService;
 import io.certdesk.server.chains.ChainService;
@@ -26,6 +18,11 @@ import io.javalin.config.JavalinConfig;
 import io.javalin.config.SizeUnit;
 import io.javalin.json.JavalinJackson;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.List;
+import java.util.OptionalInt;
+import java.util.function.BooleanSupplier;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 
 /**
  * The HTTPS API, wired: one Javalin app on the TLS listeners ({@link Connectors}; there is no
@@ -37,18 +34,27 @@ public final class ApiServer {
     public static final long MAX_BODY = 1024 * 1024;
 
     /** What the API serves; {@code databaseAnswers} is the readiness probe. */
-    public record Services(BooleanSupplier databaseAnswers, AccountService accounts, UserService users, PlatformCaService platformCa,
-                           TrustedCaService trustedCas, TrustSettingsService trustSettings, ChainService chains, PkiSettingsService pkiSettings,
-                           ApiClientService apiClients, TokenService tokens, TlsChains tlsChains, IppPrinter printer, ConnectionCheckService checks,
-                           PrometheusMeterRegistry registry) {
-    }
+    public record Services(
+            BooleanSupplier databaseAnswers,
+            AccountService accounts,
+            UserService users,
+            PlatformCaService platformCa,
+            TrustedCaService trustedCas,
+            TrustSettingsService trustSettings,
+            ChainService chains,
+            PkiSettingsService pkiSettings,
+            ApiClientService apiClients,
+            TokenService tokens,
+            TlsChains tlsChains,
+            IppPrinter printer,
+            ConnectionCheckService checks,
+            PrometheusMeterRegistry registry) {}
 
     /**
      * Where to listen: the HTTPS port (console and API) and, unless empty, the IPPS port (only
      * {@code /ipp/print}); both present the chain selected by SNI through {@code tls}.
      */
-    public record Listeners(SslContextFactory.Server tls, String bindHost, int httpsPort, OptionalInt ippsPort) {
-    }
+    public record Listeners(SslContextFactory.Server tls, String bindHost, int httpsPort, OptionalInt ippsPort) {}
 
     private final Javalin app;
     private final Connectors connectors;
@@ -75,7 +81,8 @@ public final class ApiServer {
             new TokenRoutes(services.apiClients(), services.tokens(), requests).register(routes);
             new ConnectionCheckRoutes(services.checks(), requests).register(routes);
             new ConsoleRoutes().register(routes);
-            new TlsRoutes(services.accounts(), services.tlsChains(), services.printer(), requests, connectors::isIpps).register(routes);
+            new TlsRoutes(services.accounts(), services.tlsChains(), services.printer(), requests, connectors::isIpps)
+                    .register(routes);
             ProblemResponses.register(cfg.routes);
             table[0] = routes;
         });
@@ -91,7 +98,8 @@ public final class ApiServer {
         cfg.jetty.multipartConfig.maxTotalRequestSize(3, SizeUnit.MB);
         cfg.http.defaultContentType = "application/json";
         cfg.jsonMapper(new JavalinJackson(mapper, false));
-        cfg.jetty.modifyServer(server -> server.setStopTimeout(Duration.ofSeconds(10).toMillis()));
+        cfg.jetty.modifyServer(
+                server -> server.setStopTimeout(Duration.ofSeconds(10).toMillis()));
     }
 
     public ApiServer start() {

@@ -1,12 +1,11 @@
 package io.certdesk.server.http;
 
-import java.time.Duration;
-import java.time.Instant;
-
 import io.certdesk.server.access.Principal;
 import io.certdesk.server.users.Session;
 import io.certdesk.server.users.UserService;
 import io.javalin.http.Context;
+import java.time.Duration;
+import java.time.Instant;
 
 /** Sign-in, sign-out and "who am I". */
 final class AuthRoutes {
@@ -31,11 +30,15 @@ final class AuthRoutes {
     private void openSession(Context ctx) {
         Dto.Login body = requests.body(ctx, Dto.Login.class);
         Session session = users.login(body.username(), body.password(), ctx.ip());
-        long seconds = Math.max(0, Duration.between(Instant.now(), session.expiresAt()).toSeconds());
-        ctx.header("Set-Cookie", Requests.SESSION_COOKIE + "=" + session.token() + "; Path=/; Max-Age=" + seconds
-                + "; HttpOnly; Secure; SameSite=Strict");
+        long seconds =
+                Math.max(0, Duration.between(Instant.now(), session.expiresAt()).toSeconds());
+        ctx.header(
+                "Set-Cookie",
+                Requests.SESSION_COOKIE + "=" + session.token() + "; Path=/; Max-Age=" + seconds
+                        + "; HttpOnly; Secure; SameSite=Strict");
         Principal p = users.authenticate(session.token()).orElseThrow();
-        ctx.header("Cache-Control", "no-store").json(new Dto.ConsoleSession(Requests.csrfToken(session.token()), session.expiresAt(), me(p)));
+        ctx.header("Cache-Control", "no-store")
+                .json(new Dto.ConsoleSession(Requests.csrfToken(session.token()), session.expiresAt(), me(p)));
     }
 
     /** The console's session after a reload: who is signed in, and the CSRF token. */
@@ -52,7 +55,8 @@ final class AuthRoutes {
     }
 
     private static Dto.Me me(Principal p) {
-        return new Dto.Me(p.userId(), p.username(), p.role().name(), p.accountId().orElse(null));
+        return new Dto.Me(
+                p.userId(), p.username(), p.role().name(), p.accountId().orElse(null));
     }
 
     private void login(Context ctx) {

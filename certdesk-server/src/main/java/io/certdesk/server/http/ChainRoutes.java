@@ -1,23 +1,22 @@
 package io.certdesk.server.http;
 
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-
 import io.certdesk.pki.chain.ChainPurpose;
 import io.certdesk.pki.codec.PemCodec;
 import io.certdesk.pki.codec.Pkcs12Reader;
 import io.certdesk.pki.keys.KeyType;
+import io.certdesk.server.Inputs;
 import io.certdesk.server.access.ApiScope;
 import io.certdesk.server.access.Principal;
 import io.certdesk.server.chains.ChainService;
 import io.certdesk.server.chains.PkiSettings;
 import io.certdesk.server.chains.PkiSettingsService;
 import io.certdesk.server.chains.PrivateChain;
-import io.certdesk.server.Inputs;
 import io.certdesk.server.tls.ChainUse;
 import io.certdesk.server.tls.TlsChains;
 import io.javalin.http.Context;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /** Private certificate chains and PKI settings. */
 final class ChainRoutes {
@@ -41,7 +40,10 @@ final class ChainRoutes {
         routes.get(BASE + "/{chainId}", RouteAccess.signedInOrToken(ApiScope.CERTIFICATES_READ), this::get);
         routes.get(BASE + "/{chainId}/chain.pem", RouteAccess.signedInOrToken(ApiScope.CERTIFICATES_READ), this::pem);
         routes.delete(BASE + "/{chainId}", RouteAccess.SIGNED_IN, this::delete);
-        routes.get("/api/v1/accounts/{id}/pki-settings", RouteAccess.signedInOrToken(ApiScope.PKI_SETTINGS_READ), this::getSettings);
+        routes.get(
+                "/api/v1/accounts/{id}/pki-settings",
+                RouteAccess.signedInOrToken(ApiScope.PKI_SETTINGS_READ),
+                this::getSettings);
         routes.put("/api/v1/accounts/{id}/pki-settings", RouteAccess.SIGNED_IN, this::putSettings);
     }
 
@@ -49,18 +51,28 @@ final class ChainRoutes {
         Principal actor = Requests.caller(ctx);
         byte[] file = Uploads.file(ctx, "file", Pkcs12Reader.MAX_FILE_BYTES);
         String password = Uploads.field(ctx, "password");
-        ChainService.ImportOutcome outcome = chains.importPkcs12(actor, ctx.pathParam("id"), file,
-                password == null ? new char[0] : password.toCharArray());
-        ctx.status(201).json(new Dto.ChainImport(render(outcome.imported()),
-                outcome.ignored().stream().map(i -> new Dto.IgnoredJson(i.subject(), i.sha256(), i.reason().code())).toList(),
-                outcome.warnings().stream().map(Dto.WarningJson::of).toList()));
+        ChainService.ImportOutcome outcome = chains.importPkcs12(
+                actor, ctx.pathParam("id"), file, password == null ? new char[0] : password.toCharArray());
+        ctx.status(201)
+                .json(new Dto.ChainImport(
+                        render(outcome.imported()),
+                        outcome.ignored().stream()
+                                .map(i -> new Dto.IgnoredJson(
+                                        i.subject(), i.sha256(), i.reason().code()))
+                                .toList(),
+                        outcome.warnings().stream().map(Dto.WarningJson::of).toList()));
     }
 
     private void generate(Context ctx) {
         Principal actor = Requests.caller(ctx);
         Dto.GenerateChain body = requests.body(ctx, Dto.GenerateChain.class);
-        PrivateChain chain = chains.generate(actor, ctx.pathParam("id"), Inputs.enumValue(ChainPurpose.class, body.purpose(), "purpose"),
-                Optional.ofNullable(body.domain()), Optional.ofNullable(Inputs.enumValue(KeyType.class, body.keyType(), "keyType")).orElse(KeyType.EC_P256),
+        PrivateChain chain = chains.generate(
+                actor,
+                ctx.pathParam("id"),
+                Inputs.enumValue(ChainPurpose.class, body.purpose(), "purpose"),
+                Optional.ofNullable(body.domain()),
+                Optional.ofNullable(Inputs.enumValue(KeyType.class, body.keyType(), "keyType"))
+                        .orElse(KeyType.EC_P256),
                 Optional.ofNullable(body.validityDays()));
         ctx.status(201).json(render(List.of(chain)).get(0));
     }
@@ -72,14 +84,16 @@ final class ChainRoutes {
 
     private void get(Context ctx) {
         Principal actor = Requests.caller(ctx);
-        ctx.json(render(List.of(chains.get(actor, ctx.pathParam("id"), ctx.pathParam("chainId")))).get(0));
+        ctx.json(render(List.of(chains.get(actor, ctx.pathParam("id"), ctx.pathParam("chainId"))))
+                .get(0));
     }
 
     private void pem(Context ctx) {
         Principal actor = Requests.caller(ctx);
         ctx.contentType("application/x-pem-file")
                 .header("Content-Disposition", "attachment; filename=\"chain-" + ctx.pathParam("chainId") + ".pem\"")
-                .result(PemCodec.writeCertificatesPem(chains.certificates(actor, ctx.pathParam("id"), ctx.pathParam("chainId"))));
+                .result(PemCodec.writeCertificatesPem(
+                        chains.certificates(actor, ctx.pathParam("id"), ctx.pathParam("chainId"))));
     }
 
     private void delete(Context ctx) {
@@ -96,16 +110,24 @@ final class ChainRoutes {
     private void putSettings(Context ctx) {
         Principal actor = Requests.caller(ctx);
         Dto.PkiSettingsChange body = requests.body(ctx, Dto.PkiSettingsChange.class);
-        PkiSettings saved = settings.put(actor, ctx.pathParam("id"), new PkiSettings.Change(Optional.ofNullable(body.signingChainId()),
-                body.tlsBindings() == null ? Map.of() : body.tlsBindings(), Optional.ofNullable(body.tokenLifetimeSeconds()),
-                Optional.ofNullable(body.activateAt())));
+        PkiSettings saved = settings.put(
+                actor,
+                ctx.pathParam("id"),
+                new PkiSettings.Change(
+                        Optional.ofNullable(body.signingChainId()),
+                        body.tlsBindings() == null ? Map.of() : body.tlsBindings(),
+                        Optional.ofNullable(body.tokenLifetimeSeconds()),
+                        Optional.ofNullable(body.activateAt())));
         ctx.json(Dto.PkiSettingsJson.of(saved));
     }
 
     /** The chains with their certificates and what the TLS edge does with each now (all of one account). */
     private List<Dto.ChainJson> render(List<PrivateChain> list) {
         var infos = chains.certificateInfos(list);
-        Map<String, ChainUse> uses = list.isEmpty() ? Map.of() : tls.uses(list.get(0).accountId());
-        return list.stream().map(c -> Dto.ChainJson.of(c, infos.get(c.id()), uses.getOrDefault(c.id(), ChainUse.NONE))).toList();
+        Map<String, ChainUse> uses =
+                list.isEmpty() ? Map.of() : tls.uses(list.get(0).accountId());
+        return list.stream()
+                .map(c -> Dto.ChainJson.of(c, infos.get(c.id()), uses.getOrDefault(c.id(), ChainUse.NONE)))
+                .toList();
     }
 }

@@ -1,18 +1,16 @@
 package io.certdesk.server.http;
 
+import io.certdesk.server.tls.HelloReading;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
 import java.time.Duration;
 import java.util.OptionalInt;
-
 import org.eclipse.jetty.io.ssl.SslHandshakeListener;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
-
-import io.certdesk.server.tls.HelloReading;
-import io.javalin.config.JavalinConfig;
-import io.javalin.http.Context;
 
 /**
  * The TLS listeners: the HTTPS port (console and API) and, when on, the IPPS port. Each reads the
@@ -32,13 +30,16 @@ final class Connectors {
             this.https = connector(server, httpConfig, listeners.httpsPort(), handshakes.listener("https"));
             return https;
         });
-        listeners.ippsPort().ifPresent(port -> cfg.jetty.addConnector((server, httpConfig) -> {
-            this.ipps = connector(server, httpConfig, port, handshakes.listener("ipps"));
-            return ipps;
-        }));
+        listeners
+                .ippsPort()
+                .ifPresent(port -> cfg.jetty.addConnector((server, httpConfig) -> {
+                    this.ipps = connector(server, httpConfig, port, handshakes.listener("ipps"));
+                    return ipps;
+                }));
     }
 
-    private ServerConnector connector(Server server, HttpConfiguration httpConfig, int port, SslHandshakeListener handshakes) {
+    private ServerConnector connector(
+            Server server, HttpConfiguration httpConfig, int port, SslHandshakeListener handshakes) {
         HttpConfiguration config = new HttpConfiguration(httpConfig);
         config.setSendServerVersion(false);
         config.setSendXPoweredBy(false);
@@ -46,7 +47,8 @@ final class Connectors {
         secure.setSniHostCheck(false); // the chain is chosen per handshake; a client without SNI still gets an answer
         secure.setStsMaxAge(Duration.ofDays(365).toSeconds());
         config.addCustomizer(secure);
-        ServerConnector c = new ServerConnector(server, HelloReading.connectionFactory(listeners.tls(), "http/1.1"), new HttpConnectionFactory(config));
+        ServerConnector c = new ServerConnector(
+                server, HelloReading.connectionFactory(listeners.tls(), "http/1.1"), new HttpConnectionFactory(config));
         c.setHost(listeners.bindHost());
         c.setPort(port);
         c.setIdleTimeout(Duration.ofSeconds(60).toMillis());

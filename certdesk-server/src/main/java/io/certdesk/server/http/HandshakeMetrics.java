@@ -1,12 +1,10 @@
 package io.certdesk.server.http;
 
-import java.security.cert.Certificate;
-
-import org.eclipse.jetty.io.ssl.SslHandshakeListener;
-
 import io.certdesk.server.tls.TlsChains;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.security.cert.Certificate;
+import org.eclipse.jetty.io.ssl.SslHandshakeListener;
 
 /**
  * TLS handshakes counted by listener and outcome ({@code account}: an account's chain was
@@ -30,7 +28,8 @@ final class HandshakeMetrics {
             @Override
             public void handshakeSucceeded(Event event) {
                 Certificate[] presented = event.getSSLEngine().getSession().getLocalCertificates();
-                (presented != null && presented.length > 0 && !chains.isPlatformLeaf(presented[0]) ? account : platform).increment();
+                (presented != null && presented.length > 0 && !chains.isPlatformLeaf(presented[0]) ? account : platform)
+                        .increment();
             }
 
             @Override
@@ -41,7 +40,10 @@ final class HandshakeMetrics {
     }
 
     private Counter counter(String listener, String outcome) {
-        return Counter.builder("certdesk.tls.handshakes").description("TLS handshakes by the chain presented, or failed")
-                .tag("listener", listener).tag("outcome", outcome).register(registry);
+        return Counter.builder("certdesk.tls.handshakes")
+                .description("TLS handshakes by the chain presented, or failed")
+                .tag("listener", listener)
+                .tag("outcome", outcome)
+                .register(registry);
     }
 }

@@ -2,10 +2,9 @@ package io.certdesk.server.http;
 
 import io.certdesk.server.ErrorCode;
 import io.certdesk.server.ServiceException;
-import java.util.function.BooleanSupplier;
-
 import io.javalin.http.Context;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.function.BooleanSupplier;
 
 /** Liveness, readiness and Prometheus metrics. */
 final class OpsRoutes {
@@ -20,7 +19,11 @@ final class OpsRoutes {
     void register(RouteTable routes) {
         routes.get("/healthz", RouteAccess.PUBLIC, ctx -> ctx.json(new Dto.Health("ok")));
         routes.get("/readyz", RouteAccess.PUBLIC, this::ready);
-        routes.get("/metrics", RouteAccess.PUBLIC, ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape()));
+        routes.get(
+                "/metrics",
+                RouteAccess.PUBLIC,
+                ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+                        .result(registry.scrape()));
     }
 
     private void ready(Context ctx) {

@@ -11,10 +11,10 @@ final class Problem {
     static final String CONTENT_TYPE = "application/problem+json";
     static final String TYPE_BASE = "https://certdesk.io/problems/";
 
-    private Problem() {
-    }
+    private Problem() {}
 
-    static Map<String, Object> of(String code, int status, String title, String detail, String requestId, Map<String, Object> extra) {
+    static Map<String, Object> of(
+            String code, int status, String title, String detail, String requestId, Map<String, Object> extra) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("type", TYPE_BASE + code.replace('_', '-'));
         body.put("title", title);

@@ -1,10 +1,5 @@
 package io.certdesk.server.http;
 
-import java.util.Map;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import io.certdesk.pki.PkiError;
 import io.certdesk.pki.PkiException;
 import io.certdesk.server.ErrorCode;
@@ -14,6 +9,9 @@ import io.certdesk.server.token.OAuthException;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * How every failure leaves: an RFC 9457 problem with a stable code (the token endpoint's RFC
@@ -22,8 +20,7 @@ import io.javalin.http.HttpResponseException;
 final class ProblemResponses {
     private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
 
-    private ProblemResponses() {
-    }
+    private ProblemResponses() {}
 
     static void register(RoutesConfig routes) {
         routes.exception(OAuthException.class, ProblemResponses::oauthError);
@@ -40,8 +37,10 @@ final class ProblemResponses {
     }
 
     static ServiceException tooLarge() {
-        return new ServiceException(ErrorCode.TOO_LARGE,
-                "The request body is larger than " + (ApiServer.MAX_BODY / 1024) + " KiB, the most this server accepts.");
+        return new ServiceException(
+                ErrorCode.TOO_LARGE,
+                "The request body is larger than " + (ApiServer.MAX_BODY / 1024)
+                        + " KiB, the most this server accepts.");
     }
 
     /** RFC 6749 §5.2: {@code {"error", "error_description"}}, not a problem document. */
@@ -56,8 +55,14 @@ final class ProblemResponses {
     /** A refusal of the PKI core: its stable code, 413 for size, else 422. */
     static void problem(Context ctx, PkiException e) {
         ErrorCode status = e.error() == PkiError.TOO_LARGE ? ErrorCode.TOO_LARGE : ErrorCode.VALIDATION_FAILED;
-        ctx.status(status.status()).json(Problem.of(e.error().code(), status.status(), titleOf(e.error()), e.getMessage(),
-                ctx.attribute(AuditLog.REQUEST_ID), Map.of()));
+        ctx.status(status.status())
+                .json(Problem.of(
+                        e.error().code(),
+                        status.status(),
+                        titleOf(e.error()),
+                        e.getMessage(),
+                        ctx.attribute(AuditLog.REQUEST_ID),
+                        Map.of()));
         ctx.contentType(Problem.CONTENT_TYPE);
     }
 
@@ -82,7 +87,8 @@ final class ProblemResponses {
             return;
         }
         String detail = switch (code) {
-            case NOT_FOUND -> "There is nothing at " + ctx.method().name() + " " + RequestHooks.abbreviate(ctx.path()) + ".";
+            case NOT_FOUND ->
+                "There is nothing at " + ctx.method().name() + " " + RequestHooks.abbreviate(ctx.path()) + ".";
             case TOO_LARGE -> tooLarge().getMessage();
             default -> code.title() + ".";
         };
@@ -92,25 +98,36 @@ final class ProblemResponses {
     static void internalProblem(Exception e, Context ctx) {
         String requestId = ctx.attribute(AuditLog.REQUEST_ID);
         log.error("Request {} {} failed (request id {})", ctx.method().name(), ctx.path(), requestId, e);
-        problem(ctx, ErrorCode.INTERNAL_ERROR, "Something went wrong on our side. Quote request id " + requestId + " to your operator.", Map.of());
+        problem(
+                ctx,
+                ErrorCode.INTERNAL_ERROR,
+                "Something went wrong on our side. Quote request id " + requestId + " to your operator.",
+                Map.of());
     }
 
     static void problem(Context ctx, ErrorCode code, String detail, Map<String, Object> extra) {
         switch (code) {
             case UNAUTHORIZED -> ctx.header("WWW-Authenticate", "Bearer realm=\"certdesk\"");
             // RFC 6750 §3: the error, and for a missing scope the scope that is needed
-            case INVALID_TOKEN -> ctx.header("WWW-Authenticate", "Bearer realm=\"certdesk\", error=\"invalid_token\", error_description=\""
-                    + detail.replace("\"", "'") + "\"");
-            case INSUFFICIENT_SCOPE -> ctx.header("WWW-Authenticate", "Bearer realm=\"certdesk\", error=\"insufficient_scope\""
-                    + (extra.get("scope") == null ? "" : ", scope=\"" + extra.get("scope") + "\""));
-            default -> {
-            }
+            case INVALID_TOKEN ->
+                ctx.header(
+                        "WWW-Authenticate",
+                        "Bearer realm=\"certdesk\", error=\"invalid_token\", error_description=\""
+                                + detail.replace("\"", "'") + "\"");
+            case INSUFFICIENT_SCOPE ->
+                ctx.header(
+                        "WWW-Authenticate",
+                        "Bearer realm=\"certdesk\", error=\"insufficient_scope\""
+                                + (extra.get("scope") == null ? "" : ", scope=\"" + extra.get("scope") + "\""));
+            default -> {}
         }
         Object retry = extra.get("retryAfterSeconds");
         if (retry != null) {
             ctx.header("Retry-After", retry.toString());
         }
-        ctx.status(code.status()).json(Problem.of(code.code(), code.status(), code.title(), detail, ctx.attribute(AuditLog.REQUEST_ID), extra));
+        ctx.status(code.status())
+                .json(Problem.of(
+                        code.code(), code.status(), code.title(), detail, ctx.attribute(AuditLog.REQUEST_ID), extra));
         ctx.contentType(Problem.CONTENT_TYPE);
     }
 }

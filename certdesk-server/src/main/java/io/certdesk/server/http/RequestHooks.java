@@ -1,16 +1,5 @@
 package io.certdesk.server.http;
 
-import java.io.IOException;
-import java.io.OutputStream;
-
-import java.time.Duration;
-import java.util.UUID;
-import java.util.function.Predicate;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
-
 import io.certdesk.server.ErrorCode;
 import io.certdesk.server.ServiceException;
 import io.certdesk.server.audit.AuditLog;
@@ -18,6 +7,14 @@ import io.certdesk.server.ipp.IppPrinter;
 import io.javalin.http.Context;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * What every request goes through before and after its route: a request id (header, log
@@ -48,11 +45,16 @@ final class RequestHooks {
         ctx.header("Referrer-Policy", "no-referrer");
         if (ipps.test(ctx) != ctx.path().equals(IppPrinter.PATH)) {
             // the IPPS listener serves printing only, and the API listener no printing
-            throw new ServiceException(ErrorCode.NOT_FOUND, "Nothing is served at " + abbreviate(ctx.path()) + " on this port.");
+            throw new ServiceException(
+                    ErrorCode.NOT_FOUND, "Nothing is served at " + abbreviate(ctx.path()) + " on this port.");
         }
         String length = ctx.header("Content-Length");
-        long limit = ipps.test(ctx) ? IppPrinter.MAX_DOCUMENT_BYTES + 64 * 1024 : ctx.isMultipartFormData() ? ApiServer.MAX_BODY + Uploads.FRAMING : ApiServer.MAX_BODY;
-        if (length != null && length.chars().allMatch(Character::isDigit) && !length.isEmpty()
+        long limit = ipps.test(ctx)
+                ? IppPrinter.MAX_DOCUMENT_BYTES + 64 * 1024
+                : ctx.isMultipartFormData() ? ApiServer.MAX_BODY + Uploads.FRAMING : ApiServer.MAX_BODY;
+        if (length != null
+                && length.chars().allMatch(Character::isDigit)
+                && !length.isEmpty()
                 && (length.length() > 12 || Long.parseLong(length) > limit)) {
             if (length.length() <= 12 && Long.parseLong(length) <= DRAIN_LIMIT) {
                 drain(ctx);

@@ -1,26 +1,23 @@
 package io.certdesk.server.http;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import io.certdesk.server.ErrorCode;
+import io.certdesk.server.ServiceException;
+import io.certdesk.server.access.ApiScope;
+import io.certdesk.server.access.Principal;
+import io.certdesk.server.token.TokenService;
+import io.certdesk.server.users.UserService;
+import io.javalin.http.Context;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.Locale;
-
 import java.util.Map;
 import java.util.Optional;
-
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-
-import io.certdesk.server.ErrorCode;
-import io.certdesk.server.ServiceException;
-import io.certdesk.server.access.ApiScope;
-import io.certdesk.server.access.Principal;
-import io.certdesk.server.users.UserService;
-import io.certdesk.server.token.TokenService;
-import io.javalin.http.Context;
 
 /** Reading requests: the caller's identity and JSON bodies, each failure a typed refusal. */
 final class Requests {
@@ -31,6 +28,7 @@ final class Requests {
     static final String SESSION_COOKIE = "certdesk_session";
     /** The header a console request that changes something carries: {@link #csrfToken} of its session. */
     static final String CSRF_HEADER = "X-CSRF-Token";
+
     private final ObjectMapper mapper;
     private final UserService users;
     private final TokenService tokens;
@@ -45,7 +43,8 @@ final class Requests {
     static Principal caller(Context ctx) {
         Principal caller = ctx.attribute(CALLER);
         if (caller == null) {
-            throw new IllegalStateException("the route " + ctx.endpoint().path + " is declared PUBLIC but its handler asks for a caller");
+            throw new IllegalStateException(
+                    "the route " + ctx.endpoint().path + " is declared PUBLIC but its handler asks for a caller");
         }
         return caller;
     }
@@ -59,15 +58,21 @@ final class Requests {
         if (token.isPresent() && isAccessToken(token.get())) {
             String accountId = ctx.pathParamMap().get("id");
             if (accountId == null) {
-                throw new ServiceException(ErrorCode.INVALID_TOKEN, "Access tokens are accepted on an account's read routes only "
-                        + "(certificates, PKI settings); sign in for everything else.");
+                throw new ServiceException(
+                        ErrorCode.INVALID_TOKEN,
+                        "Access tokens are accepted on an account's read routes only "
+                                + "(certificates, PKI settings); sign in for everything else.");
             }
             tokens.verify(accountId, token.get());
-            throw new ServiceException(ErrorCode.INSUFFICIENT_SCOPE, "An access token reads certificates and PKI settings; changes need a "
-                    + "signed-in admin.");
+            throw new ServiceException(
+                    ErrorCode.INSUFFICIENT_SCOPE,
+                    "An access token reads certificates and PKI settings; changes need a " + "signed-in admin.");
         }
-        return token.flatMap(users::authenticate).orElseThrow(() -> new ServiceException(ErrorCode.UNAUTHORIZED,
-                "Sign in first: send 'Authorization: Bearer <token>' with a token from POST /api/v1/auth/login."));
+        return token.flatMap(users::authenticate)
+                .orElseThrow(
+                        () -> new ServiceException(
+                                ErrorCode.UNAUTHORIZED,
+                                "Sign in first: send 'Authorization: Bearer <token>' with a token from POST /api/v1/auth/login."));
     }
 
     /**
@@ -81,8 +86,11 @@ final class Requests {
         }
         TokenService.Verified verified = tokens.verify(ctx.pathParam("id"), token.get());
         if (!verified.scopes().contains(scope.value())) {
-            throw new ServiceException(ErrorCode.INSUFFICIENT_SCOPE, "This access token lacks the scope '" + scope.value()
-                    + "'; give the API client that scope and ask for a new token.", Map.of("scope", scope.value()));
+            throw new ServiceException(
+                    ErrorCode.INSUFFICIENT_SCOPE,
+                    "This access token lacks the scope '" + scope.value()
+                            + "'; give the API client that scope and ask for a new token.",
+                    Map.of("scope", scope.value()));
         }
         return Principal.apiClient(verified.clientId(), verified.accountId());
     }
@@ -90,7 +98,9 @@ final class Requests {
     /** Sessions are opaque random strings; an access token is a compact JWS (three dot-separated parts). */
     private static boolean isAccessToken(String token) {
         int first = token.indexOf('.');
-        return first > 0 && token.indexOf('.', first + 1) > first && token.chars().filter(c -> c == '.').count() == 2;
+        return first > 0
+                && token.indexOf('.', first + 1) > first
+                && token.chars().filter(c -> c == '.').count() == 2;
     }
 
     /**
@@ -110,10 +120,14 @@ final class Requests {
         String method = ctx.method().name();
         if (!method.equals("GET") && !method.equals("HEAD")) {
             String sent = ctx.header(CSRF_HEADER);
-            if (sent == null || !MessageDigest.isEqual(sent.getBytes(StandardCharsets.US_ASCII),
-                    csrfToken(cookie).getBytes(StandardCharsets.US_ASCII))) {
-                throw new ServiceException(ErrorCode.CSRF_FAILED, "This change came with the session cookie but without the session's "
-                        + CSRF_HEADER + " header; reload the console and try again.");
+            if (sent == null
+                    || !MessageDigest.isEqual(
+                            sent.getBytes(StandardCharsets.US_ASCII),
+                            csrfToken(cookie).getBytes(StandardCharsets.US_ASCII))) {
+                throw new ServiceException(
+                        ErrorCode.CSRF_FAILED,
+                        "This change came with the session cookie but without the session's " + CSRF_HEADER
+                                + " header; reload the console and try again.");
             }
         }
         return Optional.of(cookie);
@@ -139,7 +153,9 @@ final class Requests {
         try {
             return Long.parseLong(value);
         } catch (NumberFormatException e) {
-            throw new ServiceException(ErrorCode.VALIDATION_FAILED, "The query parameter '" + name + "' must be a whole number.",
+            throw new ServiceException(
+                    ErrorCode.VALIDATION_FAILED,
+                    "The query parameter '" + name + "' must be a whole number.",
                     Map.of("field", name));
         }
     }
@@ -148,25 +164,35 @@ final class Requests {
     <T> T body(Context ctx, Class<T> type) {
         String contentType = ctx.contentType();
         if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
-            throw new ServiceException(ErrorCode.UNSUPPORTED_MEDIA_TYPE,
-                    "Send the request body as JSON with 'Content-Type: application/json'; found " + (contentType == null ? "none" : "'" + contentType + "'") + ".");
+            throw new ServiceException(
+                    ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+                    "Send the request body as JSON with 'Content-Type: application/json'; found "
+                            + (contentType == null ? "none" : "'" + contentType + "'") + ".");
         }
         byte[] bytes = ctx.bodyAsBytes();
         if (bytes.length == 0) {
-            throw new ServiceException(ErrorCode.MALFORMED_REQUEST, "The request body is empty; a JSON object is expected.");
+            throw new ServiceException(
+                    ErrorCode.MALFORMED_REQUEST, "The request body is empty; a JSON object is expected.");
         }
         try {
             T value = mapper.readValue(bytes, type);
             if (value == null) {
-                throw new ServiceException(ErrorCode.MALFORMED_REQUEST, "The request body is null; a JSON object is expected.");
+                throw new ServiceException(
+                        ErrorCode.MALFORMED_REQUEST, "The request body is null; a JSON object is expected.");
             }
             return value;
         } catch (UnrecognizedPropertyException e) {
-            throw new ServiceException(ErrorCode.MALFORMED_REQUEST, "The field '" + e.getPropertyName() + "' is not known here; known fields: "
-                    + e.getKnownPropertyIds() + ".", Map.of("field", e.getPropertyName()));
+            throw new ServiceException(
+                    ErrorCode.MALFORMED_REQUEST,
+                    "The field '" + e.getPropertyName() + "' is not known here; known fields: "
+                            + e.getKnownPropertyIds() + ".",
+                    Map.of("field", e.getPropertyName()));
         } catch (JsonProcessingException e) {
-            throw new ServiceException(ErrorCode.MALFORMED_REQUEST, "The request body is not the JSON expected here (line "
-                    + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ").");
+            throw new ServiceException(
+                    ErrorCode.MALFORMED_REQUEST,
+                    "The request body is not the JSON expected here (line "
+                            + e.getLocation().getLineNr() + ", column "
+                            + e.getLocation().getColumnNr() + ").");
         } catch (IOException e) {
             throw new ServiceException(ErrorCode.MALFORMED_REQUEST, "The request body could not be read.");
         }

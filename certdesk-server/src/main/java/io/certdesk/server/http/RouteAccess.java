@@ -1,8 +1,7 @@
 package io.certdesk.server.http;
 
-import java.util.Optional;
-
 import io.certdesk.server.access.ApiScope;
+import java.util.Optional;
 
 /**
  * Who may call a route, declared beside it in the route table and checked before its handler

@@ -1,10 +1,9 @@
 package io.certdesk.server.http;
 
-import java.util.ArrayList;
-import java.util.List;
-
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Handler;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Registers routes with Javalin, each with who may call it ({@link RouteAccess}), and remembers
@@ -53,18 +52,25 @@ final class RouteTable {
     private Handler guarded(RouteAccess access, Handler handler) {
         return switch (access.kind()) {
             case PUBLIC -> handler;
-            case SIGNED_IN -> ctx -> {
-                ctx.attribute(Requests.CALLER, requests.principal(ctx));
-                handler.handle(ctx);
-            };
-            case SIGNED_IN_OR_TOKEN -> ctx -> {
-                ctx.attribute(Requests.CALLER, requests.reader(ctx, access.scope().orElseThrow()));
-                handler.handle(ctx);
-            };
+            case SIGNED_IN ->
+                ctx -> {
+                    ctx.attribute(Requests.CALLER, requests.principal(ctx));
+                    handler.handle(ctx);
+                };
+            case SIGNED_IN_OR_TOKEN ->
+                ctx -> {
+                    ctx.attribute(
+                            Requests.CALLER, requests.reader(ctx, access.scope().orElseThrow()));
+                    handler.handle(ctx);
+                };
         };
     }
 
     private void remember(String method, String path, RouteAccess access) {
-        registered.add(new Route(method, path, access.kind() != RouteAccess.Kind.PUBLIC, access.scope().map(s -> s.value())));
+        registered.add(new Route(
+                method,
+                path,
+                access.kind() != RouteAccess.Kind.PUBLIC,
+                access.scope().map(s -> s.value())));
     }
 }

@@ -1,17 +1,7 @@
 package io.certdesk.server.http;
 
-import io.certdesk.server.ErrorCode;
-import java.util.Locale;
-
-import java.io.IOException;
-import java.security.cert.X509Certificate;
-import java.util.List;
-import java.util.Optional;
-import java.util.function.Predicate;
-
-import io.certdesk.pki.PkiException;
 import io.certdesk.pki.codec.PemCodec;
-import io.certdesk.pki.names.DomainNames;
+import io.certdesk.server.ErrorCode;
 import io.certdesk.server.Inputs;
 import io.certdesk.server.ServiceException;
 import io.certdesk.server.access.ApiScope;
@@ -21,6 +11,12 @@ import io.certdesk.server.account.AccountService;
 import io.certdesk.server.ipp.IppPrinter;
 import io.certdesk.server.tls.TlsChains;
 import io.javalin.http.Context;
+import java.io.IOException;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Predicate;
 
 /** What the TLS edge serves: a domain's chain for provisioning terminals, and the IPP endpoint of the IPPS listener. */
 final class TlsRoutes {
@@ -30,7 +26,12 @@ final class TlsRoutes {
     private final Requests requests;
     private final Predicate<Context> onIpps;
 
-    TlsRoutes(AccountService accounts, TlsChains chains, IppPrinter printer, Requests requests, Predicate<Context> onIpps) {
+    TlsRoutes(
+            AccountService accounts,
+            TlsChains chains,
+            IppPrinter printer,
+            Requests requests,
+            Predicate<Context> onIpps) {
         this.accounts = accounts;
         this.chains = chains;
         this.printer = printer;
@@ -39,7 +40,10 @@ final class TlsRoutes {
     }
 
     void register(RouteTable routes) {
-        routes.get("/api/v1/accounts/{id}/tls/{domain}/chain.pem", RouteAccess.signedInOrToken(ApiScope.CERTIFICATES_READ), this::chainPem);
+        routes.get(
+                "/api/v1/accounts/{id}/tls/{domain}/chain.pem",
+                RouteAccess.signedInOrToken(ApiScope.CERTIFICATES_READ),
+                this::chainPem);
         routes.post(IppPrinter.PATH, RouteAccess.PUBLIC, this::ipp);
     }
 

@@ -1,29 +1,28 @@
 package io.certdesk.server.http;
 
+import io.certdesk.server.ServiceException;
+import io.certdesk.server.access.Principal;
 import io.certdesk.server.chains.PkiSettingsService;
+import io.certdesk.server.token.ApiClientService;
+import io.certdesk.server.token.OAuthError;
+import io.certdesk.server.token.OAuthException;
 import io.certdesk.server.token.SigningKey;
-import java.util.Locale;
-
+import io.certdesk.server.token.TokenService;
+import io.javalin.http.Context;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-
-import io.certdesk.server.ServiceException;
-import io.certdesk.server.access.Principal;
-import io.certdesk.server.token.ApiClientService;
-import io.certdesk.server.token.OAuthError;
-import io.certdesk.server.token.OAuthException;
-import io.certdesk.server.token.TokenService;
-import io.javalin.http.Context;
 
 /** API clients, the RFC 6749 token endpoint, and the account's published keys (RFC 7517) and metadata. */
 final class TokenRoutes {
     /** Caches may keep the key set this long; a scheduled signing chain is published at least this early. */
     static final long JWKS_MAX_AGE_SECONDS = PkiSettingsService.KEY_CACHE_TIME.toSeconds();
+
     private final ApiClientService clients;
     private final TokenService tokens;
     private final Requests requests;
@@ -53,7 +52,9 @@ final class TokenRoutes {
 
     private void list(Context ctx) {
         Principal actor = Requests.caller(ctx);
-        ctx.json(new Dto.ApiClientList(clients.list(actor, ctx.pathParam("id")).stream().map(Dto.ApiClientJson::of).toList()));
+        ctx.json(new Dto.ApiClientList(clients.list(actor, ctx.pathParam("id")).stream()
+                .map(Dto.ApiClientJson::of)
+                .toList()));
     }
 
     private void delete(Context ctx) {
@@ -65,28 +66,38 @@ final class TokenRoutes {
     private void rotate(Context ctx) {
         Principal actor = Requests.caller(ctx);
         ctx.header("Cache-Control", "no-store")
-                .json(Dto.ApiClientJson.withSecret(clients.rotateSecret(actor, ctx.pathParam("id"), ctx.pathParam("clientId"))));
+                .json(Dto.ApiClientJson.withSecret(
+                        clients.rotateSecret(actor, ctx.pathParam("id"), ctx.pathParam("clientId"))));
     }
 
     /** RFC 6749 §4.4: client authenticated by HTTP Basic (§2.3.1) or by client_id/client_secret form fields. */
     private void token(Context ctx) {
         ctx.header("Cache-Control", "no-store").header("Pragma", "no-cache");
         String contentType = ctx.contentType();
-        if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
-            throw new OAuthException(OAuthError.INVALID_REQUEST, "Send the request as application/x-www-form-urlencoded.");
+        if (contentType == null
+                || !contentType.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
+            throw new OAuthException(
+                    OAuthError.INVALID_REQUEST, "Send the request as application/x-www-form-urlencoded.");
         }
         String[] basic = basicCredentials(ctx);
         String formId = ctx.formParam("client_id");
         String formSecret = ctx.formParam("client_secret");
         if (basic != null && (formId != null || formSecret != null)) {
-            throw new OAuthException(OAuthError.INVALID_REQUEST, "Authenticate the client one way only: HTTP Basic or form fields.");
+            throw new OAuthException(
+                    OAuthError.INVALID_REQUEST, "Authenticate the client one way only: HTTP Basic or form fields.");
         }
         String clientId = basic != null ? basic[0] : formId;
         String secret = basic != null ? basic[1] : formSecret;
         if (clientId == null || secret == null) {
-            throw new OAuthException(OAuthError.INVALID_CLIENT, "Client authentication is required (HTTP Basic, or client_id and client_secret).");
+            throw new OAuthException(
+                    OAuthError.INVALID_CLIENT,
+                    "Client authentication is required (HTTP Basic, or client_id and client_secret).");
         }
-        TokenService.Token token = tokens.issue(ctx.pathParam("id"), clientId, secret, ctx.formParam("grant_type"),
+        TokenService.Token token = tokens.issue(
+                ctx.pathParam("id"),
+                clientId,
+                secret,
+                ctx.formParam("grant_type"),
                 Optional.ofNullable(ctx.formParam("scope")));
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("access_token", token.accessToken());
@@ -97,8 +108,10 @@ final class TokenRoutes {
     }
 
     private void jwks(Context ctx) {
-        var keys = tokens.publishedKeys(ctx.pathParam("id")).orElseThrow(() -> ServiceException.notFound("Account " + ctx.pathParam("id")));
-        ctx.contentType("application/jwk-set+json").header("Cache-Control", "public, max-age=" + JWKS_MAX_AGE_SECONDS)
+        var keys = tokens.publishedKeys(ctx.pathParam("id"))
+                .orElseThrow(() -> ServiceException.notFound("Account " + ctx.pathParam("id")));
+        ctx.contentType("application/jwk-set+json")
+                .header("Cache-Control", "public, max-age=" + JWKS_MAX_AGE_SECONDS)
                 .result(keys.toString(true));
     }
 
@@ -113,7 +126,9 @@ final class TokenRoutes {
         body.put("grant_types_supported", List.of("client_credentials"));
         body.put("token_endpoint_auth_methods_supported", List.of("client_secret_basic", "client_secret_post"));
         body.put("response_types_supported", List.of("token"));
-        body.put("access_token_signing_alg_values_supported", SigningKey.ALGORITHMS.stream().map(a -> a.getName()).toList());
+        body.put(
+                "access_token_signing_alg_values_supported",
+                SigningKey.ALGORITHMS.stream().map(a -> a.getName()).toList());
         ctx.header("Cache-Control", "public, max-age=" + JWKS_MAX_AGE_SECONDS).json(body);
     }
 
@@ -124,13 +139,16 @@ final class TokenRoutes {
             return null;
         }
         try {
-            String decoded = new String(Base64.getDecoder().decode(header.substring(6).strip()), StandardCharsets.UTF_8);
+            String decoded =
+                    new String(Base64.getDecoder().decode(header.substring(6).strip()), StandardCharsets.UTF_8);
             int colon = decoded.indexOf(':');
             if (colon < 0) {
                 throw new OAuthException(OAuthError.INVALID_CLIENT, "The Basic credentials are not 'id:secret'.");
             }
-            return new String[] {URLDecoder.decode(decoded.substring(0, colon), StandardCharsets.UTF_8),
-                    URLDecoder.decode(decoded.substring(colon + 1), StandardCharsets.UTF_8)};
+            return new String[] {
+                URLDecoder.decode(decoded.substring(0, colon), StandardCharsets.UTF_8),
+                URLDecoder.decode(decoded.substring(colon + 1), StandardCharsets.UTF_8)
+            };
         } catch (IllegalArgumentException e) {
             throw new OAuthException(OAuthError.INVALID_CLIENT, "The Basic credentials are not valid base64.");
         }

@@ -1,21 +1,19 @@
 package io.certdesk.server.http;
 
-import io.certdesk.server.ErrorCode;
-
-import java.util.Optional;
-
 import io.certdesk.pki.codec.CertificateCodec;
 import io.certdesk.pki.codec.CertificateFiles;
 import io.certdesk.pki.codec.PemCodec;
-import io.certdesk.server.access.ApiScope;
+import io.certdesk.server.ErrorCode;
 import io.certdesk.server.Inputs;
 import io.certdesk.server.ServiceException;
+import io.certdesk.server.access.ApiScope;
 import io.certdesk.server.access.Principal;
 import io.certdesk.server.trust.Revocation;
 import io.certdesk.server.trust.TrustSettings;
 import io.certdesk.server.trust.TrustSettingsService;
 import io.certdesk.server.trust.TrustedCaService;
 import io.javalin.http.Context;
+import java.util.Optional;
 
 /** An account's trust: its trusted CA certificates (shared with its customers or not) and its outbound trust settings. */
 final class TrustRoutes {
@@ -31,15 +29,13 @@ final class TrustRoutes {
         this.requests = requests;
     }
 
-    record SettingsBody(String revocation, Boolean includePublicRoots) {
-    }
+    record SettingsBody(String revocation, Boolean includePublicRoots) {}
 
     record SettingsJson(String revocation, boolean includePublicRoots) {
         static SettingsJson of(TrustSettings s) {
             return new SettingsJson(s.revocation().name(), s.includePublicRoots());
         }
     }
-
 
     void register(RouteTable routes) {
         routes.post(BASE, RouteAccess.SIGNED_IN, this::importFile);
@@ -65,7 +61,8 @@ final class TrustRoutes {
         if (body.includePublicRoots() == null) {
             throw ServiceException.invalid("includePublicRoots", "includePublicRoots (true or false) is required.");
         }
-        ctx.json(SettingsJson.of(settings.change(actor, ctx.pathParam("id"), new TrustSettings(revocation, body.includePublicRoots()))));
+        ctx.json(SettingsJson.of(
+                settings.change(actor, ctx.pathParam("id"), new TrustSettings(revocation, body.includePublicRoots()))));
     }
 
     private void importFile(Context ctx) {
@@ -78,8 +75,11 @@ final class TrustRoutes {
     private void list(Context ctx) {
         Principal actor = Requests.caller(ctx);
         int limit = (int) Requests.longQuery(ctx, "limit", 100);
-        TrustedCaService.Page page = trustedCas.list(actor, ctx.pathParam("id"), Optional.ofNullable(ctx.queryParam("after")), limit);
-        ctx.json(new Dto.TrustedCaList(page.certificates().stream().map(Dto.TrustedCaJson::of).toList(), page.next().orElse(null)));
+        TrustedCaService.Page page =
+                trustedCas.list(actor, ctx.pathParam("id"), Optional.ofNullable(ctx.queryParam("after")), limit);
+        ctx.json(new Dto.TrustedCaList(
+                page.certificates().stream().map(Dto.TrustedCaJson::of).toList(),
+                page.next().orElse(null)));
     }
 
     private void get(Context ctx) {
@@ -98,12 +98,14 @@ final class TrustRoutes {
     /** {@code {"shareWithCustomers": true|false}}: a vendor's certificate trusted by its customers' outbound connections too. */
     private void share(Context ctx) {
         Principal actor = Requests.caller(ctx);
-        trustedCas.get(actor, ctx.pathParam("id"), ctx.pathParam("certId")); // another account's: not found, whatever the body
+        trustedCas.get(
+                actor, ctx.pathParam("id"), ctx.pathParam("certId")); // another account's: not found, whatever the body
         Dto.TrustedCaChange change = requests.body(ctx, Dto.TrustedCaChange.class);
         if (change.shareWithCustomers() == null) {
             throw new ServiceException(ErrorCode.VALIDATION_FAILED, "shareWithCustomers (true or false) is required.");
         }
-        ctx.json(Dto.TrustedCaJson.of(trustedCas.share(actor, ctx.pathParam("id"), ctx.pathParam("certId"), change.shareWithCustomers())));
+        ctx.json(Dto.TrustedCaJson.of(
+                trustedCas.share(actor, ctx.pathParam("id"), ctx.pathParam("certId"), change.shareWithCustomers())));
     }
 
     private void delete(Context ctx) {
@@ -111,5 +113,4 @@ final class TrustRoutes {
         trustedCas.delete(actor, ctx.pathParam("id"), ctx.pathParam("certId"));
         ctx.status(204);
     }
-
 }

@@ -1,7 +1,5 @@
 package io.certdesk.server.ipp;
 
-import java.util.Map;
-
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
@@ -10,6 +8,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -23,7 +22,10 @@ public final class IppMessage {
 
     /** Group delimiter tags (RFC 8010 §3.5.1). */
     public enum Group {
-        OPERATION(0x01), JOB(0x02), PRINTER(0x04), UNSUPPORTED(0x05);
+        OPERATION(0x01),
+        JOB(0x02),
+        PRINTER(0x04),
+        UNSUPPORTED(0x05);
 
         final int tag;
 
@@ -34,8 +36,19 @@ public final class IppMessage {
 
     /** Value tags used here (RFC 8010 §3.5.2). */
     public enum ValueTag {
-        INTEGER(0x21), BOOLEAN(0x22), ENUM(0x23), TEXT(0x41), NAME(0x42), KEYWORD(0x44), URI(0x45), CHARSET(0x47),
-        NATURAL_LANGUAGE(0x48), MIME_MEDIA_TYPE(0x49), BEGIN_COLLECTION(0x34), END_COLLECTION(0x37), MEMBER_NAME(0x4A);
+        INTEGER(0x21),
+        BOOLEAN(0x22),
+        ENUM(0x23),
+        TEXT(0x41),
+        NAME(0x42),
+        KEYWORD(0x44),
+        URI(0x45),
+        CHARSET(0x47),
+        NATURAL_LANGUAGE(0x48),
+        MIME_MEDIA_TYPE(0x49),
+        BEGIN_COLLECTION(0x34),
+        END_COLLECTION(0x37),
+        MEMBER_NAME(0x4A);
 
         final int tag;
 
@@ -65,8 +78,7 @@ public final class IppMessage {
         }
     }
 
-    private IppMessage() {
-    }
+    private IppMessage() {}
 
     /** Reads the header and attribute groups, leaving {@code in} at the first byte of the document. */
     public static Request read(InputStream in) throws IOException {
@@ -107,7 +119,8 @@ public final class IppMessage {
                     if (attributes.size() >= MAX_ATTRIBUTES) {
                         throw new MalformedException("more than " + MAX_ATTRIBUTES + " attributes");
                     }
-                    current = new Attribute(group, name, new ArrayList<>(List.of(tag)), new ArrayList<>(List.of(value)));
+                    current =
+                            new Attribute(group, name, new ArrayList<>(List.of(tag)), new ArrayList<>(List.of(value)));
                     attributes.add(current);
                 }
             }
@@ -148,7 +161,9 @@ public final class IppMessage {
 
         public Response addInts(ValueTag tag, String name, int... values) {
             for (int i = 0; i < values.length; i++) {
-                byte[] bytes = {(byte) (values[i] >> 24), (byte) (values[i] >> 16), (byte) (values[i] >> 8), (byte) values[i]};
+                byte[] bytes = {
+                    (byte) (values[i] >> 24), (byte) (values[i] >> 16), (byte) (values[i] >> 8), (byte) values[i]
+                };
                 value(tag.tag, i == 0 ? name : "", bytes);
             }
             return this;
@@ -171,8 +186,9 @@ public final class IppMessage {
             members.forEach((member, v) -> {
                 value(ValueTag.MEMBER_NAME.tag, "", member.getBytes(StandardCharsets.UTF_8));
                 if (v instanceof Integer number) {
-                    value(ValueTag.INTEGER.tag, "", new byte[] {(byte) (number >> 24), (byte) (number >> 16), (byte) (number >> 8),
-                            number.byteValue()});
+                    value(ValueTag.INTEGER.tag, "", new byte[] {
+                        (byte) (number >> 24), (byte) (number >> 16), (byte) (number >> 8), number.byteValue()
+                    });
                 } else if (v instanceof String keyword) {
                     value(ValueTag.KEYWORD.tag, "", keyword.getBytes(StandardCharsets.UTF_8));
                 } else {

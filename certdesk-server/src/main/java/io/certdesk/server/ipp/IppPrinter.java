@@ -1,20 +1,18 @@
 package io.certdesk.server.ipp;
 
-import java.io.OutputStream;
-import java.time.Duration;
-
+import io.certdesk.server.ipp.IppMessage.Group;
+import io.certdesk.server.ipp.IppMessage.ValueTag;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-
-import io.certdesk.server.ipp.IppMessage.Group;
-import io.certdesk.server.ipp.IppMessage.ValueTag;
 
 /**
  * A minimal IPP printer (RFC 8011) at {@code /ipp/print} on the IPPS listener: it exists so a
@@ -34,8 +32,8 @@ public final class IppPrinter {
     static final int DOCUMENT_FORMAT_NOT_SUPPORTED = 0x040A;
     static final int OPERATION_NOT_SUPPORTED = 0x0501;
     static final int VERSION_NOT_SUPPORTED = 0x0503;
-    private static final Set<String> FORMATS = Set.of("application/octet-stream", "application/pdf", "image/jpeg", "image/pwg-raster",
-            "image/urf", "text/plain");
+    private static final Set<String> FORMATS = Set.of(
+            "application/octet-stream", "application/pdf", "image/jpeg", "image/pwg-raster", "image/urf", "text/plain");
 
     private final Clock clock;
     private final Instant started;
@@ -59,7 +57,10 @@ public final class IppPrinter {
             return status(1, 1, BAD_REQUEST, 0, e.getMessage());
         }
         // the URI the client addressed (the name its TLS handshake asked for), else the request's Host
-        printerUri = request.attribute("printer-uri").flatMap(IppMessage.Attribute::text).filter(u -> u.startsWith("ipps://")).orElse(printerUri);
+        printerUri = request.attribute("printer-uri")
+                .flatMap(IppMessage.Attribute::text)
+                .filter(u -> u.startsWith("ipps://"))
+                .orElse(printerUri);
         int major = request.major() >= 2 ? 2 : 1;
         int minor = major == 2 ? 0 : 1;
         if (request.major() < 1 || request.major() > 2) {
@@ -67,34 +68,47 @@ public final class IppPrinter {
         }
         return switch (request.operation()) {
             case GET_PRINTER_ATTRIBUTES -> printerAttributes(request, major, minor, printerUri);
-            case VALIDATE_JOB -> formatSupported(request)
-                    ? status(major, minor, SUCCESSFUL_OK, request.requestId(), "successful-ok")
-                    : status(major, minor, DOCUMENT_FORMAT_NOT_SUPPORTED, request.requestId(), "document-format not supported");
+            case VALIDATE_JOB ->
+                formatSupported(request)
+                        ? status(major, minor, SUCCESSFUL_OK, request.requestId(), "successful-ok")
+                        : status(
+                                major,
+                                minor,
+                                DOCUMENT_FORMAT_NOT_SUPPORTED,
+                                request.requestId(),
+                                "document-format not supported");
             case PRINT_JOB -> print(request, body, major, minor, printerUri);
             default -> status(major, minor, OPERATION_NOT_SUPPORTED, request.requestId(), "operation not supported");
         };
     }
 
     private boolean formatSupported(IppMessage.Request request) {
-        return request.attribute("document-format").flatMap(IppMessage.Attribute::text).map(FORMATS::contains).orElse(true);
+        return request.attribute("document-format")
+                .flatMap(IppMessage.Attribute::text)
+                .map(FORMATS::contains)
+                .orElse(true);
     }
 
-    private byte[] print(IppMessage.Request request, InputStream document, int major, int minor, String printerUri) throws IOException {
+    private byte[] print(IppMessage.Request request, InputStream document, int major, int minor, String printerUri)
+            throws IOException {
         if (!formatSupported(request)) {
             document.transferTo(OutputStream.nullOutputStream());
-            return status(major, minor, DOCUMENT_FORMAT_NOT_SUPPORTED, request.requestId(), "document-format not supported");
+            return status(
+                    major, minor, DOCUMENT_FORMAT_NOT_SUPPORTED, request.requestId(), "document-format not supported");
         }
         long read = 0;
         byte[] buffer = new byte[16 * 1024];
         for (int n; (n = document.read(buffer)) > 0; ) {
             read += n;
             if (read > MAX_DOCUMENT_BYTES) {
-                return status(major, minor, REQUEST_ENTITY_TOO_LARGE, request.requestId(), "documents are limited to 16 MiB");
+                return status(
+                        major, minor, REQUEST_ENTITY_TOO_LARGE, request.requestId(), "documents are limited to 16 MiB");
             }
         }
         documentBytes.addAndGet(read);
         int job = jobs.incrementAndGet();
-        return operationGroup(new IppMessage.Response(major, minor, SUCCESSFUL_OK, request.requestId()), "successful-ok")
+        return operationGroup(
+                        new IppMessage.Response(major, minor, SUCCESSFUL_OK, request.requestId()), "successful-ok")
                 .group(Group.JOB)
                 .addInts(ValueTag.INTEGER, "job-id", job)
                 .add(ValueTag.URI, "job-uri", printerUri + "/jobs/" + job)
@@ -109,7 +123,8 @@ public final class IppPrinter {
         a4.put("y-dimension", 29700);
         Map<String, Object> mediaCol = new LinkedHashMap<>();
         mediaCol.put("media-size", a4);
-        return operationGroup(new IppMessage.Response(major, minor, SUCCESSFUL_OK, request.requestId()), "successful-ok")
+        return operationGroup(
+                        new IppMessage.Response(major, minor, SUCCESSFUL_OK, request.requestId()), "successful-ok")
                 .group(Group.PRINTER)
                 .add(ValueTag.URI, "printer-uri-supported", printerUri)
                 .add(ValueTag.KEYWORD, "uri-security-supported", "tls")
@@ -123,7 +138,8 @@ public final class IppPrinter {
                 .add(ValueTag.KEYWORD, "printer-state-reasons", "none")
                 .addBoolean("printer-is-accepting-jobs", true)
                 .addInts(ValueTag.INTEGER, "queued-job-count", 0)
-                .addInts(ValueTag.INTEGER, "printer-up-time", (int) Math.max(1, Duration.between(started, clock.instant()).toSeconds()))
+                .addInts(ValueTag.INTEGER, "printer-up-time", (int)
+                        Math.max(1, Duration.between(started, clock.instant()).toSeconds()))
                 .add(ValueTag.KEYWORD, "ipp-versions-supported", "1.1", "2.0")
                 .addInts(ValueTag.ENUM, "operations-supported", PRINT_JOB, VALIDATE_JOB, GET_PRINTER_ATTRIBUTES)
                 .add(ValueTag.CHARSET, "charset-configured", "utf-8")
@@ -131,7 +147,10 @@ public final class IppPrinter {
                 .add(ValueTag.NATURAL_LANGUAGE, "natural-language-configured", "en")
                 .add(ValueTag.NATURAL_LANGUAGE, "generated-natural-language-supported", "en")
                 .add(ValueTag.MIME_MEDIA_TYPE, "document-format-default", "application/octet-stream")
-                .add(ValueTag.MIME_MEDIA_TYPE, "document-format-supported", FORMATS.stream().sorted().toArray(String[]::new))
+                .add(
+                        ValueTag.MIME_MEDIA_TYPE,
+                        "document-format-supported",
+                        FORMATS.stream().sorted().toArray(String[]::new))
                 .add(ValueTag.KEYWORD, "compression-supported", "none")
                 .add(ValueTag.KEYWORD, "pdl-override-supported", "attempted")
                 .add(ValueTag.KEYWORD, "media-default", "iso_a4_210x297mm")
@@ -148,7 +167,8 @@ public final class IppPrinter {
     }
 
     private static byte[] status(int major, int minor, int status, int requestId, String message) {
-        return operationGroup(new IppMessage.Response(major, minor, status, requestId), message).toBytes();
+        return operationGroup(new IppMessage.Response(major, minor, status, requestId), message)
+                .toBytes();
     }
 
     /** Jobs printed since start. */

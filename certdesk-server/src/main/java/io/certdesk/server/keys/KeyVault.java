@@ -1,16 +1,13 @@
 package io.certdesk.server.keys;
 
+import io.certdesk.pki.PkiException;
+import io.certdesk.pki.keys.KeyPairs;
+import io.certdesk.pki.seal.KeySealer;
 import java.security.PrivateKey;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.UUID;
-
 import org.jdbi.v3.core.Handle;
-
-import io.certdesk.pki.PkiException;
-import io.certdesk.pki.keys.KeyPairs;
-import io.certdesk.pki.seal.KeySealer;
-import io.certdesk.server.keys.SealedKeyStore;
 
 /**
  * Stores private keys sealed under the master key and opens them again. The plaintext PKCS#8

@@ -1,5 +1,6 @@
 package io.certdesk.server.keys;
 
+import io.certdesk.pki.seal.MasterKey;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -12,8 +13,6 @@ import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
 
-import io.certdesk.pki.seal.MasterKey;
-
 /**
  * Where the master key comes from: {@code CERTDESK_MASTER_KEY} (base64 of 32 bytes), or a key
  * file (32 raw bytes, or their base64 on one line), created with mode 0600 on first start.
@@ -22,8 +21,7 @@ public final class MasterKeys {
     public static final String ENV = "CERTDESK_MASTER_KEY";
     public static final String FILE_NAME = "master.key";
 
-    private MasterKeys() {
-    }
+    private MasterKeys() {}
 
     /** The key from the environment, if {@value #ENV} is set. */
     public static Optional<MasterKey> fromEnvironment(Map<String, String> env) {
@@ -57,7 +55,11 @@ public final class MasterKeys {
     public static void write(Path file, MasterKey key) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
-        Path temp = Files.createTempFile(dir, ".master", ".tmp", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Path temp = Files.createTempFile(
+                dir,
+                ".master",
+                ".tmp",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         try {
             Files.write(temp, key.bytes());
             try {
@@ -78,7 +80,8 @@ public final class MasterKeys {
             throw new IllegalArgumentException(source + " is not base64 (expected the base64 of 32 random bytes)");
         }
         if (bytes.length != MasterKey.LENGTH) {
-            throw new IllegalArgumentException(source + " holds " + bytes.length + " bytes; a master key is " + MasterKey.LENGTH);
+            throw new IllegalArgumentException(
+                    source + " holds " + bytes.length + " bytes; a master key is " + MasterKey.LENGTH);
         }
         return MasterKey.of(bytes);
     }

@@ -1,16 +1,13 @@
 package io.certdesk.server.keys;
 
-import java.security.SecureRandom;
-
 import io.certdesk.pki.seal.KeySealer;
 import io.certdesk.pki.seal.MasterKey;
 import io.certdesk.server.store.Database;
-import io.certdesk.server.keys.SealedKeyStore;
+import java.security.SecureRandom;
 
 /** Re-wraps every data key from the current master key to a new one, in one transaction. */
 public final class Rekey {
-    private Rekey() {
-    }
+    private Rekey() {}
 
     /** Returns how many keys were re-wrapped. Nothing changes if any key fails to open. */
     public static int rewrapAll(Database database, MasterKey current, MasterKey next, SecureRandom random) {

@@ -5,8 +5,7 @@ import java.io.InputStream;
 
 /** Lines of a text protocol (SMTP replies, HTTP headers) read a byte at a time, so nothing after them is taken from the stream. */
 final class AsciiLines {
-    private AsciiLines() {
-    }
+    private AsciiLines() {}
 
     /**
      * The next line without its CRLF (or LF); null at the end of the stream.

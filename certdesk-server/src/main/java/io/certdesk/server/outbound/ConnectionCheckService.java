@@ -1,9 +1,24 @@
 package io.certdesk.server.outbound;
 
-import java.security.GeneralSecurityException;
-
+import io.certdesk.pki.codec.CertificateCodec;
+import io.certdesk.pki.names.DomainNames;
+import io.certdesk.pki.trust.ServerCertificateCheck;
+import io.certdesk.server.ErrorCode;
+import io.certdesk.server.ServiceException;
+import io.certdesk.server.access.Principal;
+import io.certdesk.server.account.Access;
+import io.certdesk.server.account.Account;
+import io.certdesk.server.audit.AuditAction;
+import io.certdesk.server.audit.AuditLog;
+import io.certdesk.server.store.Database;
+import io.certdesk.server.trust.Revocation;
+import io.certdesk.server.trust.TrustSettings;
+import io.certdesk.server.trust.TrustSettingsStore;
+import io.certdesk.server.trust.TrustedCaService;
+import io.certdesk.server.trust.TrustedCaStore;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -16,26 +31,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
-
-import io.certdesk.pki.codec.CertificateCodec;
-import io.certdesk.pki.names.DomainNames;
-import io.certdesk.pki.trust.ServerCertificateCheck;
-import io.certdesk.server.ErrorCode;
-import io.certdesk.server.ServiceException;
-import io.certdesk.server.account.Access;
-import io.certdesk.server.access.Principal;
-import io.certdesk.server.account.Account;
-import io.certdesk.server.audit.AuditAction;
-import io.certdesk.server.audit.AuditLog;
-import io.certdesk.server.trust.TrustedCaService;
-import io.certdesk.server.store.Database;
-import io.certdesk.server.trust.TrustSettingsStore;
-import io.certdesk.server.trust.TrustedCaStore;
-import io.certdesk.server.trust.TrustSettings;
-import io.certdesk.server.trust.Revocation;
 
 /**
  * An account's outbound trust in use: connects to a server an admin names (only where the
@@ -49,6 +46,7 @@ public final class ConnectionCheckService {
     public static final Duration TIMEOUT = Duration.ofSeconds(5);
     /** Checks per account per minute. */
     public static final int RATE_PER_MINUTE = 20;
+
     private static final int MAX_HOST = 253;
     private static final int MAX_DN = 1024;
     private static final int MAX_PASSWORD = 1024;
@@ -64,8 +62,15 @@ public final class ConnectionCheckService {
     private final RevocationChecker revocation;
     private final Map<String, Deque<Instant>> recent = new ConcurrentHashMap<>();
 
-    public ConnectionCheckService(Database database, TrustedCaStore cas, TrustSettingsStore settingsStore, TrustedCaService trustedCas,
-                                  Access access, AuditLog audit, Clock clock, OutboundGuard guard) {
+    public ConnectionCheckService(
+            Database database,
+            TrustedCaStore cas,
+            TrustSettingsStore settingsStore,
+            TrustedCaService trustedCas,
+            Access access,
+            AuditLog audit,
+            Clock clock,
+            OutboundGuard guard) {
         this.database = database;
         this.cas = cas;
         this.settingsStore = settingsStore;
@@ -78,24 +83,29 @@ public final class ConnectionCheckService {
     }
 
     /** What to check; the password only for a bind. */
-    public record Request(String host, int port, CheckProtocol protocol, Optional<String> bindDn, Optional<char[]> bindPassword) {
-    }
+    public record Request(
+            String host, int port, CheckProtocol protocol, Optional<String> bindDn, Optional<char[]> bindPassword) {}
 
     /** The verdict on the presented chain: {@code code} {@code ok} or a {@link CheckFailure}'s. */
-    public record Validation(boolean ok, String code, String message) {
-    }
+    public record Validation(boolean ok, String code, String message) {}
 
     /** @param attempted false when the bind was not tried (the server is not trusted) */
-    public record Bind(boolean ok, boolean attempted, String message) {
-    }
+    public record Bind(boolean ok, boolean attempted, String message) {}
 
     /**
      * @param suggestedCa for {@code unknown_issuer}: the topmost CA certificate the server presented, the one to import
      */
-    public record Result(boolean ok, CheckProtocol protocol, Optional<String> tlsVersion, Optional<String> cipherSuite,
-                         List<X509Certificate> presentedChain, Validation validation, boolean hostnameMatches, Optional<Bind> ldapBind,
-                         Optional<X509Certificate> suggestedCa, Optional<String> revocation) {
-    }
+    public record Result(
+            boolean ok,
+            CheckProtocol protocol,
+            Optional<String> tlsVersion,
+            Optional<String> cipherSuite,
+            List<X509Certificate> presentedChain,
+            Validation validation,
+            boolean hostnameMatches,
+            Optional<Bind> ldapBind,
+            Optional<X509Certificate> suggestedCa,
+            Optional<String> revocation) {}
 
     /** Refuses (not found) an account the caller may not see. */
     public void requireVisible(Principal actor, String accountId) {
@@ -109,8 +119,15 @@ public final class ConnectionCheckService {
         InetAddress address = destination(host, request.port());
         throttle(account.id());
         Result result = run(account, host, address, request);
-        audit.recordAlone(actor.username(), account.id(), AuditAction.CONNECTION_CHECKED, request.protocol() + " " + host + ":" + request.port()
-                + " → " + result.validation().code() + result.ldapBind().map(b -> b.ok() ? ", bind ok" : ", bind refused").orElse(""));
+        audit.recordAlone(
+                actor.username(),
+                account.id(),
+                AuditAction.CONNECTION_CHECKED,
+                request.protocol() + " " + host + ":" + request.port() + " → "
+                        + result.validation().code()
+                        + result.ldapBind()
+                                .map(b -> b.ok() ? ", bind ok" : ", bind refused")
+                                .orElse(""));
         return result;
     }
 
@@ -118,12 +135,13 @@ public final class ConnectionCheckService {
      * Connects again and imports the CA certificate with fingerprint {@code sha256} among those
      * the server presents, through the same rules as an imported file.
      */
-    public TrustedCaService.ImportOutcome trustPresented(Principal actor, String accountId, String host, int port, CheckProtocol protocol,
-                                                        String sha256) {
+    public TrustedCaService.ImportOutcome trustPresented(
+            Principal actor, String accountId, String host, int port, CheckProtocol protocol, String sha256) {
         Account account = access.visibleAccount(actor, accountId);
         String checkedHost = validHost(host);
         if (sha256 == null || !sha256.matches("[0-9a-fA-F]{64}")) {
-            throw ServiceException.invalid("sha256", "sha256 must be the 64 hexadecimal digits of the certificate's SHA-256 fingerprint.");
+            throw ServiceException.invalid(
+                    "sha256", "sha256 must be the 64 hexadecimal digits of the certificate's SHA-256 fingerprint.");
         }
         validate(new Request(checkedHost, port, protocol, Optional.empty(), Optional.empty()));
         InetAddress address = destination(checkedHost, port);
@@ -132,7 +150,9 @@ public final class ConnectionCheckService {
         try (TlsProbe.Session session = TlsProbe.open(address, checkedHost, port, protocol, TIMEOUT)) {
             presented = session.presented();
         } catch (TlsProbe.Failed e) {
-            throw new ServiceException(ErrorCode.NOT_PRESENTED, "The server could not be reached to read its certificates again: " + e.getMessage(),
+            throw new ServiceException(
+                    ErrorCode.NOT_PRESENTED,
+                    "The server could not be reached to read its certificates again: " + e.getMessage(),
                     Map.of("reason", e.failure.code()));
         }
         for (X509Certificate certificate : presented) {
@@ -140,26 +160,33 @@ public final class ConnectionCheckService {
                 return trustedCas.importFile(actor, account.id(), CertificateCodec.encodeDer(certificate));
             }
         }
-        throw new ServiceException(ErrorCode.NOT_PRESENTED, checkedHost + ":" + port + " no longer presents a certificate with SHA-256 " + sha256
-                + "; run the check again.");
+        throw new ServiceException(
+                ErrorCode.NOT_PRESENTED,
+                checkedHost + ":" + port + " no longer presents a certificate with SHA-256 " + sha256
+                        + "; run the check again.");
     }
 
     private Result run(Account account, String host, InetAddress address, Request request) {
-        record Trust(List<X509Certificate> anchors, TrustSettings settings) {
-        }
+        record Trust(List<X509Certificate> anchors, TrustSettings settings) {}
         try (TlsProbe.Session session = TlsProbe.open(address, host, request.port(), request.protocol(), TIMEOUT)) {
             // the account's trust is read once there is a chain to judge
-            Trust trust = database.read(h -> new Trust(cas.trustedBy(h, account.id(), account.parentId()).stream()
-                    .map(CertificateCodec::decodeDer).toList(), settingsStore.get(h, account.id())));
+            Trust trust = database.read(h -> new Trust(
+                    cas.trustedBy(h, account.id(), account.parentId()).stream()
+                            .map(CertificateCodec::decodeDer)
+                            .toList(),
+                    settingsStore.get(h, account.id())));
             List<X509Certificate> anchors = new ArrayList<>(trust.anchors());
             if (trust.settings().includePublicRoots()) {
                 anchors.addAll(PublicRoots.CERTIFICATES);
             }
             Instant now = clock.instant();
-            ServerCertificateCheck.Outcome outcome = ServerCertificateCheck.check(session.presented(), anchors, host, now);
-            Optional<X509Certificate> suggested = outcome.failure().filter(f -> f == ServerCertificateCheck.Failure.UNKNOWN_ISSUER)
+            ServerCertificateCheck.Outcome outcome =
+                    ServerCertificateCheck.check(session.presented(), anchors, host, now);
+            Optional<X509Certificate> suggested = outcome.failure()
+                    .filter(f -> f == ServerCertificateCheck.Failure.UNKNOWN_ISSUER)
                     .flatMap(f -> outcome.topmost());
-            Validation validation = outcome.trusted() ? new Validation(true, "ok", outcome.message())
+            Validation validation = outcome.trusted()
+                    ? new Validation(true, "ok", outcome.message())
                     : new Validation(false, outcome.failure().orElseThrow().code(), outcome.message());
             Optional<String> revocationNote = Optional.empty();
             if (outcome.trusted() && trust.settings().revocation() != Revocation.OFF) {
@@ -173,25 +200,52 @@ public final class ConnectionCheckService {
             Optional<Bind> bind = Optional.empty();
             if (request.protocol().ldap() && request.bindDn().isPresent()) {
                 if (validation.ok()) {
-                    LdapBind.Result bound = LdapBind.bind(session, host, request.port(), request.bindDn().get(), request.bindPassword().orElse(new char[0]),
+                    LdapBind.Result bound = LdapBind.bind(
+                            session,
+                            host,
+                            request.port(),
+                            request.bindDn().get(),
+                            request.bindPassword().orElse(new char[0]),
                             TIMEOUT);
                     bind = Optional.of(new Bind(bound.ok(), true, bound.message()));
                 } else {
-                    bind = Optional.of(new Bind(false, false, "Not attempted: the password is not sent to a server whose certificate is not trusted."));
+                    bind = Optional.of(new Bind(
+                            false,
+                            false,
+                            "Not attempted: the password is not sent to a server whose certificate is not trusted."));
                 }
             }
             boolean ok = validation.ok() && bind.map(Bind::ok).orElse(true);
-            return new Result(ok, request.protocol(), Optional.of(session.tlsVersion()), Optional.of(session.cipherSuite()), session.presented(),
-                    validation, outcome.hostnameMatches(), bind, suggested, revocationNote);
+            return new Result(
+                    ok,
+                    request.protocol(),
+                    Optional.of(session.tlsVersion()),
+                    Optional.of(session.cipherSuite()),
+                    session.presented(),
+                    validation,
+                    outcome.hostnameMatches(),
+                    bind,
+                    suggested,
+                    revocationNote);
         } catch (TlsProbe.Failed e) {
-            return new Result(false, request.protocol(), Optional.empty(), Optional.empty(), List.of(), new Validation(false, e.failure.code(), e.getMessage()),
-                    false, Optional.empty(), Optional.empty(), Optional.empty());
+            return new Result(
+                    false,
+                    request.protocol(),
+                    Optional.empty(),
+                    Optional.empty(),
+                    List.of(),
+                    new Validation(false, e.failure.code(), e.getMessage()),
+                    false,
+                    Optional.empty(),
+                    Optional.empty(),
+                    Optional.empty());
         }
     }
 
     private static String validHost(String host) {
         if (host == null || host.isBlank() || host.length() > MAX_HOST) {
-            throw ServiceException.invalid("host", "host is required: a DNS name or an IP address (at most " + MAX_HOST + " characters).");
+            throw ServiceException.invalid(
+                    "host", "host is required: a DNS name or an IP address (at most " + MAX_HOST + " characters).");
         }
         String trimmed = host.trim();
         if (Cidr.isAddressLiteral(trimmed)) {
@@ -210,7 +264,8 @@ public final class ConnectionCheckService {
 
     private void validate(Request request) {
         if (request.protocol() == null) {
-            throw ServiceException.invalid("protocol", "protocol is required: LDAPS, LDAP_STARTTLS, HTTPS, SMTPS or SMTP_STARTTLS.");
+            throw ServiceException.invalid(
+                    "protocol", "protocol is required: LDAPS, LDAP_STARTTLS, HTTPS, SMTPS or SMTP_STARTTLS.");
         }
         if (request.port() < 1 || request.port() > 65_535) {
             throw ServiceException.invalid("port", "port must be between 1 and 65535.");
@@ -223,17 +278,23 @@ public final class ConnectionCheckService {
                 throw ServiceException.invalid("bindDn", "bindDn must be a DN of at most " + MAX_DN + " characters.");
             }
             if (request.bindPassword().isEmpty() || request.bindPassword().get().length == 0) {
-                throw ServiceException.invalid("bindPassword", "bindPassword is required with bindDn (an empty password would be an anonymous bind).");
+                throw ServiceException.invalid(
+                        "bindPassword",
+                        "bindPassword is required with bindDn (an empty password would be an anonymous bind).");
             }
             if (request.bindPassword().get().length > MAX_PASSWORD) {
-                throw ServiceException.invalid("bindPassword", "bindPassword is longer than " + MAX_PASSWORD + " characters.");
+                throw ServiceException.invalid(
+                        "bindPassword", "bindPassword is longer than " + MAX_PASSWORD + " characters.");
             }
         } else if (request.bindPassword().isPresent()) {
             throw ServiceException.invalid("bindDn", "bindDn is required with bindPassword.");
         }
         if (!guard.allowsPort(request.port())) {
-            throw new ServiceException(ErrorCode.DESTINATION_NOT_ALLOWED, "Port " + request.port() + " is not among the ports checks may connect to ("
-                    + guard.ports() + "); the operator can add it with --outbound-ports.", Map.of("field", "port"));
+            throw new ServiceException(
+                    ErrorCode.DESTINATION_NOT_ALLOWED,
+                    "Port " + request.port() + " is not among the ports checks may connect to (" + guard.ports()
+                            + "); the operator can add it with --outbound-ports.",
+                    Map.of("field", "port"));
         }
     }
 
@@ -243,12 +304,15 @@ public final class ConnectionCheckService {
         try {
             addresses = InetAddress.getAllByName(host);
         } catch (UnknownHostException e) {
-            throw new ServiceException(ErrorCode.VALIDATION_FAILED, host + " does not resolve to an address.", Map.of("field", "host"));
+            throw new ServiceException(
+                    ErrorCode.VALIDATION_FAILED, host + " does not resolve to an address.", Map.of("field", "host"));
         }
         for (InetAddress address : addresses) {
             if (!guard.allows(address)) {
-                throw new ServiceException(ErrorCode.DESTINATION_NOT_ALLOWED, host + " (" + address.getHostAddress()
-                        + ") is not an address checks may connect to; the operator sets them with --outbound-allow and --outbound-deny.",
+                throw new ServiceException(
+                        ErrorCode.DESTINATION_NOT_ALLOWED,
+                        host + " (" + address.getHostAddress()
+                                + ") is not an address checks may connect to; the operator sets them with --outbound-allow and --outbound-deny.",
                         Map.of("field", "host"));
             }
         }
@@ -263,7 +327,9 @@ public final class ConnectionCheckService {
                 times.pollFirst();
             }
             if (times.size() >= RATE_PER_MINUTE) {
-                throw new ServiceException(ErrorCode.TOO_MANY_ATTEMPTS, "At most " + RATE_PER_MINUTE + " connection checks a minute per account; try again shortly.");
+                throw new ServiceException(
+                        ErrorCode.TOO_MANY_ATTEMPTS,
+                        "At most " + RATE_PER_MINUTE + " connection checks a minute per account; try again shortly.");
             }
             times.addLast(now);
         }
@@ -275,7 +341,8 @@ public final class ConnectionCheckService {
 
         private static List<X509Certificate> load() {
             try {
-                TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+                TrustManagerFactory factory =
+                        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
                 factory.init((KeyStore) null);
                 for (var manager : factory.getTrustManagers()) {
                     if (manager instanceof X509TrustManager x509) {

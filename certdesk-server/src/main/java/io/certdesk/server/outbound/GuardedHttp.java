@@ -48,7 +48,10 @@ final class GuardedHttp {
             InetAddress[] addresses = InetAddress.getAllByName(uri.getHost());
             for (InetAddress address : addresses) {
                 if (!guard.allows(address)) {
-                    why.append(uri.getHost()).append(" (").append(address.getHostAddress()).append(") is not an allowed destination");
+                    why.append(uri.getHost())
+                            .append(" (")
+                            .append(address.getHostAddress())
+                            .append(") is not an allowed destination");
                     return Optional.empty();
                 }
             }
@@ -59,11 +62,21 @@ final class GuardedHttp {
                 if (uri.getRawQuery() != null) {
                     path += "?" + uri.getRawQuery();
                 }
-                StringBuilder request = new StringBuilder().append(post == null ? "GET " : "POST ").append(path).append(" HTTP/1.1\r\n")
-                        .append("Host: ").append(uri.getHost()).append(uri.getPort() < 0 ? "" : ":" + port).append("\r\n")
+                StringBuilder request = new StringBuilder()
+                        .append(post == null ? "GET " : "POST ")
+                        .append(path)
+                        .append(" HTTP/1.1\r\n")
+                        .append("Host: ")
+                        .append(uri.getHost())
+                        .append(uri.getPort() < 0 ? "" : ":" + port)
+                        .append("\r\n")
                         .append("Connection: close\r\nUser-Agent: certdesk\r\n");
                 if (post != null) {
-                    request.append("Content-Type: ").append(contentType).append("\r\nContent-Length: ").append(post.length).append("\r\n");
+                    request.append("Content-Type: ")
+                            .append(contentType)
+                            .append("\r\nContent-Length: ")
+                            .append(post.length)
+                            .append("\r\n");
                 }
                 request.append("\r\n");
                 OutputStream out = socket.getOutputStream();
@@ -118,7 +131,10 @@ final class GuardedHttp {
                     return Optional.of(body.toByteArray());
                 }
                 if (body.size() + n > MAX_BODY) {
-                    why.append(url).append(" answered with more than ").append(MAX_BODY).append(" bytes");
+                    why.append(url)
+                            .append(" answered with more than ")
+                            .append(MAX_BODY)
+                            .append(" bytes");
                     return Optional.empty();
                 }
                 body.write(in.readNBytes(n));

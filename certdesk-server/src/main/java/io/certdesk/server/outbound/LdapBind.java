@@ -1,48 +1,53 @@
 package io.certdesk.server.outbound;
 
+import com.unboundid.ldap.sdk.BindResult;
+import com.unboundid.ldap.sdk.LDAPConnection;
+import com.unboundid.ldap.sdk.LDAPConnectionOptions;
+import com.unboundid.ldap.sdk.LDAPException;
 import com.unboundid.ldap.sdk.NameResolver;
-
+import com.unboundid.ldap.sdk.ResultCode;
+import com.unboundid.ldap.sdk.SimpleBindRequest;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketException;
 import java.time.Duration;
-
 import javax.net.SocketFactory;
-
-import com.unboundid.ldap.sdk.BindResult;
-import com.unboundid.ldap.sdk.LDAPConnection;
-import com.unboundid.ldap.sdk.LDAPConnectionOptions;
-import com.unboundid.ldap.sdk.LDAPException;
-import com.unboundid.ldap.sdk.ResultCode;
-import com.unboundid.ldap.sdk.SimpleBindRequest;
 
 /**
  * A simple bind (RFC 4513 §5.1.3) over a TLS session the check already opened and judged, with
  * the UnboundID LDAP SDK. The password is used for this one request and never kept or logged.
  */
 final class LdapBind {
-    private LdapBind() {
-    }
+    private LdapBind() {}
 
     /** @param message a sentence: the server's answer */
-    record Result(boolean ok, String message) {
-    }
+    record Result(boolean ok, String message) {}
 
-    static Result bind(TlsProbe.Session session, String host, int port, String bindDn, char[] password, Duration timeout) {
+    static Result bind(
+            TlsProbe.Session session, String host, int port, String bindDn, char[] password, Duration timeout) {
         LDAPConnectionOptions options = new LDAPConnectionOptions();
         options.setConnectTimeoutMillis((int) timeout.toMillis());
         options.setResponseTimeoutMillis(timeout.toMillis());
         options.setUseSynchronousMode(true);
-        options.setNameResolver(new Pinned(session.socket().getInetAddress())); // the address already checked: no second lookup
+        options.setNameResolver(
+                new Pinned(session.socket().getInetAddress())); // the address already checked: no second lookup
         try (LDAPConnection connection = new LDAPConnection(new Established(session.socket()), options, host, port)) {
             BindResult result = connection.bind(new SimpleBindRequest(bindDn, new String(password)));
-            return new Result(true, "Bound as " + bindDn + " (" + result.getResultCode().getName() + ").");
+            return new Result(
+                    true, "Bound as " + bindDn + " (" + result.getResultCode().getName() + ").");
         } catch (LDAPException e) {
             ResultCode code = e.getResultCode();
-            String detail = e.getDiagnosticMessage() == null || e.getDiagnosticMessage().isBlank() ? "" : ": " + e.getDiagnosticMessage();
-            return new Result(false, code == ResultCode.INVALID_CREDENTIALS ? "The server refused the credentials for " + bindDn + " (invalid credentials" + detail + ")."
-                    : "The bind as " + bindDn + " failed: " + code.getName() + detail + ".");
+            String detail =
+                    e.getDiagnosticMessage() == null || e.getDiagnosticMessage().isBlank()
+                            ? ""
+                            : ": " + e.getDiagnosticMessage();
+            return new Result(
+                    false,
+                    code == ResultCode.INVALID_CREDENTIALS
+                            ? "The server refused the credentials for " + bindDn + " (invalid credentials" + detail
+                                    + ")."
+                            : "The bind as " + bindDn + " failed: " + code.getName() + detail + ".");
         }
     }
 

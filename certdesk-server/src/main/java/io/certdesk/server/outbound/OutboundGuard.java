@@ -14,8 +14,17 @@ import java.util.TreeSet;
  * 169.254.169.254 among them), "this network", multicast and the IPv6 equivalents.
  */
 public final class OutboundGuard {
-    public static final List<String> DEFAULT_DENY = List.of("127.0.0.0/8", "0.0.0.0/8", "169.254.0.0/16", "169.254.169.254/32", "224.0.0.0/4",
-            "::1/128", "::/128", "fe80::/10", "ff00::/8", "fd00:ec2::254/128");
+    public static final List<String> DEFAULT_DENY = List.of(
+            "127.0.0.0/8",
+            "0.0.0.0/8",
+            "169.254.0.0/16",
+            "169.254.169.254/32",
+            "224.0.0.0/4",
+            "::1/128",
+            "::/128",
+            "fe80::/10",
+            "ff00::/8",
+            "fd00:ec2::254/128");
     public static final Set<Integer> DEFAULT_PORTS = Set.of(389, 636, 443, 465, 587, 25, 3268, 3269);
 
     private final List<Cidr> allow;
@@ -38,7 +47,8 @@ public final class OutboundGuard {
         List<Cidr> denied = new ArrayList<>();
         DEFAULT_DENY.forEach(d -> denied.add(Cidr.parse(d)));
         deny.stream().filter(s -> !s.isBlank()).forEach(d -> denied.add(Cidr.parse(d)));
-        List<Cidr> allowed = allow.stream().filter(s -> !s.isBlank()).map(Cidr::parse).toList();
+        List<Cidr> allowed =
+                allow.stream().filter(s -> !s.isBlank()).map(Cidr::parse).toList();
         Set<Integer> ports = new TreeSet<>(DEFAULT_PORTS);
         for (int port : extraPorts) {
             if (port < 1 || port > 65_535) {

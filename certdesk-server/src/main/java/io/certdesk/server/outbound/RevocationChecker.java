@@ -1,13 +1,12 @@
 package io.certdesk.server.outbound;
 
+import io.certdesk.pki.trust.RevocationStatus;
+import io.certdesk.pki.trust.RevocationStatus.State;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-
-import io.certdesk.pki.trust.RevocationStatus;
-import io.certdesk.pki.trust.RevocationStatus.State;
 
 /**
  * Asks, for each certificate of a validated path but its trust anchor, the issuer's OCSP
@@ -24,8 +23,7 @@ final class RevocationChecker {
      * @param failure {@code REVOKED}, or {@code REVOCATION_UNKNOWN} when some certificate got no
      *                answer (the caller decides what that means under its mode); empty: all good
      */
-    record Outcome(Optional<CheckFailure> failure, String message) {
-    }
+    record Outcome(Optional<CheckFailure> failure, String message) {}
 
     Outcome check(List<X509Certificate> path, Instant now) {
         List<String> unknown = new ArrayList<>();
@@ -35,14 +33,18 @@ final class RevocationChecker {
             RevocationStatus.Status status = status(certificate, issuer, now);
             String subject = certificate.getSubjectX500Principal().getName();
             if (status.state() == State.REVOKED) {
-                return new Outcome(Optional.of(CheckFailure.REVOKED), "The certificate " + subject + " is " + status.detail() + ".");
+                return new Outcome(
+                        Optional.of(CheckFailure.REVOKED),
+                        "The certificate " + subject + " is " + status.detail() + ".");
             }
             if (status.state() == State.UNKNOWN) {
                 unknown.add(subject + ": " + status.detail());
             }
         }
         if (!unknown.isEmpty()) {
-            return new Outcome(Optional.of(CheckFailure.REVOCATION_UNKNOWN), "No revocation answer for " + String.join("; ", unknown) + ".");
+            return new Outcome(
+                    Optional.of(CheckFailure.REVOCATION_UNKNOWN),
+                    "No revocation answer for " + String.join("; ", unknown) + ".");
         }
         return new Outcome(Optional.empty(), "No certificate on the path is revoked.");
     }
@@ -51,7 +53,8 @@ final class RevocationChecker {
         List<String> why = new ArrayList<>();
         for (String url : RevocationStatus.ocspUrls(certificate)) {
             StringBuilder failed = new StringBuilder();
-            Optional<byte[]> answer = http.fetch(url, "application/ocsp-request", RevocationStatus.ocspRequest(certificate, issuer), failed);
+            Optional<byte[]> answer = http.fetch(
+                    url, "application/ocsp-request", RevocationStatus.ocspRequest(certificate, issuer), failed);
             if (answer.isPresent()) {
                 RevocationStatus.Status status = RevocationStatus.ocspStatus(answer.get(), certificate, issuer, now);
                 if (status.state() != State.UNKNOWN) {

@@ -1,8 +1,7 @@
 package io.certdesk.server.outbound;
 
-import java.io.EOFException;
-
 import java.io.Closeable;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -18,7 +17,6 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
@@ -38,13 +36,14 @@ final class TlsProbe {
     private static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
     /** The LDAP StartTLS extended request (RFC 4511 §4.14.1), message id 1. */
     private static final byte[] LDAP_STARTTLS = ldapStartTls();
+
     private static final int MAX_LINE = 4096;
 
-    private TlsProbe() {
-    }
+    private TlsProbe() {}
 
     /** An open TLS session; the caller closes it. */
-    record Session(SSLSocket socket, String tlsVersion, String cipherSuite, List<X509Certificate> presented) implements Closeable {
+    record Session(SSLSocket socket, String tlsVersion, String cipherSuite, List<X509Certificate> presented)
+            implements Closeable {
         @Override
         public void close() {
             try {
@@ -66,17 +65,22 @@ final class TlsProbe {
         }
     }
 
-    static Session open(InetAddress address, String host, int port, CheckProtocol protocol, Duration timeout) throws Failed {
+    static Session open(InetAddress address, String host, int port, CheckProtocol protocol, Duration timeout)
+            throws Failed {
         Socket plain = new Socket();
         try {
             try {
                 plain.connect(new InetSocketAddress(address, port), (int) timeout.toMillis());
                 plain.setSoTimeout((int) timeout.toMillis());
             } catch (SocketTimeoutException e) {
-                throw new Failed(CheckFailure.TIMEOUT, "No connection to " + host + ":" + port + " within " + timeout.toSeconds() + " s.");
+                throw new Failed(
+                        CheckFailure.TIMEOUT,
+                        "No connection to " + host + ":" + port + " within " + timeout.toSeconds() + " s.");
             } catch (ConnectException | NoRouteToHostException e) {
-                throw new Failed(CheckFailure.CONNECT_FAILED, "Connecting to " + host + ":" + port + " (" + address.getHostAddress() + ") failed: "
-                        + e.getMessage() + ".");
+                throw new Failed(
+                        CheckFailure.CONNECT_FAILED,
+                        "Connecting to " + host + ":" + port + " (" + address.getHostAddress() + ") failed: "
+                                + e.getMessage() + ".");
             }
             switch (protocol) {
                 case LDAP_STARTTLS -> ldapStartTls(plain, host);
@@ -98,20 +102,29 @@ final class TlsProbe {
             try {
                 tls.startHandshake();
             } catch (SocketTimeoutException e) {
-                throw new Failed(CheckFailure.TIMEOUT, "The TLS handshake with " + host + ":" + port + " did not finish within " + timeout.toSeconds() + " s.");
+                throw new Failed(
+                        CheckFailure.TIMEOUT,
+                        "The TLS handshake with " + host + ":" + port + " did not finish within " + timeout.toSeconds()
+                                + " s.");
             } catch (SSLException e) {
-                throw new Failed(CheckFailure.HANDSHAKE_FAILED, "The TLS handshake with " + host + ":" + port + " failed: " + e.getMessage() + ".");
+                throw new Failed(
+                        CheckFailure.HANDSHAKE_FAILED,
+                        "The TLS handshake with " + host + ":" + port + " failed: " + e.getMessage() + ".");
             }
-            return new Session(tls, tls.getSession().getProtocol(), tls.getSession().getCipherSuite(), recording.presented);
+            return new Session(
+                    tls, tls.getSession().getProtocol(), tls.getSession().getCipherSuite(), recording.presented);
         } catch (Failed e) {
             closeQuietly(plain);
             throw e;
         } catch (SocketTimeoutException e) {
             closeQuietly(plain);
-            throw new Failed(CheckFailure.TIMEOUT, host + ":" + port + " did not answer within " + timeout.toSeconds() + " s.");
+            throw new Failed(
+                    CheckFailure.TIMEOUT, host + ":" + port + " did not answer within " + timeout.toSeconds() + " s.");
         } catch (IOException e) {
             closeQuietly(plain);
-            throw new Failed(CheckFailure.HANDSHAKE_FAILED, "The connection to " + host + ":" + port + " failed before TLS: " + e.getMessage() + ".");
+            throw new Failed(
+                    CheckFailure.HANDSHAKE_FAILED,
+                    "The connection to " + host + ":" + port + " failed before TLS: " + e.getMessage() + ".");
         } catch (GeneralSecurityException e) {
             closeQuietly(plain);
             throw new IllegalStateException("TLS is not available", e);
@@ -125,15 +138,19 @@ final class TlsProbe {
         InputStream in = socket.getInputStream();
         // LDAPMessage: SEQUENCE { messageID, [APPLICATION 24] ExtendedResponse { resultCode ENUMERATED, ... } }
         if (in.read() != 0x30) {
-            throw new Failed(CheckFailure.HANDSHAKE_FAILED, host + " did not answer the StartTLS request as an LDAP server.");
+            throw new Failed(
+                    CheckFailure.HANDSHAKE_FAILED, host + " did not answer the StartTLS request as an LDAP server.");
         }
         readLength(in);
         if (in.read() != 0x02) {
-            throw new Failed(CheckFailure.HANDSHAKE_FAILED, host + " did not answer the StartTLS request as an LDAP server.");
+            throw new Failed(
+                    CheckFailure.HANDSHAKE_FAILED, host + " did not answer the StartTLS request as an LDAP server.");
         }
         in.skipNBytes(readLength(in));
         if (in.read() != 0x78) {
-            throw new Failed(CheckFailure.HANDSHAKE_FAILED, host + " did not answer the StartTLS request with an extended response.");
+            throw new Failed(
+                    CheckFailure.HANDSHAKE_FAILED,
+                    host + " did not answer the StartTLS request with an extended response.");
         }
         int length = readLength(in);
         byte[] response = in.readNBytes(length);
@@ -142,7 +159,8 @@ final class TlsProbe {
         }
         int resultCode = response[2] & 0xff;
         if (resultCode != 0) {
-            throw new Failed(CheckFailure.HANDSHAKE_FAILED, host + " refused StartTLS (LDAP result code " + resultCode + ").");
+            throw new Failed(
+                    CheckFailure.HANDSHAKE_FAILED, host + " refused StartTLS (LDAP result code " + resultCode + ").");
         }
     }
 
@@ -202,12 +220,14 @@ final class TlsProbe {
     }
 
     /** Reads one SMTP reply (its lines), which must have {@code code}. */
-    private static List<String> expect(InputStream in, String code, String host, String step) throws IOException, Failed {
+    private static List<String> expect(InputStream in, String code, String host, String step)
+            throws IOException, Failed {
         List<String> lines = new ArrayList<>();
         while (true) {
             String line = AsciiLines.read(in, MAX_LINE);
             if (line == null || line.length() < 3) {
-                throw new Failed(CheckFailure.HANDSHAKE_FAILED, host + " closed the connection at the SMTP " + step + ".");
+                throw new Failed(
+                        CheckFailure.HANDSHAKE_FAILED, host + " closed the connection at the SMTP " + step + ".");
             }
             lines.add(line.length() == 3 ? line + " " : line);
             if (!line.startsWith(code)) {

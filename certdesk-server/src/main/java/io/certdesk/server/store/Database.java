@@ -1,28 +1,23 @@
 package io.certdesk.server.store;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
-import java.util.List;
-
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-
+import java.util.ArrayList;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
 import javax.sql.DataSource;
-
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
-
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
 
 /**
  * The connection pool, the schema migrations and the JDBI entry point, on H2 or PostgreSQL.
@@ -83,25 +78,29 @@ public final class Database implements AutoCloseable {
             return url + ";WRITE_DELAY=0";
         }
         if (!delay.group(1).trim().equals("0")) {
-            throw new IllegalArgumentException("WRITE_DELAY=" + delay.group(1).trim() + " in the H2 URL would answer changes that a crash then"
-                    + " loses; remove it (Certdesk writes every commit at once)");
+            throw new IllegalArgumentException(
+                    "WRITE_DELAY=" + delay.group(1).trim() + " in the H2 URL would answer changes that a crash then"
+                            + " loses; remove it (Certdesk writes every commit at once)");
         }
         return url;
     }
 
-    private static final Pattern H2_WRITE_DELAY = Pattern.compile(";\\s*WRITE_DELAY\\s*=([^;]*)", Pattern.CASE_INSENSITIVE);
+    private static final Pattern H2_WRITE_DELAY =
+            Pattern.compile(";\\s*WRITE_DELAY\\s*=([^;]*)", Pattern.CASE_INSENSITIVE);
 
     /** The setting as the open database holds it (it is persistent in H2's file), not only as the URL asked. */
     private static void requireCommitsWrittenAtOnce(DataSource dataSource) {
         try (Connection c = dataSource.getConnection();
                 ResultSet rs = c.createStatement()
-                        .executeQuery("SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = 'WRITE_DELAY'")) {
+                        .executeQuery(
+                                "SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = 'WRITE_DELAY'")) {
             List<String> values = new ArrayList<>();
             while (rs.next()) {
                 values.add(rs.getString(1));
             }
             if (values.isEmpty() || !values.stream().allMatch("0"::equals)) {
-                throw new IllegalStateException("the H2 database reports WRITE_DELAY " + values + ", expected 0: acknowledged changes could be lost");
+                throw new IllegalStateException("the H2 database reports WRITE_DELAY " + values
+                        + ", expected 0: acknowledged changes could be lost");
             }
         } catch (SQLException e) {
             throw new IllegalStateException("cannot read the H2 database's WRITE_DELAY", e);
@@ -132,7 +131,9 @@ public final class Database implements AutoCloseable {
     /** True when a trivial query answers within the pool's connection timeout. */
     public boolean ping() {
         try {
-            return read(handle -> handle.createQuery("SELECT 1").mapTo(Integer.class).one()) == 1;
+            return read(handle ->
+                            handle.createQuery("SELECT 1").mapTo(Integer.class).one())
+                    == 1;
         } catch (RuntimeException e) {
             return false;
         }
@@ -175,5 +176,4 @@ public final class Database implements AutoCloseable {
     public void close() {
         dataSource.close();
     }
-
 }

@@ -2,7 +2,8 @@ package io.certdesk.server.store;
 
 /** The databases Certdesk runs on. */
 public enum DatabaseKind {
-    H2, POSTGRESQL;
+    H2,
+    POSTGRESQL;
 
     static DatabaseKind of(String jdbcUrl) {
         if (jdbcUrl.startsWith("jdbc:h2:")) {

@@ -15,8 +15,7 @@ public record ChainUse(List<String> covers, List<Served> servedFor) {
     }
 
     /** One domain the chain is served for, to the clients that can verify its key. */
-    public record Served(String domain, Reason reason) {
-    }
+    public record Served(String domain, Reason reason) {}
 
     /** Why the edge chose the chain for a domain. */
     public enum Reason {

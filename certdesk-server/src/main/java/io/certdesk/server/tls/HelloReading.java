@@ -1,22 +1,18 @@
 package io.certdesk.server.tls;
 
-import java.util.concurrent.Executor;
-
+import io.certdesk.pki.tls.ClientHello;
 import java.nio.ByteBuffer;
 import java.util.Optional;
-
+import java.util.concurrent.Executor;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLException;
-
 import org.eclipse.jetty.io.ByteBufferPool;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.io.ssl.SslConnection;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
-
-import io.certdesk.pki.tls.ClientHello;
 
 /**
  * Reads each client's hello from the bytes on their way into the TLS engine, and holds it for the
@@ -29,8 +25,7 @@ import io.certdesk.pki.tls.ClientHello;
 public final class HelloReading {
     private static final ThreadLocal<Handshake> CURRENT = new ThreadLocal<>();
 
-    private HelloReading() {
-    }
+    private HelloReading() {}
 
     /** The hello of the handshake the engine is handling on this thread, with the choice once made. */
     static Optional<Handshake> current() {
@@ -52,8 +47,14 @@ public final class HelloReading {
         return new SslConnectionFactory(tls, nextProtocol) {
             @Override
             protected SslConnection newSslConnection(Connector connector, EndPoint endPoint, SSLEngine engine) {
-                return new Reading(connector.getByteBufferPool(), connector.getExecutor(), getSslContextFactory(), endPoint, engine,
-                        isDirectBuffersForEncryption(), isDirectBuffersForDecryption());
+                return new Reading(
+                        connector.getByteBufferPool(),
+                        connector.getExecutor(),
+                        getSslContextFactory(),
+                        endPoint,
+                        engine,
+                        isDirectBuffersForEncryption(),
+                        isDirectBuffersForDecryption());
             }
         };
     }
@@ -61,12 +62,19 @@ public final class HelloReading {
     private static final class Reading extends SslConnection {
         /** The bytes the engine took before the hello was complete (rarely any: it comes in one read). */
         private ByteBuffer taken = ByteBuffer.allocate(0);
+
         private boolean reading = true;
         /** The hello read, while its handshake lasts. */
         private Handshake handshake;
 
-        Reading(ByteBufferPool pool, Executor executor, SslContextFactory factory, EndPoint endPoint, SSLEngine engine,
-                boolean directEncrypt, boolean directDecrypt) {
+        Reading(
+                ByteBufferPool pool,
+                Executor executor,
+                SslContextFactory factory,
+                EndPoint endPoint,
+                SSLEngine engine,
+                boolean directEncrypt,
+                boolean directDecrypt) {
             super(pool, executor, factory, endPoint, engine, directEncrypt, directDecrypt);
         }
 
@@ -101,7 +109,10 @@ public final class HelloReading {
         }
 
         private ByteBuffer joined(ByteBuffer input) {
-            return ByteBuffer.allocate(taken.remaining() + input.remaining()).put(taken.duplicate()).put(input.duplicate()).flip();
+            return ByteBuffer.allocate(taken.remaining() + input.remaining())
+                    .put(taken.duplicate())
+                    .put(input.duplicate())
+                    .flip();
         }
 
         private void keepTaken(ByteBuffer input, int before) {
@@ -112,7 +123,10 @@ public final class HelloReading {
                 return;
             }
             if (consumed > 0) {
-                taken = ByteBuffer.allocate(taken.remaining() + consumed).put(taken).put(input.duplicate().position(before).limit(before + consumed)).flip();
+                taken = ByteBuffer.allocate(taken.remaining() + consumed)
+                        .put(taken)
+                        .put(input.duplicate().position(before).limit(before + consumed))
+                        .flip();
             }
         }
     }

@@ -11,8 +11,16 @@ import java.util.List;
  *
  * @param keyType the JSSE key type the key signs handshakes as: {@code EC} or {@code RSA}
  */
-record ServedChain(String id, String accountId, List<String> dnsNames, String keyType, Instant notBefore, Instant notAfter,
-                   Instant createdAt, X509Certificate[] certificates, PrivateKey key) {
+record ServedChain(
+        String id,
+        String accountId,
+        List<String> dnsNames,
+        String keyType,
+        Instant notBefore,
+        Instant notAfter,
+        Instant createdAt,
+        X509Certificate[] certificates,
+        PrivateKey key) {
 
     ServedChain {
         dnsNames = List.copyOf(dnsNames);

@@ -1,31 +1,31 @@
 package io.certdesk.server.tls;
 
-import javax.net.ssl.SSLContext;
-
+import io.certdesk.pki.issue.IssuedChain;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.SecureRandom;
 import java.security.cert.Certificate;
 import java.util.Base64;
-
+import javax.net.ssl.SSLContext;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
-
-import io.certdesk.pki.issue.IssuedChain;
 
 /** The TLS settings of every listener: TLS 1.2 and 1.3, forward-secret AEAD suites only. */
 public final class ServerTls {
     static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
     static final String[] CIPHER_SUITES = {
-            "TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256",
-            "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
-            "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
-            "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
-            "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256",
+        "TLS_AES_128_GCM_SHA256",
+        "TLS_AES_256_GCM_SHA384",
+        "TLS_CHACHA20_POLY1305_SHA256",
+        "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+        "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+        "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
+        "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+        "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+        "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256",
     };
 
-    private ServerTls() {
-    }
+    private ServerTls() {}
 
     /** A Jetty server TLS context on {@code context}, whose key manager chooses the chain of each handshake. */
     public static SslContextFactory.Server contextFactory(SSLContext context) {
@@ -49,7 +49,11 @@ public final class ServerTls {
         try {
             KeyStore store = KeyStore.getInstance("PKCS12");
             store.load(null, null);
-            store.setKeyEntry("server", chain.privateKey(), password.toCharArray(), chain.chain().toArray(new Certificate[0]));
+            store.setKeyEntry(
+                    "server",
+                    chain.privateKey(),
+                    password.toCharArray(),
+                    chain.chain().toArray(new Certificate[0]));
             SslContextFactory.Server factory = new SslContextFactory.Server();
             factory.setKeyStore(store);
             factory.setKeyStorePassword(password);

@@ -1,5 +1,6 @@
 package io.certdesk.server.tls;
 
+import io.certdesk.pki.tls.ClientHello;
 import java.net.Socket;
 import java.security.Principal;
 import java.security.PrivateKey;
@@ -7,7 +8,6 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
-
 import javax.net.ssl.ExtendedSSLSession;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SNIServerName;
@@ -16,8 +16,6 @@ import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.StandardConstants;
 import javax.net.ssl.X509ExtendedKeyManager;
-
-import io.certdesk.pki.tls.ClientHello;
 
 /**
  * Presents, for each handshake, the chain {@link TlsIndex} selects for the host name the client
@@ -52,9 +50,14 @@ final class SniKeyManager extends X509ExtendedKeyManager {
         if (read.isPresent()) {
             HelloReading.Handshake handshake = read.get();
             if (handshake.chosen == null) {
-                handshake.chosen = index.selectFirst(handshake.hello.serverName(), keyTypes(handshake.hello), clock.instant());
+                handshake.chosen =
+                        index.selectFirst(handshake.hello.serverName(), keyTypes(handshake.hello), clock.instant());
             }
-            return handshake.chosen.filter(s -> s.chain().keyType().equals(keyType)).map(s -> s.chain().id()).orElse(null);
+            return handshake
+                    .chosen
+                    .filter(s -> s.chain().keyType().equals(keyType))
+                    .map(s -> s.chain().id())
+                    .orElse(null);
         }
         Optional<String> serverName = Optional.empty();
         TlsIndex.ClientKeyTypes client = TlsIndex.ClientKeyTypes.EC_AND_RSA;
@@ -66,12 +69,16 @@ final class SniKeyManager extends X509ExtendedKeyManager {
             }
             client = TlsIndex.ClientKeyTypes.of(extended.getPeerSupportedSignatureAlgorithms());
         }
-        return index.select(serverName, client, clock.instant(), keyType).map(selection -> selection.chain().id()).orElse(null);
+        return index.select(serverName, client, clock.instant(), keyType)
+                .map(selection -> selection.chain().id())
+                .orElse(null);
     }
 
     /** The JSSE key types the client can verify, most preferred first. */
     private static List<String> keyTypes(ClientHello hello) {
-        return hello.verifiableKeyKinds().stream().map(kind -> kind == ClientHello.KeyKind.ECDSA ? "EC" : "RSA").toList();
+        return hello.verifiableKeyKinds().stream()
+                .map(kind -> kind == ClientHello.KeyKind.ECDSA ? "EC" : "RSA")
+                .toList();
     }
 
     @Override

@@ -1,14 +1,22 @@
 package io.certdesk.server.tls;
 
+import io.certdesk.pki.chain.ChainPurpose;
+import io.certdesk.pki.codec.CertificateCodec;
+import io.certdesk.pki.issue.IssuedChain;
+import io.certdesk.server.account.Account;
+import io.certdesk.server.account.AccountStore;
+import io.certdesk.server.account.TlsChanges;
+import io.certdesk.server.chains.ChainStore;
+import io.certdesk.server.chains.PkiSettingsStore;
+import io.certdesk.server.chains.PrivateChain;
+import io.certdesk.server.keys.KeyVault;
+import io.certdesk.server.store.Database;
+import io.certdesk.server.store.DatabaseKind;
 import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
-import java.security.cert.Certificate;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Supplier;
-import java.util.stream.Collectors;
-
 import java.security.SecureRandom;
+import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Instant;
@@ -17,29 +25,16 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
-
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import javax.net.ssl.SSLContext;
-
 import org.jdbi.v3.core.Handle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import io.certdesk.pki.chain.ChainPurpose;
-import io.certdesk.pki.codec.CertificateCodec;
-import io.certdesk.pki.issue.IssuedChain;
-import io.certdesk.server.account.Account;
-import io.certdesk.server.chains.PrivateChain;
-import io.certdesk.server.keys.KeyVault;
-import io.certdesk.server.account.AccountStore;
-import io.certdesk.server.chains.ChainStore;
-import io.certdesk.server.store.Database;
-import io.certdesk.server.store.DatabaseKind;
-import io.certdesk.server.chains.PkiSettingsStore;
-import io.certdesk.server.tls.TlsStore;
-import io.certdesk.server.account.TlsChanges;
 
 /**
  * The chains the TLS edge serves: loaded from the database at start, reloaded an account at a
@@ -61,8 +56,16 @@ public final class TlsChains implements TlsChanges {
     private final TlsEngine engine;
     private final String node = UUID.randomUUID().toString();
 
-    public TlsChains(Database database, AccountStore accounts, ChainStore chains, PkiSettingsStore settings, KeyVault vault, Clock clock,
-                     IssuedChain platformChain, Optional<String> defaultSni, TlsEngine engine) {
+    public TlsChains(
+            Database database,
+            AccountStore accounts,
+            ChainStore chains,
+            PkiSettingsStore settings,
+            KeyVault vault,
+            Clock clock,
+            IssuedChain platformChain,
+            Optional<String> defaultSni,
+            TlsEngine engine) {
         this.database = database;
         this.accounts = accounts;
         this.chains = chains;
@@ -71,9 +74,18 @@ public final class TlsChains implements TlsChanges {
         this.clock = clock;
         this.engine = engine;
         X509Certificate leaf = platformChain.chain().get(0);
-        this.index = new TlsIndex(new ServedChain("platform", "", List.of(), keyType(platformChain.privateKey().getAlgorithm()),
-                leaf.getNotBefore().toInstant(), leaf.getNotAfter().toInstant(), leaf.getNotBefore().toInstant(),
-                platformChain.chain().toArray(new X509Certificate[0]), engine.prepare(platformChain.privateKey())), defaultSni);
+        this.index = new TlsIndex(
+                new ServedChain(
+                        "platform",
+                        "",
+                        List.of(),
+                        keyType(platformChain.privateKey().getAlgorithm()),
+                        leaf.getNotBefore().toInstant(),
+                        leaf.getNotAfter().toInstant(),
+                        leaf.getNotBefore().toInstant(),
+                        platformChain.chain().toArray(new X509Certificate[0]),
+                        engine.prepare(platformChain.privateKey())),
+                defaultSni);
     }
 
     @Override
@@ -81,7 +93,9 @@ public final class TlsChains implements TlsChanges {
         h.afterCommit(() -> reload(accountId));
         if (database.kind() == DatabaseKind.POSTGRESQL) {
             // delivered to every listening node when (and only if) this transaction commits
-            h.select("SELECT pg_notify(?, ?)", CHANNEL, node + " " + accountId).mapToMap().list();
+            h.select("SELECT pg_notify(?, ?)", CHANNEL, node + " " + accountId)
+                    .mapToMap()
+                    .list();
         }
     }
 
@@ -91,10 +105,13 @@ public final class TlsChains implements TlsChanges {
      */
     public void loadAll() {
         long started = System.nanoTime();
-        record Everything(List<String> ids, Map<String, List<String>> domains, Map<String, Map<String, String>> bindings,
-                          List<TlsStore.ChainRow> chains) {
-        }
-        Everything all = database.read(h -> new Everything(store.accountIds(h), store.domains(h), store.bindings(h), store.tlsChains(h)));
+        record Everything(
+                List<String> ids,
+                Map<String, List<String>> domains,
+                Map<String, Map<String, String>> bindings,
+                List<TlsStore.ChainRow> chains) {}
+        Everything all = database.read(
+                h -> new Everything(store.accountIds(h), store.domains(h), store.bindings(h), store.tlsChains(h)));
         // opening keys and parsing certificates is the whole cost: on every core
         Map<ByteBuffer, X509Certificate> issuers = new ConcurrentHashMap<>();
         Map<String, List<ServedChain>> served = all.chains().parallelStream()
@@ -103,15 +120,25 @@ public final class TlsChains implements TlsChanges {
         Instant now = clock.instant();
         Set<String> ids = new HashSet<>(all.ids());
         for (String id : all.ids()) {
-            index.replace(id, new AccountTls(id, Set.copyOf(all.domains().getOrDefault(id, List.of())), all.bindings().getOrDefault(id, Map.of()),
-                    served.getOrDefault(id, List.of())), now);
+            index.replace(
+                    id,
+                    new AccountTls(
+                            id,
+                            Set.copyOf(all.domains().getOrDefault(id, List.of())),
+                            all.bindings().getOrDefault(id, Map.of()),
+                            served.getOrDefault(id, List.of())),
+                    now);
         }
         for (String gone : index.accountIds()) {
             if (!ids.contains(gone)) {
                 index.replace(gone, null, now);
             }
         }
-        log.info("TLS edge: {} chains of {} accounts loaded in {} ms", index.size() - 1, ids.size(), (System.nanoTime() - started) / 1_000_000);
+        log.info(
+                "TLS edge: {} chains of {} accounts loaded in {} ms",
+                index.size() - 1,
+                ids.size(),
+                (System.nanoTime() - started) / 1_000_000);
     }
 
     /** Reads one account again and replaces it in the index (removes it when it no longer exists). */
@@ -131,7 +158,8 @@ public final class TlsChains implements TlsChanges {
         List<ServedChain> served = new ArrayList<>();
         Map<String, List<byte[]>> certificates = chains.certificatesOfAccount(h, accountId);
         for (PrivateChain chain : chains.ofAccount(h, accountId)) {
-            served(chain, certificates.getOrDefault(chain.id(), List.of()), () -> vault.get(h, chain.keyId())).ifPresent(served::add);
+            served(chain, certificates.getOrDefault(chain.id(), List.of()), () -> vault.get(h, chain.keyId()))
+                    .ifPresent(served::add);
         }
         return new AccountTls(accountId, Set.copyOf(account.get().domains()), settings.bindings(h, accountId), served);
     }
@@ -145,8 +173,8 @@ public final class TlsChains implements TlsChanges {
      * As above; {@code issuers} shares one parsed copy of each issuer certificate (the same few
      * CAs sign most chains) across a bulk load.
      */
-    private Optional<ServedChain> served(PrivateChain chain, List<byte[]> der, Supplier<PrivateKey> key,
-                                         Map<ByteBuffer, X509Certificate> issuers) {
+    private Optional<ServedChain> served(
+            PrivateChain chain, List<byte[]> der, Supplier<PrivateKey> key, Map<ByteBuffer, X509Certificate> issuers) {
         String keyType = keyType(chain.keyAlgorithm());
         if (!chain.purposes().contains(ChainPurpose.TLS_SERVER) || keyType == null) {
             return Optional.empty();
@@ -154,11 +182,20 @@ public final class TlsChains implements TlsChanges {
         X509Certificate[] certificates = new X509Certificate[der.size()];
         for (int i = 0; i < certificates.length; i++) {
             byte[] bytes = der.get(i);
-            certificates[i] = i == 0 ? HeldCertificate.of(bytes) // held as DER: the parsed form is several times bigger
+            certificates[i] = i == 0
+                    ? HeldCertificate.of(bytes) // held as DER: the parsed form is several times bigger
                     : issuers.computeIfAbsent(ByteBuffer.wrap(bytes), b -> CertificateCodec.decodeDer(bytes));
         }
-        return Optional.of(new ServedChain(chain.id(), chain.accountId(), chain.dnsNames(), keyType, chain.notBefore(), chain.notAfter(),
-                chain.createdAt(), certificates, engine.prepare(key.get())));
+        return Optional.of(new ServedChain(
+                chain.id(),
+                chain.accountId(),
+                chain.dnsNames(),
+                keyType,
+                chain.notBefore(),
+                chain.notAfter(),
+                chain.createdAt(),
+                certificates,
+                engine.prepare(key.get())));
     }
 
     /** The JSSE key type of a key algorithm; null for keys TLS servers here do not sign with (Ed25519). */
@@ -181,7 +218,8 @@ public final class TlsChains implements TlsChanges {
 
     /** The chain a client of {@code domain} is shown, when it is one of the account's own. */
     public Optional<List<X509Certificate>> servedFor(String accountId, String domain) {
-        return index.accountChainFor(domain, clock.instant()).filter(c -> c.accountId().equals(accountId))
+        return index.accountChainFor(domain, clock.instant())
+                .filter(c -> c.accountId().equals(accountId))
                 .map(c -> List.of(c.certificates()));
     }
 

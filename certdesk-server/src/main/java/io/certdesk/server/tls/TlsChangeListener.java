@@ -1,15 +1,13 @@
 package io.certdesk.server.tls;
 
+import io.certdesk.server.store.Database;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
-
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import io.certdesk.server.store.Database;
 
 /**
  * On PostgreSQL, where several nodes share one database: listens for the changes other nodes
@@ -61,7 +59,8 @@ public final class TlsChangeListener implements AutoCloseable {
                     chains.loadAll(); // what changed while nobody listened
                     backoff = 500;
                 }
-                PGNotification[] notifications = connection.unwrap(PGConnection.class).getNotifications(POLL_MILLIS);
+                PGNotification[] notifications =
+                        connection.unwrap(PGConnection.class).getNotifications(POLL_MILLIS);
                 for (PGNotification notification : notifications == null ? new PGNotification[0] : notifications) {
                     String[] parts = notification.getParameter().split(" ", 2);
                     if (parts.length == 2 && !parts[0].equals(chains.node())) {

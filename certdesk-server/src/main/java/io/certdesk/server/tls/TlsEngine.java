@@ -1,17 +1,14 @@
 package io.certdesk.server.tls;
 
-import org.conscrypt.Conscrypt;
-
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.PrivateKey;
 import java.security.Provider;
 import java.security.SecureRandom;
 import java.util.Optional;
-
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
-
+import org.conscrypt.Conscrypt;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,17 +37,22 @@ public enum TlsEngine {
         }
         if (Conscrypts.provider().isEmpty()) {
             if (wanted.isEmpty()) {
-                log.warn("TLS edge: the JDK's TLS (JSSE), as BoringSSL (Conscrypt) does not load here: {}", Conscrypts.failure());
+                log.warn(
+                        "TLS edge: the JDK's TLS (JSSE), as BoringSSL (Conscrypt) does not load here: {}",
+                        Conscrypts.failure());
                 return JSSE;
             }
-            throw new IllegalStateException("the Conscrypt TLS engine does not load on this machine: " + Conscrypts.failure());
+            throw new IllegalStateException(
+                    "the Conscrypt TLS engine does not load on this machine: " + Conscrypts.failure());
         }
         log.info("TLS edge: BoringSSL through Conscrypt");
         return CONSCRYPT;
     }
 
     SSLContext context(KeyManager keyManager, SecureRandom random) throws GeneralSecurityException {
-        SSLContext context = this == CONSCRYPT ? SSLContext.getInstance("TLS", Conscrypts.provider().orElseThrow()) : SSLContext.getInstance("TLS");
+        SSLContext context = this == CONSCRYPT
+                ? SSLContext.getInstance("TLS", Conscrypts.provider().orElseThrow())
+                : SSLContext.getInstance("TLS");
         context.init(new KeyManager[] {keyManager}, null, random);
         return context;
     }
@@ -64,7 +66,9 @@ public enum TlsEngine {
             return key;
         }
         try {
-            return (PrivateKey) KeyFactory.getInstance(key.getAlgorithm(), Conscrypts.provider().orElseThrow()).translateKey(key);
+            return (PrivateKey) KeyFactory.getInstance(
+                            key.getAlgorithm(), Conscrypts.provider().orElseThrow())
+                    .translateKey(key);
         } catch (GeneralSecurityException | RuntimeException e) {
             return key; // Conscrypt converts it per handshake instead
         }

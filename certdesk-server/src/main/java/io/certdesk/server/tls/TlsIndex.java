@@ -1,19 +1,17 @@
 package io.certdesk.server.tls;
 
+import io.certdesk.pki.names.NameMatching;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Locale;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-
-import io.certdesk.pki.names.NameMatching;
 
 /**
  * Which chain a TLS handshake for a host name is given, from an in-memory copy of every
@@ -31,7 +29,9 @@ final class TlsIndex {
 
     /** The JSSE key types a client can verify, from the signature algorithms it offers. */
     enum ClientKeyTypes {
-        EC_AND_RSA(Set.of("EC", "RSA")), EC_ONLY(Set.of("EC")), RSA_ONLY(Set.of("RSA"));
+        EC_AND_RSA(Set.of("EC", "RSA")),
+        EC_ONLY(Set.of("EC")),
+        RSA_ONLY(Set.of("RSA"));
 
         private final Set<String> types;
 
@@ -58,11 +58,11 @@ final class TlsIndex {
 
     /** Where a selection came from, for the handshake metrics. */
     enum Source {
-        ACCOUNT, PLATFORM
+        ACCOUNT,
+        PLATFORM
     }
 
-    record Selection(ServedChain chain, Source source) {
-    }
+    record Selection(ServedChain chain, Source source) {}
 
     private final ServedChain platform;
     private final Optional<String> defaultSni;
@@ -71,8 +71,7 @@ final class TlsIndex {
     private final Map<String, ServedChain> byId = new ConcurrentHashMap<>();
     private final Map<String, Retired> retired = new ConcurrentHashMap<>();
 
-    private record Retired(ServedChain chain, Instant until) {
-    }
+    private record Retired(ServedChain chain, Instant until) {}
 
     TlsIndex(ServedChain platform, Optional<String> defaultSni) {
         this.platform = platform;
@@ -116,18 +115,24 @@ final class TlsIndex {
                 List<ServedChain> usable = usable(account, host, client, now);
                 Optional<ServedChain> bound = bound(account, host, usable);
                 if (bound.isPresent()) {
-                    return bound.get().keyType().equals(keyType) ? Optional.of(new Selection(bound.get(), Source.ACCOUNT)) : Optional.empty();
+                    return bound.get().keyType().equals(keyType)
+                            ? Optional.of(new Selection(bound.get(), Source.ACCOUNT))
+                            : Optional.empty();
                 }
-                Optional<ServedChain> ofType = best(usable.stream().filter(c -> c.keyType().equals(keyType)).toList(), host);
+                Optional<ServedChain> ofType = best(
+                        usable.stream().filter(c -> c.keyType().equals(keyType)).toList(), host);
                 if (ofType.isPresent()) {
                     return Optional.of(new Selection(ofType.get(), Source.ACCOUNT));
                 }
                 if (!usable.isEmpty()) {
-                    return Optional.empty(); // the account's chain has the other key type: the client is asked for it next
+                    return Optional
+                            .empty(); // the account's chain has the other key type: the client is asked for it next
                 }
             }
         }
-        return platform.keyType().equals(keyType) ? Optional.of(new Selection(platform, Source.PLATFORM)) : Optional.empty();
+        return platform.keyType().equals(keyType)
+                ? Optional.of(new Selection(platform, Source.PLATFORM))
+                : Optional.empty();
     }
 
     /**
@@ -138,7 +143,8 @@ final class TlsIndex {
     Optional<Selection> selectFirst(Optional<String> serverName, List<String> keyTypes, Instant now) {
         boolean ec = keyTypes.isEmpty() || keyTypes.contains("EC");
         boolean rsa = keyTypes.isEmpty() || keyTypes.contains("RSA");
-        ClientKeyTypes client = ec && rsa ? ClientKeyTypes.EC_AND_RSA : ec ? ClientKeyTypes.EC_ONLY : ClientKeyTypes.RSA_ONLY;
+        ClientKeyTypes client =
+                ec && rsa ? ClientKeyTypes.EC_AND_RSA : ec ? ClientKeyTypes.EC_ONLY : ClientKeyTypes.RSA_ONLY;
         for (String keyType : keyTypes.isEmpty() ? List.of("EC", "RSA") : keyTypes) {
             Optional<Selection> selection = select(serverName, client, now, keyType);
             if (selection.isPresent()) {
@@ -166,19 +172,25 @@ final class TlsIndex {
 
     private static List<ServedChain> usable(AccountTls account, String host, ClientKeyTypes client, Instant now) {
         return account.chains().stream()
-                .filter(c -> c.validAt(now) && client.accepts(c.keyType()) && c.dnsNames().stream().anyMatch(n -> NameMatching.covers(n, host)))
+                .filter(c -> c.validAt(now)
+                        && client.accepts(c.keyType())
+                        && c.dnsNames().stream().anyMatch(n -> NameMatching.covers(n, host)))
                 .toList();
     }
 
     private static Optional<ServedChain> bound(AccountTls account, String host, List<ServedChain> usable) {
         String bound = account.bindings().get(host);
-        return bound == null ? Optional.empty() : usable.stream().filter(c -> c.id().equals(bound)).findFirst();
+        return bound == null
+                ? Optional.empty()
+                : usable.stream().filter(c -> c.id().equals(bound)).findFirst();
     }
 
     /** An exact name before a wildcard, then the newest. */
     private static Optional<ServedChain> best(List<ServedChain> chains, String host) {
-        return chains.stream().min(Comparator.comparing((ServedChain c) -> !c.dnsNames().contains(host))
-                .thenComparing(ServedChain::createdAt, Comparator.reverseOrder()).thenComparing(ServedChain::id));
+        return chains.stream()
+                .min(Comparator.comparing((ServedChain c) -> !c.dnsNames().contains(host))
+                        .thenComparing(ServedChain::createdAt, Comparator.reverseOrder())
+                        .thenComparing(ServedChain::id));
     }
 
     /**
@@ -199,17 +211,24 @@ final class TlsIndex {
             for (String keyType : List.of("EC", "RSA")) {
                 Optional<ChainUse.Served> use;
                 if (bound.isPresent() && bound.get().keyType().equals(keyType)) {
-                    served.computeIfAbsent(bound.get().id(), k -> new ArrayList<>()).add(new ChainUse.Served(domain, ChainUse.Reason.BOUND));
+                    served.computeIfAbsent(bound.get().id(), k -> new ArrayList<>())
+                            .add(new ChainUse.Served(domain, ChainUse.Reason.BOUND));
                     continue;
                 }
                 best(usable.stream().filter(c -> c.keyType().equals(keyType)).toList(), domain)
-                        .ifPresent(c -> served.computeIfAbsent(c.id(), k -> new ArrayList<>()).add(new ChainUse.Served(domain,
-                                bound.isPresent() ? ChainUse.Reason.KEY_TYPE_FALLBACK : ChainUse.Reason.NEWEST_VALID)));
+                        .ifPresent(c -> served.computeIfAbsent(c.id(), k -> new ArrayList<>())
+                                .add(new ChainUse.Served(
+                                        domain,
+                                        bound.isPresent()
+                                                ? ChainUse.Reason.KEY_TYPE_FALLBACK
+                                                : ChainUse.Reason.NEWEST_VALID)));
             }
         }
         Map<String, ChainUse> uses = new HashMap<>();
         for (ServedChain chain : account.chains()) {
-            List<String> covers = domains.stream().filter(d -> chain.dnsNames().stream().anyMatch(n -> NameMatching.covers(n, d))).toList();
+            List<String> covers = domains.stream()
+                    .filter(d -> chain.dnsNames().stream().anyMatch(n -> NameMatching.covers(n, d)))
+                    .toList();
             uses.put(chain.id(), new ChainUse(covers, served.getOrDefault(chain.id(), List.of())));
         }
         return uses;

@@ -1,7 +1,14 @@
 package io.certdesk.server.token;
 
+import io.certdesk.pki.codec.CertificateCodec;
+import io.certdesk.server.ServiceException;
 import io.certdesk.server.access.ApiScope;
-
+import io.certdesk.server.access.Principal;
+import io.certdesk.server.account.Access;
+import io.certdesk.server.account.Account;
+import io.certdesk.server.audit.AuditAction;
+import io.certdesk.server.audit.AuditLog;
+import io.certdesk.server.store.Database;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -13,16 +20,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
-
-import io.certdesk.pki.codec.CertificateCodec;
-import io.certdesk.server.ServiceException;
-import io.certdesk.server.account.Access;
-import io.certdesk.server.access.Principal;
-import io.certdesk.server.account.Account;
-import io.certdesk.server.audit.AuditAction;
-import io.certdesk.server.audit.AuditLog;
-import io.certdesk.server.token.ApiClientStore;
-import io.certdesk.server.store.Database;
 
 /** An account's API clients: created with a secret shown once, listed without it, rotated, deleted. */
 public final class ApiClientService {
@@ -37,7 +34,8 @@ public final class ApiClientService {
     private final Clock clock;
     private final SecureRandom random;
 
-    public ApiClientService(Database database, ApiClientStore store, Access access, AuditLog audit, Clock clock, SecureRandom random) {
+    public ApiClientService(
+            Database database, ApiClientStore store, Access access, AuditLog audit, Clock clock, SecureRandom random) {
         this.database = database;
         this.store = store;
         this.access = access;
@@ -63,13 +61,20 @@ public final class ApiClientService {
         List<String> cleanScopes = scopes(scopes);
         String secret = randomSecret();
         Instant now = clock.instant();
-        ApiClient client = new ApiClient("cd_" + HexFormat.of().formatHex(randomBytes(12)), account.id(), cleanName, cleanScopes, now, now);
+        ApiClient client = new ApiClient(
+                "cd_" + HexFormat.of().formatHex(randomBytes(12)), account.id(), cleanName, cleanScopes, now, now);
         return database.inTransaction(h -> {
             if (store.count(h, account.id()) >= MAX_PER_ACCOUNT) {
-                throw ServiceException.invalid("name", "An account has at most " + MAX_PER_ACCOUNT + " API clients; delete one first.");
+                throw ServiceException.invalid(
+                        "name", "An account has at most " + MAX_PER_ACCOUNT + " API clients; delete one first.");
             }
             store.insert(h, client, hash(secret));
-            audit.record(h, actor.username(), account.id(), AuditAction.API_CLIENT_CREATED, client.clientId() + " '" + cleanName + "'");
+            audit.record(
+                    h,
+                    actor.username(),
+                    account.id(),
+                    AuditAction.API_CLIENT_CREATED,
+                    client.clientId() + " '" + cleanName + "'");
             return new WithSecret(client, secret);
         });
     }
@@ -84,10 +89,18 @@ public final class ApiClientService {
         String secret = randomSecret();
         Instant now = clock.instant();
         return database.inTransaction(h -> {
-            ApiClient client = store.find(h, account.id(), clientId).orElseThrow(() -> ServiceException.notFound("API client " + clientId));
+            ApiClient client = store.find(h, account.id(), clientId)
+                    .orElseThrow(() -> ServiceException.notFound("API client " + clientId));
             store.setSecret(h, client.clientId(), hash(secret), now);
             audit.record(h, actor.username(), account.id(), AuditAction.API_CLIENT_SECRET_ROTATED, client.clientId());
-            return new WithSecret(new ApiClient(client.clientId(), client.accountId(), client.name(), client.scopes(), client.createdAt(), now),
+            return new WithSecret(
+                    new ApiClient(
+                            client.clientId(),
+                            client.accountId(),
+                            client.name(),
+                            client.scopes(),
+                            client.createdAt(),
+                            now),
                     secret);
         });
     }
@@ -109,14 +122,16 @@ public final class ApiClientService {
             return Optional.empty();
         }
         return database.read(h -> store.credentials(h, accountId, clientId))
-                .filter(c -> MessageDigest.isEqual(c.secretHash().getBytes(StandardCharsets.US_ASCII),
+                .filter(c -> MessageDigest.isEqual(
+                        c.secretHash().getBytes(StandardCharsets.US_ASCII),
                         hash(secret).getBytes(StandardCharsets.US_ASCII)))
                 .map(ApiClientStore.Credentials::client);
     }
 
     /** Whether the client exists (deleting a client revokes its tokens). */
     public boolean exists(String accountId, String clientId) {
-        return clientId.length() <= 64 && database.read(h -> store.find(h, accountId, clientId)).isPresent();
+        return clientId.length() <= 64
+                && database.read(h -> store.find(h, accountId, clientId)).isPresent();
     }
 
     /** Secrets are 256 random bits: a fast hash is enough, a slow KDF would only slow the token endpoint. */
@@ -133,7 +148,9 @@ public final class ApiClientService {
         }
         for (String scope : scopes) {
             if (scope == null || !SCOPE.matcher(scope).matches()) {
-                throw ServiceException.invalid("scopes", "A scope is 1 to 64 letters, digits or ':', '.', '_', '/', '-'; found '" + scope + "'.");
+                throw ServiceException.invalid(
+                        "scopes",
+                        "A scope is 1 to 64 letters, digits or ':', '.', '_', '/', '-'; found '" + scope + "'.");
             }
         }
         return List.copyOf(new LinkedHashSet<>(scopes));
@@ -148,5 +165,4 @@ public final class ApiClientService {
         random.nextBytes(bytes);
         return bytes;
     }
-
 }

@@ -1,31 +1,10 @@
 package io.certdesk.server.token;
 
-import com.nimbusds.jose.JWSProvider;
-import java.security.Key;
-import java.security.KeyFactory;
-import java.security.spec.X509EncodedKeySpec;
-import java.util.HexFormat;
-
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.PrivateKey;
-import java.security.PublicKey;
-import java.security.Signature;
-import java.security.cert.CertificateEncodingException;
-import java.security.cert.X509Certificate;
-import java.security.interfaces.ECPrivateKey;
-import java.security.interfaces.ECPublicKey;
-import java.security.interfaces.RSAPrivateKey;
-import java.security.interfaces.RSAPublicKey;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
-import java.util.Set;
-
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSProvider;
 import com.nimbusds.jose.JWSSigner;
 import com.nimbusds.jose.JWSVerifier;
 import com.nimbusds.jose.crypto.ECDSASigner;
@@ -42,22 +21,48 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.util.Base64;
 import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
-
 import io.certdesk.pki.Providers;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.Key;
+import java.security.KeyFactory;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.Signature;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.X509Certificate;
+import java.security.interfaces.ECPrivateKey;
+import java.security.interfaces.ECPublicKey;
+import java.security.interfaces.RSAPrivateKey;
+import java.security.interfaces.RSAPublicKey;
+import java.security.spec.X509EncodedKeySpec;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
 
 /**
  * A signing chain ready to sign and verify JWS: its signer, its verifier, the algorithm its key
  * implies, and the public JWK published for it ({@code kid} = RFC 7638 thumbprint, {@code x5c} =
  * the whole chain). Ed25519 is signed with the JDK's own EdDSA (Java 15+), so no extra library.
  */
-public record SigningKey(String chainId, JWSAlgorithm algorithm, JWSSigner signer, JWSVerifier verifier, JWK publicJwk, JWSHeader header,
-                         String encodedHeader) {
+public record SigningKey(
+        String chainId,
+        JWSAlgorithm algorithm,
+        JWSSigner signer,
+        JWSVerifier verifier,
+        JWK publicJwk,
+        JWSHeader header,
+        String encodedHeader) {
     /** Every algorithm a signing key here may have. */
-    public static final List<JWSAlgorithm> ALGORITHMS = List.of(JWSAlgorithm.RS256, JWSAlgorithm.ES256, JWSAlgorithm.ES384,
-            JWSAlgorithm.ES512, JWSAlgorithm.EdDSA);
+    public static final List<JWSAlgorithm> ALGORITHMS =
+            List.of(JWSAlgorithm.RS256, JWSAlgorithm.ES256, JWSAlgorithm.ES384, JWSAlgorithm.ES512, JWSAlgorithm.EdDSA);
     /** The SubjectPublicKeyInfo of an Ed25519 key is this 12-byte header and the 32-byte key. */
     private static final int ED25519_SPKI_LENGTH = 44;
-    private static final java.util.Base64.Encoder BASE64URL = java.util.Base64.getUrlEncoder().withoutPadding();
+
+    private static final java.util.Base64.Encoder BASE64URL =
+            java.util.Base64.getUrlEncoder().withoutPadding();
     private static final byte[] ED25519_SPKI_HEADER = HexFormat.of().parseHex("302a300506032b6570032100");
 
     /** Builds the signer, verifier and JWK of a chain; refuses keys JWS cannot use here. */
@@ -80,9 +85,18 @@ public record SigningKey(String chainId, JWSAlgorithm algorithm, JWSSigner signe
                 throw new IllegalArgumentException("no JWS signer for " + key.getAlgorithm() + " keys");
             }
             // The protected header is the same for every token of this key: built and encoded once.
-            JWSHeader header = new JWSHeader.Builder(algorithm).type(JOSEObjectType.JWT).keyID(jwk.getKeyID())
-                    .x509CertSHA256Thumbprint(jwk.getX509CertSHA256Thumbprint()).build();
-            return new SigningKey(chainId, algorithm, signer, verifier(jwk, chain.get(0).getPublicKey()), jwk, header,
+            JWSHeader header = new JWSHeader.Builder(algorithm)
+                    .type(JOSEObjectType.JWT)
+                    .keyID(jwk.getKeyID())
+                    .x509CertSHA256Thumbprint(jwk.getX509CertSHA256Thumbprint())
+                    .build();
+            return new SigningKey(
+                    chainId,
+                    algorithm,
+                    signer,
+                    verifier(jwk, chain.get(0).getPublicKey()),
+                    jwk,
+                    header,
                     header.toBase64URL().toString());
         } catch (JOSEException e) {
             throw new IllegalStateException("cannot prepare the signing key of chain " + chainId, e);
@@ -102,18 +116,33 @@ public record SigningKey(String chainId, JWSAlgorithm algorithm, JWSSigner signe
         }
         PublicKey key = leaf.getPublicKey();
         if (key instanceof RSAPublicKey) {
-            return new RSAKey.Builder(RSAKey.parse(leaf)).keyUse(KeyUse.SIGNATURE).algorithm(JWSAlgorithm.RS256).x509CertChain(x5c)
-                    .keyIDFromThumbprint().build();
+            return new RSAKey.Builder(RSAKey.parse(leaf))
+                    .keyUse(KeyUse.SIGNATURE)
+                    .algorithm(JWSAlgorithm.RS256)
+                    .x509CertChain(x5c)
+                    .keyIDFromThumbprint()
+                    .build();
         }
         if (key instanceof ECPublicKey) {
             ECKey base = ECKey.parse(leaf);
-            return new ECKey.Builder(base).keyUse(KeyUse.SIGNATURE).algorithm(algorithmOf(base.getCurve())).x509CertChain(x5c)
-                    .keyIDFromThumbprint().build();
+            return new ECKey.Builder(base)
+                    .keyUse(KeyUse.SIGNATURE)
+                    .algorithm(algorithmOf(base.getCurve()))
+                    .x509CertChain(x5c)
+                    .keyIDFromThumbprint()
+                    .build();
         }
         byte[] spki = key.getEncoded();
-        if (spki.length == ED25519_SPKI_LENGTH && (key.getAlgorithm().equals("EdDSA") || key.getAlgorithm().equals("Ed25519"))) {
-            return new OctetKeyPair.Builder(Curve.Ed25519, Base64URL.encode(Arrays.copyOfRange(spki, ED25519_SPKI_HEADER.length, ED25519_SPKI_LENGTH))).keyUse(KeyUse.SIGNATURE)
-                    .algorithm(JWSAlgorithm.EdDSA).x509CertChain(x5c).keyIDFromThumbprint().build();
+        if (spki.length == ED25519_SPKI_LENGTH
+                && (key.getAlgorithm().equals("EdDSA") || key.getAlgorithm().equals("Ed25519"))) {
+            return new OctetKeyPair.Builder(
+                            Curve.Ed25519,
+                            Base64URL.encode(Arrays.copyOfRange(spki, ED25519_SPKI_HEADER.length, ED25519_SPKI_LENGTH)))
+                    .keyUse(KeyUse.SIGNATURE)
+                    .algorithm(JWSAlgorithm.EdDSA)
+                    .x509CertChain(x5c)
+                    .keyIDFromThumbprint()
+                    .build();
         }
         throw new IllegalArgumentException("no JWS algorithm for " + key.getAlgorithm() + " keys");
     }
@@ -147,8 +176,8 @@ public record SigningKey(String chainId, JWSAlgorithm algorithm, JWSSigner signe
             System.arraycopy(ED25519_SPKI_HEADER, 0, spki, 0, ED25519_SPKI_HEADER.length);
             System.arraycopy(raw, 0, spki, ED25519_SPKI_HEADER.length, Math.min(raw.length, 32));
             try {
-                return new JdkEd25519Verifier(KeyFactory.getInstance("Ed25519")
-                        .generatePublic(new X509EncodedKeySpec(spki)));
+                return new JdkEd25519Verifier(
+                        KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(spki)));
             } catch (GeneralSecurityException e) {
                 throw new JOSEException("not an Ed25519 public key", e);
             }

@@ -1,8 +1,22 @@
 package io.certdesk.server.token;
 
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import io.certdesk.pki.codec.CertificateCodec;
+import io.certdesk.server.ErrorCode;
+import io.certdesk.server.ServiceException;
+import io.certdesk.server.account.AccountStore;
+import io.certdesk.server.chains.ChainStore;
+import io.certdesk.server.chains.PkiSettings;
+import io.certdesk.server.chains.PkiSettingsStore;
+import io.certdesk.server.chains.PrivateChain;
+import io.certdesk.server.chains.SigningState;
+import io.certdesk.server.keys.KeyVault;
+import io.certdesk.server.store.Database;
 import java.text.ParseException;
-import org.jdbi.v3.core.Handle;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,24 +29,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
-
-import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.jwk.JWK;
-import com.nimbusds.jose.jwk.JWKSet;
-import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
-
-import io.certdesk.pki.codec.CertificateCodec;
-import io.certdesk.server.ErrorCode;
-import io.certdesk.server.ServiceException;
-import io.certdesk.server.chains.PkiSettings;
-import io.certdesk.server.chains.SigningState;
-import io.certdesk.server.chains.PrivateChain;
-import io.certdesk.server.keys.KeyVault;
-import io.certdesk.server.account.AccountStore;
-import io.certdesk.server.chains.ChainStore;
-import io.certdesk.server.store.Database;
-import io.certdesk.server.chains.PkiSettingsStore;
+import org.jdbi.v3.core.Handle;
 
 /**
  * Issues access tokens (RFC 6749 client credentials) as JWTs signed with the account's signing
@@ -53,8 +50,15 @@ public final class TokenService {
     /** Chains never change once stored, so a prepared signer stays right for its chain id. */
     private final Map<String, SigningKey> signers = new ConcurrentHashMap<>();
 
-    public TokenService(Database database, AccountStore accounts, PkiSettingsStore settings, ChainStore chains, KeyVault vault,
-                        ApiClientService clients, Clock clock, Supplier<String> baseUrl) {
+    public TokenService(
+            Database database,
+            AccountStore accounts,
+            PkiSettingsStore settings,
+            ChainStore chains,
+            KeyVault vault,
+            ApiClientService clients,
+            Clock clock,
+            Supplier<String> baseUrl) {
         this.database = database;
         this.accounts = accounts;
         this.settings = settings;
@@ -79,12 +83,15 @@ public final class TokenService {
      * @throws OAuthException {@code unsupported_grant_type}, {@code invalid_client} (401),
      *                        {@code invalid_scope}, or {@code signing_not_configured} (409)
      */
-    public Token issue(String accountId, String clientId, String clientSecret, String grantType, Optional<String> scope) {
+    public Token issue(
+            String accountId, String clientId, String clientSecret, String grantType, Optional<String> scope) {
         if (grantType == null || grantType.isBlank()) {
-            throw new OAuthException(OAuthError.INVALID_REQUEST, "grant_type is required; this endpoint supports client_credentials.");
+            throw new OAuthException(
+                    OAuthError.INVALID_REQUEST, "grant_type is required; this endpoint supports client_credentials.");
         }
         if (!CLIENT_CREDENTIALS.equals(grantType)) {
-            throw new OAuthException(OAuthError.UNSUPPORTED_GRANT_TYPE, "Only the client_credentials grant is supported.");
+            throw new OAuthException(
+                    OAuthError.UNSUPPORTED_GRANT_TYPE, "Only the client_credentials grant is supported.");
         }
         ApiClient client = clients.authenticate(accountId, clientId, clientSecret)
                 .orElseThrow(() -> new OAuthException(OAuthError.INVALID_CLIENT, "The client id or secret is wrong."));
@@ -92,18 +99,27 @@ public final class TokenService {
         if (scope.isPresent() && !scope.get().isBlank()) {
             List<String> requested = List.of(scope.get().strip().split(" +"));
             if (!Set.copyOf(client.scopes()).containsAll(requested)) {
-                throw new OAuthException(OAuthError.INVALID_SCOPE, "The client may ask only for: " + String.join(" ", client.scopes()) + ".");
+                throw new OAuthException(
+                        OAuthError.INVALID_SCOPE,
+                        "The client may ask only for: " + String.join(" ", client.scopes()) + ".");
             }
             granted = requested;
         }
         Instant now = clock.instant();
-        Signing signing = signing(accountId, now).orElseThrow(() -> new OAuthException(OAuthError.SIGNING_NOT_CONFIGURED,
-                "This account's PKI settings name no signing chain, so no token is issued. Choose one under PKI settings."));
+        Signing signing = signing(accountId, now)
+                .orElseThrow(
+                        () -> new OAuthException(
+                                OAuthError.SIGNING_NOT_CONFIGURED,
+                                "This account's PKI settings name no signing chain, so no token is issued. Choose one under PKI settings."));
         SigningKey key = signing.key();
         String issuer = issuer(accountId);
         JWTClaimsSet claims = new JWTClaimsSet.Builder()
-                .issuer(issuer).subject(client.clientId()).audience(issuer)
-                .issueTime(Date.from(now)).notBeforeTime(Date.from(now)).expirationTime(Date.from(now.plus(signing.lifetime())))
+                .issuer(issuer)
+                .subject(client.clientId())
+                .audience(issuer)
+                .issueTime(Date.from(now))
+                .notBeforeTime(Date.from(now))
+                .expirationTime(Date.from(now.plus(signing.lifetime())))
                 .jwtID(UUID.randomUUID().toString())
                 .claim("scope", String.join(" ", granted))
                 .build();
@@ -135,8 +151,7 @@ public final class TokenService {
     }
 
     /** A verified access token: who it was issued to, for which account, with which scopes. */
-    public record Verified(String clientId, String accountId, Set<String> scopes, Instant expiresAt) {
-    }
+    public record Verified(String clientId, String accountId, Set<String> scopes, Instant expiresAt) {}
 
     /**
      * Verifies an access token presented to an account's routes: a JWS signed by one of the keys
@@ -155,16 +170,23 @@ public final class TokenService {
             throw invalidToken("The access token is not a signed JWT.");
         }
         if (!SigningKey.ALGORITHMS.contains(jwt.getHeader().getAlgorithm())) {
-            throw invalidToken("The access token is signed with " + jwt.getHeader().getAlgorithm() + ", which this server does not issue.");
+            throw invalidToken("The access token is signed with "
+                    + jwt.getHeader().getAlgorithm() + ", which this server does not issue.");
         }
         String issuer = issuer(accountId);
-        if (!issuer.equals(claims.getIssuer()) || claims.getAudience() == null || !claims.getAudience().contains(issuer)) {
+        if (!issuer.equals(claims.getIssuer())
+                || claims.getAudience() == null
+                || !claims.getAudience().contains(issuer)) {
             throw invalidToken("The access token was not issued for this account.");
         }
         Instant now = clock.instant();
         String kid = jwt.getHeader().getKeyID();
-        SigningKey key = database.read(h -> published(h, accountId, now)).stream().filter(k -> k.kid().equals(kid)).findFirst()
-                .orElseThrow(() -> invalidToken("The access token is signed with a key this account does not publish (kid " + abbreviate(kid) + ")."));
+        SigningKey key = database.read(h -> published(h, accountId, now)).stream()
+                .filter(k -> k.kid().equals(kid))
+                .findFirst()
+                .orElseThrow(
+                        () -> invalidToken("The access token is signed with a key this account does not publish (kid "
+                                + abbreviate(kid) + ")."));
         try {
             if (!key.algorithm().equals(jwt.getHeader().getAlgorithm()) || !jwt.verify(key.verifier())) {
                 throw invalidToken("The access token's signature does not verify.");
@@ -185,7 +207,9 @@ public final class TokenService {
             throw invalidToken("The API client of this access token no longer exists.");
         }
         Object scope = claims.getClaim("scope");
-        Set<String> scopes = scope instanceof String text && !text.isBlank() ? Set.of(text.strip().split(" +")) : Set.of();
+        Set<String> scopes = scope instanceof String text && !text.isBlank()
+                ? Set.of(text.strip().split(" +"))
+                : Set.of();
         return new Verified(clientId, accountId, scopes, expires.toInstant());
     }
 
@@ -203,13 +227,13 @@ public final class TokenService {
     }
 
     /** The key that signs at {@code now} and the token lifetime, if the account signs at all. */
-    private record Signing(SigningKey key, Duration lifetime) {
-    }
+    private record Signing(SigningKey key, Duration lifetime) {}
 
     private Optional<Signing> signing(String accountId, Instant now) {
         return database.read(h -> {
             SigningState state = settings.state(h, accountId);
-            return state.signingAt(now).flatMap(chainId -> chains.find(h, accountId, chainId))
+            return state.signingAt(now)
+                    .flatMap(chainId -> chains.find(h, accountId, chainId))
                     .map(chain -> new Signing(prepared(h, chain), state.lifetime()));
         });
     }
@@ -227,8 +251,11 @@ public final class TokenService {
     }
 
     private SigningKey prepare(Handle h, PrivateChain chain) {
-        return SigningKey.of(chain.id(), vault.get(h, chain.keyId()),
-                chains.certificates(h, chain.id()).stream().map(CertificateCodec::decodeDer).toList());
+        return SigningKey.of(
+                chain.id(),
+                vault.get(h, chain.keyId()),
+                chains.certificates(h, chain.id()).stream()
+                        .map(CertificateCodec::decodeDer)
+                        .toList());
     }
-
 }

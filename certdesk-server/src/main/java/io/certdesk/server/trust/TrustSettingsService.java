@@ -35,8 +35,13 @@ public final class TrustSettingsService {
         Account account = access.visibleAccount(actor, accountId);
         return database.inTransaction(h -> {
             store.set(h, account.id(), settings);
-            audit.record(h, actor.username(), account.id(), AuditAction.TRUST_SETTINGS_CHANGED,
-                    "revocation " + settings.revocation() + ", public roots " + (settings.includePublicRoots() ? "trusted" : "not trusted"));
+            audit.record(
+                    h,
+                    actor.username(),
+                    account.id(),
+                    AuditAction.TRUST_SETTINGS_CHANGED,
+                    "revocation " + settings.revocation() + ", public roots "
+                            + (settings.includePublicRoots() ? "trusted" : "not trusted"));
             return store.get(h, account.id());
         });
     }

@@ -5,7 +5,6 @@ import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Base64;
-
 import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
 import org.bouncycastle.crypto.params.Argon2Parameters;
 
@@ -17,6 +16,7 @@ import org.bouncycastle.crypto.params.Argon2Parameters;
 public final class PasswordHasher {
     /** OWASP's baseline for Argon2id: 19 MiB, 2 passes, 1 lane. */
     public static final int MEMORY_KIB = 19 * 1024;
+
     public static final int ITERATIONS = 2;
     private static final int HASH_BYTES = 32;
     private static final Base64.Encoder B64 = Base64.getEncoder().withoutPadding();
@@ -32,7 +32,8 @@ public final class PasswordHasher {
         byte[] salt = new byte[16];
         random.nextBytes(salt);
         byte[] hash = derive(password, salt, MEMORY_KIB, ITERATIONS, 1, HASH_BYTES);
-        return "$argon2id$v=19$m=" + MEMORY_KIB + ",t=" + ITERATIONS + ",p=1$" + B64.encodeToString(salt) + "$" + B64.encodeToString(hash);
+        return "$argon2id$v=19$m=" + MEMORY_KIB + ",t=" + ITERATIONS + ",p=1$" + B64.encodeToString(salt) + "$"
+                + B64.encodeToString(hash);
     }
 
     /** True when {@code password} matches {@code encoded}; false for any malformed encoding. */

@@ -1,7 +1,16 @@
 package io.certdesk.server.users;
 
+import io.certdesk.pki.codec.CertificateCodec;
+import io.certdesk.server.ErrorCode;
+import io.certdesk.server.ServiceException;
+import io.certdesk.server.access.Principal;
+import io.certdesk.server.access.Role;
+import io.certdesk.server.account.Access;
+import io.certdesk.server.account.Account;
+import io.certdesk.server.audit.AuditAction;
+import io.certdesk.server.audit.AuditLog;
+import io.certdesk.server.store.Database;
 import java.nio.charset.StandardCharsets;
-
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -13,18 +22,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
-
-import io.certdesk.pki.codec.CertificateCodec;
-import io.certdesk.server.ErrorCode;
-import io.certdesk.server.ServiceException;
-import io.certdesk.server.account.Account;
-import io.certdesk.server.audit.AuditAction;
-import io.certdesk.server.audit.AuditLog;
-import io.certdesk.server.store.Database;
-import io.certdesk.server.users.UserStore;
-import io.certdesk.server.account.Access;
-import io.certdesk.server.access.Role;
-import io.certdesk.server.access.Principal;
 
 /** People: the bootstrap admin, account admins, sign-in and sessions. */
 public final class UserService {
@@ -44,8 +41,15 @@ public final class UserService {
     private final SecureRandom random;
     private final String decoyHash;
 
-    public UserService(Database database, UserStore store, PasswordHasher hasher, LoginThrottle throttle, Access access,
-                       AuditLog audit, Clock clock, SecureRandom random) {
+    public UserService(
+            Database database,
+            UserStore store,
+            PasswordHasher hasher,
+            LoginThrottle throttle,
+            Access access,
+            AuditLog audit,
+            Clock clock,
+            SecureRandom random) {
         this.database = database;
         this.store = store;
         this.hasher = hasher;
@@ -67,7 +71,8 @@ public final class UserService {
         }
         String chosen = password.orElseGet(this::randomPassword);
         requirePassword(chosen);
-        User admin = new User(UUID.randomUUID().toString(), ADMIN, Role.PLATFORM_ADMIN, Optional.empty(), clock.instant());
+        User admin =
+                new User(UUID.randomUUID().toString(), ADMIN, Role.PLATFORM_ADMIN, Optional.empty(), clock.instant());
         String hash = hasher.hash(chosen);
         try {
             database.inTransaction(h -> {
@@ -87,7 +92,8 @@ public final class UserService {
         Account account = access.visibleAccount(actor, accountId);
         String name = requireUsername(username);
         requirePassword(password);
-        User user = new User(UUID.randomUUID().toString(), name, Role.ACCOUNT_ADMIN, Optional.of(account.id()), clock.instant());
+        User user = new User(
+                UUID.randomUUID().toString(), name, Role.ACCOUNT_ADMIN, Optional.of(account.id()), clock.instant());
         String hash = hasher.hash(password);
         try {
             return database.inTransaction(h -> {
@@ -118,18 +124,21 @@ public final class UserService {
     public Session login(String username, String password, String address) {
         String name = username == null ? "" : username.strip().toLowerCase(Locale.ROOT);
         throttle.retryAfter(name, address).ifPresent(wait -> {
-            throw new ServiceException(ErrorCode.TOO_MANY_ATTEMPTS,
+            throw new ServiceException(
+                    ErrorCode.TOO_MANY_ATTEMPTS,
                     "Too many failed sign-ins; try again in " + Math.max(1, wait.toSeconds()) + " seconds.",
                     Map.of("retryAfterSeconds", Math.max(1, wait.toSeconds())));
         });
         Optional<UserStore.Credentials> credentials = database.read(h -> store.credentials(h, name));
         String pass = password == null ? "" : password;
-        boolean ok = hasher.verify(pass, credentials.map(UserStore.Credentials::passwordHash).orElse(decoyHash))
+        boolean ok = hasher.verify(
+                        pass,
+                        credentials.map(UserStore.Credentials::passwordHash).orElse(decoyHash))
                 && credentials.isPresent();
         if (!ok) {
             throttle.failed(name, address);
-            credentials.ifPresent(c -> audit.recordAlone(name, c.user().accountId().orElse(null), AuditAction.LOGIN_FAILED,
-                    "from " + address));
+            credentials.ifPresent(c -> audit.recordAlone(
+                    name, c.user().accountId().orElse(null), AuditAction.LOGIN_FAILED, "from " + address));
             throw new ServiceException(ErrorCode.UNAUTHORIZED, "The user name or password is wrong.");
         }
         throttle.succeeded(name);
@@ -150,7 +159,8 @@ public final class UserService {
         if (token == null || token.isBlank() || token.length() > 200) {
             return Optional.empty();
         }
-        return database.read(h -> store.sessionUser(h, hashToken(token), clock.instant())).map(User::principal);
+        return database.read(h -> store.sessionUser(h, hashToken(token), clock.instant()))
+                .map(User::principal);
     }
 
     public void logout(String token) {
@@ -167,7 +177,8 @@ public final class UserService {
     private static String requireUsername(String username) {
         String name = username == null ? "" : username.strip().toLowerCase(Locale.ROOT);
         if (!USERNAME.matcher(name).matches()) {
-            throw new ServiceException(ErrorCode.VALIDATION_FAILED,
+            throw new ServiceException(
+                    ErrorCode.VALIDATION_FAILED,
                     "A user name is 3 to 100 characters: letters, digits, '.', '_', '@' or '-', starting with a letter or digit.",
                     Map.of("field", "username"));
         }
@@ -177,8 +188,10 @@ public final class UserService {
     private static void requirePassword(String password) {
         int length = password == null ? 0 : password.codePointCount(0, password.length());
         if (length < MIN_PASSWORD || length > MAX_PASSWORD) {
-            throw new ServiceException(ErrorCode.VALIDATION_FAILED,
-                    "A password is " + MIN_PASSWORD + " to " + MAX_PASSWORD + " characters long; the one given has " + length + ".",
+            throw new ServiceException(
+                    ErrorCode.VALIDATION_FAILED,
+                    "A password is " + MIN_PASSWORD + " to " + MAX_PASSWORD + " characters long; the one given has "
+                            + length + ".",
                     Map.of("field", "password"));
         }
     }

@@ -2,6 +2,8 @@ package io.certdesk.server.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.certdesk.pki.tls.TrustingContext;
+import io.certdesk.server.testing.TestDatabase;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -21,16 +23,11 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
-
-import io.certdesk.server.testing.TestDatabase;
-import io.certdesk.pki.tls.TrustingContext;
 
 /**
  * The README's way in: {@code ./certdesk serve} starts a server (built jar, real process), the
@@ -39,12 +36,15 @@ import io.certdesk.pki.tls.TrustingContext;
 @ParameterizedClass(name = "on {0}")
 @EnumSource(TestDatabase.class)
 class CertdeskCommandIT {
-    private static final Path SCRIPT = Path.of("..", "certdesk").toAbsolutePath().normalize();
-    private static final Pattern SERVING = Pattern.compile("Certdesk is serving https://localhost:(\\d+)/ \\(started in (\\d+) ms");
+    private static final Path SCRIPT =
+            Path.of("..", "certdesk").toAbsolutePath().normalize();
+    private static final Pattern SERVING =
+            Pattern.compile("Certdesk is serving https://localhost:(\\d+)/ \\(started in (\\d+) ms");
     private static final String PASSWORD = "operator-chosen-password";
 
     @Parameter
     TestDatabase database;
+
     Process server;
     com.unboundid.ldap.listener.InMemoryDirectoryServer directory;
     Path work;
@@ -70,21 +70,42 @@ class CertdeskCommandIT {
         // a directory server the account's connection check reaches: allowed to the server by its operator's options
         java.time.Instant started = java.time.Instant.now();
         var directoryCa = io.certdesk.pki.testing.TestCa.certificate("O=Globex,CN=Globex Directory CA")
-                .validity(started.minus(Duration.ofDays(1)), started.plus(Duration.ofDays(365))).build();
-        var directoryLeaf = io.certdesk.pki.testing.TestCa.certificate("CN=127.0.0.1").issuedBy(directoryCa).endEntity().ip("127.0.0.1")
-                .validity(started.minus(Duration.ofDays(1)), started.plus(Duration.ofDays(90))).build();
-        directory = io.certdesk.server.testing.TlsPeers.directory(new io.certdesk.server.testing.TlsPeers.LdapListener("ldaps", true,
+                .validity(started.minus(Duration.ofDays(1)), started.plus(Duration.ofDays(365)))
+                .build();
+        var directoryLeaf = io.certdesk.pki.testing.TestCa.certificate("CN=127.0.0.1")
+                .issuedBy(directoryCa)
+                .endEntity()
+                .ip("127.0.0.1")
+                .validity(started.minus(Duration.ofDays(1)), started.plus(Duration.ofDays(90)))
+                .build();
+        directory = io.certdesk.server.testing.TlsPeers.directory(new io.certdesk.server.testing.TlsPeers.LdapListener(
+                "ldaps",
+                true,
                 io.certdesk.server.testing.TlsPeers.serverContext(directoryLeaf, directoryCa.certificate())));
         int ldaps = directory.getListenPort("ldaps");
-        List<String> serve = new ArrayList<>(List.of(SCRIPT.toString(), "serve", "--https-port", "0", "--ipps-port", "0", "--bind", "127.0.0.1",
-                "--data", work.resolve("data").toString(), "--outbound-allow", "127.0.0.0/8", "--outbound-ports", String.valueOf(ldaps)));
+        List<String> serve = new ArrayList<>(List.of(
+                SCRIPT.toString(),
+                "serve",
+                "--https-port",
+                "0",
+                "--ipps-port",
+                "0",
+                "--bind",
+                "127.0.0.1",
+                "--data",
+                work.resolve("data").toString(),
+                "--outbound-allow",
+                "127.0.0.0/8",
+                "--outbound-ports",
+                String.valueOf(ldaps)));
         database.newDatabaseUrl().ifPresent(url -> {
             serve.addAll(List.of("--db-url", url, "--db-user", "postgres"));
             byte[] key = new byte[32];
             new java.security.SecureRandom().nextBytes(key);
             env.put("CERTDESK_MASTER_KEY", Base64.getEncoder().encodeToString(key));
         });
-        ProcessBuilder pb = new ProcessBuilder(serve).redirectOutput(work.resolve("out.log").toFile())
+        ProcessBuilder pb = new ProcessBuilder(serve)
+                .redirectOutput(work.resolve("out.log").toFile())
                 .redirectError(work.resolve("err.log").toFile());
         pb.environment().putAll(env);
         server = pb.start();
@@ -92,19 +113,24 @@ class CertdeskCommandIT {
         Path ca = work.resolve("data").resolve("platform-ca.pem");
         assertThat(ca).exists();
         if (database == TestDatabase.H2) {
-            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(work.resolve("data").resolve("master.key"))))
+            assertThat(PosixFilePermissions.toString(
+                            Files.getPosixFilePermissions(work.resolve("data").resolve("master.key"))))
                     .isEqualTo("rw-------");
             assertThat(Files.size(work.resolve("data").resolve("master.key"))).isEqualTo(32);
         } else {
             assertThat(work.resolve("data").resolve("master.key")).doesNotExist();
         }
 
-        HttpResponse<String> ready = https(ca).send(HttpRequest.newBuilder(URI.create("https://localhost:" + port + "/readyz")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> ready = https(ca)
+                .send(
+                        HttpRequest.newBuilder(URI.create("https://localhost:" + port + "/readyz"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(ready.statusCode()).isEqualTo(200);
 
         String server = "https://localhost:" + port;
-        Result wrong = cli("login", "--server", server, "--cacert", ca.toString(), "-u", "admin", "-p", "not-the-password");
+        Result wrong =
+                cli("login", "--server", server, "--cacert", ca.toString(), "-u", "admin", "-p", "not-the-password");
         assertThat(wrong.exit).isEqualTo(1);
         assertThat(wrong.err).contains("The user name or password is wrong.");
 
@@ -112,7 +138,8 @@ class CertdeskCommandIT {
         assertThat(login.exit).as(login.err).isZero();
         assertThat(login.out).contains("Signed in to " + server + " as admin");
         Path session = configDir.resolve("session.json");
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(session))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(session)))
+                .isEqualTo("rw-------");
         assertThat(Files.readString(session)).doesNotContain(PASSWORD);
 
         Result vendor = cli("accounts", "create", "--name", "Acme Print", "--type", "VENDOR");
@@ -131,46 +158,89 @@ class CertdeskCommandIT {
 
         java.time.Instant now = java.time.Instant.now();
         var ldapCa = io.certdesk.pki.testing.TestCa.certificate("O=Globex,CN=Globex LDAP CA")
-                .validity(now.minusSeconds(60), now.plus(java.time.Duration.ofDays(900))).build();
+                .validity(now.minusSeconds(60), now.plus(java.time.Duration.ofDays(900)))
+                .build();
         Path caFile = work.resolve("ldap-ca.pem");
         Files.writeString(caFile, io.certdesk.pki.testing.Pem.certificate(ldapCa.certificate()));
         Result caImport = cli("ca", "import", "--account", customerId, caFile.toString());
         assertThat(caImport.exit).as(caImport.err).isZero();
         assertThat(caImport.out).contains("imported CN=Globex LDAP CA,O=Globex");
 
-        var leaf = io.certdesk.pki.testing.TestCa.certificate("CN=print.globex.test").issuedBy(ldapCa).endEntity().dns("print.globex.test")
-                .validity(now.minusSeconds(60), now.plus(java.time.Duration.ofDays(300))).build();
+        var leaf = io.certdesk.pki.testing.TestCa.certificate("CN=print.globex.test")
+                .issuedBy(ldapCa)
+                .endEntity()
+                .dns("print.globex.test")
+                .validity(now.minusSeconds(60), now.plus(java.time.Duration.ofDays(300)))
+                .build();
         Path pfx = work.resolve("print.pfx");
-        Files.write(pfx, io.certdesk.pki.testing.Pkcs12Files.jdk(leaf.key(), List.of(leaf.certificate()), "pfx-pass".toCharArray(),
-                "pfx-pass".toCharArray()));
+        Files.write(
+                pfx,
+                io.certdesk.pki.testing.Pkcs12Files.jdk(
+                        leaf.key(), List.of(leaf.certificate()), "pfx-pass".toCharArray(), "pfx-pass".toCharArray()));
         Path passwordFile = work.resolve("pfx-password.txt");
         Files.writeString(passwordFile, "pfx-pass\n");
-        Result chainImport = cli("chain", "import", "--account", customerId, "--password-file", passwordFile.toString(), pfx.toString());
+        Result chainImport = cli(
+                "chain", "import", "--account", customerId, "--password-file", passwordFile.toString(), pfx.toString());
         assertThat(chainImport.exit).as(chainImport.err).isZero();
         assertThat(chainImport.out).contains("imported chain").contains("CN=print.globex.test");
         Files.writeString(passwordFile, "wrong\n");
-        Result wrongPfx = cli("chain", "import", "--account", customerId, "--password-file", passwordFile.toString(), pfx.toString());
+        Result wrongPfx = cli(
+                "chain", "import", "--account", customerId, "--password-file", passwordFile.toString(), pfx.toString());
         assertThat(wrongPfx.exit).isEqualTo(1);
         assertThat(wrongPfx.err).contains("wrong_password");
 
-        Result generated = cli("chain", "generate", "--account", customerId, "--purpose", "TLS_SERVER", "--domain", "print.globex.test");
+        Result generated = cli(
+                "chain",
+                "generate",
+                "--account",
+                customerId,
+                "--purpose",
+                "TLS_SERVER",
+                "--domain",
+                "print.globex.test");
         assertThat(generated.exit).as(generated.err).isZero();
         assertThat(generated.out).contains("generated chain");
         Result chains = cli("chains", "list", "--account", customerId);
         assertThat(chains.out.lines().count()).isEqualTo(4);
         assertThat(chains.out).contains("IMPORTED").contains("GENERATED").contains("TOKEN_SIGNING");
-        assertThat(cli("pki", "show", "--account", customerId).out).startsWith("signing chain: ").doesNotContain("none")
-                .contains("token lifetime: 900 s").contains(" ACTIVE");
+        assertThat(cli("pki", "show", "--account", customerId).out)
+                .startsWith("signing chain: ")
+                .doesNotContain("none")
+                .contains("token lifetime: 900 s")
+                .contains(" ACTIVE");
 
         // An API client, a token issued with its secret, verified against the published keys.
         Result created = cli("clients", "create", "--account", customerId, "--name", "Print fleet");
         assertThat(created.exit).as(created.err).isZero();
-        String clientId = created.out.lines().filter(l -> l.startsWith("client id:")).findFirst().orElseThrow().substring(10).strip();
-        String secret = created.out.lines().filter(l -> l.startsWith("client secret:")).findFirst().orElseThrow().substring(14).strip();
+        String clientId = created.out
+                .lines()
+                .filter(l -> l.startsWith("client id:"))
+                .findFirst()
+                .orElseThrow()
+                .substring(10)
+                .strip();
+        String secret = created.out
+                .lines()
+                .filter(l -> l.startsWith("client secret:"))
+                .findFirst()
+                .orElseThrow()
+                .substring(14)
+                .strip();
         Path secretFile = work.resolve("client.secret");
         Files.writeString(secretFile, secret + "\n");
-        assertThat(cli("clients", "list", "--account", customerId).out).contains(clientId).contains("certificates:read").doesNotContain(secret);
-        Result issued = cli("token", "issue", "--account", customerId, "--client-id", clientId, "--client-secret-file", secretFile.toString());
+        assertThat(cli("clients", "list", "--account", customerId).out)
+                .contains(clientId)
+                .contains("certificates:read")
+                .doesNotContain(secret);
+        Result issued = cli(
+                "token",
+                "issue",
+                "--account",
+                customerId,
+                "--client-id",
+                clientId,
+                "--client-secret-file",
+                secretFile.toString());
         assertThat(issued.exit).as(issued.err).isZero();
         String accessToken = issued.out.strip();
         assertThat(accessToken.split("\\.")).hasSize(3);
@@ -182,43 +252,80 @@ class CertdeskCommandIT {
         assertThat(tampered.exit).isEqualTo(1);
         assertThat(tampered.out).contains("not valid: its signature does not verify");
         Files.writeString(secretFile, "not-the-secret\n");
-        Result refusedToken = cli("token", "issue", "--account", customerId, "--client-id", clientId, "--client-secret-file", secretFile.toString());
+        Result refusedToken = cli(
+                "token",
+                "issue",
+                "--account",
+                customerId,
+                "--client-id",
+                clientId,
+                "--client-secret-file",
+                secretFile.toString());
         assertThat(refusedToken.exit).isEqualTo(1);
         assertThat(refusedToken.err).contains("invalid_client");
-        assertThat(cli("clients", "delete", "--account", customerId, clientId).out).contains("deleted " + clientId);
+        assertThat(cli("clients", "delete", "--account", customerId, clientId).out)
+                .contains("deleted " + clientId);
 
-        assertThat(cli("pki", "set-signing", "--account", customerId, "none").out).contains("signing chain: none");
+        assertThat(cli("pki", "set-signing", "--account", customerId, "none").out)
+                .contains("signing chain: none");
 
         Result untrusted = cli("trust", "check", "--account", customerId, "127.0.0.1:" + ldaps, "--protocol", "LDAPS");
         assertThat(untrusted.exit).as(untrusted.err).isEqualTo(1);
-        assertThat(untrusted.out).startsWith("unknown_issuer: ").contains("to trust:  CN=Globex Directory CA,O=Globex (sha256 "
-                + io.certdesk.pki.codec.CertificateCodec.sha256Hex(directoryCa.certificate()) + ")");
+        assertThat(untrusted.out)
+                .startsWith("unknown_issuer: ")
+                .contains("to trust:  CN=Globex Directory CA,O=Globex (sha256 "
+                        + io.certdesk.pki.codec.CertificateCodec.sha256Hex(directoryCa.certificate()) + ")");
         Path directoryCaFile = work.resolve("directory-ca.pem");
         Files.writeString(directoryCaFile, io.certdesk.pki.testing.Pem.certificate(directoryCa.certificate()));
-        assertThat(cli("ca", "import", "--account", customerId, directoryCaFile.toString()).exit).isZero();
+        assertThat(cli("ca", "import", "--account", customerId, directoryCaFile.toString()).exit)
+                .isZero();
         Path bindPassword = work.resolve("bind-password");
         Files.writeString(bindPassword, io.certdesk.server.testing.TlsPeers.BIND_PASSWORD + "\n");
-        Result trusted = cli("trust", "check", "--account", customerId, "127.0.0.1:" + ldaps, "--protocol", "LDAPS",
-                "--bind-dn", io.certdesk.server.testing.TlsPeers.BIND_DN, "--bind-password-file", bindPassword.toString());
+        Result trusted = cli(
+                "trust",
+                "check",
+                "--account",
+                customerId,
+                "127.0.0.1:" + ldaps,
+                "--protocol",
+                "LDAPS",
+                "--bind-dn",
+                io.certdesk.server.testing.TlsPeers.BIND_DN,
+                "--bind-password-file",
+                bindPassword.toString());
         assertThat(trusted.exit).as(trusted.out + trusted.err).isZero();
-        assertThat(trusted.out).startsWith("trusted: ").contains("tls:       TLSv1.3").contains("bind:      ok");
+        assertThat(trusted.out)
+                .startsWith("trusted: ")
+                .contains("tls:       TLSv1.3")
+                .contains("bind:      ok");
 
         Result list = cli("accounts", "list");
         assertThat(list.out).contains(vendorId).contains(customerId).contains("print.globex.test");
         assertThat(cli("accounts", "list", "--json").out).contains("\"parentId\" : \"" + vendorId + "\"");
         assertThat(cli("accounts", "create", "--help").out).contains("--parent");
 
-        String token = new com.fasterxml.jackson.databind.ObjectMapper().readTree(session.toFile()).path("token").asText();
+        String token = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(session.toFile())
+                .path("token")
+                .asText();
         assertThat(token).hasSizeGreaterThan(40);
 
         assertThat(cli("logout").exit).isZero();
         assertThat(cli("accounts", "list").err).contains("Not signed in");
 
         server().destroy(); // SIGTERM
-        assertThat(server().waitFor(30, TimeUnit.SECONDS)).as("stops within 30 s of SIGTERM").isTrue();
+        assertThat(server().waitFor(30, TimeUnit.SECONDS))
+                .as("stops within 30 s of SIGTERM")
+                .isTrue();
         String logs = Files.readString(work.resolve("err.log")) + Files.readString(work.resolve("out.log"));
-        assertThat(logs).contains("Certdesk stopped").contains("POST /api/v1/auth/login 401")
-                .doesNotContain(PASSWORD).doesNotContain("not-the-password").doesNotContain(io.certdesk.server.testing.TlsPeers.BIND_PASSWORD).doesNotContain(token).doesNotContain(secret)
+        assertThat(logs)
+                .contains("Certdesk stopped")
+                .contains("POST /api/v1/auth/login 401")
+                .doesNotContain(PASSWORD)
+                .doesNotContain("not-the-password")
+                .doesNotContain(io.certdesk.server.testing.TlsPeers.BIND_PASSWORD)
+                .doesNotContain(token)
+                .doesNotContain(secret)
                 .doesNotContain("PRIVATE KEY");
     }
 
@@ -247,8 +354,7 @@ class CertdeskCommandIT {
         throw new AssertionError("the server did not start: " + Files.readString(work.resolve("err.log")));
     }
 
-    record Result(int exit, String out, String err) {
-    }
+    record Result(int exit, String out, String err) {}
 
     private Result cli(String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(SCRIPT.toString()));
@@ -260,13 +366,19 @@ class CertdeskCommandIT {
         Path err = Files.createTempFile(work, "cli", ".err");
         Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+        return new Result(
+                p.exitValue(),
+                Files.readString(out, StandardCharsets.UTF_8),
+                Files.readString(err, StandardCharsets.UTF_8));
     }
 
     private static HttpClient https(Path caPem) throws Exception {
         try (var in = Files.newInputStream(caPem)) {
-            X509Certificate ca = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
-            return HttpClient.newBuilder().sslContext(TrustingContext.trustingOnly(List.of(ca))).build();
+            X509Certificate ca =
+                    (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+            return HttpClient.newBuilder()
+                    .sslContext(TrustingContext.trustingOnly(List.of(ca)))
+                    .build();
         }
     }
 }

@@ -11,13 +11,23 @@ class ServerConfigTest {
     @Test
     void aPublicUrlIsAnHttpsOriginWithoutTrailingSlash() {
         assertThat(ServerConfig.checkedPublicUrl("https://certs.example.com/")).isEqualTo("https://certs.example.com");
-        assertThat(ServerConfig.checkedPublicUrl("https://certs.example.com:8443")).isEqualTo("https://certs.example.com:8443");
+        assertThat(ServerConfig.checkedPublicUrl("https://certs.example.com:8443"))
+                .isEqualTo("https://certs.example.com:8443");
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"http://certs.example.com", "https://certs.example.com/api", "https://certs.example.com?x=1", "certs.example.com",
-            "https://user@certs.example.com", "https://"})
+    @ValueSource(
+            strings = {
+                "http://certs.example.com",
+                "https://certs.example.com/api",
+                "https://certs.example.com?x=1",
+                "certs.example.com",
+                "https://user@certs.example.com",
+                "https://"
+            })
     void anythingElseIsRefusedSayingWhatIsExpected(String url) {
-        assertThatThrownBy(() -> ServerConfig.checkedPublicUrl(url)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--public-url");
+        assertThatThrownBy(() -> ServerConfig.checkedPublicUrl(url))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--public-url");
     }
 }

@@ -2,13 +2,11 @@ package io.certdesk.server.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.Arrays;
-
-import org.junit.jupiter.api.Test;
-
 import io.certdesk.server.account.AccountType;
 import io.certdesk.server.app.CertdeskServer;
 import io.certdesk.server.outbound.CheckProtocol;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
 
 /** The CLI keeps its own copies of the values the API speaks (it shares no class with the server): they stay the same. */
 class CliWireValuesTest {

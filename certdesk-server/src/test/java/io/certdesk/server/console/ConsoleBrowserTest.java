@@ -2,6 +2,14 @@ package io.certdesk.server.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.certdesk.pki.keys.KeyType;
+import io.certdesk.pki.testing.Pem;
+import io.certdesk.pki.testing.Pkcs12Files;
+import io.certdesk.pki.testing.TestCa;
+import io.certdesk.server.testing.Browser;
+import io.certdesk.server.testing.DebianTools;
+import io.certdesk.server.testing.OnBothDatabases;
+import io.certdesk.server.testing.TestServer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,7 +21,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -22,15 +29,6 @@ import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.Select;
-
-import io.certdesk.pki.keys.KeyType;
-import io.certdesk.pki.testing.Pem;
-import io.certdesk.pki.testing.Pkcs12Files;
-import io.certdesk.pki.testing.TestCa;
-import io.certdesk.server.testing.Browser;
-import io.certdesk.server.testing.DebianTools;
-import io.certdesk.server.testing.OnBothDatabases;
-import io.certdesk.server.testing.TestServer;
 
 /** The console in Debian's headless Chromium, against a server on H2 and one on PostgreSQL. */
 class ConsoleBrowserTest extends OnBothDatabases {
@@ -96,101 +94,181 @@ class ConsoleBrowserTest extends OnBothDatabases {
         browser.visible(By.id("new-account-name")).sendKeys("Globex " + n);
         new Select(browser.driver().findElement(By.id("new-account-type"))).selectByValue("CUSTOMER");
         new Select(browser.driver().findElement(By.id("new-account-parent"))).selectByValue(vendor);
-        browser.driver().findElement(By.cssSelector("#account-create button[type=submit]")).click();
+        browser.driver()
+                .findElement(By.cssSelector("#account-create button[type=submit]"))
+                .click();
         browser.text(By.cssSelector("#view h1"), "Domains — Globex " + n); // the new customer's page
         WebElement domainsText = browser.visible(By.id("domains-text"));
         String domain = "print-" + n + ".globex.test";
         domainsText.sendKeys(domain + "\napi-" + n + ".globex.test");
-        browser.driver().findElement(By.cssSelector("#domains-edit button[type=submit]")).click();
+        browser.driver()
+                .findElement(By.cssSelector("#domains-edit button[type=submit]"))
+                .click();
         browser.text(By.id("domain-list"), domain);
         String customer = browser.driver().getCurrentUrl().replaceAll(".*#/a/([^/]+)/.*", "$1");
-        assertThat(server.admin().get("/api/v1/accounts/" + customer).json().path("domains").toString()).contains(domain);
+        assertThat(server.admin()
+                        .get("/api/v1/accounts/" + customer)
+                        .json()
+                        .path("domains")
+                        .toString())
+                .contains(domain);
         browser.screenshot("02-domains");
 
         // a trusted CA
         goTo(customer, "certificates");
         Instant now = Instant.now();
-        var ca = TestCa.certificate("O=Globex,CN=Globex Directory CA").validity(now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(400))).build();
-        browser.visible(By.id("ca-file")).sendKeys(file("ca.pem", Pem.certificate(ca.certificate()).getBytes()).toString());
-        browser.driver().findElement(By.cssSelector("#ca-import button[type=submit]")).click();
+        var ca = TestCa.certificate("O=Globex,CN=Globex Directory CA")
+                .validity(now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(400)))
+                .build();
+        browser.visible(By.id("ca-file"))
+                .sendKeys(file("ca.pem", Pem.certificate(ca.certificate()).getBytes())
+                        .toString());
+        browser.driver()
+                .findElement(By.cssSelector("#ca-import button[type=submit]"))
+                .click();
         browser.text(By.id("ca-import-result"), "Imported CN=Globex Directory CA,O=Globex.");
         browser.text(By.id("trusted-cas"), "Globex Directory CA");
 
         // a PFX: the wrong password's sentence next to the password field, then the right one
-        var root = TestCa.certificate("O=Globex,CN=Globex Root").validity(now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(900))).build();
-        var leaf = TestCa.certificate("CN=" + domain).issuedBy(root).endEntity().dns(domain).keyType(KeyType.EC_P256)
-                .validity(now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(20))).build();
+        var root = TestCa.certificate("O=Globex,CN=Globex Root")
+                .validity(now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(900)))
+                .build();
+        var leaf = TestCa.certificate("CN=" + domain)
+                .issuedBy(root)
+                .endEntity()
+                .dns(domain)
+                .keyType(KeyType.EC_P256)
+                .validity(now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(20)))
+                .build();
         char[] password = "pfx-password".toCharArray();
-        Path pfx = file("globex.pfx", Pkcs12Files.jdk(leaf.key(), List.of(leaf.certificate(), root.certificate()), password, password));
+        Path pfx = file(
+                "globex.pfx",
+                Pkcs12Files.jdk(leaf.key(), List.of(leaf.certificate(), root.certificate()), password, password));
         browser.driver().findElement(By.id("pfx-file")).sendKeys(pfx.toString());
         browser.driver().findElement(By.id("pfx-password")).sendKeys("not-the-password");
-        browser.driver().findElement(By.cssSelector("#chain-import button[type=submit]")).click();
+        browser.driver()
+                .findElement(By.cssSelector("#chain-import button[type=submit]"))
+                .click();
         String refusal = browser.text(By.id("pfx-password-error"), "password").getText();
-        assertThat(refusal).isEqualTo(server.admin().upload("/api/v1/accounts/" + customer + "/private-chains/import", "file", "x.pfx",
-                Files.readAllBytes(pfx), java.util.Map.of("password", "not-the-password")).json().path("detail").asText());
-        assertThat(browser.driver().findElement(By.id("pfx-file-error")).getText()).isEmpty();
+        assertThat(refusal)
+                .isEqualTo(server.admin()
+                        .upload(
+                                "/api/v1/accounts/" + customer + "/private-chains/import",
+                                "file",
+                                "x.pfx",
+                                Files.readAllBytes(pfx),
+                                java.util.Map.of("password", "not-the-password"))
+                        .json()
+                        .path("detail")
+                        .asText());
+        assertThat(browser.driver().findElement(By.id("pfx-file-error")).getText())
+                .isEmpty();
         browser.screenshot("03-wrong-pfx-password");
         browser.driver().findElement(By.id("pfx-password")).clear();
         browser.driver().findElement(By.id("pfx-password")).sendKeys("pfx-password");
-        browser.driver().findElement(By.cssSelector("#chain-import button[type=submit]")).click();
+        browser.driver()
+                .findElement(By.cssSelector("#chain-import button[type=submit]"))
+                .click();
         browser.text(By.id("private-chains"), "expires soon");
 
         // a generated TLS chain for a domain, and a signing chain chosen
         new Select(browser.visible(By.id("generate-purpose"))).selectByValue("TLS_SERVER");
         new Select(browser.driver().findElement(By.id("generate-domain"))).selectByValue("api-" + n + ".globex.test");
-        browser.driver().findElement(By.cssSelector("#chain-generate button[type=submit]")).click();
+        browser.driver()
+                .findElement(By.cssSelector("#chain-generate button[type=submit]"))
+                .click();
         browser.text(By.id("private-chains"), "api-" + n + ".globex.test");
         browser.text(By.id("private-chains"), "TLS for api-" + n + ".globex.test (newest)"); // served without a binding
-        assertThat(browser.driver().findElement(By.id("private-chains")).getText()).contains("TLS for " + domain + " (newest)");
+        assertThat(browser.driver().findElement(By.id("private-chains")).getText())
+                .contains("TLS for " + domain + " (newest)");
         new Select(browser.visible(By.id("generate-purpose"))).selectByValue("TOKEN_SIGNING");
-        assertThat(browser.driver().findElement(By.id("generate-domain-field")).isDisplayed()).isFalse();
-        browser.driver().findElement(By.cssSelector("#chain-generate button[type=submit]")).click();
+        assertThat(browser.driver().findElement(By.id("generate-domain-field")).isDisplayed())
+                .isFalse();
+        browser.driver()
+                .findElement(By.cssSelector("#chain-generate button[type=submit]"))
+                .click();
         browser.text(By.id("private-chains"), "token signing");
         // no signing chain: the console says what that means; then the new one
         new Select(browser.driver().findElement(By.id("signing-chain"))).selectByValue("");
-        browser.driver().findElement(By.cssSelector("#pki-settings button[type=submit]")).click();
+        browser.driver()
+                .findElement(By.cssSelector("#pki-settings button[type=submit]"))
+                .click();
         assertThat(browser.text(By.id("signing-state"), "not issued").getText())
                 .isEqualTo("API tokens are not issued while no signing chain is chosen.");
         String generated = null;
-        for (var c : server.admin().get("/api/v1/accounts/" + customer + "/private-chains").json().path("chains")) {
-            if (c.path("purposes").toString().contains("TOKEN_SIGNING") && c.path("origin").asText().equals("GENERATED")) {
-                generated = generated == null || c.path("createdAt").asText().compareTo(generated.split(" ")[1]) > 0
-                        ? c.path("id").asText() + " " + c.path("createdAt").asText() : generated;
+        for (var c : server.admin()
+                .get("/api/v1/accounts/" + customer + "/private-chains")
+                .json()
+                .path("chains")) {
+            if (c.path("purposes").toString().contains("TOKEN_SIGNING")
+                    && c.path("origin").asText().equals("GENERATED")) {
+                generated = generated == null
+                                || c.path("createdAt")
+                                                .asText()
+                                                .compareTo(generated.split(" ")[1])
+                                        > 0
+                        ? c.path("id").asText() + " " + c.path("createdAt").asText()
+                        : generated;
             }
         }
         String chosen = generated.split(" ")[0];
         new Select(browser.visible(By.id("signing-chain"))).selectByValue(chosen);
-        browser.driver().findElement(By.cssSelector("#pki-settings button[type=submit]")).click();
+        browser.driver()
+                .findElement(By.cssSelector("#pki-settings button[type=submit]"))
+                .click();
         browser.text(By.id("signing-state"), "API tokens are signed with the chosen chain");
-        assertThat(server.admin().get("/api/v1/accounts/" + customer + "/pki-settings").json().path("signingChainId").asText()).isEqualTo(chosen);
+        assertThat(server.admin()
+                        .get("/api/v1/accounts/" + customer + "/pki-settings")
+                        .json()
+                        .path("signingChainId")
+                        .asText())
+                .isEqualTo(chosen);
 
         // the chain in use cannot be deleted, and the console says why
         WebElement inUse = browser.visible(By.xpath("//tr[td[contains(., 'API token signing')]]"));
         WebElement delete = inUse.findElement(By.xpath(".//button[normalize-space()='Delete']"));
         assertThat(delete.isEnabled()).isFalse();
-        assertThat(inUse.getText()).contains("In use for API token signing: choose another chain in the PKI settings first.");
+        assertThat(inUse.getText())
+                .contains("In use for API token signing: choose another chain in the PKI settings first.");
         browser.screenshot("04-certificates");
     }
 
     @Test
     void anApiClientCreatedInTheConsoleGetsATokenWithItsSecret() throws Exception {
         String account = server.admin().createVendor("Console Tokens " + NEXT.incrementAndGet());
-        String signing = server.admin().post("/api/v1/accounts/" + account + "/private-chains/generate",
-                java.util.Map.of("purpose", "TOKEN_SIGNING")).assertStatus(201).json().path("id").asText();
-        server.admin().put("/api/v1/accounts/" + account + "/pki-settings", java.util.Map.of("signingChainId", signing)).assertStatus(200);
+        String signing = server.admin()
+                .post(
+                        "/api/v1/accounts/" + account + "/private-chains/generate",
+                        java.util.Map.of("purpose", "TOKEN_SIGNING"))
+                .assertStatus(201)
+                .json()
+                .path("id")
+                .asText();
+        server.admin()
+                .put("/api/v1/accounts/" + account + "/pki-settings", java.util.Map.of("signingChainId", signing))
+                .assertStatus(200);
         signIn("admin", TestServer.ADMIN_PASSWORD);
         goTo(account, "clients");
         browser.visible(By.id("client-name")).sendKeys("Print fleet");
-        browser.driver().findElement(By.cssSelector("#client-create button[type=submit]")).click();
+        browser.driver()
+                .findElement(By.cssSelector("#client-create button[type=submit]"))
+                .click();
         String secret = browser.visible(By.id("client-secret")).getText();
         String clientId = browser.driver().findElement(By.id("client-id")).getText();
         browser.screenshot("05-api-client-created");
-        HttpClient http = HttpClient.newBuilder().sslContext(io.certdesk.pki.tls.TrustingContext.trustingOnly(List.of(server.server().platformCa().root())))
+        HttpClient http = HttpClient.newBuilder()
+                .sslContext(io.certdesk.pki.tls.TrustingContext.trustingOnly(
+                        List.of(server.server().platformCa().root())))
                 .build();
-        String form = "grant_type=client_credentials&client_id=" + clientId + "&client_secret=" + java.net.URLEncoder.encode(secret, StandardCharsets.UTF_8);
-        HttpResponse<String> token = http.send(HttpRequest.newBuilder(URI.create("https://localhost:" + server.server().httpsPort()
-                        + "/api/v1/accounts/" + account + "/oauth2/token")).header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+        String form = "grant_type=client_credentials&client_id=" + clientId + "&client_secret="
+                + java.net.URLEncoder.encode(secret, StandardCharsets.UTF_8);
+        HttpResponse<String> token = http.send(
+                HttpRequest.newBuilder(URI.create("https://localhost:"
+                                + server.server().httpsPort() + "/api/v1/accounts/" + account + "/oauth2/token"))
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(HttpRequest.BodyPublishers.ofString(form))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(token.statusCode()).as(token.body()).isEqualTo(200);
         assertThat(token.body()).contains("access_token");
     }
@@ -203,12 +281,15 @@ class ConsoleBrowserTest extends OnBothDatabases {
         String sibling = server.admin().createCustomer("Sibling " + n, vendor);
         server.admin().createUser(mine, "customer-admin-" + n, "customer-password-" + n);
         signIn("customer-admin-" + n, "customer-password-" + n);
-        assertThat(new Select(browser.driver().findElement(By.id("account-switcher"))).getOptions()).hasSize(1);
+        assertThat(new Select(browser.driver().findElement(By.id("account-switcher"))).getOptions())
+                .hasSize(1);
         goTo(sibling, "certificates");
         browser.text(By.cssSelector("#view .error"), "does not exist or is not visible to you");
         browser.screenshot("06-sibling-refused");
         goTo(mine, "domains");
-        assertThat(browser.driver().findElements(By.id("domains-text"))).as("a customer admin reads its domains only").isEmpty();
+        assertThat(browser.driver().findElements(By.id("domains-text")))
+                .as("a customer admin reads its domains only")
+                .isEmpty();
     }
 
     @Test
@@ -219,19 +300,29 @@ class ConsoleBrowserTest extends OnBothDatabases {
             StringBuilder pem = new StringBuilder();
             for (int i = 0; i < (file == 0 ? 500 : 1); i++) {
                 pem.append(Pem.certificate(TestCa.certificate("O=Paging,CN=Paging CA " + file + "-" + i)
-                        .validity(now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(400))).build().certificate()));
+                        .validity(now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(400)))
+                        .build()
+                        .certificate()));
             }
-            server.admin().upload("/api/v1/accounts/" + account + "/trusted-cas", "cas.pem", pem.toString().getBytes()).assertStatus(201);
+            server.admin()
+                    .upload(
+                            "/api/v1/accounts/" + account + "/trusted-cas",
+                            "cas.pem",
+                            pem.toString().getBytes())
+                    .assertStatus(201);
         }
         signIn("admin", TestServer.ADMIN_PASSWORD);
         goTo(account, "certificates");
         browser.visible(By.id("trusted-cas"));
-        assertThat(browser.driver().findElements(By.cssSelector("#trusted-cas tbody tr:not([hidden])"))).hasSize(500);
+        assertThat(browser.driver().findElements(By.cssSelector("#trusted-cas tbody tr:not([hidden])")))
+                .hasSize(500);
         assertThat(browser.driver().findElement(By.id("trusted-cas")).getText()).doesNotContain("Paging CA 1-0");
         browser.visible(By.id("more-cas")).click();
         browser.text(By.id("trusted-cas"), "Paging CA 1-0");
-        assertThat(browser.driver().findElements(By.cssSelector("#trusted-cas tbody tr:not([hidden])"))).hasSize(501);
-        assertThat(browser.driver().findElement(By.id("more-cas")).isDisplayed()).isFalse();
+        assertThat(browser.driver().findElements(By.cssSelector("#trusted-cas tbody tr:not([hidden])")))
+                .hasSize(501);
+        assertThat(browser.driver().findElement(By.id("more-cas")).isDisplayed())
+                .isFalse();
         browser.screenshot("14-paging");
     }
 
@@ -241,16 +332,27 @@ class ConsoleBrowserTest extends OnBothDatabases {
         signIn("admin", TestServer.ADMIN_PASSWORD);
         goTo(account, "certificates");
         Instant now = Instant.now();
-        var ca = TestCa.certificate("O=Keys,CN=Keyboard CA").validity(now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(400))).build();
+        var ca = TestCa.certificate("O=Keys,CN=Keyboard CA")
+                .validity(now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(400)))
+                .build();
         Path pem = file("keyboard-ca.pem", Pem.certificate(ca.certificate()).getBytes());
         WebElement body = browser.driver().findElement(By.tagName("body"));
         body.click();
         Actions keys = new Actions(browser.driver());
-        for (int i = 0; i < 60 && !"ca-file".equals(browser.driver().switchTo().activeElement().getAttribute("id")); i++) {
+        for (int i = 0;
+                i < 60
+                        && !"ca-file"
+                                .equals(browser.driver()
+                                        .switchTo()
+                                        .activeElement()
+                                        .getAttribute("id"));
+                i++) {
             keys.sendKeys(Keys.TAB).perform();
         }
         WebElement focused = browser.driver().switchTo().activeElement();
-        assertThat(focused.getAttribute("id")).as("the file field is reached with Tab").isEqualTo("ca-file");
+        assertThat(focused.getAttribute("id"))
+                .as("the file field is reached with Tab")
+                .isEqualTo("ca-file");
         focused.sendKeys(pem.toString()); // what a keyboard user types into the file dialog
         keys.sendKeys(Keys.TAB).perform();
         assertThat(browser.driver().switchTo().activeElement().getText()).isEqualTo("Import");
@@ -259,11 +361,15 @@ class ConsoleBrowserTest extends OnBothDatabases {
         browser.screenshot("07-keyboard-import");
 
         // deleting asks first; dismissing keeps it, accepting removes it
-        browser.driver().findElement(By.cssSelector("button[aria-label='Delete CN=Keyboard CA,O=Keys']")).click();
+        browser.driver()
+                .findElement(By.cssSelector("button[aria-label='Delete CN=Keyboard CA,O=Keys']"))
+                .click();
         assertThat(browser.driver().switchTo().alert().getText()).isEqualTo("Stop trusting CN=Keyboard CA,O=Keys?");
         browser.driver().switchTo().alert().dismiss();
         assertThat(browser.driver().findElement(By.id("trusted-cas")).getText()).contains("Keyboard CA");
-        browser.driver().findElement(By.cssSelector("button[aria-label='Delete CN=Keyboard CA,O=Keys']")).click();
+        browser.driver()
+                .findElement(By.cssSelector("button[aria-label='Delete CN=Keyboard CA,O=Keys']"))
+                .click();
         browser.driver().switchTo().alert().accept();
         browser.visible(By.id("trusted-cas-empty"));
     }
@@ -278,7 +384,8 @@ class ConsoleBrowserTest extends OnBothDatabases {
         }
         Path script = dir.resolve("node_modules/axe-core/axe.min.js");
         if (!Files.exists(script)) {
-            var install = DebianTools.run(dir, java.util.Map.of(), 300, "npm", "install", "--no-audit", "--no-fund", "--loglevel=error");
+            var install = DebianTools.run(
+                    dir, java.util.Map.of(), 300, "npm", "install", "--no-audit", "--no-fund", "--loglevel=error");
             assertThat(install.exit()).as(install.output()).isZero();
         }
         return Files.readString(script);
@@ -287,11 +394,12 @@ class ConsoleBrowserTest extends OnBothDatabases {
     /** The serious and critical WCAG 2 A/AA violations axe finds on the page as it is now. */
     private static String axeViolations(String axeSource) {
         browser.driver().executeScript(axeSource);
-        Object found = browser.driver().executeAsyncScript("const done = arguments[arguments.length - 1];"
-                + "axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
-                + ".then(r => done(r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')"
-                + ".map(v => v.id + ': ' + v.help + ' (' + v.nodes.map(n => n.target.join(' ')).join(', ') + ')').join('\\n')))"
-                + ".catch(e => done('axe failed: ' + e));");
+        Object found = browser.driver()
+                .executeAsyncScript("const done = arguments[arguments.length - 1];"
+                        + "axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
+                        + ".then(r => done(r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')"
+                        + ".map(v => v.id + ': ' + v.help + ' (' + v.nodes.map(n => n.target.join(' ')).join(', ') + ')').join('\\n')))"
+                        + ".catch(e => done('axe failed: ' + e));");
         return String.valueOf(found);
     }
 
@@ -300,7 +408,11 @@ class ConsoleBrowserTest extends OnBothDatabases {
         String axe = axe();
         String account = server.admin().createVendor("Console Audit " + NEXT.incrementAndGet());
         server.admin().setDomains(account, "audit-" + NEXT.incrementAndGet() + ".acme.test");
-        server.admin().post("/api/v1/accounts/" + account + "/private-chains/generate", java.util.Map.of("purpose", "TOKEN_SIGNING")).assertStatus(201);
+        server.admin()
+                .post(
+                        "/api/v1/accounts/" + account + "/private-chains/generate",
+                        java.util.Map.of("purpose", "TOKEN_SIGNING"))
+                .assertStatus(201);
         browser.open(url(""));
         browser.driver().manage().deleteAllCookies();
         browser.open(url(""));
@@ -318,20 +430,28 @@ class ConsoleBrowserTest extends OnBothDatabases {
     @Test
     void aChangeWithTheCookieButWithoutTheCsrfTokenIsRefused() throws Exception {
         signIn("admin", TestServer.ADMIN_PASSWORD);
-        Object status = browser.driver().executeAsyncScript(
-                "const done = arguments[arguments.length - 1];"
-                        + "fetch('/api/v1/accounts', {method: 'POST', headers: {'Content-Type': 'application/json'}, credentials: 'same-origin',"
-                        + " body: JSON.stringify({name: 'Forged', type: 'VENDOR'})}).then(r => r.json().then(j => done(r.status + ' ' + j.code)));");
+        Object status = browser.driver()
+                .executeAsyncScript(
+                        "const done = arguments[arguments.length - 1];"
+                                + "fetch('/api/v1/accounts', {method: 'POST', headers: {'Content-Type': 'application/json'}, credentials: 'same-origin',"
+                                + " body: JSON.stringify({name: 'Forged', type: 'VENDOR'})}).then(r => r.json().then(j => done(r.status + ' ' + j.code)));");
         assertThat(status).isEqualTo("403 csrf_failed");
-        assertThat(server.admin().get("/api/v1/accounts").json().path("accounts").toString()).as("nothing created").doesNotContain("\"Forged\"");
+        assertThat(server.admin()
+                        .get("/api/v1/accounts")
+                        .json()
+                        .path("accounts")
+                        .toString())
+                .as("nothing created")
+                .doesNotContain("\"Forged\"");
         Object cookie = browser.driver().executeScript("return document.cookie;");
         assertThat(String.valueOf(cookie)).as("the session cookie is HttpOnly").doesNotContain("certdesk_session");
 
         browser.driver().findElement(By.id("sign-out")).click();
         browser.visible(By.id("username"));
         browser.screenshot("11-signed-out");
-        Object after = browser.driver().executeAsyncScript("const done = arguments[arguments.length - 1];"
-                + "fetch('/api/v1/auth/session', {credentials: 'same-origin'}).then(r => done(r.status));");
+        Object after = browser.driver()
+                .executeAsyncScript("const done = arguments[arguments.length - 1];"
+                        + "fetch('/api/v1/auth/session', {credentials: 'same-origin'}).then(r => done(r.status));");
         assertThat(after).as("signed out: the session is over").isEqualTo(401L);
     }
 
@@ -344,9 +464,13 @@ class ConsoleBrowserTest extends OnBothDatabases {
         server.admin().createVendor("Another vendor " + n);
         server.admin().createUser(vendor, "vendor-admin-" + n, "vendor-password-" + n);
         signIn("vendor-admin-" + n, "vendor-password-" + n);
-        List<String> options = new Select(browser.driver().findElement(By.id("account-switcher"))).getOptions().stream().map(WebElement::getText).toList();
-        assertThat(options).containsExactlyInAnyOrder("Console Vendor Admin " + n + " (vendor)", "First customer " + n + " (customer)",
-                "Second customer " + n + " (customer)");
+        List<String> options = new Select(browser.driver().findElement(By.id("account-switcher")))
+                .getOptions().stream().map(WebElement::getText).toList();
+        assertThat(options)
+                .containsExactlyInAnyOrder(
+                        "Console Vendor Admin " + n + " (vendor)",
+                        "First customer " + n + " (customer)",
+                        "Second customer " + n + " (customer)");
         browser.screenshot("12-vendor-switcher");
     }
 }

@@ -2,10 +2,15 @@ package io.certdesk.server.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.unboundid.ldap.listener.InMemoryDirectoryServer;
+import io.certdesk.pki.testing.TestCa;
+import io.certdesk.server.testing.Browser;
+import io.certdesk.server.testing.TestDatabase;
+import io.certdesk.server.testing.TestServer;
+import io.certdesk.server.testing.TlsPeers;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -17,14 +22,6 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.support.ui.Select;
-
-import com.unboundid.ldap.listener.InMemoryDirectoryServer;
-
-import io.certdesk.pki.testing.TestCa;
-import io.certdesk.server.testing.Browser;
-import io.certdesk.server.testing.TestDatabase;
-import io.certdesk.server.testing.TestServer;
-import io.certdesk.server.testing.TlsPeers;
 
 /** The connection check in the browser: an unknown issuer, "Trust this CA", trusted; the audit log shows it. */
 @ParameterizedClass(name = "on {0}")
@@ -40,10 +37,17 @@ class ConsoleCheckBrowserTest {
     @BeforeAll
     static void startDirectory() {
         Instant now = Instant.now();
-        var ca = TestCa.certificate("O=Initech,CN=Initech Directory CA").validity(now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(400))).build();
-        var leaf = TestCa.certificate("CN=127.0.0.1").issuedBy(ca).endEntity().ip("127.0.0.1")
-                .validity(now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(90))).build();
-        directory = TlsPeers.directory(new TlsPeers.LdapListener("ldaps", true, TlsPeers.serverContext(leaf, ca.certificate())));
+        var ca = TestCa.certificate("O=Initech,CN=Initech Directory CA")
+                .validity(now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(400)))
+                .build();
+        var leaf = TestCa.certificate("CN=127.0.0.1")
+                .issuedBy(ca)
+                .endEntity()
+                .ip("127.0.0.1")
+                .validity(now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(90)))
+                .build();
+        directory = TlsPeers.directory(
+                new TlsPeers.LdapListener("ldaps", true, TlsPeers.serverContext(leaf, ca.certificate())));
     }
 
     @AfterAll
@@ -53,7 +57,8 @@ class ConsoleCheckBrowserTest {
 
     @BeforeParameterizedClassInvocation
     static void start(TestDatabase database) {
-        server = TestServer.startWithOutbound(database, List.of("127.0.0.0/8"), List.of(directory.getListenPort("ldaps")));
+        server = TestServer.startWithOutbound(
+                database, List.of("127.0.0.0/8"), List.of(directory.getListenPort("ldaps")));
         browser = Browser.start(server.server().platformCa().root());
     }
 
@@ -78,26 +83,41 @@ class ConsoleCheckBrowserTest {
         new Select(browser.driver().findElement(By.id("check-protocol"))).selectByValue("LDAPS");
         browser.driver().findElement(By.id("check-bind-dn")).sendKeys(TlsPeers.BIND_DN);
         browser.driver().findElement(By.id("check-bind-password")).sendKeys(TlsPeers.BIND_PASSWORD);
-        browser.driver().findElement(By.cssSelector("#check-form button[type=submit]")).click();
-        assertThat(browser.text(By.id("check-verdict"), "unknown_issuer").getText()).contains("Initech Directory CA");
-        assertThat(browser.driver().findElement(By.id("check-bind")).getText()).startsWith("Bind: not attempted — Not attempted");
-        assertThat(browser.driver().findElement(By.id("presented-chain")).getText()).contains("CN=127.0.0.1").contains("Initech Directory CA");
+        browser.driver()
+                .findElement(By.cssSelector("#check-form button[type=submit]"))
+                .click();
+        assertThat(browser.text(By.id("check-verdict"), "unknown_issuer").getText())
+                .contains("Initech Directory CA");
+        assertThat(browser.driver().findElement(By.id("check-bind")).getText())
+                .startsWith("Bind: not attempted — Not attempted");
+        assertThat(browser.driver().findElement(By.id("presented-chain")).getText())
+                .contains("CN=127.0.0.1")
+                .contains("Initech Directory CA");
         browser.screenshot("08-connection-check-unknown-issuer");
 
         browser.driver().findElement(By.id("trust-this-ca")).click();
         browser.text(By.id("toast"), "CA trusted");
-        assertThat(server.admin().get("/api/v1/accounts/" + account + "/trusted-cas").json().path("certificates").toString())
+        assertThat(server.admin()
+                        .get("/api/v1/accounts/" + account + "/trusted-cas")
+                        .json()
+                        .path("certificates")
+                        .toString())
                 .contains("Initech Directory CA");
         browser.driver().findElement(By.id("check-bind-password")).sendKeys(TlsPeers.BIND_PASSWORD);
-        browser.driver().findElement(By.cssSelector("#check-form button[type=submit]")).click();
+        browser.driver()
+                .findElement(By.cssSelector("#check-form button[type=submit]"))
+                .click();
         browser.text(By.id("check-verdict"), "Trusted");
         assertThat(browser.text(By.id("check-bind"), "Bind: ok").getText()).contains(TlsPeers.BIND_DN);
         browser.screenshot("09-connection-check-trusted");
 
         browser.open(base + "#/a/" + account + "/audit");
         String log = browser.text(By.id("audit-log"), "connection checked").getText();
-        assertThat(log).contains("LDAPS 127.0.0.1:" + directory.getListenPort("ldaps") + " → unknown_issuer").contains("→ ok, bind ok")
-                .contains("trusted ca imported").doesNotContain(TlsPeers.BIND_PASSWORD);
+        assertThat(log)
+                .contains("LDAPS 127.0.0.1:" + directory.getListenPort("ldaps") + " → unknown_issuer")
+                .contains("→ ok, bind ok")
+                .contains("trusted ca imported")
+                .doesNotContain(TlsPeers.BIND_PASSWORD);
         browser.screenshot("10-audit-log");
     }
 }

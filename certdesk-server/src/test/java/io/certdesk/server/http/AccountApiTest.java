@@ -2,42 +2,52 @@ package io.certdesk.server.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.List;
-import java.util.Map;
-
-import org.junit.jupiter.api.Test;
-
 import com.fasterxml.jackson.databind.JsonNode;
-
 import io.certdesk.server.testing.Api;
 import io.certdesk.server.testing.OnBothDatabases;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
 
 class AccountApiTest extends OnBothDatabases {
 
     @Test
     void aVendorAndItsCustomerLiveThroughCreationDomainsAndDeletion() {
         Api admin = server.admin();
-        var vendor = admin.post("/api/v1/accounts", Map.of("name", "Acme Print", "type", "VENDOR")).assertStatus(201);
+        var vendor = admin.post("/api/v1/accounts", Map.of("name", "Acme Print", "type", "VENDOR"))
+                .assertStatus(201);
         String vendorId = vendor.json().path("id").asText();
         assertThat(vendor.header("Location")).isEqualTo("/api/v1/accounts/" + vendorId);
         assertThat(vendor.json().path("parentId").isNull()).isTrue();
         assertThat(vendor.json().path("domains")).isEmpty();
         assertThat(vendor.json().path("createdAt").asText()).endsWith("Z");
 
-        var customer = admin.post("/api/v1/accounts", Map.of("name", "Globex", "type", "CUSTOMER", "parentId", vendorId)).assertStatus(201);
+        var customer = admin.post(
+                        "/api/v1/accounts", Map.of("name", "Globex", "type", "CUSTOMER", "parentId", vendorId))
+                .assertStatus(201);
         String customerId = customer.json().path("id").asText();
         assertThat(customer.json().path("parentId").asText()).isEqualTo(vendorId);
 
-        var withDomains = admin.put("/api/v1/accounts/" + customerId + "/domains",
-                Map.of("domains", List.of("Print.Globex.TEST", "bücher.globex.test", " api.globex.test "))).assertStatus(200);
+        var withDomains = admin.put(
+                        "/api/v1/accounts/" + customerId + "/domains",
+                        Map.of("domains", List.of("Print.Globex.TEST", "bücher.globex.test", " api.globex.test ")))
+                .assertStatus(200);
         assertThat(names(withDomains.json().path("domains")))
                 .containsExactly("api.globex.test", "print.globex.test", "xn--bcher-kva.globex.test");
-        assertThat(names(admin.get("/api/v1/accounts/" + customerId).assertStatus(200).json().path("domains")))
+        assertThat(names(admin.get("/api/v1/accounts/" + customerId)
+                        .assertStatus(200)
+                        .json()
+                        .path("domains")))
                 .containsExactly("api.globex.test", "print.globex.test", "xn--bcher-kva.globex.test");
-        assertThat(names(admin.get("/api/v1/accounts/" + customerId + "/domains").json().path("domains"))).hasSize(3);
+        assertThat(names(admin.get("/api/v1/accounts/" + customerId + "/domains")
+                        .json()
+                        .path("domains")))
+                .hasSize(3);
 
-        admin.put("/api/v1/accounts/" + customerId + "/domains", Map.of("domains", List.of("print.globex.test"))).assertStatus(200);
-        assertThat(names(admin.get("/api/v1/accounts/" + customerId).json().path("domains"))).containsExactly("print.globex.test");
+        admin.put("/api/v1/accounts/" + customerId + "/domains", Map.of("domains", List.of("print.globex.test")))
+                .assertStatus(200);
+        assertThat(names(admin.get("/api/v1/accounts/" + customerId).json().path("domains")))
+                .containsExactly("print.globex.test");
 
         admin.delete("/api/v1/accounts/" + vendorId).assertProblem(409, "account_has_customers");
         admin.delete("/api/v1/accounts/" + customerId).assertStatus(204);
@@ -59,13 +69,17 @@ class AccountApiTest extends OnBothDatabases {
         admin.setDomains(a, "shared.taken.test");
         admin.setDomains(b, "mine.taken.test");
 
-        var refused = admin.put("/api/v1/accounts/" + b + "/domains", Map.of("domains", List.of("new.taken.test", "SHARED.taken.test")))
+        var refused = admin.put(
+                        "/api/v1/accounts/" + b + "/domains",
+                        Map.of("domains", List.of("new.taken.test", "SHARED.taken.test")))
                 .assertProblem(409, "domain_taken");
         assertThat(refused.json().path("detail").asText()).contains("shared.taken.test");
         assertThat(names(refused.json().path("domains"))).containsExactly("shared.taken.test");
 
-        assertThat(names(admin.get("/api/v1/accounts/" + b).json().path("domains"))).containsExactly("mine.taken.test");
-        assertThat(names(admin.get("/api/v1/accounts/" + a).json().path("domains"))).containsExactly("shared.taken.test");
+        assertThat(names(admin.get("/api/v1/accounts/" + b).json().path("domains")))
+                .containsExactly("mine.taken.test");
+        assertThat(names(admin.get("/api/v1/accounts/" + a).json().path("domains")))
+                .containsExactly("shared.taken.test");
     }
 
     @Test
@@ -73,14 +87,23 @@ class AccountApiTest extends OnBothDatabases {
         Api admin = server.admin();
         String id = admin.createVendor("Names");
         admin.setDomains(id, "ok.names.test");
-        for (String bad : List.of("*.names.test", "names.test.", "under_score.names.test", "-dash.names.test", "localhost",
-                "192.168.1.10", "a..b.test", "x".repeat(64) + ".names.test", "")) {
+        for (String bad : List.of(
+                "*.names.test",
+                "names.test.",
+                "under_score.names.test",
+                "-dash.names.test",
+                "localhost",
+                "192.168.1.10",
+                "a..b.test",
+                "x".repeat(64) + ".names.test",
+                "")) {
             var r = admin.put("/api/v1/accounts/" + id + "/domains", Map.of("domains", List.of("fine.names.test", bad)))
                     .assertProblem(422, "validation_failed");
             assertThat(r.json().path("field").asText()).isEqualTo("domains");
             assertThat(names(r.json().path("invalid"))).containsExactly(bad);
         }
-        assertThat(names(admin.get("/api/v1/accounts/" + id).json().path("domains"))).containsExactly("ok.names.test");
+        assertThat(names(admin.get("/api/v1/accounts/" + id).json().path("domains")))
+                .containsExactly("ok.names.test");
     }
 
     @Test
@@ -91,7 +114,8 @@ class AccountApiTest extends OnBothDatabases {
         String customer = admin.createCustomer("Rules Customer", vendor);
         before += 2;
 
-        admin.post("/api/v1/accounts", Map.of("name", "No parent", "type", "CUSTOMER")).assertProblem(422, "validation_failed");
+        admin.post("/api/v1/accounts", Map.of("name", "No parent", "type", "CUSTOMER"))
+                .assertProblem(422, "validation_failed");
         admin.post("/api/v1/accounts", Map.of("name", "Under a customer", "type", "CUSTOMER", "parentId", customer))
                 .assertProblem(422, "validation_failed");
         admin.post("/api/v1/accounts", Map.of("name", "Vendor with parent", "type", "VENDOR", "parentId", vendor))
@@ -99,10 +123,13 @@ class AccountApiTest extends OnBothDatabases {
         admin.post("/api/v1/accounts", Map.of("name", "Unknown parent", "type", "CUSTOMER", "parentId", "nope"))
                 .assertProblem(404, "not_found");
         admin.post("/api/v1/accounts", Map.of("name", "  ", "type", "VENDOR")).assertProblem(422, "validation_failed");
-        admin.post("/api/v1/accounts", Map.of("name", "x".repeat(201), "type", "VENDOR")).assertProblem(422, "validation_failed");
-        admin.post("/api/v1/accounts", Map.of("name", "Bad type", "type", "RESELLER")).assertProblem(422, "validation_failed");
+        admin.post("/api/v1/accounts", Map.of("name", "x".repeat(201), "type", "VENDOR"))
+                .assertProblem(422, "validation_failed");
+        admin.post("/api/v1/accounts", Map.of("name", "Bad type", "type", "RESELLER"))
+                .assertProblem(422, "validation_failed");
         admin.post("/api/v1/accounts", Map.of("name", "Typo", "typ", "VENDOR")).assertProblem(400, "malformed_request");
-        admin.sendRaw("POST", "/api/v1/accounts", "{\"name\":".getBytes(), "application/json").assertProblem(400, "malformed_request");
+        admin.sendRaw("POST", "/api/v1/accounts", "{\"name\":".getBytes(), "application/json")
+                .assertProblem(400, "malformed_request");
         admin.sendRaw("POST", "/api/v1/accounts", "name=x".getBytes(), "application/x-www-form-urlencoded")
                 .assertProblem(415, "unsupported_media_type");
         admin.put("/api/v1/accounts/" + vendor + "/domains", Map.of()).assertProblem(422, "validation_failed");
@@ -113,16 +140,25 @@ class AccountApiTest extends OnBothDatabases {
     @Test
     void enumValuesAreReadIgnoringCaseAndAnsweredAsTheApiSpellsThem() {
         Api admin = server.admin();
-        var vendor = admin.post("/api/v1/accounts", Map.of("name", "Lower Case", "type", "vendor")).assertStatus(201);
+        var vendor = admin.post("/api/v1/accounts", Map.of("name", "Lower Case", "type", "vendor"))
+                .assertStatus(201);
         assertThat(vendor.json().path("type").asText()).isEqualTo("VENDOR");
         String id = vendor.json().path("id").asText();
-        var settings = admin.put("/api/v1/accounts/" + id + "/trust-settings", Map.of("revocation", "hard_fail", "includePublicRoots", false))
+        var settings = admin.put(
+                        "/api/v1/accounts/" + id + "/trust-settings",
+                        Map.of("revocation", "hard_fail", "includePublicRoots", false))
                 .assertStatus(200);
         assertThat(settings.json().path("revocation").asText()).isEqualTo("HARD_FAIL");
-        var refused = admin.put("/api/v1/accounts/" + id + "/trust-settings", Map.of("revocation", "sometimes", "includePublicRoots", true))
+        var refused = admin.put(
+                        "/api/v1/accounts/" + id + "/trust-settings",
+                        Map.of("revocation", "sometimes", "includePublicRoots", true))
                 .assertProblem(422, "validation_failed");
         assertThat(refused.json().path("field").asText()).isEqualTo("revocation");
-        assertThat(admin.get("/api/v1/accounts/" + id + "/trust-settings").json().path("revocation").asText()).isEqualTo("HARD_FAIL");
+        assertThat(admin.get("/api/v1/accounts/" + id + "/trust-settings")
+                        .json()
+                        .path("revocation")
+                        .asText())
+                .isEqualTo("HARD_FAIL");
     }
 
     @Test
@@ -139,9 +175,12 @@ class AccountApiTest extends OnBothDatabases {
         Api anonymous = server.anonymous();
         var r = anonymous.get("/api/v1/accounts").assertProblem(401, "unauthorized");
         assertThat(r.header("WWW-Authenticate")).startsWith("Bearer");
-        anonymous.post("/api/v1/accounts", Map.of("name", "x", "type", "VENDOR")).assertProblem(401, "unauthorized");
+        anonymous
+                .post("/api/v1/accounts", Map.of("name", "x", "type", "VENDOR"))
+                .assertProblem(401, "unauthorized");
         new Api(server.server().httpsPort(), server.server().platformCa().root(), "forged-token")
-                .get("/api/v1/accounts").assertProblem(401, "unauthorized");
+                .get("/api/v1/accounts")
+                .assertProblem(401, "unauthorized");
     }
 
     @Test
@@ -156,8 +195,12 @@ class AccountApiTest extends OnBothDatabases {
         String id = admin.createVendor("Audited");
         admin.setDomains(id, "audited.test");
         admin.createUser(id, "audited-admin", "a-long-enough-password");
-        JsonNode entries = admin.get("/api/v1/accounts/" + id + "/audit").assertStatus(200).json().path("entries");
-        assertThat(entries).extracting(e -> e.path("action").asText())
+        JsonNode entries = admin.get("/api/v1/accounts/" + id + "/audit")
+                .assertStatus(200)
+                .json()
+                .path("entries");
+        assertThat(entries)
+                .extracting(e -> e.path("action").asText())
                 .containsExactly("USER_CREATED", "DOMAINS_REPLACED", "ACCOUNT_CREATED");
         assertThat(entries).allSatisfy(e -> {
             assertThat(e.path("actor").asText()).isEqualTo("admin");

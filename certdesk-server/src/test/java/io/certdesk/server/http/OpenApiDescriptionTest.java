@@ -2,6 +2,9 @@ package io.certdesk.server.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.certdesk.server.ErrorCode;
+import io.certdesk.server.testing.TestDatabase;
+import io.certdesk.server.testing.TestServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
@@ -9,12 +12,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
 import org.junit.jupiter.api.Test;
-
-import io.certdesk.server.ErrorCode;
-import io.certdesk.server.testing.TestDatabase;
-import io.certdesk.server.testing.TestServer;
 
 /**
  * docs/api/openapi.yaml describes exactly the routes the server answers, with who may call each
@@ -26,7 +24,8 @@ class OpenApiDescriptionTest {
     private static final Pattern PATH = Pattern.compile("^  (/\\S*):\\s*$");
     private static final Pattern METHOD = Pattern.compile("^    (get|put|post|delete|patch|head|options):\\s*$");
     private static final Pattern SECURITY = Pattern.compile("^      security: (.*)$");
-    private static final Pattern TOKEN_SCOPE = Pattern.compile("^\\[\\{session: \\[\\]\\}, \\{accessToken: \\[([a-z:-]+)\\]\\}\\]$");
+    private static final Pattern TOKEN_SCOPE =
+            Pattern.compile("^\\[\\{session: \\[\\]\\}, \\{accessToken: \\[([a-z:-]+)\\]\\}\\]$");
 
     @Test
     void everyRouteTheServerAnswersIsDescribedAndNothingElse() throws Exception {
@@ -44,7 +43,8 @@ class OpenApiDescriptionTest {
             assertThat(text).as("openapi.yaml lists %s", code.code()).contains(code.code());
         }
         for (io.certdesk.pki.PkiError code : io.certdesk.pki.PkiError.values()) {
-            if (code.fault() == io.certdesk.pki.PkiError.Fault.SERVER || code == io.certdesk.pki.PkiError.INVALID_DOMAIN_NAME) {
+            if (code.fault() == io.certdesk.pki.PkiError.Fault.SERVER
+                    || code == io.certdesk.pki.PkiError.INVALID_DOMAIN_NAME) {
                 continue; // never sent: a 500, or reported as validation_failed
             }
             assertThat(text).as("openapi.yaml lists %s", code.code()).contains(code.code());

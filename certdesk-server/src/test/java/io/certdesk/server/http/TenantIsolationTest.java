@@ -2,15 +2,13 @@ package io.certdesk.server.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.List;
-import java.util.Map;
-
-import org.junit.jupiter.api.Test;
-
 import io.certdesk.pki.testing.Pem;
 import io.certdesk.pki.testing.TestCa;
 import io.certdesk.server.testing.Api;
 import io.certdesk.server.testing.OnBothDatabases;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
 
 class TenantIsolationTest extends OnBothDatabases {
     private static final String PASSWORD = "customer-admin-password";
@@ -26,7 +24,8 @@ class TenantIsolationTest extends OnBothDatabases {
      * session: the token endpoint (client credentials) and the published keys and metadata.
      */
     private static final java.util.Set<String> NOT_BY_SESSION = java.util.Set.of(
-            "/api/v1/accounts/{id}/oauth2/token", "/api/v1/accounts/{id}/.well-known/jwks.json",
+            "/api/v1/accounts/{id}/oauth2/token",
+            "/api/v1/accounts/{id}/.well-known/jwks.json",
             "/api/v1/accounts/{id}/.well-known/openid-configuration");
 
     private void scenario() {
@@ -37,21 +36,42 @@ class TenantIsolationTest extends OnBothDatabases {
         otherVendor = admin.createVendor("Other vendor");
         admin.setDomains(sibling, "sibling-" + System.nanoTime() + ".test");
         admin.createUser(customer, "cust-" + System.nanoTime(), PASSWORD);
-        siblingCertificate = admin.upload("/api/v1/accounts/" + sibling + "/trusted-cas", "ca.pem", caPem()).assertStatus(201)
-                .json().path("imported").get(0).path("id").asText();
-        siblingChain = admin.get("/api/v1/accounts/" + sibling + "/private-chains").json().path("chains").get(0).path("id").asText();
-        siblingClient = admin.post("/api/v1/accounts/" + sibling + "/api-clients", Map.of("name", "sibling client")).assertStatus(201)
-                .json().path("clientId").asText();
+        siblingCertificate = admin.upload("/api/v1/accounts/" + sibling + "/trusted-cas", "ca.pem", caPem())
+                .assertStatus(201)
+                .json()
+                .path("imported")
+                .get(0)
+                .path("id")
+                .asText();
+        siblingChain = admin.get("/api/v1/accounts/" + sibling + "/private-chains")
+                .json()
+                .path("chains")
+                .get(0)
+                .path("id")
+                .asText();
+        siblingClient = admin.post("/api/v1/accounts/" + sibling + "/api-clients", Map.of("name", "sibling client"))
+                .assertStatus(201)
+                .json()
+                .path("clientId")
+                .asText();
     }
 
     private static byte[] caPem() {
         java.time.Instant now = java.time.Instant.now();
         return Pem.bytes(Pem.certificate(TestCa.certificate("CN=Isolation CA " + System.nanoTime())
-                .validity(now.minusSeconds(60), now.plusSeconds(86_400 * 90)).build().certificate()));
+                .validity(now.minusSeconds(60), now.plusSeconds(86_400 * 90))
+                .build()
+                .certificate()));
     }
 
     private Api customerAdmin() {
-        String name = server.admin().get("/api/v1/accounts/" + customer + "/users").json().path("users").get(0).path("username").asText();
+        String name = server.admin()
+                .get("/api/v1/accounts/" + customer + "/users")
+                .json()
+                .path("users")
+                .get(0)
+                .path("username")
+                .asText();
         return server.anonymous().login(name, PASSWORD);
     }
 
@@ -60,19 +80,25 @@ class TenantIsolationTest extends OnBothDatabases {
         scenario();
         Api customerAdmin = customerAdmin();
         List<Route> accountRoutes = server.server().routes().stream()
-                .filter(r -> r.path().contains("{id}") && !NOT_BY_SESSION.contains(r.path())).toList();
+                .filter(r -> r.path().contains("{id}") && !NOT_BY_SESSION.contains(r.path()))
+                .toList();
         assertThat(accountRoutes).hasSizeGreaterThanOrEqualTo(20);
         for (String target : List.of(sibling, vendor, otherVendor)) {
             for (Route route : accountRoutes) {
-                String path = route.path().replace("{id}", target).replace("{certId}", siblingCertificate)
-                        .replace("{chainId}", siblingChain).replace("{clientId}", siblingClient)
+                String path = route.path()
+                        .replace("{id}", target)
+                        .replace("{certId}", siblingCertificate)
+                        .replace("{chainId}", siblingChain)
+                        .replace("{clientId}", siblingClient)
                         .replace("{domain}", "www.example.test");
                 if (route.path().endsWith("/trusted-cas") && route.method().equals("POST")) {
                     customerAdmin.upload(path, "ca.pem", caPem()).assertProblem(404, "not_found");
                     continue;
                 }
                 if (route.path().endsWith("/import")) {
-                    customerAdmin.upload(path, "file", "a.pfx", caPem(), Map.of("password", "x")).assertProblem(404, "not_found");
+                    customerAdmin
+                            .upload(path, "file", "a.pfx", caPem(), Map.of("password", "x"))
+                            .assertProblem(404, "not_found");
                     continue;
                 }
                 Object body = route.method().equals("GET") || route.method().equals("DELETE") ? null : bodyFor(route);
@@ -80,17 +106,34 @@ class TenantIsolationTest extends OnBothDatabases {
             }
         }
         // Nothing changed on the sibling, and the list shows only the caller's own account.
-        assertThat(server.admin().get("/api/v1/accounts/" + sibling).json().path("domains")).hasSize(1);
-        assertThat(server.admin().get("/api/v1/accounts/" + sibling + "/trusted-cas").json().path("certificates")).hasSize(1);
-        assertThat(server.admin().get("/api/v1/accounts/" + sibling + "/private-chains").json().path("chains")).hasSize(1);
-        assertThat(server.admin().get("/api/v1/accounts/" + sibling + "/api-clients").json().path("clients")).hasSize(1);
+        assertThat(server.admin().get("/api/v1/accounts/" + sibling).json().path("domains"))
+                .hasSize(1);
+        assertThat(server.admin()
+                        .get("/api/v1/accounts/" + sibling + "/trusted-cas")
+                        .json()
+                        .path("certificates"))
+                .hasSize(1);
+        assertThat(server.admin()
+                        .get("/api/v1/accounts/" + sibling + "/private-chains")
+                        .json()
+                        .path("chains"))
+                .hasSize(1);
+        assertThat(server.admin()
+                        .get("/api/v1/accounts/" + sibling + "/api-clients")
+                        .json()
+                        .path("clients"))
+                .hasSize(1);
         // A session is no client credential: the sibling's token endpoint does not take it.
-        var token = customerAdmin.sendRaw("POST", "/api/v1/accounts/" + sibling + "/oauth2/token",
-                "grant_type=client_credentials".getBytes(), "application/x-www-form-urlencoded");
+        var token = customerAdmin.sendRaw(
+                "POST",
+                "/api/v1/accounts/" + sibling + "/oauth2/token",
+                "grant_type=client_credentials".getBytes(),
+                "application/x-www-form-urlencoded");
         assertThat(token.status()).isEqualTo(401);
         assertThat(token.json().path("error").asText()).isEqualTo("invalid_client");
         assertThat(customerAdmin.get("/api/v1/accounts").json().path("accounts"))
-                .extracting(a -> a.path("id").asText()).containsExactly(customer);
+                .extracting(a -> a.path("id").asText())
+                .containsExactly(customer);
     }
 
     @Test
@@ -98,34 +141,56 @@ class TenantIsolationTest extends OnBothDatabases {
         scenario();
         Api customerAdmin = customerAdmin();
         customerAdmin.get("/api/v1/accounts/" + customer).assertStatus(200);
-        customerAdmin.put("/api/v1/accounts/" + customer + "/domains", Map.of("domains", List.of("claim.test")))
+        customerAdmin
+                .put("/api/v1/accounts/" + customer + "/domains", Map.of("domains", List.of("claim.test")))
                 .assertProblem(403, "forbidden");
-        customerAdmin.post("/api/v1/accounts", Map.of("name", "Mine", "type", "CUSTOMER", "parentId", customer))
+        customerAdmin
+                .post("/api/v1/accounts", Map.of("name", "Mine", "type", "CUSTOMER", "parentId", customer))
                 .assertProblem(403, "forbidden");
-        customerAdmin.post("/api/v1/accounts", Map.of("name", "Mine", "type", "VENDOR")).assertProblem(403, "forbidden");
+        customerAdmin
+                .post("/api/v1/accounts", Map.of("name", "Mine", "type", "VENDOR"))
+                .assertProblem(403, "forbidden");
         customerAdmin.delete("/api/v1/accounts/" + customer).assertProblem(403, "forbidden");
-        assertThat(server.admin().get("/api/v1/accounts/" + customer).json().path("domains")).isEmpty();
+        assertThat(server.admin().get("/api/v1/accounts/" + customer).json().path("domains"))
+                .isEmpty();
     }
 
     @Test
     void aVendorAdminManagesItsCustomersButNotItsOwnDomainsNorOtherVendors() {
         scenario();
         server.admin().createUser(vendor, "vend-" + System.nanoTime(), PASSWORD);
-        String vendorUser = server.admin().get("/api/v1/accounts/" + vendor + "/users").json().path("users").get(0).path("username").asText();
+        String vendorUser = server.admin()
+                .get("/api/v1/accounts/" + vendor + "/users")
+                .json()
+                .path("users")
+                .get(0)
+                .path("username")
+                .asText();
         Api vendorAdmin = server.anonymous().login(vendorUser, PASSWORD);
 
-        vendorAdmin.put("/api/v1/accounts/" + customer + "/domains", Map.of("domains", List.of("cust-" + System.nanoTime() + ".test")))
+        vendorAdmin
+                .put(
+                        "/api/v1/accounts/" + customer + "/domains",
+                        Map.of("domains", List.of("cust-" + System.nanoTime() + ".test")))
                 .assertStatus(200);
-        vendorAdmin.put("/api/v1/accounts/" + vendor + "/domains", Map.of("domains", List.of("vendor-own.test")))
+        vendorAdmin
+                .put("/api/v1/accounts/" + vendor + "/domains", Map.of("domains", List.of("vendor-own.test")))
                 .assertProblem(403, "forbidden");
-        var created = vendorAdmin.post("/api/v1/accounts", Map.of("name", "New customer", "type", "CUSTOMER")).assertStatus(201);
+        var created = vendorAdmin
+                .post("/api/v1/accounts", Map.of("name", "New customer", "type", "CUSTOMER"))
+                .assertStatus(201);
         assertThat(created.json().path("parentId").asText()).isEqualTo(vendor);
         vendorAdmin.get("/api/v1/accounts/" + otherVendor).assertProblem(404, "not_found");
-        vendorAdmin.post("/api/v1/accounts", Map.of("name", "Poach", "type", "CUSTOMER", "parentId", otherVendor))
+        vendorAdmin
+                .post("/api/v1/accounts", Map.of("name", "Poach", "type", "CUSTOMER", "parentId", otherVendor))
                 .assertProblem(404, "not_found");
-        assertThat(vendorAdmin.get("/api/v1/accounts").json().path("accounts")).extracting(a -> a.path("id").asText())
-                .contains(vendor, customer, sibling).doesNotContain(otherVendor);
-        vendorAdmin.delete("/api/v1/accounts/" + created.json().path("id").asText()).assertStatus(204);
+        assertThat(vendorAdmin.get("/api/v1/accounts").json().path("accounts"))
+                .extracting(a -> a.path("id").asText())
+                .contains(vendor, customer, sibling)
+                .doesNotContain(otherVendor);
+        vendorAdmin
+                .delete("/api/v1/accounts/" + created.json().path("id").asText())
+                .assertStatus(204);
     }
 
     private static Object bodyFor(Route route) {

@@ -3,6 +3,15 @@ package io.certdesk.server.keys;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.certdesk.pki.PkiError;
+import io.certdesk.pki.PkiException;
+import io.certdesk.pki.seal.KeySealer;
+import io.certdesk.pki.seal.MasterKey;
+import io.certdesk.server.app.CertdeskServer;
+import io.certdesk.server.app.Main;
+import io.certdesk.server.testing.FreshServerOnBothDatabases;
+import io.certdesk.server.testing.TestDatabase;
+import io.certdesk.server.testing.TestServer;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,19 +26,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
-
-import io.certdesk.pki.PkiError;
-import io.certdesk.pki.PkiException;
-import io.certdesk.pki.seal.KeySealer;
-import io.certdesk.pki.seal.MasterKey;
-import io.certdesk.server.app.CertdeskServer;
-import io.certdesk.server.app.Main;
-import io.certdesk.server.keys.SealedKeyStore;
-import io.certdesk.server.testing.FreshServerOnBothDatabases;
-import io.certdesk.server.testing.TestDatabase;
-import io.certdesk.server.testing.TestServer;
 
 class KeysAtRestTest extends FreshServerOnBothDatabases {
     @Test
@@ -41,7 +38,8 @@ class KeysAtRestTest extends FreshServerOnBothDatabases {
         // The root key we opened is the one that signs the platform CA: we are looking for the right bytes.
         boolean rootFound = false;
         for (byte[] der : plaintextKeys) {
-            PrivateKey key = KeyFactory.getInstance("EC").generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(der));
+            PrivateKey key =
+                    KeyFactory.getInstance("EC").generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(der));
             Signature s = Signature.getInstance("SHA256withECDSA");
             s.initSign(key);
             s.update(new byte[] {1});
@@ -54,11 +52,16 @@ class KeysAtRestTest extends FreshServerOnBothDatabases {
 
         byte[] raw = database == TestDatabase.H2 ? h2FileBytes(server) : allRowBytes(server);
         // The scan sees stored bytes as they are: the root certificate's DER is found verbatim.
-        assertThat(indexOf(raw, server.server().platformCa().root().getEncoded())).isNotNegative();
+        assertThat(indexOf(raw, server.server().platformCa().root().getEncoded()))
+                .isNotNegative();
         for (byte[] der : plaintextKeys) {
-            assertThat(indexOf(raw, der)).as("PKCS#8 DER of a private key in the raw database").isEqualTo(-1);
+            assertThat(indexOf(raw, der))
+                    .as("PKCS#8 DER of a private key in the raw database")
+                    .isEqualTo(-1);
             byte[] base64 = Base64.getEncoder().encode(der);
-            assertThat(indexOf(raw, java.util.Arrays.copyOf(base64, 40))).as("PEM body of a private key").isEqualTo(-1);
+            assertThat(indexOf(raw, java.util.Arrays.copyOf(base64, 40)))
+                    .as("PEM body of a private key")
+                    .isEqualTo(-1);
             // The EC private scalar itself (the 32 bytes after the 0x04 0x20 octet string header).
             byte[] scalar = scalarOf(der);
             assertThat(indexOf(raw, scalar)).as("raw EC private scalar").isEqualTo(-1);
@@ -81,22 +84,32 @@ class KeysAtRestTest extends FreshServerOnBothDatabases {
         assertThat(rekey(server, oldFile, newFile)).isZero();
         assertThat(newFile).exists();
         MasterKey next = MasterKeys.readFile(newFile);
-        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(newFile))).isEqualTo("rw-------");
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(newFile)))
+                .isEqualTo("rw-------");
 
         assertThatThrownBy(() -> server.restart(server.masterKey()))
-                .isInstanceOf(CertdeskServer.StartupException.class).hasMessageContaining(next.id());
+                .isInstanceOf(CertdeskServer.StartupException.class)
+                .hasMessageContaining(next.id());
         server.restart(next);
         assertThat(server.server().platformCaSha256()).isEqualTo(caSha);
         server.admin().get("/api/v1/accounts/" + account).assertStatus(200);
         assertThat(openAll(server, next)).hasSize(keys);
 
         KeySealer old = new KeySealer(server.masterKey(), new SecureRandom());
-        List<SealedKeyStore.Row> rows = server.server().database().read(h -> h.createQuery(
-                "SELECT id, key_algorithm, master_key_id, wrapped_data_key, ciphertext FROM sealed_keys").map((rs, ctx) ->
-                new SealedKeyStore.Row(rs.getString(1), rs.getString(2), new io.certdesk.pki.seal.SealedKey(rs.getString(3),
-                        rs.getBytes(4), rs.getBytes(5)))).list());
-        assertThat(rows).hasSize(keys).allSatisfy(row -> assertThatThrownBy(() -> old.open(row.sealed(), "sealed_keys/" + row.id()))
-                .isInstanceOfSatisfying(PkiException.class, e -> assertThat(e.error()).isEqualTo(PkiError.WRONG_MASTER_KEY)));
+        List<SealedKeyStore.Row> rows = server.server()
+                .database()
+                .read(h -> h.createQuery(
+                                "SELECT id, key_algorithm, master_key_id, wrapped_data_key, ciphertext FROM sealed_keys")
+                        .map((rs, ctx) -> new SealedKeyStore.Row(
+                                rs.getString(1),
+                                rs.getString(2),
+                                new io.certdesk.pki.seal.SealedKey(rs.getString(3), rs.getBytes(4), rs.getBytes(5))))
+                        .list());
+        assertThat(rows)
+                .hasSize(keys)
+                .allSatisfy(row -> assertThatThrownBy(() -> old.open(row.sealed(), "sealed_keys/" + row.id()))
+                        .isInstanceOfSatisfying(
+                                PkiException.class, e -> assertThat(e.error()).isEqualTo(PkiError.WRONG_MASTER_KEY)));
     }
 
     @Test
@@ -112,21 +125,36 @@ class KeysAtRestTest extends FreshServerOnBothDatabases {
     }
 
     private static int rekey(TestServer server, Path currentKey, Path newKey) {
-        List<String> args = new ArrayList<>(List.of("rekey", "--new-master-key-file", newKey.toString(),
-                "--master-key-file", currentKey.toString(), "--data", server.dataDir().toString()));
-        server.dbUrl().ifPresent(url -> args.addAll(List.of("--db-url", url, "--db-user", TestDatabase.user(server.dbUrl()),
-                "--db-password", TestDatabase.password(server.dbUrl()))));
+        List<String> args = new ArrayList<>(List.of(
+                "rekey",
+                "--new-master-key-file",
+                newKey.toString(),
+                "--master-key-file",
+                currentKey.toString(),
+                "--data",
+                server.dataDir().toString()));
+        server.dbUrl()
+                .ifPresent(url -> args.addAll(List.of(
+                        "--db-url",
+                        url,
+                        "--db-user",
+                        TestDatabase.user(server.dbUrl()),
+                        "--db-password",
+                        TestDatabase.password(server.dbUrl()))));
         return Main.commandLine().execute(args.toArray(String[]::new));
     }
 
     /** Opens every sealed key with {@code master}; returns their PKCS#8 DER, oldest first. */
     private static List<byte[]> openAll(TestServer server, MasterKey master) {
         KeySealer sealer = new KeySealer(master, new SecureRandom());
-        return server.server().database().read(h -> h.createQuery(
-                        "SELECT id, master_key_id, wrapped_data_key, ciphertext FROM sealed_keys ORDER BY created_at, id")
-                .map((rs, ctx) -> sealer.open(new io.certdesk.pki.seal.SealedKey(rs.getString(2), rs.getBytes(3), rs.getBytes(4)),
-                        "sealed_keys/" + rs.getString(1)))
-                .list());
+        return server.server()
+                .database()
+                .read(h -> h.createQuery(
+                                "SELECT id, master_key_id, wrapped_data_key, ciphertext FROM sealed_keys ORDER BY created_at, id")
+                        .map((rs, ctx) -> sealer.open(
+                                new io.certdesk.pki.seal.SealedKey(rs.getString(2), rs.getBytes(3), rs.getBytes(4)),
+                                "sealed_keys/" + rs.getString(1)))
+                        .list());
     }
 
     private static byte[] h2FileBytes(TestServer server) throws Exception {
@@ -139,10 +167,14 @@ class KeysAtRestTest extends FreshServerOnBothDatabases {
 
     private static byte[] allRowBytes(TestServer server) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (Connection c = DriverManager.getConnection(server.dbUrl().orElseThrow(), TestDatabase.user(server.dbUrl()),
-                TestDatabase.password(server.dbUrl())); Statement s = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(
+                        server.dbUrl().orElseThrow(),
+                        TestDatabase.user(server.dbUrl()),
+                        TestDatabase.password(server.dbUrl()));
+                Statement s = c.createStatement()) {
             List<String> tables = new ArrayList<>();
-            try (ResultSet rs = s.executeQuery("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'")) {
+            try (ResultSet rs =
+                    s.executeQuery("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'")) {
                 while (rs.next()) {
                     tables.add(rs.getString(1));
                 }

@@ -2,13 +2,22 @@ package io.certdesk.server.outbound;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpsServer;
+import com.unboundid.ldap.listener.InMemoryDirectoryServer;
+import io.certdesk.pki.codec.CertificateCodec;
+import io.certdesk.pki.testing.Pem;
+import io.certdesk.pki.testing.TestCa;
+import io.certdesk.server.testing.Checks;
+import io.certdesk.server.testing.TestDatabase;
+import io.certdesk.server.testing.TestServer;
+import io.certdesk.server.testing.TlsPeers;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -17,18 +26,6 @@ import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.sun.net.httpserver.HttpsServer;
-import com.unboundid.ldap.listener.InMemoryDirectoryServer;
-
-import io.certdesk.pki.codec.CertificateCodec;
-import io.certdesk.pki.testing.Pem;
-import io.certdesk.pki.testing.TestCa;
-import io.certdesk.server.testing.Checks;
-import io.certdesk.server.testing.TestDatabase;
-import io.certdesk.server.testing.TestServer;
-import io.certdesk.server.testing.TlsPeers;
 
 /**
  * Connection checks against real servers on 127.0.0.1 (UnboundID's in-memory directory over LDAPS
@@ -45,6 +42,7 @@ class ConnectionCheckTest {
     private static ServerSocket smtp;
     /** Accepts connections (the kernel does) and never answers. */
     private static ServerSocket silent;
+
     private static TestServer server;
 
     @Parameter
@@ -53,13 +51,28 @@ class ConnectionCheckTest {
     @BeforeAll
     static void startPeers() {
         Instant now = Instant.now();
-        ca = TestCa.certificate("O=Acme,CN=Acme Directory CA").validity(now.minus(Duration.ofDays(10)), now.plus(Duration.ofDays(900))).build();
-        var good = TestCa.certificate("CN=127.0.0.1").issuedBy(ca).endEntity().ip("127.0.0.1").dns("localhost")
-                .validity(now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(90))).build();
-        var wrongHost = TestCa.certificate("CN=dc01.other.test").issuedBy(ca).endEntity().dns("dc01.other.test")
-                .validity(now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(90))).build();
-        var expired = TestCa.certificate("CN=127.0.0.1").issuedBy(ca).endEntity().ip("127.0.0.1")
-                .validity(now.minus(Duration.ofDays(100)), now.minus(Duration.ofDays(10))).build();
+        ca = TestCa.certificate("O=Acme,CN=Acme Directory CA")
+                .validity(now.minus(Duration.ofDays(10)), now.plus(Duration.ofDays(900)))
+                .build();
+        var good = TestCa.certificate("CN=127.0.0.1")
+                .issuedBy(ca)
+                .endEntity()
+                .ip("127.0.0.1")
+                .dns("localhost")
+                .validity(now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(90)))
+                .build();
+        var wrongHost = TestCa.certificate("CN=dc01.other.test")
+                .issuedBy(ca)
+                .endEntity()
+                .dns("dc01.other.test")
+                .validity(now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(90)))
+                .build();
+        var expired = TestCa.certificate("CN=127.0.0.1")
+                .issuedBy(ca)
+                .endEntity()
+                .ip("127.0.0.1")
+                .validity(now.minus(Duration.ofDays(100)), now.minus(Duration.ofDays(10)))
+                .build();
         directory = TlsPeers.directory(
                 new TlsPeers.LdapListener("ldaps", true, TlsPeers.serverContext(good, ca.certificate())),
                 new TlsPeers.LdapListener("starttls", false, TlsPeers.serverContext(good, ca.certificate())),
@@ -84,9 +97,17 @@ class ConnectionCheckTest {
 
     @BeforeParameterizedClassInvocation
     static void startServer(TestDatabase database) {
-        server = TestServer.startWithOutbound(database, List.of("127.0.0.0/8"),
-                List.of(port("ldaps"), port("starttls"), port("wrong-host"), port("expired"), https.getAddress().getPort(), smtp.getLocalPort(),
-                silent.getLocalPort()));
+        server = TestServer.startWithOutbound(
+                database,
+                List.of("127.0.0.0/8"),
+                List.of(
+                        port("ldaps"),
+                        port("starttls"),
+                        port("wrong-host"),
+                        port("expired"),
+                        https.getAddress().getPort(),
+                        smtp.getLocalPort(),
+                        silent.getLocalPort()));
     }
 
     @AfterParameterizedClassInvocation
@@ -111,7 +132,12 @@ class ConnectionCheckTest {
     }
 
     private static void trustCa(String account) {
-        server.admin().upload("/api/v1/accounts/" + account + "/trusted-cas", "ca.pem", Pem.certificate(ca.certificate()).getBytes()).assertStatus(201);
+        server.admin()
+                .upload(
+                        "/api/v1/accounts/" + account + "/trusted-cas",
+                        "ca.pem",
+                        Pem.certificate(ca.certificate()).getBytes())
+                .assertStatus(201);
     }
 
     @Test
@@ -129,7 +155,10 @@ class ConnectionCheckTest {
 
         Map<String, Object> trust = target("LDAPS", port("ldaps"));
         trust.put("sha256", caSha256);
-        JsonNode imported = server.admin().post("/api/v1/accounts/" + account + "/trusted-cas/from-check", trust).assertStatus(201).json();
+        JsonNode imported = server.admin()
+                .post("/api/v1/accounts/" + account + "/trusted-cas/from-check", trust)
+                .assertStatus(201)
+                .json();
         assertThat(imported.path("imported").get(0).path("sha256").asText()).isEqualTo(caSha256);
 
         JsonNode after = check(account, target("LDAPS", port("ldaps")));
@@ -142,27 +171,57 @@ class ConnectionCheckTest {
         String account = account();
         Map<String, Object> trust = target("LDAPS", port("ldaps"));
         trust.put("sha256", "ab".repeat(32));
-        server.admin().post("/api/v1/accounts/" + account + "/trusted-cas/from-check", trust).assertProblem(409, "not_presented");
+        server.admin()
+                .post("/api/v1/accounts/" + account + "/trusted-cas/from-check", trust)
+                .assertProblem(409, "not_presented");
         trust.put("sha256", "not-a-fingerprint");
-        server.admin().post("/api/v1/accounts/" + account + "/trusted-cas/from-check", trust).assertProblem(422, "validation_failed");
-        assertThat(server.admin().get("/api/v1/accounts/" + account + "/trusted-cas").json().path("certificates")).isEmpty();
+        server.admin()
+                .post("/api/v1/accounts/" + account + "/trusted-cas/from-check", trust)
+                .assertProblem(422, "validation_failed");
+        assertThat(server.admin()
+                        .get("/api/v1/accounts/" + account + "/trusted-cas")
+                        .json()
+                        .path("certificates"))
+                .isEmpty();
     }
 
     @Test
     void onlyAVendorsCertificatesCanBeSharedWithCustomers() {
         String vendor = account();
         String customer = server.admin().createCustomer("Not sharing " + NEXT.incrementAndGet(), vendor);
-        String id = server.admin().upload("/api/v1/accounts/" + customer + "/trusted-cas", "ca.pem", Pem.certificate(ca.certificate()).getBytes())
-                .assertStatus(201).json().path("imported").get(0).path("id").asText();
-        server.admin().send("PATCH", "/api/v1/accounts/" + customer + "/trusted-cas/" + id, Map.of("shareWithCustomers", true))
+        String id = server.admin()
+                .upload(
+                        "/api/v1/accounts/" + customer + "/trusted-cas",
+                        "ca.pem",
+                        Pem.certificate(ca.certificate()).getBytes())
+                .assertStatus(201)
+                .json()
+                .path("imported")
+                .get(0)
+                .path("id")
+                .asText();
+        server.admin()
+                .send(
+                        "PATCH",
+                        "/api/v1/accounts/" + customer + "/trusted-cas/" + id,
+                        Map.of("shareWithCustomers", true))
                 .assertProblem(422, "validation_failed");
-        assertThat(server.admin().get("/api/v1/accounts/" + customer + "/trusted-cas/" + id).json().path("shareWithCustomers").asBoolean()).isFalse();
+        assertThat(server.admin()
+                        .get("/api/v1/accounts/" + customer + "/trusted-cas/" + id)
+                        .json()
+                        .path("shareWithCustomers")
+                        .asBoolean())
+                .isFalse();
     }
 
     @Test
     void startTlsIsJudgedLikeLdaps() {
         String account = account();
-        assertThat(check(account, target("LDAP_STARTTLS", port("starttls"))).path("validation").path("code").asText()).isEqualTo("unknown_issuer");
+        assertThat(check(account, target("LDAP_STARTTLS", port("starttls")))
+                        .path("validation")
+                        .path("code")
+                        .asText())
+                .isEqualTo("unknown_issuer");
         trustCa(account);
         JsonNode after = check(account, target("LDAP_STARTTLS", port("starttls")));
         assertThat(after.path("ok").asBoolean()).as(after.toString()).isTrue();
@@ -178,14 +237,18 @@ class ConnectionCheckTest {
             good.put("bindDn", TlsPeers.BIND_DN);
             good.put("bindPassword", TlsPeers.BIND_PASSWORD);
             JsonNode bound = check(account, good);
-            assertThat(bound.path("ldapBind").path("ok").asBoolean()).as(bound.toString()).isTrue();
+            assertThat(bound.path("ldapBind").path("ok").asBoolean())
+                    .as(bound.toString())
+                    .isTrue();
             assertThat(bound.path("ok").asBoolean()).isTrue();
 
             Map<String, Object> bad = target(protocol, port);
             bad.put("bindDn", TlsPeers.BIND_DN);
             bad.put("bindPassword", "not-the-password");
             JsonNode refused = check(account, bad);
-            assertThat(refused.path("validation").path("ok").asBoolean()).as("TLS itself is fine").isTrue();
+            assertThat(refused.path("validation").path("ok").asBoolean())
+                    .as("TLS itself is fine")
+                    .isTrue();
             assertThat(refused.path("ldapBind").path("ok").asBoolean()).isFalse();
             assertThat(refused.path("ldapBind").path("attempted").asBoolean()).isTrue();
             assertThat(refused.path("ldapBind").path("message").asText()).contains("invalid credentials");
@@ -220,26 +283,43 @@ class ConnectionCheckTest {
     @Test
     void httpsAndSmtpStartTlsAreCheckedToo() {
         String account = account();
-        assertThat(check(account, target("HTTPS", https.getAddress().getPort())).path("validation").path("code").asText()).isEqualTo("unknown_issuer");
+        assertThat(check(account, target("HTTPS", https.getAddress().getPort()))
+                        .path("validation")
+                        .path("code")
+                        .asText())
+                .isEqualTo("unknown_issuer");
         trustCa(account);
         JsonNode viaHttps = check(account, target("HTTPS", https.getAddress().getPort()));
         assertThat(viaHttps.path("ok").asBoolean()).as(viaHttps.toString()).isTrue();
         JsonNode viaSmtp = check(account, target("SMTP_STARTTLS", smtp.getLocalPort()));
         assertThat(viaSmtp.path("ok").asBoolean()).as(viaSmtp.toString()).isTrue();
         JsonNode smtpsOnAStartTlsPort = check(account, target("SMTPS", smtp.getLocalPort()));
-        assertThat(smtpsOnAStartTlsPort.path("validation").path("code").asText()).isIn("handshake_failed", "timeout");
+        assertThat(smtpsOnAStartTlsPort.path("validation").path("code").asText())
+                .isIn("handshake_failed", "timeout");
     }
 
     @Test
     void aCustomerTrustsTheCasItsVendorShares() {
         String vendor = account();
         String customer = server.admin().createCustomer("Customer " + NEXT.incrementAndGet(), vendor);
-        JsonNode imported = server.admin().upload("/api/v1/accounts/" + vendor + "/trusted-cas", "ca.pem",
-                Pem.certificate(ca.certificate()).getBytes()).assertStatus(201).json();
+        JsonNode imported = server.admin()
+                .upload(
+                        "/api/v1/accounts/" + vendor + "/trusted-cas",
+                        "ca.pem",
+                        Pem.certificate(ca.certificate()).getBytes())
+                .assertStatus(201)
+                .json();
         String id = imported.path("imported").get(0).path("id").asText();
-        assertThat(check(customer, target("LDAPS", port("ldaps"))).path("validation").path("code").asText()).isEqualTo("unknown_issuer");
-        server.admin().send("PATCH", "/api/v1/accounts/" + vendor + "/trusted-cas/" + id, Map.of("shareWithCustomers", true)).assertStatus(200);
-        assertThat(check(customer, target("LDAPS", port("ldaps"))).path("ok").asBoolean()).isTrue();
+        assertThat(check(customer, target("LDAPS", port("ldaps")))
+                        .path("validation")
+                        .path("code")
+                        .asText())
+                .isEqualTo("unknown_issuer");
+        server.admin()
+                .send("PATCH", "/api/v1/accounts/" + vendor + "/trusted-cas/" + id, Map.of("shareWithCustomers", true))
+                .assertStatus(200);
+        assertThat(check(customer, target("LDAPS", port("ldaps"))).path("ok").asBoolean())
+                .isTrue();
     }
 
     @Test
@@ -249,8 +329,11 @@ class ConnectionCheckTest {
             closed = s.getLocalPort();
         }
         // a port the operator did not allow is refused before any connection
-        server.admin().post("/api/v1/accounts/" + account() + "/trust/check", target("LDAPS", closed)).assertProblem(403, "destination_not_allowed");
-        JsonNode refused = check(account(), target("LDAPS", 636)); // allowed by default; nothing listens on 127.0.0.1:636 here
+        server.admin()
+                .post("/api/v1/accounts/" + account() + "/trust/check", target("LDAPS", closed))
+                .assertProblem(403, "destination_not_allowed");
+        JsonNode refused =
+                check(account(), target("LDAPS", 636)); // allowed by default; nothing listens on 127.0.0.1:636 here
         assertThat(refused.path("validation").path("code").asText()).isEqualTo("connect_failed");
         assertThat(refused.path("ok").asBoolean()).isFalse();
     }
@@ -268,20 +351,28 @@ class ConnectionCheckTest {
     void theCloudMetadataAddressIsNeverReachedEvenWithLoopbackAllowed() {
         Map<String, Object> body = target("HTTPS", 443);
         body.put("host", "169.254.169.254");
-        server.admin().post("/api/v1/accounts/" + account() + "/trust/check", body).assertProblem(403, "destination_not_allowed");
+        server.admin()
+                .post("/api/v1/accounts/" + account() + "/trust/check", body)
+                .assertProblem(403, "destination_not_allowed");
     }
 
     @Test
     void badRequestsAreRefusedWithTheFieldAtFault() {
         String account = account();
         Map<String, Object> noProtocol = target("GOPHER", 636);
-        server.admin().post("/api/v1/accounts/" + account + "/trust/check", noProtocol).assertProblem(422, "validation_failed");
+        server.admin()
+                .post("/api/v1/accounts/" + account + "/trust/check", noProtocol)
+                .assertProblem(422, "validation_failed");
         Map<String, Object> bindWithoutPassword = target("LDAPS", 636);
         bindWithoutPassword.put("bindDn", TlsPeers.BIND_DN);
-        server.admin().post("/api/v1/accounts/" + account + "/trust/check", bindWithoutPassword).assertProblem(422, "validation_failed");
+        server.admin()
+                .post("/api/v1/accounts/" + account + "/trust/check", bindWithoutPassword)
+                .assertProblem(422, "validation_failed");
         Map<String, Object> bindOverHttps = target("HTTPS", 443);
         bindOverHttps.put("bindDn", TlsPeers.BIND_DN);
         bindOverHttps.put("bindPassword", "x");
-        server.admin().post("/api/v1/accounts/" + account + "/trust/check", bindOverHttps).assertProblem(422, "validation_failed");
+        server.admin()
+                .post("/api/v1/accounts/" + account + "/trust/check", bindOverHttps)
+                .assertProblem(422, "validation_failed");
     }
 }

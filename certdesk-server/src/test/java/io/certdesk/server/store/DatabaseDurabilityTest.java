@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,7 +17,8 @@ class DatabaseDurabilityTest {
     void anH2UrlIsOpenedWithCommitsWrittenAtOnce() {
         assertThat(Database.durableUrl("jdbc:h2:file:/data/certdesk;DB_CLOSE_ON_EXIT=FALSE"))
                 .isEqualTo("jdbc:h2:file:/data/certdesk;DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0");
-        assertThat(Database.durableUrl("jdbc:h2:file:/data/certdesk;write_delay=0")).isEqualTo("jdbc:h2:file:/data/certdesk;write_delay=0");
+        assertThat(Database.durableUrl("jdbc:h2:file:/data/certdesk;write_delay=0"))
+                .isEqualTo("jdbc:h2:file:/data/certdesk;write_delay=0");
     }
 
     @Test
@@ -31,15 +31,19 @@ class DatabaseDurabilityTest {
 
     @Test
     void aPostgresqlUrlIsLeftAsItIs() {
-        assertThat(Database.durableUrl("jdbc:postgresql://db:5432/certdesk")).isEqualTo("jdbc:postgresql://db:5432/certdesk");
+        assertThat(Database.durableUrl("jdbc:postgresql://db:5432/certdesk"))
+                .isEqualTo("jdbc:postgresql://db:5432/certdesk");
     }
 
     @Test
     void theOpenH2DatabaseReportsNoWriteDelay() throws Exception {
         Path dir = Files.createTempDirectory("certdesk-durable");
-        try (Database db = Database.open("jdbc:h2:file:" + dir.resolve("certdesk") + ";DB_CLOSE_ON_EXIT=FALSE", "certdesk", "")) {
-            var delays = db.read(h -> h.createQuery("SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = 'WRITE_DELAY'")
-                    .mapTo(String.class).list());
+        try (Database db =
+                Database.open("jdbc:h2:file:" + dir.resolve("certdesk") + ";DB_CLOSE_ON_EXIT=FALSE", "certdesk", "")) {
+            var delays = db.read(h -> h.createQuery(
+                            "SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = 'WRITE_DELAY'")
+                    .mapTo(String.class)
+                    .list());
             assertThat(delays).isNotEmpty().containsOnly("0");
         }
     }

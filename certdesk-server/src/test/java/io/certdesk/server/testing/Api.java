@@ -2,6 +2,9 @@ package io.certdesk.server.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.certdesk.pki.tls.TrustingContext;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -11,13 +14,7 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-
 import javax.net.ssl.SSLContext;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
-import io.certdesk.pki.tls.TrustingContext;
 
 /** An HTTPS client of the API as an outside program sees it: JSON over TLS, trusting only the platform CA. */
 public final class Api {
@@ -31,7 +28,10 @@ public final class Api {
         this.port = port;
         this.trusted = trusted;
         this.token = token;
-        this.http = HttpClient.newBuilder().sslContext(trusting(trusted)).connectTimeout(Duration.ofSeconds(5)).build();
+        this.http = HttpClient.newBuilder()
+                .sslContext(trusting(trusted))
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
     }
 
     /** A response: status, headers and the body parsed as JSON (or a JSON string of the text when it is not JSON). */
@@ -67,7 +67,8 @@ public final class Api {
     }
 
     public Api login(String username, String password) {
-        Response r = post("/api/v1/auth/login", Map.of("username", username, "password", password)).assertStatus(200);
+        Response r = post("/api/v1/auth/login", Map.of("username", username, "password", password))
+                .assertStatus(200);
         return new Api(port, trusted, r.json().path("token").asText());
     }
 
@@ -104,8 +105,10 @@ public final class Api {
     }
 
     /** Sends with this {@code Authorization} header (or none when null) instead of the session's. */
-    public Response sendRawWithHeader(String method, String path, byte[] body, String contentType, String authorization) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("https://localhost:" + port + path)).timeout(Duration.ofSeconds(30));
+    public Response sendRawWithHeader(
+            String method, String path, byte[] body, String contentType, String authorization) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("https://localhost:" + port + path))
+                .timeout(Duration.ofSeconds(30));
         if (authorization != null) {
             b.header("Authorization", authorization);
         }
@@ -136,10 +139,12 @@ public final class Api {
         String boundary = "certdesk-test-" + System.nanoTime();
         java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
         java.nio.charset.Charset ascii = java.nio.charset.StandardCharsets.US_ASCII;
-        fields.forEach((name, value) -> body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name
-                + "\"\r\n\r\n" + value + "\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-        body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + field + "\"; filename=\"" + filename
-                + "\"\r\nContent-Type: application/octet-stream\r\n\r\n").getBytes(ascii));
+        fields.forEach((name, value) -> body.writeBytes(
+                ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name + "\"\r\n\r\n" + value + "\r\n")
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + field + "\"; filename=\""
+                        + filename + "\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+                .getBytes(ascii));
         body.writeBytes(content);
         body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(ascii));
         return sendRaw("POST", path, body.toByteArray(), "multipart/form-data; boundary=" + boundary);
@@ -152,20 +157,29 @@ public final class Api {
     // ---- conveniences for setting up scenarios ----
 
     public String createVendor(String name) {
-        return post("/api/v1/accounts", Map.of("name", name, "type", "VENDOR")).assertStatus(201).json().path("id").asText();
+        return post("/api/v1/accounts", Map.of("name", name, "type", "VENDOR"))
+                .assertStatus(201)
+                .json()
+                .path("id")
+                .asText();
     }
 
     public String createCustomer(String name, String vendorId) {
-        return post("/api/v1/accounts", Map.of("name", name, "type", "CUSTOMER", "parentId", vendorId)).assertStatus(201)
-                .json().path("id").asText();
+        return post("/api/v1/accounts", Map.of("name", name, "type", "CUSTOMER", "parentId", vendorId))
+                .assertStatus(201)
+                .json()
+                .path("id")
+                .asText();
     }
 
     public void setDomains(String accountId, String... names) {
-        put("/api/v1/accounts/" + accountId + "/domains", Map.of("domains", List.of(names))).assertStatus(200);
+        put("/api/v1/accounts/" + accountId + "/domains", Map.of("domains", List.of(names)))
+                .assertStatus(200);
     }
 
     public void createUser(String accountId, String username, String password) {
-        post("/api/v1/accounts/" + accountId + "/users", Map.of("username", username, "password", password)).assertStatus(201);
+        post("/api/v1/accounts/" + accountId + "/users", Map.of("username", username, "password", password))
+                .assertStatus(201);
     }
 
     static SSLContext trusting(X509Certificate ca) {

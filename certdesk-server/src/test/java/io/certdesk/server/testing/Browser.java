@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
@@ -39,23 +38,36 @@ public final class Browser implements AutoCloseable {
             Path profile = Files.createTempDirectory("chromium-profile");
             ChromeOptions options = new ChromeOptions();
             options.setBinary("/usr/bin/chromium");
-            options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                    "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
-                    "--window-size=1366,1600", "--user-data-dir=" + profile, "--lang=en-US");
+            options.addArguments(
+                    "--headless=new",
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--disable-quic",
+                    "--no-first-run",
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                    "--disable-sync",
+                    "--disable-dev-shm-usage",
+                    "--window-size=1366,1600",
+                    "--user-data-dir=" + profile,
+                    "--lang=en-US");
             if (trusted.length > 0) {
                 java.util.List<String> hashes = new java.util.ArrayList<>();
                 for (java.security.cert.X509Certificate certificate : trusted) {
                     try {
-                        hashes.add(java.util.Base64.getEncoder().encodeToString(java.security.MessageDigest.getInstance("SHA-256")
-                                .digest(certificate.getPublicKey().getEncoded())));
+                        hashes.add(java.util.Base64.getEncoder()
+                                .encodeToString(java.security.MessageDigest.getInstance("SHA-256")
+                                        .digest(certificate.getPublicKey().getEncoded())));
                     } catch (java.security.NoSuchAlgorithmException e) {
                         throw new IllegalStateException(e);
                     }
                 }
                 options.addArguments("--ignore-certificate-errors-spki-list=" + String.join(",", hashes));
             }
-            ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(Path.of("/usr/bin/chromedriver").toFile())
-                    .usingAnyFreePort().build();
+            ChromeDriverService service = new ChromeDriverService.Builder()
+                    .usingDriverExecutable(Path.of("/usr/bin/chromedriver").toFile())
+                    .usingAnyFreePort()
+                    .build();
             ChromeDriver driver = new ChromeDriver(service, options);
             driver.manage().timeouts().implicitlyWait(Duration.ZERO);
             return new Browser(driver, profile);
@@ -74,12 +86,14 @@ public final class Browser implements AutoCloseable {
 
     /** The element once visible (10 s at most). */
     public WebElement visible(By by) {
-        return new WebDriverWait(driver, Duration.ofSeconds(10)).until(ExpectedConditions.visibilityOfElementLocated(by));
+        return new WebDriverWait(driver, Duration.ofSeconds(10))
+                .until(ExpectedConditions.visibilityOfElementLocated(by));
     }
 
     /** Waits until the element's text contains {@code text}; returns the element. */
     public WebElement text(By by, String text) {
-        new WebDriverWait(driver, Duration.ofSeconds(10)).until(ExpectedConditions.textToBePresentInElementLocated(by, text));
+        new WebDriverWait(driver, Duration.ofSeconds(10))
+                .until(ExpectedConditions.textToBePresentInElementLocated(by, text));
         return driver.findElement(by);
     }
 

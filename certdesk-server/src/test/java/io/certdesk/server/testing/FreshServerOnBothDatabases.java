@@ -14,6 +14,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 public abstract class FreshServerOnBothDatabases {
     @Parameter
     protected TestDatabase database;
+
     protected TestServer server;
 
     @AfterEach

@@ -14,10 +14,10 @@ import java.util.Map;
  * namespace) an /etc/hosts of the test is bind-mounted over the machine's, which no other process sees.
  */
 public final class HostsFile {
-    private HostsFile() {
-    }
+    private HostsFile() {}
 
-    public static DebianTools.Run run(Path dir, List<String> names, Map<String, String> environment, String... command) {
+    public static DebianTools.Run run(
+            Path dir, List<String> names, Map<String, String> environment, String... command) {
         DebianTools.require("unshare");
         boolean root = "root".equals(System.getProperty("user.name"));
         try {

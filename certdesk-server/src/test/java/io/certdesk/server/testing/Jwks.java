@@ -1,10 +1,5 @@
 package io.certdesk.server.testing;
 
-import java.security.KeyFactory;
-import java.security.Signature;
-import java.security.spec.X509EncodedKeySpec;
-import java.util.HexFormat;
-
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jose.crypto.RSASSAVerifier;
@@ -14,17 +9,23 @@ import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.SignedJWT;
+import java.security.KeyFactory;
+import java.security.Signature;
+import java.security.spec.X509EncodedKeySpec;
+import java.util.HexFormat;
 
 /** Verifies tokens against a published JWK set, independently of the server's own verifier. */
 public final class Jwks {
     /** The DER header of an Ed25519 SubjectPublicKeyInfo (RFC 8410), before the 32 key bytes. */
     private static final byte[] ED25519_SPKI_PREFIX = HexFormat.of().parseHex("302a300506032b6570032100");
 
-    private Jwks() {
-    }
+    private Jwks() {}
 
     public static JWKSet fetch(TestServer server, String account) throws Exception {
-        return JWKSet.parse(server.anonymous().get("/api/v1/accounts/" + account + "/.well-known/jwks.json").assertStatus(200).text());
+        return JWKSet.parse(server.anonymous()
+                .get("/api/v1/accounts/" + account + "/.well-known/jwks.json")
+                .assertStatus(200)
+                .text());
     }
 
     /** True when the key named by the token's kid is in {@code keys} and its signature verifies. */

@@ -15,6 +15,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 public abstract class OnBothDatabases {
     @Parameter
     protected TestDatabase database;
+
     protected static TestServer server;
 
     @BeforeParameterizedClassInvocation

@@ -1,5 +1,6 @@
 package io.certdesk.server.testing;
 
+import io.certdesk.pki.codec.CertificateCodec;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -11,14 +12,12 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import io.certdesk.pki.codec.CertificateCodec;
-
 /** {@code openssl s_client} against a listener on 127.0.0.1: the chain it was shown and whether it verified. */
 public final class OpenSslClient {
-    private static final Pattern PEM = Pattern.compile("-----BEGIN CERTIFICATE-----.+?-----END CERTIFICATE-----", Pattern.DOTALL);
+    private static final Pattern PEM =
+            Pattern.compile("-----BEGIN CERTIFICATE-----.+?-----END CERTIFICATE-----", Pattern.DOTALL);
 
-    private OpenSslClient() {
-    }
+    private OpenSslClient() {}
 
     public record Result(int exit, String output, List<X509Certificate> chain) {
         /** Verified against the CA file (and the host name, when one was asked for). */
@@ -42,8 +41,15 @@ public final class OpenSslClient {
      */
     public static Result connect(Path dir, int port, Optional<String> serverName, Path caFile, String... extra) {
         DebianTools.require("openssl");
-        List<String> command = new ArrayList<>(List.of("openssl", "s_client", "-connect", "127.0.0.1:" + port, "-showcerts",
-                "-CAfile", caFile.toString(), "-verify_return_error"));
+        List<String> command = new ArrayList<>(List.of(
+                "openssl",
+                "s_client",
+                "-connect",
+                "127.0.0.1:" + port,
+                "-showcerts",
+                "-CAfile",
+                caFile.toString(),
+                "-verify_return_error"));
         if (serverName.isPresent()) {
             command.addAll(List.of("-servername", serverName.get(), "-verify_hostname", serverName.get()));
         } else {
@@ -56,7 +62,8 @@ public final class OpenSslClient {
         try {
             CertificateFactory factory = CertificateFactory.getInstance("X.509");
             while (pem.find()) {
-                chain.add((X509Certificate) factory.generateCertificate(new ByteArrayInputStream(pem.group().getBytes(StandardCharsets.US_ASCII))));
+                chain.add((X509Certificate) factory.generateCertificate(
+                        new ByteArrayInputStream(pem.group().getBytes(StandardCharsets.US_ASCII))));
             }
         } catch (java.security.cert.CertificateException e) {
             throw new IllegalStateException(e);

@@ -1,5 +1,7 @@
 package io.certdesk.server.testing;
 
+import io.certdesk.pki.testing.Pem;
+import io.certdesk.pki.testing.TestCa;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -8,9 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
-
-import io.certdesk.pki.testing.Pem;
-import io.certdesk.pki.testing.TestCa;
 
 /**
  * Debian's OpenLDAP server, started for a test on 127.0.0.1 with a configuration of its own: LDAPS
@@ -41,32 +40,46 @@ public final class Slapd implements AutoCloseable {
                 chain.append(Pem.certificate(issuer));
             }
             Files.writeString(dir.resolve("server.pem"), chain);
-            Files.writeString(dir.resolve("server.key"), Pem.block("PRIVATE KEY", leaf.key().getEncoded()));
-            Files.writeString(dir.resolve("slapd.conf"), String.join("\n",
-                    "include /etc/ldap/schema/core.schema",
-                    "modulepath /usr/lib/ldap",
-                    "moduleload back_mdb",
-                    "pidfile " + dir.resolve("slapd.pid"),
-                    "TLSCertificateFile " + dir.resolve("server.pem"),
-                    "TLSCertificateKeyFile " + dir.resolve("server.key"),
-                    "database mdb",
-                    "maxsize 10485760",
-                    "suffix \"" + SUFFIX + "\"",
-                    "rootdn \"" + ROOT_DN + "\"",
-                    "rootpw " + ROOT_PASSWORD,
-                    "directory " + dir.resolve("db"),
-                    ""));
+            Files.writeString(
+                    dir.resolve("server.key"),
+                    Pem.block("PRIVATE KEY", leaf.key().getEncoded()));
+            Files.writeString(
+                    dir.resolve("slapd.conf"),
+                    String.join(
+                            "\n",
+                            "include /etc/ldap/schema/core.schema",
+                            "modulepath /usr/lib/ldap",
+                            "moduleload back_mdb",
+                            "pidfile " + dir.resolve("slapd.pid"),
+                            "TLSCertificateFile " + dir.resolve("server.pem"),
+                            "TLSCertificateKeyFile " + dir.resolve("server.key"),
+                            "database mdb",
+                            "maxsize 10485760",
+                            "suffix \"" + SUFFIX + "\"",
+                            "rootdn \"" + ROOT_DN + "\"",
+                            "rootpw " + ROOT_PASSWORD,
+                            "directory " + dir.resolve("db"),
+                            ""));
             int ldaps = freePort();
             int ldap = freePort();
-            Process process = new ProcessBuilder("/usr/sbin/slapd", "-f", dir.resolve("slapd.conf").toString(), "-d", "0",
-                    "-h", "ldaps://127.0.0.1:" + ldaps + "/ ldap://127.0.0.1:" + ldap + "/")
-                    .redirectErrorStream(true).redirectOutput(dir.resolve("slapd.log").toFile()).start();
+            Process process = new ProcessBuilder(
+                            "/usr/sbin/slapd",
+                            "-f",
+                            dir.resolve("slapd.conf").toString(),
+                            "-d",
+                            "0",
+                            "-h",
+                            "ldaps://127.0.0.1:" + ldaps + "/ ldap://127.0.0.1:" + ldap + "/")
+                    .redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("slapd.log").toFile())
+                    .start();
             Slapd slapd = new Slapd(process, ldaps, ldap);
             long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
             while (!listening(ldaps) || !listening(ldap)) {
                 if (!process.isAlive() || System.nanoTime() > deadline) {
                     slapd.close();
-                    throw new IllegalStateException("slapd did not start: " + Files.readString(dir.resolve("slapd.log")));
+                    throw new IllegalStateException(
+                            "slapd did not start: " + Files.readString(dir.resolve("slapd.log")));
                 }
                 Thread.sleep(50);
             }

@@ -1,5 +1,6 @@
 package io.certdesk.server.testing;
 
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.Connection;
@@ -8,11 +9,10 @@ import java.sql.Statement;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-
 /** The two databases every storage test runs on. PostgreSQL is one embedded server per JVM, a fresh database per use. */
 public enum TestDatabase {
-    H2, POSTGRESQL;
+    H2,
+    POSTGRESQL;
 
     private static final AtomicInteger NEXT = new AtomicInteger();
     private static EmbeddedPostgres postgres;
@@ -24,7 +24,8 @@ public enum TestDatabase {
         }
         String name = "certdesk_" + ProcessHandle.current().pid() + "_" + NEXT.incrementAndGet();
         EmbeddedPostgres pg = postgres();
-        try (Connection c = pg.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = pg.getPostgresDatabase().getConnection();
+                Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE " + name);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot create database " + name, e);
@@ -43,7 +44,8 @@ public enum TestDatabase {
     private static synchronized EmbeddedPostgres postgres() {
         if (postgres == null) {
             try {
-                postgres = EmbeddedPostgres.builder().setCleanDataDirectory(true).start();
+                postgres =
+                        EmbeddedPostgres.builder().setCleanDataDirectory(true).start();
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot start embedded PostgreSQL", e);
             }

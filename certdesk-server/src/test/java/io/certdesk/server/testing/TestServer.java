@@ -1,5 +1,9 @@
 package io.certdesk.server.testing;
 
+import io.certdesk.pki.keys.KeyType;
+import io.certdesk.pki.seal.MasterKey;
+import io.certdesk.server.app.CertdeskServer;
+import io.certdesk.server.app.ServerConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -7,11 +11,6 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Optional;
-
-import io.certdesk.pki.keys.KeyType;
-import io.certdesk.pki.seal.MasterKey;
-import io.certdesk.server.app.CertdeskServer;
-import io.certdesk.server.app.ServerConfig;
 
 /** A real server on 127.0.0.1 with a free port, a temporary data folder and a database of the given kind. */
 public final class TestServer implements AutoCloseable {
@@ -29,7 +28,13 @@ public final class TestServer implements AutoCloseable {
     private String publicUrl;
     private io.certdesk.server.outbound.OutboundGuard outbound = io.certdesk.server.outbound.OutboundGuard.defaults();
 
-    private TestServer(TestDatabase kind, Path dataDir, Optional<String> dbUrl, MasterKey masterKey, KeyType caKeyType, Clock clock) {
+    private TestServer(
+            TestDatabase kind,
+            Path dataDir,
+            Optional<String> dbUrl,
+            MasterKey masterKey,
+            KeyType caKeyType,
+            Clock clock) {
         this.caKeyType = caKeyType;
         this.clock = clock;
         this.kind = kind;
@@ -50,8 +55,13 @@ public final class TestServer implements AutoCloseable {
     /** A server that reads the time from {@code clock} (a {@link MutableClock} lets a test move it). */
     public static TestServer start(TestDatabase kind, KeyType caKeyType, Clock clock) {
         try {
-            TestServer t = new TestServer(kind, Files.createTempDirectory("certdesk-test"), kind.newDatabaseUrl(),
-                    MasterKey.generate(new SecureRandom()), caKeyType, clock);
+            TestServer t = new TestServer(
+                    kind,
+                    Files.createTempDirectory("certdesk-test"),
+                    kind.newDatabaseUrl(),
+                    MasterKey.generate(new SecureRandom()),
+                    caKeyType,
+                    clock);
             t.restart(t.masterKey);
             return t;
         } catch (IOException e) {
@@ -62,8 +72,13 @@ public final class TestServer implements AutoCloseable {
     /** A server that tells clients it is at {@code publicUrl} (as behind a load balancer). */
     public static TestServer startWithPublicUrl(TestDatabase kind, String publicUrl) {
         try {
-            TestServer t = new TestServer(kind, Files.createTempDirectory("certdesk-test"), kind.newDatabaseUrl(),
-                    MasterKey.generate(new SecureRandom()), KeyType.EC_P256, Clock.systemUTC());
+            TestServer t = new TestServer(
+                    kind,
+                    Files.createTempDirectory("certdesk-test"),
+                    kind.newDatabaseUrl(),
+                    MasterKey.generate(new SecureRandom()),
+                    KeyType.EC_P256,
+                    Clock.systemUTC());
             t.publicUrl = publicUrl;
             t.restart(t.masterKey);
             return t;
@@ -73,10 +88,16 @@ public final class TestServer implements AutoCloseable {
     }
 
     /** A server whose connection checks may reach {@code allow} (address blocks) on {@code ports} besides the defaults. */
-    public static TestServer startWithOutbound(TestDatabase kind, java.util.List<String> allow, java.util.List<Integer> ports) {
+    public static TestServer startWithOutbound(
+            TestDatabase kind, java.util.List<String> allow, java.util.List<Integer> ports) {
         try {
-            TestServer t = new TestServer(kind, Files.createTempDirectory("certdesk-test"), kind.newDatabaseUrl(),
-                    MasterKey.generate(new SecureRandom()), KeyType.EC_P256, Clock.systemUTC());
+            TestServer t = new TestServer(
+                    kind,
+                    Files.createTempDirectory("certdesk-test"),
+                    kind.newDatabaseUrl(),
+                    MasterKey.generate(new SecureRandom()),
+                    KeyType.EC_P256,
+                    Clock.systemUTC());
             t.outbound = io.certdesk.server.outbound.OutboundGuard.of(allow, java.util.List.of(), ports);
             t.restart(t.masterKey);
             return t;
@@ -88,8 +109,13 @@ public final class TestServer implements AutoCloseable {
     /** A server whose TLS listeners run on {@code engine}. */
     public static TestServer start(TestDatabase kind, io.certdesk.server.tls.TlsEngine engine) {
         try {
-            TestServer t = new TestServer(kind, Files.createTempDirectory("certdesk-test"), kind.newDatabaseUrl(),
-                    MasterKey.generate(new SecureRandom()), KeyType.EC_P256, Clock.systemUTC());
+            TestServer t = new TestServer(
+                    kind,
+                    Files.createTempDirectory("certdesk-test"),
+                    kind.newDatabaseUrl(),
+                    MasterKey.generate(new SecureRandom()),
+                    KeyType.EC_P256,
+                    Clock.systemUTC());
             t.tlsEngine = engine;
             t.restart(t.masterKey);
             return t;
@@ -104,7 +130,8 @@ public final class TestServer implements AutoCloseable {
             throw new IllegalStateException("several nodes share a PostgreSQL database; H2 is one node's");
         }
         try {
-            TestServer node = new TestServer(kind, Files.createTempDirectory("certdesk-node"), dbUrl, masterKey, caKeyType, clock);
+            TestServer node = new TestServer(
+                    kind, Files.createTempDirectory("certdesk-node"), dbUrl, masterKey, caKeyType, clock);
             node.restart(masterKey);
             return node;
         } catch (IOException e) {
@@ -116,7 +143,13 @@ public final class TestServer implements AutoCloseable {
     public Path platformCaFile(Path dir) {
         try {
             Path file = dir.resolve("platform-ca-" + kind + "-" + server.httpsPort() + ".pem");
-            Files.write(file, anonymous().get("/api/v1/platform/ca.pem").assertStatus(200).raw().body());
+            Files.write(
+                    file,
+                    anonymous()
+                            .get("/api/v1/platform/ca.pem")
+                            .assertStatus(200)
+                            .raw()
+                            .body());
             return file;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -138,9 +171,24 @@ public final class TestServer implements AutoCloseable {
     }
 
     public ServerConfig config(MasterKey key) {
-        return new ServerConfig("127.0.0.1", 0, dataDir, dbUrl, TestDatabase.user(dbUrl), TestDatabase.password(dbUrl), "localhost",
-                Optional.of(key), Optional.of(ADMIN_PASSWORD), caKeyType, KeyType.EC_P256, clock, java.util.OptionalInt.of(0), Optional.empty(),
-                Optional.ofNullable(tlsEngine), Optional.ofNullable(publicUrl), outbound);
+        return new ServerConfig(
+                "127.0.0.1",
+                0,
+                dataDir,
+                dbUrl,
+                TestDatabase.user(dbUrl),
+                TestDatabase.password(dbUrl),
+                "localhost",
+                Optional.of(key),
+                Optional.of(ADMIN_PASSWORD),
+                caKeyType,
+                KeyType.EC_P256,
+                clock,
+                java.util.OptionalInt.of(0),
+                Optional.empty(),
+                Optional.ofNullable(tlsEngine),
+                Optional.ofNullable(publicUrl),
+                outbound);
     }
 
     public CertdeskServer server() {

@@ -1,5 +1,11 @@
 package io.certdesk.server.testing;
 
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+import com.unboundid.ldap.listener.InMemoryDirectoryServer;
+import com.unboundid.ldap.listener.InMemoryDirectoryServerConfig;
+import com.unboundid.ldap.listener.InMemoryListenerConfig;
+import io.certdesk.pki.testing.TestCa;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -13,18 +19,9 @@ import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
-
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-
-import com.sun.net.httpserver.HttpsConfigurator;
-import com.sun.net.httpserver.HttpsServer;
-import com.unboundid.ldap.listener.InMemoryDirectoryServer;
-import com.unboundid.ldap.listener.InMemoryDirectoryServerConfig;
-import com.unboundid.ldap.listener.InMemoryListenerConfig;
-
-import io.certdesk.pki.testing.TestCa;
 
 /** Servers on 127.0.0.1 that a connection check can reach: LDAP (UnboundID's in-memory directory), HTTPS, SMTP with STARTTLS. */
 public final class TlsPeers {
@@ -32,8 +29,7 @@ public final class TlsPeers {
     public static final String BIND_DN = "cn=sync,dc=acme,dc=test";
     public static final String BIND_PASSWORD = "sync-password";
 
-    private TlsPeers() {
-    }
+    private TlsPeers() {}
 
     /** A server TLS context presenting {@code leaf} and then {@code chain} (its issuers). */
     public static SSLContext serverContext(TestCa.Issued leaf, X509Certificate... chain) {
@@ -56,8 +52,7 @@ public final class TlsPeers {
     }
 
     /** A listener of the in-memory directory: LDAPS, or LDAP with StartTLS. */
-    public record LdapListener(String name, boolean implicitTls, SSLContext tls) {
-    }
+    public record LdapListener(String name, boolean implicitTls, SSLContext tls) {}
 
     /** An in-memory directory with the bind user, one listener per entry; ports by name from {@link InMemoryDirectoryServer#getListenPort(String)}. */
     public static InMemoryDirectoryServer directory(LdapListener... listeners) {
@@ -66,15 +61,31 @@ public final class TlsPeers {
             List<InMemoryListenerConfig> configs = new ArrayList<>();
             InetAddress loopback = InetAddress.getByName("127.0.0.1");
             for (LdapListener listener : listeners) {
-                configs.add(listener.implicitTls()
-                        ? InMemoryListenerConfig.createLDAPSConfig(listener.name(), loopback, 0, listener.tls().getServerSocketFactory(), null)
-                        : InMemoryListenerConfig.createLDAPConfig(listener.name(), loopback, 0, listener.tls().getSocketFactory()));
+                configs.add(
+                        listener.implicitTls()
+                                ? InMemoryListenerConfig.createLDAPSConfig(
+                                        listener.name(),
+                                        loopback,
+                                        0,
+                                        listener.tls().getServerSocketFactory(),
+                                        null)
+                                : InMemoryListenerConfig.createLDAPConfig(
+                                        listener.name(),
+                                        loopback,
+                                        0,
+                                        listener.tls().getSocketFactory()));
             }
             config.setListenerConfigs(configs);
             config.setSchema(null);
             InMemoryDirectoryServer server = new InMemoryDirectoryServer(config);
             server.add("dn: " + BASE_DN, "objectClass: top", "objectClass: domain", "dc: acme");
-            server.add("dn: " + BIND_DN, "objectClass: top", "objectClass: person", "cn: sync", "sn: sync", "userPassword: " + BIND_PASSWORD);
+            server.add(
+                    "dn: " + BIND_DN,
+                    "objectClass: top",
+                    "objectClass: person",
+                    "cn: sync",
+                    "sn: sync",
+                    "userPassword: " + BIND_PASSWORD);
             server.startListening();
             return server;
         } catch (Exception e) {
@@ -102,30 +113,34 @@ public final class TlsPeers {
     public static ServerSocket smtpStartTls(SSLContext tls) {
         try {
             ServerSocket listener = new ServerSocket(0, 16, InetAddress.getByName("127.0.0.1"));
-            Thread thread = new Thread(() -> {
-                while (!listener.isClosed()) {
-                    try (Socket socket = listener.accept()) {
-                        socket.setSoTimeout(10_000);
-                        InputStream in = socket.getInputStream();
-                        OutputStream out = socket.getOutputStream();
-                        out.write("220 smtp.acme.test ESMTP ready\r\n".getBytes(StandardCharsets.US_ASCII));
-                        if (!line(in).toUpperCase().startsWith("EHLO")) {
-                            continue;
+            Thread thread = new Thread(
+                    () -> {
+                        while (!listener.isClosed()) {
+                            try (Socket socket = listener.accept()) {
+                                socket.setSoTimeout(10_000);
+                                InputStream in = socket.getInputStream();
+                                OutputStream out = socket.getOutputStream();
+                                out.write("220 smtp.acme.test ESMTP ready\r\n".getBytes(StandardCharsets.US_ASCII));
+                                if (!line(in).toUpperCase().startsWith("EHLO")) {
+                                    continue;
+                                }
+                                out.write("250-smtp.acme.test\r\n250-SIZE 1000000\r\n250 STARTTLS\r\n"
+                                        .getBytes(StandardCharsets.US_ASCII));
+                                if (!line(in).equalsIgnoreCase("STARTTLS")) {
+                                    continue;
+                                }
+                                out.write("220 2.0.0 Ready to start TLS\r\n".getBytes(StandardCharsets.US_ASCII));
+                                SSLSocket secure = (SSLSocket)
+                                        tls.getSocketFactory().createSocket(socket, null, socket.getPort(), false);
+                                secure.setUseClientMode(false);
+                                secure.startHandshake();
+                                secure.getInputStream().read(); // until the client closes
+                            } catch (IOException e) {
+                                // the next client
+                            }
                         }
-                        out.write("250-smtp.acme.test\r\n250-SIZE 1000000\r\n250 STARTTLS\r\n".getBytes(StandardCharsets.US_ASCII));
-                        if (!line(in).equalsIgnoreCase("STARTTLS")) {
-                            continue;
-                        }
-                        out.write("220 2.0.0 Ready to start TLS\r\n".getBytes(StandardCharsets.US_ASCII));
-                        SSLSocket secure = (SSLSocket) tls.getSocketFactory().createSocket(socket, null, socket.getPort(), false);
-                        secure.setUseClientMode(false);
-                        secure.startHandshake();
-                        secure.getInputStream().read(); // until the client closes
-                    } catch (IOException e) {
-                        // the next client
-                    }
-                }
-            }, "smtp-peer");
+                    },
+                    "smtp-peer");
             thread.setDaemon(true);
             thread.start();
             return listener;

@@ -2,17 +2,15 @@ package io.certdesk.server.tls;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.certdesk.server.testing.OpenSslClient;
+import io.certdesk.server.testing.TestDatabase;
+import io.certdesk.server.testing.TestServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-
-import io.certdesk.server.testing.OpenSslClient;
-import io.certdesk.server.testing.TestDatabase;
-import io.certdesk.server.testing.TestServer;
 
 /**
  * With {@code --tls-engine JSSE} (the fallback where BoringSSL does not load) the same selection
@@ -35,8 +33,12 @@ class JsseEngineTest {
         Path ca = server.platformCaFile(dir);
         String account = server.admin().createVendor("Jdk");
         server.admin().setDomains(account, "print.jdk.test");
-        var chain = server.admin().post("/api/v1/accounts/" + account + "/private-chains/generate",
-                Map.of("purpose", "TLS_SERVER", "domain", "print.jdk.test")).assertStatus(201).json();
+        var chain = server.admin()
+                .post(
+                        "/api/v1/accounts/" + account + "/private-chains/generate",
+                        Map.of("purpose", "TLS_SERVER", "domain", "print.jdk.test"))
+                .assertStatus(201)
+                .json();
 
         for (int port : new int[] {server.server().httpsPort(), server.ippsPort()}) {
             var seen = OpenSslClient.connect(dir, port, Optional.of("print.jdk.test"), ca);
@@ -44,20 +46,41 @@ class JsseEngineTest {
             assertThat(seen.leafSha256()).isEqualTo(chain.path("sha256").asText());
             assertThat(seen.output()).contains("New, TLSv1.3");
         }
-        assertThat(OpenSslClient.connect(dir, server.server().httpsPort(), Optional.empty(), ca).leafSubject()).isEqualTo("CN=localhost");
-        var tls12 = OpenSslClient.connect(dir, server.server().httpsPort(), Optional.of("print.jdk.test"), ca, "-tls1_2");
+        assertThat(OpenSslClient.connect(dir, server.server().httpsPort(), Optional.empty(), ca)
+                        .leafSubject())
+                .isEqualTo("CN=localhost");
+        var tls12 =
+                OpenSslClient.connect(dir, server.server().httpsPort(), Optional.of("print.jdk.test"), ca, "-tls1_2");
         assertThat(tls12.verified()).as(tls12.output()).isTrue();
 
-        var rsa = server.admin().post("/api/v1/accounts/" + account + "/private-chains/generate",
-                Map.of("purpose", "TLS_SERVER", "domain", "print.jdk.test", "keyType", "RSA_2048")).assertStatus(201).json();
-        var rsaOnly = OpenSslClient.connect(dir, server.server().httpsPort(), Optional.of("print.jdk.test"), ca, "-sigalgs", "RSA-PSS+SHA256");
-        assertThat(rsaOnly.leafSha256()).as("a client verifying only RSA").isEqualTo(rsa.path("sha256").asText());
-        var ecOnly = OpenSslClient.connect(dir, server.server().httpsPort(), Optional.of("print.jdk.test"), ca, "-sigalgs", "ECDSA+SHA256");
-        assertThat(ecOnly.leafSha256()).as("a client verifying only ECDSA").isEqualTo(chain.path("sha256").asText());
+        var rsa = server.admin()
+                .post(
+                        "/api/v1/accounts/" + account + "/private-chains/generate",
+                        Map.of("purpose", "TLS_SERVER", "domain", "print.jdk.test", "keyType", "RSA_2048"))
+                .assertStatus(201)
+                .json();
+        var rsaOnly = OpenSslClient.connect(
+                dir, server.server().httpsPort(), Optional.of("print.jdk.test"), ca, "-sigalgs", "RSA-PSS+SHA256");
+        assertThat(rsaOnly.leafSha256())
+                .as("a client verifying only RSA")
+                .isEqualTo(rsa.path("sha256").asText());
+        var ecOnly = OpenSslClient.connect(
+                dir, server.server().httpsPort(), Optional.of("print.jdk.test"), ca, "-sigalgs", "ECDSA+SHA256");
+        assertThat(ecOnly.leafSha256())
+                .as("a client verifying only ECDSA")
+                .isEqualTo(chain.path("sha256").asText());
 
-        server.admin().delete("/api/v1/accounts/" + account + "/private-chains/" + rsa.path("id").asText()).assertStatus(204);
-        server.admin().delete("/api/v1/accounts/" + account + "/private-chains/" + chain.path("id").asText()).assertStatus(204);
-        assertThat(OpenSslClient.connect(dir, server.server().httpsPort(), Optional.of("print.jdk.test"), ca).leafSubject())
-                .as("deleted: the platform's").isEqualTo("CN=localhost");
+        server.admin()
+                .delete("/api/v1/accounts/" + account + "/private-chains/"
+                        + rsa.path("id").asText())
+                .assertStatus(204);
+        server.admin()
+                .delete("/api/v1/accounts/" + account + "/private-chains/"
+                        + chain.path("id").asText())
+                .assertStatus(204);
+        assertThat(OpenSslClient.connect(dir, server.server().httpsPort(), Optional.of("print.jdk.test"), ca)
+                        .leafSubject())
+                .as("deleted: the platform's")
+                .isEqualTo("CN=localhost");
     }
 }

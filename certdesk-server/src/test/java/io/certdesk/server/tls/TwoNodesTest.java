@@ -2,15 +2,13 @@ package io.certdesk.server.tls;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
-import java.util.Map;
-
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
 import io.certdesk.server.testing.Handshakes;
 import io.certdesk.server.testing.TestDatabase;
 import io.certdesk.server.testing.TestServer;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /** Two nodes on one PostgreSQL database behave as one: a change made through one is served by the other. */
 class TwoNodesTest {
@@ -32,21 +30,32 @@ class TwoNodesTest {
     void aChainGeneratedThroughOneNodeIsServedByTheOtherWithinTwoSeconds() {
         nodeA = TestServer.start(TestDatabase.POSTGRESQL);
         nodeB = nodeA.secondNode();
-        assertThat(nodeB.server().platformCaSha256()).as("one platform CA").isEqualTo(nodeA.server().platformCaSha256());
+        assertThat(nodeB.server().platformCaSha256())
+                .as("one platform CA")
+                .isEqualTo(nodeA.server().platformCaSha256());
         String account = nodeA.admin().createVendor("Nodes");
         nodeA.admin().setDomains(account, NAME);
 
-        var chain = nodeA.admin().post("/api/v1/accounts/" + account + "/private-chains/generate", Map.of("purpose", "TLS_SERVER", "domain", NAME))
-                .assertStatus(201).json();
+        var chain = nodeA.admin()
+                .post(
+                        "/api/v1/accounts/" + account + "/private-chains/generate",
+                        Map.of("purpose", "TLS_SERVER", "domain", NAME))
+                .assertStatus(201)
+                .json();
         String expected = chain.path("sha256").asText();
         long started = System.nanoTime();
         while (!Handshakes.leafSha256(nodeB.server().httpsPort(), NAME).equals(expected)) {
-            assertThat(Duration.ofNanos(System.nanoTime() - started)).as("node B serves it within 2 s").isLessThan(Duration.ofSeconds(2));
+            assertThat(Duration.ofNanos(System.nanoTime() - started))
+                    .as("node B serves it within 2 s")
+                    .isLessThan(Duration.ofSeconds(2));
         }
         assertThat(Handshakes.leafSha256(nodeA.server().httpsPort(), NAME)).isEqualTo(expected);
 
         // and back: a deletion through node B is seen by node A
-        nodeB.admin().delete("/api/v1/accounts/" + account + "/private-chains/" + chain.path("id").asText()).assertStatus(204);
+        nodeB.admin()
+                .delete("/api/v1/accounts/" + account + "/private-chains/"
+                        + chain.path("id").asText())
+                .assertStatus(204);
         started = System.nanoTime();
         while (Handshakes.leafSha256(nodeA.server().httpsPort(), NAME).equals(expected)) {
             assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(2));

@@ -2,18 +2,16 @@ package io.certdesk.server.token;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
-import java.util.Map;
-
-import org.junit.jupiter.api.Test;
-
 import io.certdesk.pki.testing.Pem;
 import io.certdesk.pki.testing.TestCa;
 import io.certdesk.server.testing.Api;
 import io.certdesk.server.testing.ApiClients;
 import io.certdesk.server.testing.OnBothDatabases;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
 
 /** External clients call the account's read routes with a token from its token endpoint, and nothing else. */
 class AccessTokenApiTest extends OnBothDatabases {
@@ -28,31 +26,68 @@ class AccessTokenApiTest extends OnBothDatabases {
     @Test
     void aTokenReadsItsAccountsCertificatesAndPkiSettings() {
         String account = server.admin().createVendor("Token reader");
-        var root = TestCa.certificate("CN=Reader Root").validity(Instant.now().minus(Duration.ofDays(1)), Instant.now().plus(Duration.ofDays(900)))
+        var root = TestCa.certificate("CN=Reader Root")
+                .validity(Instant.now().minus(Duration.ofDays(1)), Instant.now().plus(Duration.ofDays(900)))
                 .build();
-        server.admin().upload(base(account) + "/trusted-cas", "ca.pem", Pem.bytes(Pem.certificate(root.certificate()))).assertStatus(201);
+        server.admin()
+                .upload(base(account) + "/trusted-cas", "ca.pem", Pem.bytes(Pem.certificate(root.certificate())))
+                .assertStatus(201);
         Api client = bearerFor(account, null); // the default scopes: certificates:read pki-settings:read
 
-        assertThat(client.get(base(account) + "/trusted-cas").assertStatus(200).json().path("certificates")).hasSize(1);
-        String certId = client.get(base(account) + "/trusted-cas").json().path("certificates").get(0).path("id").asText();
+        assertThat(client.get(base(account) + "/trusted-cas")
+                        .assertStatus(200)
+                        .json()
+                        .path("certificates"))
+                .hasSize(1);
+        String certId = client.get(base(account) + "/trusted-cas")
+                .json()
+                .path("certificates")
+                .get(0)
+                .path("id")
+                .asText();
         client.get(base(account) + "/trusted-cas/" + certId).assertStatus(200);
-        assertThat(client.get(base(account) + "/trusted-cas/" + certId + "/pem").assertStatus(200).text()).startsWith("-----BEGIN CERTIFICATE-----");
-        String chainId = client.get(base(account) + "/private-chains").assertStatus(200).json().path("chains").get(0).path("id").asText();
+        assertThat(client.get(base(account) + "/trusted-cas/" + certId + "/pem")
+                        .assertStatus(200)
+                        .text())
+                .startsWith("-----BEGIN CERTIFICATE-----");
+        String chainId = client.get(base(account) + "/private-chains")
+                .assertStatus(200)
+                .json()
+                .path("chains")
+                .get(0)
+                .path("id")
+                .asText();
         client.get(base(account) + "/private-chains/" + chainId).assertStatus(200);
-        assertThat(client.get(base(account) + "/private-chains/" + chainId + "/chain.pem").assertStatus(200).text()).doesNotContain("PRIVATE KEY");
-        assertThat(client.get(base(account) + "/pki-settings").assertStatus(200).json().path("signingChainId").asText()).isEqualTo(chainId);
+        assertThat(client.get(base(account) + "/private-chains/" + chainId + "/chain.pem")
+                        .assertStatus(200)
+                        .text())
+                .doesNotContain("PRIVATE KEY");
+        assertThat(client.get(base(account) + "/pki-settings")
+                        .assertStatus(200)
+                        .json()
+                        .path("signingChainId")
+                        .asText())
+                .isEqualTo(chainId);
     }
 
     @Test
     void aTokenChangesNothingAndReachesNoOtherRoute() {
         String account = server.admin().createVendor("Token writer");
         Api client = bearerFor(account, null);
-        var refused = client.post(base(account) + "/private-chains/generate", Map.of("purpose", "TOKEN_SIGNING")).assertProblem(403, "insufficient_scope");
+        var refused = client.post(base(account) + "/private-chains/generate", Map.of("purpose", "TOKEN_SIGNING"))
+                .assertProblem(403, "insufficient_scope");
         assertThat(refused.header("WWW-Authenticate")).contains("error=\"insufficient_scope\"");
         client.delete(base(account) + "/api-clients/whatever").assertProblem(403, "insufficient_scope");
-        client.put(base(account) + "/pki-settings", Map.of("tlsBindings", Map.of())).assertProblem(403, "insufficient_scope");
-        assertThat(server.admin().get(base(account) + "/private-chains").json().path("chains")).hasSize(1);
-        assertThat(server.admin().get(base(account) + "/pki-settings").json().path("signingChainId").isNull()).isFalse();
+        client.put(base(account) + "/pki-settings", Map.of("tlsBindings", Map.of()))
+                .assertProblem(403, "insufficient_scope");
+        assertThat(server.admin().get(base(account) + "/private-chains").json().path("chains"))
+                .hasSize(1);
+        assertThat(server.admin()
+                        .get(base(account) + "/pki-settings")
+                        .json()
+                        .path("signingChainId")
+                        .isNull())
+                .isFalse();
         client.get("/api/v1/accounts").assertProblem(401, "invalid_token");
         client.get(base(account)).assertProblem(403, "insufficient_scope");
     }
@@ -63,7 +98,9 @@ class AccessTokenApiTest extends OnBothDatabases {
         Api settingsOnly = bearerFor(account, List.of("pki-settings:read"));
         settingsOnly.get(base(account) + "/pki-settings").assertStatus(200);
         var refused = settingsOnly.get(base(account) + "/trusted-cas").assertProblem(403, "insufficient_scope");
-        assertThat(refused.header("WWW-Authenticate")).contains("error=\"insufficient_scope\"").contains("scope=\"certificates:read\"");
+        assertThat(refused.header("WWW-Authenticate"))
+                .contains("error=\"insufficient_scope\"")
+                .contains("scope=\"certificates:read\"");
         assertThat(refused.json().path("scope").asText()).isEqualTo("certificates:read");
     }
 
@@ -74,7 +111,9 @@ class AccessTokenApiTest extends OnBothDatabases {
         String sibling = server.admin().createCustomer("Token sibling", vendor);
         Api customerClient = bearerFor(customer, null);
         Api vendorClient = bearerFor(vendor, null);
-        for (var attempt : List.of(customerClient.get(base(sibling) + "/trusted-cas"), customerClient.get(base(vendor) + "/pki-settings"),
+        for (var attempt : List.of(
+                customerClient.get(base(sibling) + "/trusted-cas"),
+                customerClient.get(base(vendor) + "/pki-settings"),
                 vendorClient.get(base(customer) + "/private-chains"))) {
             attempt.assertProblem(401, "invalid_token");
             assertThat(attempt.header("WWW-Authenticate")).startsWith("Bearer").contains("error=\"invalid_token\"");
@@ -88,12 +127,18 @@ class AccessTokenApiTest extends OnBothDatabases {
         var created = ApiClients.create(server, account, null);
         String token = ApiClients.token(server, created);
         String[] parts = token.split("\\.");
-        String claims = new String(java.util.Base64.getUrlDecoder().decode(parts[1]), java.nio.charset.StandardCharsets.UTF_8)
+        String claims = new String(
+                        java.util.Base64.getUrlDecoder().decode(parts[1]), java.nio.charset.StandardCharsets.UTF_8)
                 .replace("certificates:read", "certificates:write");
-        String forged = parts[0] + "." + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(claims.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+        String forged = parts[0] + "."
+                + java.util.Base64.getUrlEncoder()
+                        .withoutPadding()
+                        .encodeToString(claims.getBytes(java.nio.charset.StandardCharsets.UTF_8))
                 + "." + parts[2];
         server.bearer(forged).get(base(account) + "/trusted-cas").assertProblem(401, "invalid_token");
-        server.bearer(parts[0] + "." + parts[1] + ".").get(base(account) + "/trusted-cas").assertProblem(401, "invalid_token");
+        server.bearer(parts[0] + "." + parts[1] + ".")
+                .get(base(account) + "/trusted-cas")
+                .assertProblem(401, "invalid_token");
         server.bearer("a.b.c").get(base(account) + "/trusted-cas").assertProblem(401, "invalid_token");
 
         server.bearer(token).get(base(account) + "/trusted-cas").assertStatus(200);

@@ -2,6 +2,9 @@ package io.certdesk.server.token;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.certdesk.server.testing.ApiClients;
+import io.certdesk.server.testing.DebianTools;
+import io.certdesk.server.testing.OnBothDatabases;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -10,13 +13,8 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
-import io.certdesk.server.testing.ApiClients;
-import io.certdesk.server.testing.DebianTools;
-import io.certdesk.server.testing.OnBothDatabases;
 
 /**
  * Tokens verify with a JOSE library that is not this project's: the npm package {@code jose},
@@ -36,7 +34,8 @@ class JoseVerifierTest extends OnBothDatabases {
             }
         }
         if (!Files.isDirectory(VERIFIER.resolve("node_modules/jose"))) {
-            var install = DebianTools.run(VERIFIER, Map.of(), 300, "npm", "install", "--no-audit", "--no-fund", "--loglevel=error");
+            var install = DebianTools.run(
+                    VERIFIER, Map.of(), 300, "npm", "install", "--no-audit", "--no-fund", "--loglevel=error");
             assertThat(install.exit()).as(install.output()).isZero();
         }
     }
@@ -52,9 +51,18 @@ class JoseVerifierTest extends OnBothDatabases {
         List<String> algorithms = List.of("ES256", "ES384", "RS256", "RS256", "EdDSA");
         tokens.add(ApiClients.token(server, client)); // the account's default chain: EC P-256
         for (String keyType : List.of("EC_P384", "RSA_2048", "RSA_3072", "ED25519")) {
-            String chain = server.admin().post("/api/v1/accounts/" + account + "/private-chains/generate",
-                    Map.of("purpose", "TOKEN_SIGNING", "keyType", keyType)).assertStatus(201).json().path("id").asText();
-            server.admin().put("/api/v1/accounts/" + account + "/pki-settings", Map.of("signingChainId", chain, "tlsBindings", Map.of()))
+            String chain = server.admin()
+                    .post(
+                            "/api/v1/accounts/" + account + "/private-chains/generate",
+                            Map.of("purpose", "TOKEN_SIGNING", "keyType", keyType))
+                    .assertStatus(201)
+                    .json()
+                    .path("id")
+                    .asText();
+            server.admin()
+                    .put(
+                            "/api/v1/accounts/" + account + "/pki-settings",
+                            Map.of("signingChainId", chain, "tlsBindings", Map.of()))
                     .assertStatus(200);
             tokens.add(ApiClients.token(server, client));
         }
@@ -63,11 +71,15 @@ class JoseVerifierTest extends OnBothDatabases {
 
         List<String> command = new ArrayList<>(List.of("node", "verify.mjs", issuer));
         command.addAll(tokens);
-        var run = DebianTools.run(VERIFIER, Map.of("NODE_EXTRA_CA_CERTS", caFile.toString()), 60, command.toArray(new String[0]));
+        var run = DebianTools.run(
+                VERIFIER, Map.of("NODE_EXTRA_CA_CERTS", caFile.toString()), 60, command.toArray(new String[0]));
         List<String> lines = run.output().lines().toList();
         assertThat(lines).as(run.output()).hasSize(tokens.size());
         for (int i = 0; i < algorithms.size(); i++) {
-            assertThat(lines.get(i)).as("token %d", i).startsWith("OK " + algorithms.get(i) + " ").endsWith(" " + client.id());
+            assertThat(lines.get(i))
+                    .as("token %d", i)
+                    .startsWith("OK " + algorithms.get(i) + " ")
+                    .endsWith(" " + client.id());
         }
         assertThat(lines.get(tokens.size() - 1)).as("another account's token").startsWith("FAIL");
     }

@@ -2,6 +2,10 @@ package io.certdesk.server.token;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.nimbusds.jwt.SignedJWT;
+import io.certdesk.server.testing.ApiClients;
+import io.certdesk.server.testing.Jwks;
+import io.certdesk.server.testing.OnBothDatabases;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -14,14 +18,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-
 import org.junit.jupiter.api.Test;
-
-import com.nimbusds.jwt.SignedJWT;
-
-import io.certdesk.server.testing.ApiClients;
-import io.certdesk.server.testing.Jwks;
-import io.certdesk.server.testing.OnBothDatabases;
 
 /** Tokens requested while the signing chain changes: each one verifies against the keys published when it was issued. */
 class TokenConcurrencyTest extends OnBothDatabases {
@@ -34,8 +31,14 @@ class TokenConcurrencyTest extends OnBothDatabases {
         String base = "/api/v1/accounts/" + account;
         List<String> chains = new ArrayList<>();
         for (int i = 0; i < CHANGES; i++) {
-            chains.add(server.admin().post(base + "/private-chains/generate", Map.of("purpose", "TOKEN_SIGNING", "keyType", i % 2 == 0 ? "EC_P256" : "RSA_2048"))
-                    .assertStatus(201).json().path("id").asText());
+            chains.add(server.admin()
+                    .post(
+                            base + "/private-chains/generate",
+                            Map.of("purpose", "TOKEN_SIGNING", "keyType", i % 2 == 0 ? "EC_P256" : "RSA_2048"))
+                    .assertStatus(201)
+                    .json()
+                    .path("id")
+                    .asText());
         }
         var client = ApiClients.create(server, account, null);
         AtomicBoolean changing = new AtomicBoolean(true);
@@ -48,14 +51,17 @@ class TokenConcurrencyTest extends OnBothDatabases {
             workers.add(pool.submit(() -> {
                 while (changing.get() || issued.get() < THREADS * 4) {
                     try {
-                        var answer = ApiClients.tokenResponse(server, account, client.basic(), "grant_type=client_credentials");
+                        var answer = ApiClients.tokenResponse(
+                                server, account, client.basic(), "grant_type=client_credentials");
                         if (answer.status() != 200) {
                             failures.add("token endpoint answered " + answer.status() + ": " + answer.text());
                             continue;
                         }
                         String token = answer.json().path("access_token").asText();
                         if (!Jwks.verifies(Jwks.fetch(server, account), token)) {
-                            failures.add("a token signed by " + SignedJWT.parse(token).getHeader().getKeyID() + " does not verify against the JWKS");
+                            failures.add("a token signed by "
+                                    + SignedJWT.parse(token).getHeader().getKeyID()
+                                    + " does not verify against the JWKS");
                         }
                         kids.add(SignedJWT.parse(token).getHeader().getKeyID());
                         issued.incrementAndGet();
@@ -68,7 +74,9 @@ class TokenConcurrencyTest extends OnBothDatabases {
         }
         try {
             for (String chain : chains) {
-                server.admin().put(base + "/pki-settings", Map.of("signingChainId", chain, "tlsBindings", Map.of())).assertStatus(200);
+                server.admin()
+                        .put(base + "/pki-settings", Map.of("signingChainId", chain, "tlsBindings", Map.of()))
+                        .assertStatus(200);
                 Thread.sleep(25);
             }
         } finally {
@@ -81,7 +89,9 @@ class TokenConcurrencyTest extends OnBothDatabases {
 
         assertThat(failures).isEmpty();
         assertThat(issued.get()).isGreaterThanOrEqualTo(THREADS * 4);
-        assertThat(kids).as("tokens were issued by many of the chains as they changed").hasSizeGreaterThanOrEqualTo(5);
+        assertThat(kids)
+                .as("tokens were issued by many of the chains as they changed")
+                .hasSizeGreaterThanOrEqualTo(5);
         // Every replaced key is still published (passive), so every token issued above still verifies.
         assertThat(Jwks.fetch(server, account).getKeys()).hasSizeGreaterThanOrEqualTo(CHANGES);
     }
