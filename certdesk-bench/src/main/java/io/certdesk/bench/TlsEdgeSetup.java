@@ -27,12 +27,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import javax.net.ssl.SNIHostName;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 
 /**
  * For the TLS edge benchmark: {@code generate DIR N} writes N names (h1.edge.bench …), each with
@@ -219,31 +213,7 @@ public final class TlsEdgeSetup {
     }
 
     private static String leafSubject(int port, String name) throws Exception {
-        SSLContext context = SSLContext.getInstance("TLS");
-        X509Certificate[][] seen = new X509Certificate[1][];
-        context.init(
-                null,
-                new TrustManager[] {
-                    new X509TrustManager() {
-                        public void checkClientTrusted(X509Certificate[] chain, String authType) {}
-
-                        public void checkServerTrusted(X509Certificate[] chain, String authType) {
-                            seen[0] = chain;
-                        }
-
-                        public X509Certificate[] getAcceptedIssuers() {
-                            return new X509Certificate[0];
-                        }
-                    }
-                },
-                null);
-        try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port)) {
-            SSLParameters parameters = socket.getSSLParameters();
-            parameters.setServerNames(List.of(new SNIHostName(name)));
-            socket.setSSLParameters(parameters);
-            socket.startHandshake();
-        }
-        return seen[0][0].getSubjectX500Principal().getName();
+        return PresentedChain.of(port, name)[0].getSubjectX500Principal().getName();
     }
 
     private static HttpRequest.Builder json(String url, String bearer, String body, String method) {

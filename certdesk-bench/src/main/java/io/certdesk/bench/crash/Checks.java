@@ -1,6 +1,7 @@
 package io.certdesk.bench.crash;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.certdesk.bench.PresentedChain;
 import java.security.MessageDigest;
 import java.security.cert.X509Certificate;
 import java.sql.Connection;
@@ -12,12 +13,6 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import javax.net.ssl.SNIHostName;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 
 /**
  * After a restart: everything in the {@link Ledger} is there and whole, through the API and the
@@ -88,32 +83,8 @@ final class Checks {
 
     /** The TLS edge's choice for {@code name}, by a real handshake: only the presented leaf's fingerprint is compared. */
     private static String servedLeafSha256(int port, String name) throws Exception {
-        SSLContext capture = SSLContext.getInstance("TLS");
-        X509Certificate[][] seen = new X509Certificate[1][];
-        capture.init(
-                null,
-                new TrustManager[] {
-                    new X509TrustManager() {
-                        public void checkClientTrusted(X509Certificate[] chain, String authType) {}
-
-                        public void checkServerTrusted(X509Certificate[] chain, String authType) {
-                            seen[0] = chain;
-                        }
-
-                        public X509Certificate[] getAcceptedIssuers() {
-                            return new X509Certificate[0];
-                        }
-                    }
-                },
-                null);
-        try (SSLSocket socket = (SSLSocket) capture.getSocketFactory().createSocket("127.0.0.1", port)) {
-            socket.setSoTimeout(10_000);
-            SSLParameters params = socket.getSSLParameters();
-            params.setServerNames(List.of(new SNIHostName(name)));
-            socket.setSSLParameters(params);
-            socket.startHandshake();
-        }
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(seen[0][0].getEncoded()));
+        return HexFormat.of()
+                .formatHex(MessageDigest.getInstance("SHA-256").digest(PresentedChain.of(port, name)[0].getEncoded()));
     }
 
     /** With the node down: the database opens and holds no chain without certificates, key or names, and no orphan key. */

@@ -89,7 +89,7 @@ public final class CrashConsistency {
             for (int kill = 1; kill <= kills && lost.isEmpty(); kill++) {
                 ChangeStream stream = new ChangeStream(admin, accountId, ledger);
                 stream.start();
-                Thread.sleep(300 + random.nextInt(2_200));
+                Thread.sleep(1_000 + random.nextInt(2_000)); // the kill lands 1 to 3 s into the stream
                 node.kill();
                 stream.stop();
                 port = node.start();
