@@ -19,6 +19,10 @@ public enum ErrorCode {
     USERNAME_TAKEN("username_taken", 409, "Username already taken"),
     ACCOUNT_HAS_CUSTOMERS("account_has_customers", 409, "Account still has customers"),
     CHAIN_IN_USE("chain_in_use", 409, "Chain in use"),
+    /** Revoking a chain the platform CA did not issue (an imported chain: its own CA revokes it). */
+    NOT_ISSUED_BY_PLATFORM("not_issued_by_platform", 409, "Not issued by the platform CA"),
+    /** Revoking what is revoked already: the first revocation (its date and reason) stands. */
+    ALREADY_REVOKED("already_revoked", 409, "Already revoked"),
     TOO_LARGE("too_large", 413, "Request too large"),
     TOO_MANY_CERTIFICATES("too_many_certificates", 422, "Too many certificates"),
     UNSUPPORTED_MEDIA_TYPE("unsupported_media_type", 415, "Unsupported media type"),

@@ -14,16 +14,17 @@ public final class Inputs {
     private Inputs() {}
 
     /**
-     * The constant of {@code type} that {@code value} names, ignoring case ({@code "ldaps"} and
-     * {@code "vendor"} read as {@code LDAPS} and {@code VENDOR}); null when {@code value} is null.
+     * The constant of {@code type} that {@code value} names, ignoring case and underscores
+     * ({@code "ldaps"}, {@code "vendor"} and {@code "keyCompromise"} read as {@code LDAPS},
+     * {@code VENDOR} and {@code KEY_COMPROMISE}); null when {@code value} is null.
      */
     public static <E extends Enum<E>> E enumValue(Class<E> type, String value, String field) {
         if (value == null) {
             return null;
         }
-        String wanted = value.strip().toUpperCase(Locale.ROOT);
+        String wanted = value.strip().replace("_", "").toUpperCase(Locale.ROOT);
         for (E constant : type.getEnumConstants()) {
-            if (constant.name().equals(wanted)) {
+            if (constant.name().replace("_", "").equals(wanted)) {
                 return constant;
             }
         }

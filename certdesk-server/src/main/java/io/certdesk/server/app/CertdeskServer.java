@@ -166,6 +166,10 @@ public final class CertdeskServer implements AutoCloseable {
                     serverChain,
                     config.defaultSni(),
                     engine);
+            io.certdesk.server.ca.IssuedCertificateStore issuedStore =
+                    new io.certdesk.server.ca.IssuedCertificateStore();
+            io.certdesk.server.chains.RevocationService revocations = new io.certdesk.server.chains.RevocationService(
+                    database, chainStore, settingsStore, issuedStore, access, audit, config.clock(), tlsChains);
             ChainService chains = new ChainService(
                     database,
                     chainStore,
@@ -176,7 +180,9 @@ public final class CertdeskServer implements AutoCloseable {
                     access,
                     audit,
                     config.clock(),
-                    tlsChains);
+                    tlsChains,
+                    issuedStore,
+                    revocations);
             PkiSettingsService pkiSettings = new PkiSettingsService(
                     database, settingsStore, chainStore, access, audit, config.clock(), tlsChains);
             AccountService accounts = new AccountService(
@@ -226,6 +232,7 @@ public final class CertdeskServer implements AutoCloseable {
                                     trustedCas,
                                     trustSettings,
                                     chains,
+                                    revocations,
                                     pkiSettings,
                                     apiClients,
                                     tokens,

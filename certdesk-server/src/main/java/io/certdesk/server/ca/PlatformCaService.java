@@ -45,6 +45,7 @@ public final class PlatformCaService {
     private final KeyType serverKeyType;
     private final SecureRandom random;
     private volatile PlatformCa current;
+    private final IssuedCertificateStore issued = new IssuedCertificateStore();
 
     public PlatformCaService(
             Database database,
@@ -101,6 +102,26 @@ public final class PlatformCaService {
                                         : Optional.empty(),
                                 ecKey),
                         clock.instant());
+                issued.record(
+                        h,
+                        created.issuing(),
+                        created.root(),
+                        IssuedFor.ISSUING_CA,
+                        Optional.empty(),
+                        Optional.empty(),
+                        List.of(),
+                        clock.instant());
+                if (separateEc) {
+                    issued.record(
+                            h,
+                            created.ecIssuing(),
+                            created.root(),
+                            IssuedFor.ISSUING_CA,
+                            Optional.empty(),
+                            Optional.empty(),
+                            List.of(),
+                            clock.instant());
+                }
                 audit.record(
                         h,
                         "system",
@@ -148,8 +169,21 @@ public final class PlatformCaService {
             return ca;
         }
         IssuedChain ec = issuer.addEcIssuingCa(ca, "Certdesk Platform", ROOT_VALIDITY.dividedBy(2));
-        boolean added = database.inTransaction(
-                h -> store.addEcIssuing(h, CertificateCodec.encodeDer(ec.leaf()), vault.put(h, ec.privateKey())));
+        boolean added = database.inTransaction(h -> {
+            boolean first = store.addEcIssuing(h, CertificateCodec.encodeDer(ec.leaf()), vault.put(h, ec.privateKey()));
+            if (first) {
+                issued.record(
+                        h,
+                        ec.leaf(),
+                        ca.root(),
+                        IssuedFor.ISSUING_CA,
+                        Optional.empty(),
+                        Optional.empty(),
+                        List.of(),
+                        clock.instant());
+            }
+            return first;
+        });
         log.info(
                 added
                         ? "Added an EC issuing CA to the platform CA"
@@ -187,6 +221,15 @@ public final class PlatformCaService {
                             CertificateCodec.encodeDer(issued.leaf()),
                             keyId,
                             issued.leaf().getNotAfter().toInstant()),
+                    clock.instant());
+            this.issued.record(
+                    h,
+                    issued.leaf(),
+                    issued.chain().get(1),
+                    IssuedFor.NODE_SERVER,
+                    Optional.empty(),
+                    Optional.empty(),
+                    List.of(hostname),
                     clock.instant());
             return null;
         });

@@ -8,6 +8,7 @@ import io.certdesk.pki.codec.CertificateCodec;
 import io.certdesk.pki.imports.ImportWarning;
 import io.certdesk.pki.imports.PrivateChainImport;
 import io.certdesk.pki.issue.IssuedChain;
+import io.certdesk.pki.issue.RevocationReason;
 import io.certdesk.pki.keys.KeyType;
 import io.certdesk.server.ErrorCode;
 import io.certdesk.server.Inputs;
@@ -18,6 +19,8 @@ import io.certdesk.server.account.Account;
 import io.certdesk.server.account.TlsChanges;
 import io.certdesk.server.audit.AuditAction;
 import io.certdesk.server.audit.AuditLog;
+import io.certdesk.server.ca.IssuedCertificateStore;
+import io.certdesk.server.ca.IssuedFor;
 import io.certdesk.server.ca.PlatformCaService;
 import io.certdesk.server.keys.KeyVault;
 import io.certdesk.server.store.Database;
@@ -54,6 +57,8 @@ public final class ChainService {
     private final AuditLog audit;
     private final Clock clock;
     private final TlsChanges tls;
+    private final IssuedCertificateStore issued;
+    private final RevocationService revocations;
 
     public ChainService(
             Database database,
@@ -65,7 +70,11 @@ public final class ChainService {
             Access access,
             AuditLog audit,
             Clock clock,
-            TlsChanges tls) {
+            TlsChanges tls,
+            IssuedCertificateStore issued,
+            RevocationService revocations) {
+        this.issued = issued;
+        this.revocations = revocations;
         this.database = database;
         this.chains = chains;
         this.trustedCas = trustedCas;
@@ -225,7 +234,10 @@ public final class ChainService {
         });
     }
 
-    /** Deletes a chain and its key, unless the PKI settings use it (409 {@code chain_in_use}). */
+    /**
+     * Deletes a chain and its key, unless the PKI settings use it (409 {@code chain_in_use}); a
+     * generated one is revoked ({@code cessationOfOperation}) in the same transaction.
+     */
     public void delete(Principal actor, String accountId, String chainId) {
         Account account = access.visibleAccount(actor, accountId);
         database.inTransaction(h -> {
@@ -237,6 +249,13 @@ public final class ChainService {
                         "The chain '" + chain.subject() + "' is in use by the PKI settings "
                                 + "(token signing, a TLS binding, or a replaced signing key that tokens still in use verify with). "
                                 + "Choose another chain there first, or wait until its tokens have expired.");
+            }
+            if (chain.origin() == ChainOrigin.GENERATED) {
+                revocations.revoke(
+                        h,
+                        actor,
+                        chain,
+                        RevocationReason.CESSATION_OF_OPERATION); // the CA answers for it after it is gone
             }
             chains.delete(h, chain);
             tls.changed(h, account.id());
@@ -274,6 +293,17 @@ public final class ChainService {
                 h,
                 chain,
                 issued.chain().stream().map(CertificateCodec::encodeDer).toList());
+        if (origin == ChainOrigin.GENERATED) {
+            this.issued.record(
+                    h,
+                    leaf,
+                    issued.chain().get(1),
+                    purposes.contains(ChainPurpose.TLS_SERVER) ? IssuedFor.TLS_SERVER : IssuedFor.TOKEN_SIGNING,
+                    Optional.of(account.id()),
+                    Optional.of(chain.id()),
+                    names,
+                    now);
+        }
         return chain;
     }
 

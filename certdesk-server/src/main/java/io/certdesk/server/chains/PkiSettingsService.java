@@ -12,6 +12,7 @@ import io.certdesk.server.account.Account;
 import io.certdesk.server.account.TlsChanges;
 import io.certdesk.server.audit.AuditAction;
 import io.certdesk.server.audit.AuditLog;
+import io.certdesk.server.ca.IssuedCertificateStore;
 import io.certdesk.server.store.Database;
 import java.time.Clock;
 import java.time.Duration;
@@ -39,6 +40,7 @@ public final class PkiSettingsService {
     private final AuditLog audit;
     private final Clock clock;
     private final TlsChanges tls;
+    private final IssuedCertificateStore issued = new IssuedCertificateStore();
 
     public PkiSettingsService(
             Database database,
@@ -108,6 +110,11 @@ public final class PkiSettingsService {
                 PrivateChain chain = chains.find(h, account.id(), signingChainId.get())
                         .orElseThrow(() -> ServiceException.invalid(
                                 "signingChainId", "signingChainId names no chain of this account."));
+                if (issued.revokedChainsOf(h, account.id()).containsKey(chain.id())) {
+                    throw ServiceException.invalid(
+                            "signingChainId",
+                            "The chain '" + chain.subject() + "' is revoked: a revoked chain never signs.");
+                }
                 if (!jwsUsable(chain)) {
                     throw ServiceException.invalid(
                             "signingChainId",
@@ -169,6 +176,11 @@ public final class PkiSettingsService {
                                         ? "for " + String.join(", ", chain.dnsNames())
                                         : "not a TLS server chain")
                                 + ".");
+            }
+            if (issued.revokedChainsOf(h, account.id()).containsKey(chain.id())) {
+                throw ServiceException.invalid(
+                        "tlsBindings",
+                        "The chain '" + chain.subject() + "' is revoked: a revoked chain is never served.");
             }
             normalized.put(domain, chain.id());
         }

@@ -5,6 +5,7 @@ import io.certdesk.server.account.AccountService;
 import io.certdesk.server.ca.PlatformCaService;
 import io.certdesk.server.chains.ChainService;
 import io.certdesk.server.chains.PkiSettingsService;
+import io.certdesk.server.chains.RevocationService;
 import io.certdesk.server.ipp.IppPrinter;
 import io.certdesk.server.outbound.ConnectionCheckService;
 import io.certdesk.server.tls.TlsChains;
@@ -42,6 +43,7 @@ public final class ApiServer {
             TrustedCaService trustedCas,
             TrustSettingsService trustSettings,
             ChainService chains,
+            RevocationService revocations,
             PkiSettingsService pkiSettings,
             ApiClientService apiClients,
             TokenService tokens,
@@ -73,11 +75,17 @@ public final class ApiServer {
             cfg.routes.after(hooks::after);
             RouteTable routes = new RouteTable(cfg.routes, requests);
             new OpsRoutes(services.databaseAnswers(), services.registry()).register(routes);
-            new PlatformRoutes(services.platformCa()).register(routes);
+            new PlatformRoutes(services.platformCa(), services.revocations(), requests).register(routes);
             new AuthRoutes(services.users(), requests).register(routes);
             new AccountRoutes(services.accounts(), services.users(), requests).register(routes);
             new TrustRoutes(services.trustedCas(), services.trustSettings(), requests).register(routes);
-            new ChainRoutes(services.chains(), services.pkiSettings(), services.tlsChains(), requests).register(routes);
+            new ChainRoutes(
+                            services.chains(),
+                            services.revocations(),
+                            services.pkiSettings(),
+                            services.tlsChains(),
+                            requests)
+                    .register(routes);
             new TokenRoutes(services.apiClients(), services.tokens(), requests).register(routes);
             new ConnectionCheckRoutes(services.checks(), requests).register(routes);
             new ConsoleRoutes().register(routes);

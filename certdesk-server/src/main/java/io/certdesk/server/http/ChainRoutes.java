@@ -3,14 +3,17 @@ package io.certdesk.server.http;
 import io.certdesk.pki.chain.ChainPurpose;
 import io.certdesk.pki.codec.PemCodec;
 import io.certdesk.pki.codec.Pkcs12Reader;
+import io.certdesk.pki.issue.RevocationReason;
 import io.certdesk.pki.keys.KeyType;
 import io.certdesk.server.Inputs;
 import io.certdesk.server.access.ApiScope;
 import io.certdesk.server.access.Principal;
+import io.certdesk.server.ca.IssuedCertificate;
 import io.certdesk.server.chains.ChainService;
 import io.certdesk.server.chains.PkiSettings;
 import io.certdesk.server.chains.PkiSettingsService;
 import io.certdesk.server.chains.PrivateChain;
+import io.certdesk.server.chains.RevocationService;
 import io.certdesk.server.tls.ChainUse;
 import io.certdesk.server.tls.TlsChains;
 import io.javalin.http.Context;
@@ -25,8 +28,15 @@ final class ChainRoutes {
     private final PkiSettingsService settings;
     private final Requests requests;
     private final TlsChains tls;
+    private final RevocationService revocations;
 
-    ChainRoutes(ChainService chains, PkiSettingsService settings, TlsChains tls, Requests requests) {
+    ChainRoutes(
+            ChainService chains,
+            RevocationService revocations,
+            PkiSettingsService settings,
+            TlsChains tls,
+            Requests requests) {
+        this.revocations = revocations;
         this.tls = tls;
         this.chains = chains;
         this.settings = settings;
@@ -40,6 +50,7 @@ final class ChainRoutes {
         routes.get(BASE + "/{chainId}", RouteAccess.signedInOrToken(ApiScope.CERTIFICATES_READ), this::get);
         routes.get(BASE + "/{chainId}/chain.pem", RouteAccess.signedInOrToken(ApiScope.CERTIFICATES_READ), this::pem);
         routes.delete(BASE + "/{chainId}", RouteAccess.SIGNED_IN, this::delete);
+        routes.post(BASE + "/{chainId}/revoke", RouteAccess.SIGNED_IN, this::revoke);
         routes.get(
                 "/api/v1/accounts/{id}/pki-settings",
                 RouteAccess.signedInOrToken(ApiScope.PKI_SETTINGS_READ),
@@ -96,6 +107,24 @@ final class ChainRoutes {
                         chains.certificates(actor, ctx.pathParam("id"), ctx.pathParam("chainId"))));
     }
 
+    record RevokeBody(String reason) {}
+
+    private void revoke(Context ctx) {
+        Principal actor = Requests.caller(ctx);
+        chains.get(
+                actor,
+                ctx.pathParam("id"),
+                ctx.pathParam("chainId")); // another account's, or no such chain: not found, whatever the body
+        RevokeBody body = requests.body(ctx, RevokeBody.class);
+        revocations.revokeChain(
+                actor,
+                ctx.pathParam("id"),
+                ctx.pathParam("chainId"),
+                Inputs.requiredEnum(RevocationReason.class, body.reason(), "reason"));
+        ctx.json(render(List.of(chains.get(actor, ctx.pathParam("id"), ctx.pathParam("chainId"))))
+                .get(0));
+    }
+
     private void delete(Context ctx) {
         Principal actor = Requests.caller(ctx);
         chains.delete(actor, ctx.pathParam("id"), ctx.pathParam("chainId"));
@@ -126,8 +155,15 @@ final class ChainRoutes {
         var infos = chains.certificateInfos(list);
         Map<String, ChainUse> uses =
                 list.isEmpty() ? Map.of() : tls.uses(list.get(0).accountId());
+        Map<String, IssuedCertificate.Revoked> revoked = list.isEmpty()
+                ? Map.of()
+                : revocations.revokedChains(list.get(0).accountId());
         return list.stream()
-                .map(c -> Dto.ChainJson.of(c, infos.get(c.id()), uses.getOrDefault(c.id(), ChainUse.NONE)))
+                .map(c -> Dto.ChainJson.of(
+                        c,
+                        infos.get(c.id()),
+                        uses.getOrDefault(c.id(), ChainUse.NONE),
+                        Optional.ofNullable(revoked.get(c.id()))))
                 .toList();
     }
 }

@@ -169,8 +169,13 @@ final class Dto {
             List<CertificateJson> certificates,
             Instant createdAt,
             List<String> covers,
-            List<ServedJson> servedFor) {
-        static ChainJson of(PrivateChain c, List<CertificateInfo> certificates, ChainUse use) {
+            List<ServedJson> servedFor,
+            RevocationJson revocation) {
+        static ChainJson of(
+                PrivateChain c,
+                List<CertificateInfo> certificates,
+                ChainUse use,
+                java.util.Optional<io.certdesk.server.ca.IssuedCertificate.Revoked> revoked) {
             return new ChainJson(
                     c.id(),
                     c.origin().name(),
@@ -187,7 +192,44 @@ final class Dto {
                     use.covers(),
                     use.servedFor().stream()
                             .map(u -> new ServedJson(u.domain(), u.reason().name()))
-                            .toList());
+                            .toList(),
+                    revoked.map(RevocationJson::of).orElse(null));
+        }
+    }
+
+    /** When and why the platform CA revoked a certificate; the reason as RFC 5280 names it. */
+    record RevocationJson(Instant revokedAt, String reason) {
+        static RevocationJson of(io.certdesk.server.ca.IssuedCertificate.Revoked r) {
+            return new RevocationJson(r.at(), r.reason().rfcName());
+        }
+    }
+
+    /** A certificate the platform CA issued, as the platform admin's list of revocations shows it. */
+    record IssuedCertificateJson(
+            String issuerSha256,
+            String serial,
+            String subject,
+            List<String> dnsNames,
+            Instant notBefore,
+            Instant notAfter,
+            String issuedFor,
+            String accountId,
+            String chainId,
+            String sha256,
+            RevocationJson revocation) {
+        static IssuedCertificateJson of(io.certdesk.server.ca.IssuedCertificate c) {
+            return new IssuedCertificateJson(
+                    c.issuerSha256(),
+                    c.serial(),
+                    c.subject(),
+                    c.dnsNames(),
+                    c.notBefore(),
+                    c.notAfter(),
+                    c.issuedFor().name(),
+                    c.accountId().orElse(null),
+                    c.chainId().orElse(null),
+                    c.sha256(),
+                    c.revocation().map(RevocationJson::of).orElse(null));
         }
     }
 

@@ -6,6 +6,7 @@ import io.certdesk.pki.issue.IssuedChain;
 import io.certdesk.server.account.Account;
 import io.certdesk.server.account.AccountStore;
 import io.certdesk.server.account.TlsChanges;
+import io.certdesk.server.ca.IssuedCertificateStore;
 import io.certdesk.server.chains.ChainStore;
 import io.certdesk.server.chains.PkiSettingsStore;
 import io.certdesk.server.chains.PrivateChain;
@@ -55,6 +56,8 @@ public final class TlsChains implements TlsChanges {
     private final TlsIndex index;
     private final TlsEngine engine;
     private final String node = UUID.randomUUID().toString();
+
+    private final IssuedCertificateStore issued = new IssuedCertificateStore();
 
     public TlsChains(
             Database database,
@@ -157,7 +160,11 @@ public final class TlsChains implements TlsChanges {
         }
         List<ServedChain> served = new ArrayList<>();
         Map<String, List<byte[]>> certificates = chains.certificatesOfAccount(h, accountId);
+        Set<String> revoked = issued.revokedChainsOf(h, accountId).keySet();
         for (PrivateChain chain : chains.ofAccount(h, accountId)) {
+            if (revoked.contains(chain.id())) {
+                continue; // revoked by the platform CA: never served
+            }
             served(chain, certificates.getOrDefault(chain.id(), List.of()), () -> vault.get(h, chain.keyId()))
                     .ifPresent(served::add);
         }

@@ -15,6 +15,10 @@ import org.jdbi.v3.core.Handle;
  * accounts, for loading at start-up (per-account reads serve the changes after that).
  */
 public final class TlsStore {
+    /** Chains the platform CA revoked: never served. */
+    static final String REVOKED_CHAINS =
+            "SELECT chain_id FROM issued_certificates WHERE chain_id IS NOT NULL AND revoked_at IS NOT NULL";
+
     private static final String TLS_CHAINS = "SELECT id FROM private_chains WHERE purposes LIKE '%TLS_SERVER%'";
 
     /** A TLS_SERVER chain with its certificates (leaf first) and its sealed key. */
@@ -66,7 +70,8 @@ public final class TlsStore {
                 .map((rs, ctx) -> SealedKeyStore.row(rs))
                 .forEach(row -> keys.put(row.id(), row));
         List<ChainRow> out = new ArrayList<>();
-        h.createQuery("SELECT " + ChainStore.COLUMNS + " FROM private_chains WHERE purposes LIKE '%TLS_SERVER%'")
+        h.createQuery("SELECT " + ChainStore.COLUMNS + " FROM private_chains WHERE purposes LIKE '%TLS_SERVER%'"
+                        + " AND id NOT IN (" + REVOKED_CHAINS + ")")
                 .map((rs, ctx) -> ChainStore.row(rs))
                 .forEach(c -> out.add(new ChainRow(
                         new PrivateChain(

@@ -1,0 +1,13 @@
+package io.certdesk.server.ca;
+
+/** What a certificate the platform CA signed is for. */
+public enum IssuedFor {
+    /** The leaf of a generated TLS_SERVER chain of an account. */
+    TLS_SERVER,
+    /** The leaf of a generated TOKEN_SIGNING chain of an account. */
+    TOKEN_SIGNING,
+    /** A node's own HTTPS certificate (for --hostname). */
+    NODE_SERVER,
+    /** An issuing CA, signed by the root. */
+    ISSUING_CA
+}

@@ -1,0 +1,196 @@
+package io.certdesk.server.chains;
+
+import io.certdesk.pki.issue.RevocationReason;
+import io.certdesk.server.ErrorCode;
+import io.certdesk.server.ServiceException;
+import io.certdesk.server.access.Principal;
+import io.certdesk.server.account.Access;
+import io.certdesk.server.account.Account;
+import io.certdesk.server.account.TlsChanges;
+import io.certdesk.server.audit.AuditAction;
+import io.certdesk.server.audit.AuditLog;
+import io.certdesk.server.ca.IssuedCertificate;
+import io.certdesk.server.ca.IssuedCertificateStore;
+import io.certdesk.server.store.Database;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * Revoking what the platform CA issued: a generated chain of an account (by its admins), or any
+ * serial (by the platform admin). A revoked chain is never served by the TLS edge and never signs:
+ * the chain that signs tokens now cannot be revoked until another one is chosen; a NEXT signing
+ * key is unscheduled and a PASSIVE one unpublished at once; TLS bindings to it are removed. Each
+ * revocation is one transaction, and the first one of a certificate stands.
+ */
+public final class RevocationService {
+    private final Database database;
+    private final ChainStore chains;
+    private final PkiSettingsStore settings;
+    private final IssuedCertificateStore issued;
+    private final Access access;
+    private final AuditLog audit;
+    private final Clock clock;
+    private final TlsChanges tls;
+
+    public RevocationService(
+            Database database,
+            ChainStore chains,
+            PkiSettingsStore settings,
+            IssuedCertificateStore issued,
+            Access access,
+            AuditLog audit,
+            Clock clock,
+            TlsChanges tls) {
+        this.database = database;
+        this.chains = chains;
+        this.settings = settings;
+        this.issued = issued;
+        this.access = access;
+        this.audit = audit;
+        this.clock = clock;
+        this.tls = tls;
+    }
+
+    /** Revokes a chain the platform CA issued to the account; returns the revocation. */
+    public IssuedCertificate.Revoked revokeChain(
+            Principal actor, String accountId, String chainId, RevocationReason reason) {
+        Account account = access.visibleAccount(actor, accountId);
+        return database.inTransaction(h -> {
+            PrivateChain chain = chains.find(h, account.id(), chainId)
+                    .orElseThrow(() -> ServiceException.notFound("Chain " + chainId));
+            if (chain.origin() != ChainOrigin.GENERATED) {
+                throw new ServiceException(
+                        ErrorCode.NOT_ISSUED_BY_PLATFORM,
+                        "The chain '" + chain.subject() + "' was imported: the platform CA"
+                                + " did not issue it, so only its own CA can revoke it. Delete it here to stop using it.");
+            }
+            IssuedCertificate.Revoked revoked = revoke(h, actor, chain, reason)
+                    .orElseThrow(() -> new ServiceException(
+                            ErrorCode.ALREADY_REVOKED, "The chain '" + chain.subject() + "' is revoked already."));
+            audit.record(
+                    h,
+                    actor.username(),
+                    account.id(),
+                    AuditAction.CHAIN_REVOKED,
+                    chain.subject() + " (sha256 " + chain.sha256() + "), reason " + reason.rfcName());
+            return revoked;
+        });
+    }
+
+    /**
+     * Inside a change of the chain (its deletion): revokes it unless it is revoked already, with
+     * the effects of {@link #revokeChain}; empty when there was nothing to revoke.
+     */
+    Optional<IssuedCertificate.Revoked> revoke(Handle h, Principal actor, PrivateChain chain, RevocationReason reason) {
+        Optional<IssuedCertificate> record = issued.ofChain(h, chain.id());
+        if (record.isEmpty() || record.get().revoked()) {
+            return Optional.empty();
+        }
+        Instant now = clock.instant();
+        SigningState state = settings.state(h, chain.accountId()).settled(now);
+        if (state.signingAt(now).filter(chain.id()::equals).isPresent()) {
+            throw new ServiceException(
+                    ErrorCode.CHAIN_IN_USE,
+                    "The chain '" + chain.subject() + "' signs the account's access tokens now:"
+                            + " choose another signing chain in the PKI settings first, then revoke it.");
+        }
+        if (state.pendingAt(now).filter(chain.id()::equals).isPresent()) {
+            settings.save(
+                    h,
+                    chain.accountId(),
+                    new SigningState(
+                            state.current(),
+                            Optional.empty(),
+                            Optional.empty(),
+                            state.lifetime(),
+                            state.previousLifetime(),
+                            state.lifetimeChangedAt()),
+                    now);
+        }
+        settings.activate(h, chain.accountId(), chain.id()); // no longer published as a passive key
+        Map<String, String> bindings = new java.util.TreeMap<>(settings.bindings(h, chain.accountId()));
+        if (bindings.values().removeIf(chain.id()::equals)) {
+            settings.replaceBindings(h, chain.accountId(), bindings);
+        }
+        issued.revoke(h, record.get().issuerSha256(), record.get().serial(), now, reason);
+        tls.changed(h, chain.accountId());
+        return Optional.of(new IssuedCertificate.Revoked(now, reason));
+    }
+
+    /** The revocations of the account's chains, by chain id (for rendering). */
+    public Map<String, IssuedCertificate.Revoked> revokedChains(String accountId) {
+        return database.read(h -> issued.revokedChainsOf(h, accountId));
+    }
+
+    /**
+     * The platform admin revokes any certificate the CA issued, by serial (hex) and, when one
+     * serial is under several issuers, the issuer's SHA-256; a chain's certificate goes as
+     * {@link #revokeChain} would.
+     */
+    public IssuedCertificate revokeSerial(
+            Principal actor, String serial, Optional<String> issuerSha256, RevocationReason reason) {
+        requirePlatformAdmin(actor);
+        String wanted = normalizedSerial(serial);
+        return database.inTransaction(h -> {
+            List<IssuedCertificate> matches = issued.bySerial(h, wanted).stream()
+                    .filter(c -> issuerSha256.isEmpty() || c.issuerSha256().equalsIgnoreCase(issuerSha256.get()))
+                    .toList();
+            if (matches.isEmpty()) {
+                throw ServiceException.notFound("A certificate with serial " + wanted + " issued by the platform CA");
+            }
+            if (matches.size() > 1) {
+                throw ServiceException.invalid(
+                        "issuerSha256",
+                        "Serial " + wanted + " was issued by " + matches.size()
+                                + " of the platform's CAs: give issuerSha256 to say which.");
+            }
+            IssuedCertificate target = matches.get(0);
+            if (target.revoked()) {
+                throw new ServiceException(
+                        ErrorCode.ALREADY_REVOKED, "The certificate with serial " + wanted + " is revoked already.");
+            }
+            Optional<PrivateChain> chain =
+                    target.chainId().flatMap(id -> target.accountId().flatMap(a -> chains.find(h, a, id)));
+            if (chain.isPresent()) {
+                revoke(h, actor, chain.get(), reason);
+            } else {
+                issued.revoke(h, target.issuerSha256(), target.serial(), clock.instant(), reason);
+            }
+            audit.record(
+                    h,
+                    actor.username(),
+                    target.accountId().orElse(null),
+                    AuditAction.CERTIFICATE_REVOKED,
+                    target.subject() + " (serial " + wanted + "), reason " + reason.rfcName());
+            return issued.find(h, target.issuerSha256(), target.serial()).orElseThrow();
+        });
+    }
+
+    /** Revoked certificates, newest revocation first (platform admin). */
+    public List<IssuedCertificate> revocations(Principal actor, Optional<Instant> before, int limit) {
+        requirePlatformAdmin(actor);
+        return database.read(h -> issued.revoked(h, before, limit));
+    }
+
+    private static void requirePlatformAdmin(Principal actor) {
+        if (!actor.isPlatformAdmin()) {
+            throw new ServiceException(ErrorCode.FORBIDDEN, "Only the platform admin revokes certificates by serial.");
+        }
+    }
+
+    /** A serial as the CA records it: lower-case hex without separators or leading zeros. */
+    static String normalizedSerial(String serial) {
+        String hex = serial == null
+                ? ""
+                : serial.strip().replace(":", "").replace(" ", "").toLowerCase(java.util.Locale.ROOT);
+        if (hex.isEmpty() || hex.length() > 64 || !hex.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
+            throw ServiceException.invalid(
+                    "serial", "A serial is up to 40 hexadecimal digits (colons allowed), e.g. 3a:9f:01.");
+        }
+        return new java.math.BigInteger(hex, 16).toString(16);
+    }
+}
