@@ -278,6 +278,23 @@ function useBadges(chain, settings) {
   return badges;
 }
 
+const REVOCATION_REASONS = ['keyCompromise', 'superseded', 'affiliationChanged', 'cessationOfOperation', 'unspecified'];
+
+/** Revoking a generated chain: a reason, then a confirmation; the server says what it refuses and why. */
+function revokeControl(c) {
+  const select = h('select', { id: `revoke-reason-${c.id}`, 'aria-label': 'Revocation reason' },
+    ...REVOCATION_REASONS.map(r => h('option', { value: r }, r)));
+  return h('span', { class: 'revoke' }, select, ' ',
+    h('button', { type: 'button', class: 'danger', 'data-revoke': c.id, onclick: async () => {
+      if (!confirm(`Revoke this chain (${select.value})? The TLS edge stops serving it and it never signs again; this cannot be undone.`)) return;
+      try {
+        await api('POST', `${base()}/private-chains/${c.id}/revoke`, { reason: select.value });
+        toast('Revoked.');
+        route();
+      } catch (p) { toast(p.message); }
+    } }, 'Revoke'));
+}
+
 function chainSection(chains, settings, domainsOfAccount) {
   const rows = chains.map(c => {
     const uses = usesOf(c, settings);
@@ -289,10 +306,13 @@ function chainSection(chains, settings, domainsOfAccount) {
       h('td', {}, c.origin === 'GENERATED' ? 'generated' : 'imported'),
       h('td', {}, c.purposes.map(p => p === 'TLS_SERVER' ? 'TLS' : 'token signing').join(', ')),
       h('td', {}, `${c.keyAlgorithm} ${c.keySize}`),
-      h('td', {}, when(c.notAfter), expiryBadge(c.notAfter)),
-      h('td', {}, badges.length ? badges : h('span', { class: 'hint' }, 'not in use')),
+      h('td', {}, when(c.notAfter), c.revocation ? null : expiryBadge(c.notAfter),
+        c.revocation ? h('span', { class: 'badge expired', title: `Revoked ${new Date(c.revocation.revokedAt).toLocaleString()}` },
+          `revoked: ${c.revocation.reason}`) : null),
+      h('td', {}, badges.length ? badges : h('span', { class: 'hint' }, c.revocation ? 'never served, never signs' : 'not in use')),
       h('td', {},
         h('a', { href: `${base()}/private-chains/${c.id}/chain.pem`, download: `${c.id}.pem` }, 'Chain PEM'), ' ',
+        c.origin === 'GENERATED' && !c.revocation ? revokeControl(c) : null, ' ',
         h('button', { type: 'button', class: 'danger', disabled: !!reason, title: reason, 'aria-describedby': reason ? `why-${c.id}` : null,
           onclick: async () => {
             if (!confirm('Delete this chain and its private key?')) return;

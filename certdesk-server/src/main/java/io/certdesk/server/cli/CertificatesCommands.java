@@ -81,7 +81,7 @@ public final class CertificatesCommands {
             name = "chain",
             mixinStandardHelpOptions = true,
             description = "Import or generate a private certificate chain.",
-            subcommands = {Chain.Import.class, Chain.Generate.class})
+            subcommands = {Chain.Import.class, Chain.Generate.class, Chain.Revoke.class})
     public static final class Chain {
         @Command(
                 name = "import",
@@ -174,6 +174,42 @@ public final class CertificatesCommands {
                 return 0;
             }
         }
+
+        @Command(
+                name = "revoke",
+                mixinStandardHelpOptions = true,
+                description = {
+                    "Revoke a chain the platform CA issued: the TLS edge stops serving it and it never signs again.",
+                    "Reasons (RFC 5280): unspecified, keyCompromise, affiliationChanged, superseded, cessationOfOperation."
+                })
+        static final class Revoke implements Callable<Integer> {
+            @Mixin
+            AccountOption account;
+
+            @Parameters(paramLabel = "CHAIN_ID")
+            String chainId;
+
+            @Option(
+                    names = "--reason",
+                    required = true,
+                    paramLabel = "REASON",
+                    description = "Why (RFC 5280), e.g. keyCompromise.")
+            String reason;
+
+            @Override
+            public Integer call() throws Exception {
+                JsonNode chain = ServerApi.fromSaved(CliConfig.require())
+                        .send(
+                                "POST",
+                                account.path() + "/private-chains/" + chainId + "/revoke",
+                                Map.of("reason", reason));
+                System.out.println("revoked chain " + chain.path("id").asText() + "  "
+                        + chain.path("subject").asText() + "  ("
+                        + chain.path("revocation").path("reason").asText() + ", "
+                        + chain.path("revocation").path("revokedAt").asText() + ")");
+                return 0;
+            }
+        }
     }
 
     @Command(
@@ -201,7 +237,13 @@ public final class CertificatesCommands {
                             c.path("origin").asText(),
                             String.join(",", purposes),
                             c.path("notAfter").asText().substring(0, 19),
-                            c.path("subject").asText());
+                            c.path("subject").asText()
+                                    + (c.path("revocation").isObject()
+                                            ? "  (revoked: "
+                                                    + c.path("revocation")
+                                                            .path("reason")
+                                                            .asText() + ")"
+                                            : ""));
                 }
                 return 0;
             }

@@ -203,6 +203,14 @@ class CertdeskCommandIT {
         Result chains = cli("chains", "list", "--account", customerId);
         assertThat(chains.out.lines().count()).isEqualTo(4);
         assertThat(chains.out).contains("IMPORTED").contains("GENERATED").contains("TOKEN_SIGNING");
+        String generatedId = generated.out.split("\\s+")[2];
+        Result revoked = cli("chain", "revoke", "--account", customerId, generatedId, "--reason", "keyCompromise");
+        assertThat(revoked.exit).as(revoked.err).isZero();
+        assertThat(revoked.out).contains("revoked chain " + generatedId).contains("keyCompromise");
+        Result again = cli("chain", "revoke", "--account", customerId, generatedId, "--reason", "superseded");
+        assertThat(again.exit).isEqualTo(1);
+        assertThat(again.err).contains("already_revoked");
+        assertThat(cli("chains", "list", "--account", customerId).out).contains("(revoked: keyCompromise)");
         assertThat(cli("pki", "show", "--account", customerId).out)
                 .startsWith("signing chain: ")
                 .doesNotContain("none")

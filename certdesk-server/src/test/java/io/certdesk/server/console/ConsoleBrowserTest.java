@@ -374,6 +374,51 @@ class ConsoleBrowserTest extends OnBothDatabases {
         browser.visible(By.id("trusted-cas-empty"));
     }
 
+    @Test
+    void aGeneratedChainIsRevokedInTheConsoleWithAReasonAfterAConfirmation() throws Exception {
+        int n = NEXT.incrementAndGet();
+        String domain = "revoke-" + n + ".console.test";
+        String account = server.admin().createVendor("Console Revoke " + n);
+        server.admin().setDomains(account, domain);
+        String chain = server.admin()
+                .post(
+                        "/api/v1/accounts/" + account + "/private-chains/generate",
+                        java.util.Map.of("purpose", "TLS_SERVER", "domain", domain))
+                .assertStatus(201)
+                .json()
+                .path("id")
+                .asText();
+        signIn("admin", TestServer.ADMIN_PASSWORD);
+        goTo(account, "certificates");
+        browser.text(By.id("private-chains"), domain);
+        new Select(browser.visible(By.id("revoke-reason-" + chain))).selectByValue("keyCompromise");
+        browser.driver()
+                .findElement(By.cssSelector("button[data-revoke='" + chain + "']"))
+                .click();
+        assertThat(browser.driver().switchTo().alert().getText()).startsWith("Revoke this chain (keyCompromise)?");
+        browser.driver().switchTo().alert().dismiss();
+        assertThat(server.admin()
+                        .get("/api/v1/accounts/" + account + "/private-chains/" + chain)
+                        .json()
+                        .path("revocation")
+                        .isNull())
+                .isTrue();
+        browser.driver()
+                .findElement(By.cssSelector("button[data-revoke='" + chain + "']"))
+                .click();
+        browser.driver().switchTo().alert().accept();
+        browser.text(By.id("private-chains"), "revoked: keyCompromise");
+        assertThat(browser.driver().findElements(By.cssSelector("button[data-revoke='" + chain + "']")))
+                .isEmpty();
+        assertThat(server.admin()
+                        .get("/api/v1/accounts/" + account + "/private-chains/" + chain)
+                        .json()
+                        .path("revocation")
+                        .path("reason")
+                        .asText())
+                .isEqualTo("keyCompromise");
+    }
+
     /** axe-core from the npm registry (the version in src/test/resources/axe/package.json), installed once. */
     private static String axe() throws Exception {
         DebianTools.require("npm");
