@@ -126,20 +126,7 @@ class RevocationApiTest extends OnBothDatabases {
                 .isEqualTo(revoked.path("revocation").path("revokedAt").asText());
 
         // and it can no longer be bound
-        String signing = server.admin()
-                .get(base(account) + "/pki-settings")
-                .json()
-                .path("signingChainId")
-                .asText();
-        server.admin()
-                .put(
-                        base(account) + "/pki-settings",
-                        Map.of(
-                                "signingChainId",
-                                signing,
-                                "tlsBindings",
-                                Map.of(name, newer.path("id").asText())))
-                .assertProblem(422, "validation_failed");
+        server.admin().bindTls(account, name, newer.path("id").asText()).assertProblem(422, "validation_failed");
         assertThat(server.admin()
                         .get(base(account) + "/pki-settings")
                         .json()
@@ -154,20 +141,7 @@ class RevocationApiTest extends OnBothDatabases {
         String account = server.admin().createVendor("Revoke bound " + NEXT.incrementAndGet());
         server.admin().setDomains(account, name);
         JsonNode only = generate(account, name);
-        String signing = server.admin()
-                .get(base(account) + "/pki-settings")
-                .json()
-                .path("signingChainId")
-                .asText();
-        server.admin()
-                .put(
-                        base(account) + "/pki-settings",
-                        Map.of(
-                                "signingChainId",
-                                signing,
-                                "tlsBindings",
-                                Map.of(name, only.path("id").asText())))
-                .assertStatus(200);
+        server.admin().bindTls(account, name, only.path("id").asText()).assertStatus(200);
         server.admin()
                 .post(
                         base(account) + "/private-chains/" + only.path("id").asText() + "/revoke",

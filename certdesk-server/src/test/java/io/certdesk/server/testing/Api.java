@@ -177,6 +177,18 @@ public final class Api {
                 .assertStatus(200);
     }
 
+    /** Binds {@code domain} to {@code chainId} in the account's PKI settings, keeping its signing chain; the answer as it is. */
+    public Response bindTls(String accountId, String domain, String chainId) {
+        String signing = get("/api/v1/accounts/" + accountId + "/pki-settings")
+                .assertStatus(200)
+                .json()
+                .path("signingChainId")
+                .asText();
+        return put(
+                "/api/v1/accounts/" + accountId + "/pki-settings",
+                Map.of("signingChainId", signing, "tlsBindings", Map.of(domain, chainId)));
+    }
+
     public void createUser(String accountId, String username, String password) {
         post("/api/v1/accounts/" + accountId + "/users", Map.of("username", username, "password", password))
                 .assertStatus(201);

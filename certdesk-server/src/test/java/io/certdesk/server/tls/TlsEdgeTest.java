@@ -148,20 +148,7 @@ class TlsEdgeTest extends OnBothDatabases {
                 .as("unbound: the newest")
                 .isEqualTo(newer.path("sha256").asText());
 
-        String signing = server.admin()
-                .get(base(account) + "/pki-settings")
-                .json()
-                .path("signingChainId")
-                .asText();
-        server.admin()
-                .put(
-                        base(account) + "/pki-settings",
-                        Map.of(
-                                "signingChainId",
-                                signing,
-                                "tlsBindings",
-                                Map.of(name, older.path("id").asText())))
-                .assertStatus(200);
+        server.admin().bindTls(account, name, older.path("id").asText()).assertStatus(200);
         var seen = https(Optional.of(name), platformCa());
         assertThat(seen.verified()).isTrue();
         assertThat(seen.leafSha256())
@@ -208,20 +195,7 @@ class TlsEdgeTest extends OnBothDatabases {
                         .leafSha256())
                 .isEqualTo(rsa.path("sha256").asText());
 
-        String signing = server.admin()
-                .get(base(account) + "/pki-settings")
-                .json()
-                .path("signingChainId")
-                .asText();
-        server.admin()
-                .put(
-                        base(account) + "/pki-settings",
-                        Map.of(
-                                "signingChainId",
-                                signing,
-                                "tlsBindings",
-                                Map.of(name, older.path("id").asText())))
-                .assertStatus(200);
+        server.admin().bindTls(account, name, older.path("id").asText()).assertStatus(200);
         assertThat(servedFor(account, older)).containsExactly(name + " BOUND");
         assertThat(servedFor(account, newer)).isEmpty();
         assertThat(servedFor(account, rsa)).containsExactly(name + " KEY_TYPE_FALLBACK");
