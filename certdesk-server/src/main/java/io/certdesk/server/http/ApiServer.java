@@ -108,6 +108,10 @@ public final class ApiServer {
         cfg.jsonMapper(new JavalinJackson(mapper, false));
         cfg.jetty.modifyServer(
                 server -> server.setStopTimeout(Duration.ofSeconds(10).toMillis()));
+        cfg.jetty.modifyServletContextHandler(handler -> handler.addFilter(
+                new org.eclipse.jetty.ee10.servlet.FilterHolder(new MethodOverrideIgnored()),
+                "/*",
+                java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST)));
     }
 
     public ApiServer start() {

@@ -73,12 +73,13 @@ final class RequestHooks {
             uri = "unmatched";
         }
         Timer.builder("http.server.requests")
-                .tag("method", ctx.method().name())
+                .tag("method", methodLabel(ctx.req().getMethod()))
                 .tag("uri", uri)
                 .tag("status", Integer.toString(ctx.statusCode()))
                 .register(registry)
                 .record(Duration.ofNanos(nanos));
-        access.info("{} {} {} {}ms", ctx.method().name(), ctx.path(), ctx.statusCode(), nanos / 1_000_000);
+        access.info(
+                "{} {} {} {}ms", methodLabel(ctx.req().getMethod()), ctx.path(), ctx.statusCode(), nanos / 1_000_000);
         MDC.remove(AuditLog.REQUEST_ID);
     }
 
@@ -92,6 +93,14 @@ final class RequestHooks {
         } catch (IOException e) {
             // the client went away; the connection closes anyway
         }
+    }
+
+    private static final java.util.Set<String> METHODS =
+            java.util.Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE");
+
+    /** The request line's method, or OTHER: a client must not add series to the metrics (or lines to the log) by inventing methods. */
+    static String methodLabel(String method) {
+        return METHODS.contains(method) ? method : "OTHER";
     }
 
     static String abbreviate(String path) {
