@@ -161,6 +161,28 @@ final class Requests {
     }
 
     /** The JSON body as {@code type}; 415 when it is not JSON, 400 when it does not parse. */
+    private static String expected(Class<?> type) {
+        if (type == null) {
+            return "of another type";
+        }
+        if (type == Integer.class || type == int.class || type == Long.class || type == long.class) {
+            return "a whole number";
+        }
+        if (type == Boolean.class || type == boolean.class) {
+            return "true or false";
+        }
+        if (type == String.class) {
+            return "a string";
+        }
+        if (java.util.Collection.class.isAssignableFrom(type)) {
+            return "an array";
+        }
+        if (java.util.Map.class.isAssignableFrom(type)) {
+            return "an object";
+        }
+        return "a " + type.getSimpleName();
+    }
+
     <T> T body(Context ctx, Class<T> type) {
         String contentType = ctx.contentType();
         if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
@@ -187,12 +209,26 @@ final class Requests {
                     "The field '" + e.getPropertyName() + "' is not known here; known fields: "
                             + e.getKnownPropertyIds() + ".",
                     Map.of("field", e.getPropertyName()));
-        } catch (JsonProcessingException e) {
+        } catch (com.fasterxml.jackson.databind.exc.MismatchedInputException e) {
+            String field = e.getPath().isEmpty()
+                    ? null
+                    : e.getPath().get(e.getPath().size() - 1).getFieldName();
+            if (field == null) {
+                throw new ServiceException(
+                        ErrorCode.MALFORMED_REQUEST, "The request body is not the JSON object expected here.");
+            }
+            throw ServiceException.invalid(
+                    field, "The field '" + field + "' must be " + expected(e.getTargetType()) + ".");
+        } catch (com.fasterxml.jackson.core.exc.StreamConstraintsException e) {
             throw new ServiceException(
                     ErrorCode.MALFORMED_REQUEST,
-                    "The request body is not the JSON expected here (line "
-                            + e.getLocation().getLineNr() + ", column "
-                            + e.getLocation().getColumnNr() + ").");
+                    "The request body is beyond what this API reads (nested over 1,000 deep, or a number or string too long).");
+        } catch (JsonProcessingException e) {
+            var at = e.getLocation();
+            throw new ServiceException(
+                    ErrorCode.MALFORMED_REQUEST,
+                    "The request body is not the JSON expected here"
+                            + (at == null ? "." : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")."));
         } catch (IOException e) {
             throw new ServiceException(ErrorCode.MALFORMED_REQUEST, "The request body could not be read.");
         }

@@ -7,7 +7,11 @@ import io.certdesk.server.testing.OnBothDatabases;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The method is the request line's: override headers change nothing, and invented methods add nothing to the metrics. */
+/**
+ * What a request is, read strictly: the method is the request line's (override headers change
+ * nothing, invented methods add nothing to the metrics), and a body that is not what the route
+ * reads is the client's fault (a 400 or 422 problem, never a 500), with nothing stored.
+ */
 class RequestLineTest extends OnBothDatabases {
     @Test
     void aMethodOverrideHeaderIsIgnored() {
@@ -50,5 +54,47 @@ class RequestLineTest extends OnBothDatabases {
                 .isEqualTo(first.lines()
                         .filter(l -> l.startsWith("http_server_requests"))
                         .count());
+    }
+
+    @Test
+    void malformedOrMistypedBodiesAreRefusedAsTheClientsFaultAndStoreNothing() {
+        String account = server.admin().createVendor("Strict JSON " + System.nanoTime());
+        server.admin().setDomains(account, "strict-" + System.nanoTime() % 100_000 + ".json.test");
+        String path = "/api/v1/accounts/" + account + "/private-chains/generate";
+        int before = server.admin()
+                .get("/api/v1/accounts/" + account + "/private-chains")
+                .json()
+                .path("chains")
+                .size();
+        String deep = "{\"purpose\":" + "[".repeat(1_200) + "]".repeat(1_200) + "}";
+        for (String body : java.util.List.of(deep, "[".repeat(1_200) + "]".repeat(1_200))) {
+            var refused = server.admin().sendRaw("POST", path, body.getBytes(), "application/json");
+            assertThat(refused.status()).as(refused.text()).isIn(400, 422);
+            assertThat(refused.header("Content-Type")).startsWith("application/problem+json");
+        }
+        String longNumber = "{\"purpose\":\"TOKEN_SIGNING\",\"validityDays\":" + "9".repeat(1_001) + "}";
+        var tooLong = server.admin().sendRaw("POST", path, longNumber.getBytes(), "application/json");
+        assertThat(tooLong.status()).as(tooLong.text()).isIn(400, 422);
+        assertThat(tooLong.code()).isIn("malformed_request", "validation_failed");
+        for (String value : java.util.List.of("1.5", "\"30\"", "true")) {
+            var refused = server.admin()
+                    .sendRaw(
+                            "POST",
+                            path,
+                            ("{\"purpose\":\"TOKEN_SIGNING\",\"validityDays\":" + value + "}").getBytes(),
+                            "application/json")
+                    .assertProblem(422, "validation_failed");
+            assertThat(refused.json().path("field").asText()).isEqualTo("validityDays");
+            assertThat(refused.json().path("detail").asText()).contains("a whole number");
+        }
+        server.admin()
+                .sendRaw("POST", path, "{\"purpose\":7}".getBytes(), "application/json")
+                .assertProblem(422, "validation_failed");
+        assertThat(server.admin()
+                        .get("/api/v1/accounts/" + account + "/private-chains")
+                        .json()
+                        .path("chains")
+                        .size())
+                .isEqualTo(before);
     }
 }
