@@ -185,6 +185,26 @@ public final class AccountService {
                 if (!taken.isEmpty()) {
                     throw domainTaken(taken);
                 }
+                String family = account.parentId().orElse(account.id());
+                List<AccountStore.NestedClaim> foreign = store.nestedClaims(h, sorted).stream()
+                        .filter(c -> !c.ownerFamily().equals(family))
+                        .toList();
+                if (!foreign.isEmpty()) {
+                    AccountStore.NestedClaim first = foreign.get(0);
+                    throw new ServiceException(
+                            ErrorCode.DOMAIN_TAKEN,
+                            "The domain " + first.requested()
+                                    + (first.stored().endsWith("." + first.requested()) ? " is above " : " is under ")
+                                    + first.stored()
+                                    + ", which belongs to another vendor's accounts; names under a domain belong"
+                                    + " to the accounts of its owner's vendor.",
+                            Map.of(
+                                    "domains",
+                                    foreign.stream()
+                                            .map(AccountStore.NestedClaim::requested)
+                                            .distinct()
+                                            .toList()));
+                }
                 store.replaceDomains(h, account.id(), sorted, clock.instant());
                 tls.changed(h, account.id());
                 audit.record(

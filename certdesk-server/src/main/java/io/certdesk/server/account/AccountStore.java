@@ -81,6 +81,63 @@ public final class AccountStore {
         return owners;
     }
 
+    /** A stored domain above or below a requested name, with the family (the vendor, or the account itself if a vendor) that owns it. */
+    public record NestedClaim(String requested, String stored, String ownerFamily) {}
+
+    /**
+     * The stored domains that are a parent or a child of one of {@code names} (not the names
+     * themselves): {@code vendorb.test} for {@code print.vendorb.test}, and the other way round.
+     */
+    public List<NestedClaim> nestedClaims(Handle h, Collection<String> names) {
+        List<NestedClaim> out = new ArrayList<>();
+        if (names.isEmpty()) {
+            return out;
+        }
+        Map<String, List<String>> requestedByParent = new LinkedHashMap<>();
+        for (String name : names) {
+            String rest = name;
+            while (rest.indexOf('.') > 0 && rest.indexOf('.') < rest.lastIndexOf('.')) {
+                rest = rest.substring(rest.indexOf('.') + 1);
+                requestedByParent.computeIfAbsent(rest, k -> new ArrayList<>()).add(name);
+            }
+        }
+        if (!requestedByParent.isEmpty()) {
+            h.createQuery(
+                            "SELECT d.name, COALESCE(a.parent_id, a.id) FROM domains d JOIN accounts a ON a.id = d.account_id"
+                                    + " WHERE d.name IN (<parents>)")
+                    .bindList("parents", new ArrayList<>(requestedByParent.keySet()))
+                    .map((rs, ctx) -> Map.entry(rs.getString(1), rs.getString(2)))
+                    .forEach(e -> requestedByParent
+                            .get(e.getKey())
+                            .forEach(requested -> out.add(new NestedClaim(requested, e.getKey(), e.getValue()))));
+        }
+        List<String> list = new ArrayList<>(names);
+        for (int from = 0; from < list.size(); from += 100) {
+            List<String> batch = list.subList(from, Math.min(list.size(), from + 100));
+            StringBuilder where = new StringBuilder();
+            for (int i = 0; i < batch.size(); i++) {
+                where.append(i == 0 ? "" : " OR ").append("d.name LIKE :n").append(i);
+            }
+            var query = h.createQuery(
+                    "SELECT d.name, COALESCE(a.parent_id, a.id) FROM domains d JOIN accounts a ON a.id = d.account_id"
+                            + " WHERE " + where);
+            for (int i = 0; i < batch.size(); i++) {
+                query.bind(
+                        "n" + i,
+                        "%." + batch.get(i)); // names are letters, digits, hyphens and dots: nothing LIKE treats
+                // specially
+            }
+            query.map((rs, ctx) -> Map.entry(rs.getString(1), rs.getString(2))).forEach(e -> {
+                for (String requested : batch) {
+                    if (e.getKey().endsWith("." + requested)) {
+                        out.add(new NestedClaim(requested, e.getKey(), e.getValue()));
+                    }
+                }
+            });
+        }
+        return out;
+    }
+
     /**
      * Makes the account's domains exactly {@code names}: removes the others (and with them their
      * TLS bindings) and adds the new ones; names kept keep their bindings.
