@@ -6,6 +6,7 @@ import io.certdesk.pki.issue.CertificateIssuer;
 import io.certdesk.pki.issue.IssuedChain;
 import io.certdesk.pki.seal.KeySealer;
 import io.certdesk.pki.seal.MasterKey;
+import io.certdesk.server.access.FailureThrottle;
 import io.certdesk.server.account.Access;
 import io.certdesk.server.account.AccountService;
 import io.certdesk.server.account.AccountStore;
@@ -37,7 +38,6 @@ import io.certdesk.server.trust.TrustSettingsService;
 import io.certdesk.server.trust.TrustSettingsStore;
 import io.certdesk.server.trust.TrustedCaService;
 import io.certdesk.server.trust.TrustedCaStore;
-import io.certdesk.server.users.LoginThrottle;
 import io.certdesk.server.users.PasswordHasher;
 import io.certdesk.server.users.UserService;
 import io.certdesk.server.users.UserStore;
@@ -129,7 +129,7 @@ public final class CertdeskServer implements AutoCloseable {
                     database,
                     new UserStore(),
                     new PasswordHasher(random),
-                    new LoginThrottle(config.clock(), Duration.ofMinutes(15), 5, 50),
+                    new FailureThrottle(config.clock(), Duration.ofMinutes(15), 5, 50),
                     access,
                     audit,
                     config.clock(),
@@ -205,7 +205,8 @@ public final class CertdeskServer implements AutoCloseable {
                     vault,
                     apiClients,
                     config.clock(),
-                    publicUrl::get);
+                    publicUrl::get,
+                    new FailureThrottle(config.clock(), Duration.ofMinutes(15), 5, 50));
             long t3 = System.nanoTime();
 
             PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);

@@ -49,6 +49,7 @@ final class ProblemResponses {
             ctx.header("WWW-Authenticate", "Basic realm=\"certdesk\"");
         }
         ctx.header("Cache-Control", "no-store");
+        e.retryAfterSeconds().ifPresent(seconds -> ctx.header("Retry-After", Long.toString(seconds)));
         ctx.status(e.status()).json(Map.of("error", e.error().code(), "error_description", e.getMessage()));
     }
 

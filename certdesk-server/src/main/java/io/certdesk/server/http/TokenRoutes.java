@@ -98,7 +98,8 @@ final class TokenRoutes {
                 clientId,
                 secret,
                 ctx.formParam("grant_type"),
-                Optional.ofNullable(ctx.formParam("scope")));
+                Optional.ofNullable(ctx.formParam("scope")),
+                ctx.ip());
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("access_token", token.accessToken());
         body.put("token_type", "Bearer");

@@ -10,7 +10,9 @@ public enum OAuthError {
     UNSUPPORTED_GRANT_TYPE("unsupported_grant_type", 400),
     INVALID_SCOPE("invalid_scope", 400),
     /** The account's PKI settings name no signing chain: nothing is signed. */
-    SIGNING_NOT_CONFIGURED("signing_not_configured", 409);
+    SIGNING_NOT_CONFIGURED("signing_not_configured", 409),
+    /** Too many failed client authentications for this client or from this address: wait {@code Retry-After} seconds. */
+    TOO_MANY_ATTEMPTS("too_many_attempts", 429);
 
     private final String code;
     private final int status;

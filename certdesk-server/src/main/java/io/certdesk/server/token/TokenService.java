@@ -8,6 +8,7 @@ import com.nimbusds.jwt.SignedJWT;
 import io.certdesk.pki.codec.CertificateCodec;
 import io.certdesk.server.ErrorCode;
 import io.certdesk.server.ServiceException;
+import io.certdesk.server.access.FailureThrottle;
 import io.certdesk.server.account.AccountStore;
 import io.certdesk.server.chains.ChainStore;
 import io.certdesk.server.chains.PkiSettings;
@@ -50,6 +51,8 @@ public final class TokenService {
     /** Chains never change once stored, so a prepared signer stays right for its chain id. */
     private final Map<String, SigningKey> signers = new ConcurrentHashMap<>();
 
+    private final FailureThrottle throttle;
+
     public TokenService(
             Database database,
             AccountStore accounts,
@@ -58,7 +61,9 @@ public final class TokenService {
             KeyVault vault,
             ApiClientService clients,
             Clock clock,
-            Supplier<String> baseUrl) {
+            Supplier<String> baseUrl,
+            FailureThrottle throttle) {
+        this.throttle = throttle;
         this.database = database;
         this.accounts = accounts;
         this.settings = settings;
@@ -84,7 +89,12 @@ public final class TokenService {
      *                        {@code invalid_scope}, or {@code signing_not_configured} (409)
      */
     public Token issue(
-            String accountId, String clientId, String clientSecret, String grantType, Optional<String> scope) {
+            String accountId,
+            String clientId,
+            String clientSecret,
+            String grantType,
+            Optional<String> scope,
+            String address) {
         if (grantType == null || grantType.isBlank()) {
             throw new OAuthException(
                     OAuthError.INVALID_REQUEST, "grant_type is required; this endpoint supports client_credentials.");
@@ -93,8 +103,20 @@ public final class TokenService {
             throw new OAuthException(
                     OAuthError.UNSUPPORTED_GRANT_TYPE, "Only the client_credentials grant is supported.");
         }
-        ApiClient client = clients.authenticate(accountId, clientId, clientSecret)
-                .orElseThrow(() -> new OAuthException(OAuthError.INVALID_CLIENT, "The client id or secret is wrong."));
+        String who = "client " + accountId + " " + clientId;
+        throttle.retryAfter(who, address).ifPresent(wait -> {
+            throw new OAuthException(
+                    OAuthError.TOO_MANY_ATTEMPTS,
+                    "Too many failed client authentications; try again in " + Math.max(1, wait.toSeconds()) + " s.",
+                    java.util.OptionalLong.of(Math.max(1, wait.toSeconds())));
+        });
+        Optional<ApiClient> authenticated = clients.authenticate(accountId, clientId, clientSecret);
+        if (authenticated.isEmpty()) {
+            throttle.failed(who, address);
+            throw new OAuthException(OAuthError.INVALID_CLIENT, "The client id or secret is wrong.");
+        }
+        throttle.succeeded(who);
+        ApiClient client = authenticated.get();
         List<String> granted = client.scopes();
         if (scope.isPresent() && !scope.get().isBlank()) {
             List<String> requested = List.of(scope.get().strip().split(" +"));

@@ -3,6 +3,7 @@ package io.certdesk.server.users;
 import io.certdesk.pki.codec.CertificateCodec;
 import io.certdesk.server.ErrorCode;
 import io.certdesk.server.ServiceException;
+import io.certdesk.server.access.FailureThrottle;
 import io.certdesk.server.access.Principal;
 import io.certdesk.server.access.Role;
 import io.certdesk.server.account.Access;
@@ -34,7 +35,7 @@ public final class UserService {
     private final Database database;
     private final UserStore store;
     private final PasswordHasher hasher;
-    private final LoginThrottle throttle;
+    private final FailureThrottle throttle;
     private final Access access;
     private final AuditLog audit;
     private final Clock clock;
@@ -45,7 +46,7 @@ public final class UserService {
             Database database,
             UserStore store,
             PasswordHasher hasher,
-            LoginThrottle throttle,
+            FailureThrottle throttle,
             Access access,
             AuditLog audit,
             Clock clock,

@@ -143,6 +143,28 @@ class TokenApiTest extends OnBothDatabases {
     }
 
     @Test
+    void failedClientAuthenticationsAreThrottledPerClient() {
+        String account = server.admin().createVendor("Throttled tokens " + System.nanoTime());
+        Client client = ApiClients.create(server, account, null);
+        Client other = ApiClients.create(server, account, null);
+        for (int i = 0; i < 5; i++) {
+            assertOAuthError(
+                    ApiClients.tokenResponse(
+                            server,
+                            account,
+                            new Client(account, client.id(), "wrong-" + i).basic(),
+                            "grant_type=client_credentials"),
+                    401,
+                    "invalid_client");
+        }
+        var throttled = ApiClients.tokenResponse(server, account, client.basic(), "grant_type=client_credentials");
+        assertOAuthError(throttled, 429, "too_many_attempts");
+        assertThat(Long.parseLong(throttled.header("Retry-After"))).isBetween(1L, 15 * 60L);
+        ApiClients.tokenResponse(server, account, other.basic(), "grant_type=client_credentials")
+                .assertStatus(200);
+    }
+
+    @Test
     void theTokenEndpointRefusesInRfc6749Form() {
         String account = server.admin().createVendor("Refusing tokens");
         Client client = ApiClients.create(server, account, List.of("pki:read"));

@@ -1,4 +1,4 @@
-package io.certdesk.server.users;
+package io.certdesk.server.access;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -9,17 +9,18 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Limits failed sign-ins per user name and per client address within a sliding window. Counts
- * are kept per node, in memory: behind a load balancer the effective limit is per node.
+ * Limits failed attempts to authenticate (a user's sign-in, an API client's secret) per name and
+ * per client address within a sliding window. Counts are kept per node, in memory: behind a load
+ * balancer the effective limit is per node.
  */
-public final class LoginThrottle {
+public final class FailureThrottle {
     private final Clock clock;
     private final Duration window;
     private final int perUser;
     private final int perAddress;
     private final ConcurrentHashMap<String, Deque<Instant>> failures = new ConcurrentHashMap<>();
 
-    public LoginThrottle(Clock clock, Duration window, int perUser, int perAddress) {
+    public FailureThrottle(Clock clock, Duration window, int perUser, int perAddress) {
         this.clock = clock;
         this.window = window;
         this.perUser = perUser;
