@@ -31,27 +31,20 @@ public final class Inputs {
         throw ServiceException.invalid(
                 field,
                 "'" + (value.length() > 40 ? value.substring(0, 40) + "..." : value) + "' is not a valid " + field
-                        + "; expected one of "
-                        + String.join(
-                                ", ",
-                                Arrays.stream(type.getEnumConstants())
-                                        .map(Enum::name)
-                                        .toList()) + ".");
+                        + "; expected one of " + choices(type) + ".");
     }
 
     /** As {@link #enumValue}, but the field is required. */
     public static <E extends Enum<E>> E requiredEnum(Class<E> type, String value, String field) {
         if (value == null) {
-            throw ServiceException.invalid(
-                    field,
-                    field + " is required; expected one of "
-                            + String.join(
-                                    ", ",
-                                    Arrays.stream(type.getEnumConstants())
-                                            .map(Enum::name)
-                                            .toList()) + ".");
+            throw ServiceException.invalid(field, field + " is required; expected one of " + choices(type) + ".");
         }
         return enumValue(type, value, field);
+    }
+
+    private static String choices(Class<? extends Enum<?>> type) {
+        return String.join(
+                ", ", Arrays.stream(type.getEnumConstants()).map(Enum::name).toList());
     }
 
     /** A domain name as it is stored (lower-case ASCII, IDNs as punycode, two labels or more). */

@@ -45,7 +45,7 @@ public final class PlatformCaService {
     private final KeyType serverKeyType;
     private final SecureRandom random;
     private volatile PlatformCa current;
-    private final IssuedCertificateStore issued = new IssuedCertificateStore();
+    private final IssuedCertificateStore issuedCertificates = new IssuedCertificateStore();
 
     public PlatformCaService(
             Database database,
@@ -102,7 +102,7 @@ public final class PlatformCaService {
                                         : Optional.empty(),
                                 ecKey),
                         clock.instant());
-                issued.record(
+                issuedCertificates.record(
                         h,
                         created.issuing(),
                         created.root(),
@@ -112,7 +112,7 @@ public final class PlatformCaService {
                         List.of(),
                         clock.instant());
                 if (separateEc) {
-                    issued.record(
+                    issuedCertificates.record(
                             h,
                             created.ecIssuing(),
                             created.root(),
@@ -172,7 +172,7 @@ public final class PlatformCaService {
         boolean added = database.inTransaction(h -> {
             boolean first = store.addEcIssuing(h, CertificateCodec.encodeDer(ec.leaf()), vault.put(h, ec.privateKey()));
             if (first) {
-                issued.record(
+                issuedCertificates.record(
                         h,
                         ec.leaf(),
                         ca.root(),
@@ -222,7 +222,7 @@ public final class PlatformCaService {
                             keyId,
                             issued.leaf().getNotAfter().toInstant()),
                     clock.instant());
-            this.issued.record(
+            issuedCertificates.record(
                     h,
                     issued.leaf(),
                     issued.chain().get(1),

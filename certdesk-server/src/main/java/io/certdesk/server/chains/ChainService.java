@@ -57,7 +57,7 @@ public final class ChainService {
     private final AuditLog audit;
     private final Clock clock;
     private final TlsChanges tls;
-    private final IssuedCertificateStore issued;
+    private final IssuedCertificateStore issuedCertificates;
     private final RevocationService revocations;
 
     public ChainService(
@@ -71,9 +71,9 @@ public final class ChainService {
             AuditLog audit,
             Clock clock,
             TlsChanges tls,
-            IssuedCertificateStore issued,
+            IssuedCertificateStore issuedCertificates,
             RevocationService revocations) {
-        this.issued = issued;
+        this.issuedCertificates = issuedCertificates;
         this.revocations = revocations;
         this.database = database;
         this.chains = chains;
@@ -294,7 +294,7 @@ public final class ChainService {
                 chain,
                 issued.chain().stream().map(CertificateCodec::encodeDer).toList());
         if (origin == ChainOrigin.GENERATED) {
-            this.issued.record(
+            issuedCertificates.record(
                     h,
                     leaf,
                     issued.chain().get(1),

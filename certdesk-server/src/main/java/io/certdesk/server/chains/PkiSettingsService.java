@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import org.jdbi.v3.core.Handle;
 
@@ -106,11 +107,12 @@ public final class PkiSettingsService {
             }
         }
         return database.inTransaction(h -> {
+            Set<String> revoked = issued.revokedChainsOf(h, account.id()).keySet(); // read once for the whole change
             if (signingChainId.isPresent()) {
                 PrivateChain chain = chains.find(h, account.id(), signingChainId.get())
                         .orElseThrow(() -> ServiceException.invalid(
                                 "signingChainId", "signingChainId names no chain of this account."));
-                if (issued.revokedChainsOf(h, account.id()).containsKey(chain.id())) {
+                if (revoked.contains(chain.id())) {
                     throw ServiceException.invalid(
                             "signingChainId",
                             "The chain '" + chain.subject() + "' is revoked: a revoked chain never signs.");
@@ -123,7 +125,7 @@ public final class PkiSettingsService {
                                     + " bits, which cannot sign tokens (RSA of 2048 bits or more, EC P-256/P-384/P-521, Ed25519).");
                 }
             }
-            Map<String, String> normalized = bindings(h, account, change.tlsBindings());
+            Map<String, String> normalized = bindings(h, account, change.tlsBindings(), revoked);
             SigningState before = store.state(h, account.id()).settled(now);
             Optional<String> active = before.current();
             // Tokens signed by a retiring key may have been issued under the longer of the old and new lifetimes.
@@ -156,7 +158,7 @@ public final class PkiSettingsService {
         });
     }
 
-    private Map<String, String> bindings(Handle h, Account account, Map<String, String> bindings) {
+    private Map<String, String> bindings(Handle h, Account account, Map<String, String> bindings, Set<String> revoked) {
         Map<String, String> normalized = new TreeMap<>();
         for (Map.Entry<String, String> binding : (bindings == null ? Map.<String, String>of() : bindings).entrySet()) {
             String domain = Inputs.domain(binding.getKey(), "tlsBindings");
@@ -177,7 +179,7 @@ public final class PkiSettingsService {
                                         : "not a TLS server chain")
                                 + ".");
             }
-            if (issued.revokedChainsOf(h, account.id()).containsKey(chain.id())) {
+            if (revoked.contains(chain.id())) {
                 throw ServiceException.invalid(
                         "tlsBindings",
                         "The chain '" + chain.subject() + "' is revoked: a revoked chain is never served.");

@@ -98,6 +98,10 @@ public final class RevocationService {
                     "The chain '" + chain.subject() + "' signs the account's access tokens now:"
                             + " choose another signing chain in the PKI settings first, then revoke it.");
         }
+        // the first revocation stands: a concurrent one that committed before ours leaves this update nothing to change
+        if (!issued.revoke(h, record.get().issuerSha256(), record.get().serial(), now, reason)) {
+            return Optional.empty();
+        }
         if (state.pendingAt(now).filter(chain.id()::equals).isPresent()) {
             settings.save(
                     h,
@@ -116,7 +120,6 @@ public final class RevocationService {
         if (bindings.values().removeIf(chain.id()::equals)) {
             settings.replaceBindings(h, chain.accountId(), bindings);
         }
-        issued.revoke(h, record.get().issuerSha256(), record.get().serial(), now, reason);
         tls.changed(h, chain.accountId());
         return Optional.of(new IssuedCertificate.Revoked(now, reason));
     }
@@ -150,15 +153,15 @@ public final class RevocationService {
             }
             IssuedCertificate target = matches.get(0);
             if (target.revoked()) {
-                throw new ServiceException(
-                        ErrorCode.ALREADY_REVOKED, "The certificate with serial " + wanted + " is revoked already.");
+                throw alreadyRevoked(wanted);
             }
             Optional<PrivateChain> chain =
                     target.chainId().flatMap(id -> target.accountId().flatMap(a -> chains.find(h, a, id)));
-            if (chain.isPresent()) {
-                revoke(h, actor, chain.get(), reason);
-            } else {
-                issued.revoke(h, target.issuerSha256(), target.serial(), clock.instant(), reason);
+            boolean revoked = chain.isPresent()
+                    ? revoke(h, actor, chain.get(), reason).isPresent()
+                    : issued.revoke(h, target.issuerSha256(), target.serial(), clock.instant(), reason);
+            if (!revoked) {
+                throw alreadyRevoked(wanted);
             }
             audit.record(
                     h,
@@ -176,7 +179,13 @@ public final class RevocationService {
         return database.read(h -> issued.revoked(h, before, limit));
     }
 
-    private static void requirePlatformAdmin(Principal actor) {
+    private static ServiceException alreadyRevoked(String serial) {
+        return new ServiceException(
+                ErrorCode.ALREADY_REVOKED, "The certificate with serial " + serial + " is revoked already.");
+    }
+
+    /** Only the platform admin revokes by serial or lists revocations (403 otherwise). */
+    public static void requirePlatformAdmin(Principal actor) {
         if (!actor.isPlatformAdmin()) {
             throw new ServiceException(ErrorCode.FORBIDDEN, "Only the platform admin revokes certificates by serial.");
         }

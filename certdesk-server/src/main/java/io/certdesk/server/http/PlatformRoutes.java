@@ -3,7 +3,6 @@ package io.certdesk.server.http;
 import io.certdesk.pki.codec.CertificateCodec;
 import io.certdesk.pki.codec.PemCodec;
 import io.certdesk.pki.issue.RevocationReason;
-import io.certdesk.server.ErrorCode;
 import io.certdesk.server.Inputs;
 import io.certdesk.server.ServiceException;
 import io.certdesk.server.access.Principal;
@@ -44,9 +43,7 @@ final class PlatformRoutes {
 
     private void revoke(Context ctx) {
         Principal actor = Requests.caller(ctx);
-        if (!actor.isPlatformAdmin()) {
-            throw new ServiceException(ErrorCode.FORBIDDEN, "Only the platform admin revokes certificates by serial.");
-        }
+        RevocationService.requirePlatformAdmin(actor); // before the body is read: a 403, whatever it holds
         RevokeBody body = requests.body(ctx, RevokeBody.class);
         IssuedCertificate revoked = revocations.revokeSerial(
                 actor,

@@ -136,6 +136,44 @@ class RevocationApiTest extends OnBothDatabases {
     }
 
     @Test
+    void ofRevocationsRacingForOneChainExactlyOneIsAnsweredAndItsDateStands() throws Exception {
+        String name = unique("race");
+        String account = server.admin().createVendor("Revoke race " + NEXT.incrementAndGet());
+        server.admin().setDomains(account, name);
+        String chainId = generate(account, name).path("id").asText();
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<Api.Response>> answers = new java.util.ArrayList<>();
+            for (String reason : List.of("keyCompromise", "superseded", "unspecified", "affiliationChanged")) {
+                answers.add(pool.submit(() -> server.admin()
+                        .post(base(account) + "/private-chains/" + chainId + "/revoke", Map.of("reason", reason))));
+            }
+            List<Api.Response> ok = new java.util.ArrayList<>();
+            for (var answer : answers) {
+                Api.Response r = answer.get();
+                if (r.status() == 200) {
+                    ok.add(r);
+                } else {
+                    r.assertProblem(409, "already_revoked");
+                }
+            }
+            assertThat(ok).hasSize(1);
+            JsonNode stored = chain(account, chainId).path("revocation");
+            assertThat(stored.path("revokedAt").asText())
+                    .isEqualTo(ok.get(0)
+                            .json()
+                            .path("revocation")
+                            .path("revokedAt")
+                            .asText());
+            assertThat(stored.path("reason").asText())
+                    .isEqualTo(
+                            ok.get(0).json().path("revocation").path("reason").asText());
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    @Test
     void revokingABoundChainRemovesTheBindingAndThePlatformsCertificateIsServed() throws Exception {
         String name = unique("bound");
         String account = server.admin().createVendor("Revoke bound " + NEXT.incrementAndGet());

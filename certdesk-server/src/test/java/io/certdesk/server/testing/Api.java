@@ -106,43 +106,35 @@ public final class Api {
 
     /** Sends without a body, with the session's token and these extra headers. */
     public Response sendWithHeaders(String method, String path, Map<String, String> headers) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("https://localhost:" + port + path))
-                .timeout(Duration.ofSeconds(30))
+        HttpRequest.Builder b = request(path, token == null ? null : "Bearer " + token)
                 .method(method, HttpRequest.BodyPublishers.noBody());
-        if (token != null) {
-            b.header("Authorization", "Bearer " + token);
-        }
         headers.forEach(b::header);
-        try {
-            HttpResponse<byte[]> r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
-            JsonNode json;
-            try {
-                json = r.body().length == 0 ? MAPPER.nullNode() : MAPPER.readTree(r.body());
-            } catch (IOException notJson) {
-                json = MAPPER.getNodeFactory().textNode(new String(r.body(), java.nio.charset.StandardCharsets.UTF_8));
-            }
-            return new Response(r.statusCode(), r, json);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return exchange(b);
     }
 
     /** Sends with this {@code Authorization} header (or none when null) instead of the session's. */
     public Response sendRawWithHeader(
             String method, String path, byte[] body, String contentType, String authorization) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("https://localhost:" + port + path))
-                .timeout(Duration.ofSeconds(30));
-        if (authorization != null) {
-            b.header("Authorization", authorization);
-        }
+        HttpRequest.Builder b = request(path, authorization);
         if (body == null) {
             b.method(method, HttpRequest.BodyPublishers.noBody());
         } else {
             b.header("Content-Type", contentType).method(method, HttpRequest.BodyPublishers.ofByteArray(body));
         }
+        return exchange(b);
+    }
+
+    private HttpRequest.Builder request(String path, String authorization) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("https://localhost:" + port + path))
+                .timeout(Duration.ofSeconds(30));
+        if (authorization != null) {
+            b.header("Authorization", authorization);
+        }
+        return b;
+    }
+
+    /** The answer, its body read as JSON (or a JSON string of the text when it is not JSON). */
+    private Response exchange(HttpRequest.Builder b) {
         try {
             HttpResponse<byte[]> r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
             JsonNode json;
