@@ -184,9 +184,16 @@ class ConsoleBrowserTest extends OnBothDatabases {
         new Select(browser.visible(By.id("generate-purpose"))).selectByValue("TOKEN_SIGNING");
         assertThat(browser.driver().findElement(By.id("generate-domain-field")).isDisplayed())
                 .isFalse();
+        int chainsBefore = browser.driver()
+                .findElements(By.cssSelector("#private-chains tr[data-chain]"))
+                .size();
         browser.driver()
                 .findElement(By.cssSelector("#chain-generate button[type=submit]"))
                 .click();
+        // the account already had a token-signing chain: wait for the list that holds the new one, not the old list
+        new org.openqa.selenium.support.ui.WebDriverWait(browser.driver(), Duration.ofSeconds(10))
+                .until(org.openqa.selenium.support.ui.ExpectedConditions.numberOfElementsToBe(
+                        By.cssSelector("#private-chains tr[data-chain]"), chainsBefore + 1));
         browser.text(By.id("private-chains"), "token signing");
         // no signing chain: the console says what that means; then the new one
         new Select(browser.driver().findElement(By.id("signing-chain"))).selectByValue("");
