@@ -21,7 +21,7 @@ trap cleanup EXIT
 for tool in chromium chromedriver openssl curl jq java mvn; do command -v $tool >/dev/null || { echo "needs $tool" >&2; exit 2; }; done
 
 (cd "$root" && mvn -B -q -DskipTests install) >/dev/null
-CERTDESK_ADMIN_PASSWORD=$pass "$root/certdesk" serve --https-port $port --ipps-port 0 --bind 127.0.0.1 --data "$work/data" \
+CERTDESK_ADMIN_PASSWORD=$pass "$root/certdesk" serve --https-port $port --ipps-port 0 --http-port 0 --bind 127.0.0.1 --data "$work/data" \
   >"$work/certdesk.log" 2>&1 &
 pids+=($!)
 until curl -sf -o /dev/null -k "https://127.0.0.1:$port/readyz"; do sleep 0.3; done

@@ -54,7 +54,7 @@ PY
 }
 
 echo "== Certdesk (JSSE, JDK $(java -version 2>&1 | head -1 | cut -d'"' -f2)), $names names, pinned to core 1"
-CERTDESK_ADMIN_PASSWORD=$pass JAVA_TOOL_OPTIONS="-Xlog:disable" taskset -c 1 "$root/certdesk" serve --https-port $cd_port --ipps-port 0 \
+CERTDESK_ADMIN_PASSWORD=$pass JAVA_TOOL_OPTIONS="-Xlog:disable" taskset -c 1 "$root/certdesk" serve --https-port $cd_port --ipps-port 0 --http-port 0 \
   --tls-engine JSSE --bind 127.0.0.1 --data "$work/certdesk" --ca-key-type EC_P256 >"$work/certdesk.log" 2>&1 &
 pids+=($!)
 until curl -sf -o /dev/null -k "https://127.0.0.1:$cd_port/readyz"; do sleep 0.3; done
@@ -101,7 +101,7 @@ measure "nginx              RSA-2048" $nginx_port "RSA-PSS+SHA256:RSA+SHA256" "$
 
 echo "== Certdesk again on the same data on its default engine, BoringSSL (Conscrypt), warm-up ${warmup} s"
 kill "$cd_pid"; while kill -0 "$cd_pid" 2>/dev/null; do sleep 0.2; done
-CERTDESK_ADMIN_PASSWORD=$pass taskset -c 1 "$root/certdesk" serve --https-port $cd_port --ipps-port 0 \
+CERTDESK_ADMIN_PASSWORD=$pass taskset -c 1 "$root/certdesk" serve --https-port $cd_port --ipps-port 0 --http-port 0 \
   --bind 127.0.0.1 --data "$work/certdesk" >"$work/certdesk-conscrypt.log" 2>&1 &
 pids+=($!)
 until curl -sf -o /dev/null -k "https://127.0.0.1:$cd_port/readyz"; do sleep 0.3; done

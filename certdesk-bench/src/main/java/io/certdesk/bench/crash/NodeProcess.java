@@ -64,6 +64,8 @@ final class NodeProcess {
                 String.valueOf(port),
                 "--ipps-port",
                 "0",
+                "--http-port",
+                "0",
                 "--bind",
                 "127.0.0.1",
                 "--data",

@@ -11,20 +11,26 @@ import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
-import java.security.interfaces.ECPublicKey;
-import java.security.interfaces.RSAPublicKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.List;
+import java.util.Optional;
 import org.bouncycastle.asn1.ASN1Encodable;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.DERNull;
+import org.bouncycastle.asn1.ocsp.OCSPObjectIdentifiers;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
 import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.asn1.x500.style.IETFUtils;
+import org.bouncycastle.asn1.x509.AccessDescription;
+import org.bouncycastle.asn1.x509.AuthorityInformationAccess;
 import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.CRLDistPoint;
+import org.bouncycastle.asn1.x509.DistributionPoint;
+import org.bouncycastle.asn1.x509.DistributionPointName;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.GeneralName;
@@ -49,12 +55,25 @@ public final class CertificateIssuer {
     /** Certificates start this long before "now", so a client whose clock is slightly behind accepts them. */
     static final Duration BACKDATE = Duration.ofMinutes(5);
 
+    /** How long a delegated OCSP responder certificate is valid; it is renewed well before. */
+    public static final Duration RESPONDER_VALIDITY = Duration.ofDays(30);
+
     private final Clock clock;
     private final SecureRandom random;
+    private final Optional<PkiLocations> locations;
 
     public CertificateIssuer(Clock clock, SecureRandom random) {
+        this(clock, random, Optional.empty());
+    }
+
+    /**
+     * An issuer whose certificates name where revocation is published ({@code locations}): every
+     * one it signs below the root gets Authority Information Access and CRL Distribution Points.
+     */
+    public CertificateIssuer(Clock clock, SecureRandom random, Optional<PkiLocations> locations) {
         this.clock = clock;
         this.random = random;
+        this.locations = locations;
     }
 
     /**
@@ -121,9 +140,10 @@ public final class CertificateIssuer {
         String organization = organizationOf(ca.root());
         X509Certificate certificate = sign(
                 builder(rootName, name(commonName, organization), clock.instant(), validity, keys.getPublic())
-                        .addCa(keys.getPublic(), ca.root().getPublicKey(), 0),
+                        .addCa(keys.getPublic(), ca.root().getPublicKey(), 0)
+                        .addLocations(locations, ca.root()),
                 ca.rootKey(),
-                keyTypeOf(ca.root().getPublicKey()));
+                KeyType.describing(ca.root().getPublicKey()));
         return new IssuedChain(keys.getPrivate(), List.of(certificate, ca.root()));
     }
 
@@ -162,8 +182,9 @@ public final class CertificateIssuer {
                 Extension.subjectAlternativeName,
                 false,
                 new GeneralNames(new GeneralName(GeneralName.dNSName, dnsName)));
+        leaf.addLocations(locations, issuing);
         X509Certificate certificate =
-                sign(leaf, ca.issuingKeyFor(keyType.algorithm()), keyTypeOf(issuing.getPublicKey()));
+                sign(leaf, ca.issuingKeyFor(keyType.algorithm()), KeyType.describing(issuing.getPublicKey()));
         return new IssuedChain(keys.getPrivate(), List.of(certificate, issuing, ca.root()));
     }
 
@@ -183,9 +204,37 @@ public final class CertificateIssuer {
                 capToIssuer(issuing, now, validity),
                 keys.getPublic());
         leaf.addEndEntity(keys.getPublic(), issuing.getPublicKey(), KeyUsage.digitalSignature, null);
+        leaf.addLocations(locations, issuing);
         X509Certificate certificate =
-                sign(leaf, ca.issuingKeyFor(keyType.algorithm()), keyTypeOf(issuing.getPublicKey()));
+                sign(leaf, ca.issuingKeyFor(keyType.algorithm()), KeyType.describing(issuing.getPublicKey()));
         return new IssuedChain(keys.getPrivate(), List.of(certificate, issuing, ca.root()));
+    }
+
+    /**
+     * A delegated OCSP responder for {@code ca} (RFC 6960 §4.2.2.2): an EC P-256 key, extended key
+     * usage id-kp-OCSPSigning only, and id-pkix-ocsp-nocheck (relying parties do not check the
+     * responder's own status), valid for {@link #RESPONDER_VALIDITY} at most, so the CA key signs
+     * once a renewal, not once a request.
+     */
+    public IssuedChain issueOcspResponder(X509Certificate ca, PrivateKey caKey) {
+        Instant now = clock.instant();
+        KeyPair keys = KeyPairs.generate(KeyType.EC_P256, random);
+        X500Name caName = X500Name.getInstance(ca.getSubjectX500Principal().getEncoded());
+        var cn = caName.getRDNs(BCStyle.CN);
+        String caCommonName = cn.length == 0
+                ? "Certdesk CA"
+                : IETFUtils.valueToString(cn[0].getFirst().getValue());
+        Extensions responder = builder(
+                caName,
+                name(caCommonName + " OCSP Responder", organizationOf(ca)),
+                now,
+                capToIssuer(ca, now, RESPONDER_VALIDITY),
+                keys.getPublic());
+        responder.addEndEntity(
+                keys.getPublic(), ca.getPublicKey(), KeyUsage.digitalSignature, KeyPurposeId.id_kp_OCSPSigning);
+        responder.add(OCSPObjectIdentifiers.id_pkix_ocsp_nocheck, false, DERNull.INSTANCE);
+        X509Certificate certificate = sign(responder, caKey, KeyType.describing(ca.getPublicKey()));
+        return new IssuedChain(keys.getPrivate(), List.of(certificate, ca));
     }
 
     private static X500Name tokenSigningName(String accountName, String accountId) {
@@ -220,18 +269,6 @@ public final class CertificateIssuer {
         } catch (OperatorCreationException | GeneralSecurityException e) {
             throw new IllegalStateException("signing a certificate failed", e);
         }
-    }
-
-    /** The key type that best describes an existing public key, to choose the signature algorithm. */
-    static KeyType keyTypeOf(PublicKey key) {
-        if (key instanceof ECPublicKey ec) {
-            int bits = ec.getParams().getOrder().bitLength();
-            return bits > 256 ? KeyType.EC_P384 : KeyType.EC_P256;
-        }
-        if (key instanceof RSAPublicKey rsa) {
-            return rsa.getModulus().bitLength() > 3072 ? KeyType.RSA_4096 : KeyType.RSA_2048;
-        }
-        throw new IllegalArgumentException("unsupported issuer key " + key.getAlgorithm());
     }
 
     private static X500Name name(String commonName, String organization) {
@@ -274,6 +311,24 @@ public final class CertificateIssuer {
             add(Extension.subjectKeyIdentifier, false, UTILS.createSubjectKeyIdentifier(subjectKey));
             add(Extension.authorityKeyIdentifier, false, UTILS.createAuthorityKeyIdentifier(issuerKey));
             return this;
+        }
+
+        /** Authority Information Access (OCSP, caIssuers) and CRL Distribution Points naming {@code issuer}'s publications. */
+        Extensions addLocations(Optional<PkiLocations> locations, X509Certificate issuer) {
+            locations.ifPresent(at -> {
+                add(Extension.authorityInfoAccess, false, new AuthorityInformationAccess(new AccessDescription[] {
+                    new AccessDescription(AccessDescription.id_ad_ocsp, uri(at.ocsp())),
+                    new AccessDescription(AccessDescription.id_ad_caIssuers, uri(at.caCertificate(issuer)))
+                }));
+                add(Extension.cRLDistributionPoints, false, new CRLDistPoint(new DistributionPoint[] {
+                    new DistributionPoint(new DistributionPointName(new GeneralNames(uri(at.crl(issuer)))), null, null)
+                }));
+            });
+            return this;
+        }
+
+        private static GeneralName uri(String uri) {
+            return new GeneralName(GeneralName.uniformResourceIdentifier, uri);
         }
 
         void add(ASN1ObjectIdentifier oid, boolean critical, ASN1Encodable value) {

@@ -1,5 +1,9 @@
 package io.certdesk.pki.keys;
 
+import java.security.PublicKey;
+import java.security.interfaces.ECPublicKey;
+import java.security.interfaces.RSAPublicKey;
+
 /** The key types Certdesk generates, with the signature algorithm each signs with. */
 public enum KeyType {
     EC_P256("EC", "secp256r1", 256, "SHA256withECDSA"),
@@ -35,6 +39,17 @@ public enum KeyType {
     /** JCA name of the signature algorithm a key of this type signs certificates with. */
     public String signatureAlgorithm() {
         return signatureAlgorithm;
+    }
+
+    /** The key type that best describes an existing public key (an issuer's), to choose its signature algorithm. */
+    public static KeyType describing(PublicKey key) {
+        if (key instanceof ECPublicKey ec) {
+            return ec.getParams().getOrder().bitLength() > 256 ? EC_P384 : EC_P256;
+        }
+        if (key instanceof RSAPublicKey rsa) {
+            return rsa.getModulus().bitLength() > 3072 ? RSA_4096 : RSA_2048;
+        }
+        throw new IllegalArgumentException("unsupported issuer key " + key.getAlgorithm());
     }
 
     String curve() {

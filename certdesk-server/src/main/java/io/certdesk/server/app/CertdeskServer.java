@@ -4,6 +4,7 @@ import io.certdesk.pki.codec.CertificateCodec;
 import io.certdesk.pki.codec.PemCodec;
 import io.certdesk.pki.issue.CertificateIssuer;
 import io.certdesk.pki.issue.IssuedChain;
+import io.certdesk.pki.issue.PkiLocations;
 import io.certdesk.pki.seal.KeySealer;
 import io.certdesk.pki.seal.MasterKey;
 import io.certdesk.server.access.FailureThrottle;
@@ -14,11 +15,13 @@ import io.certdesk.server.audit.AuditLog;
 import io.certdesk.server.audit.AuditStore;
 import io.certdesk.server.ca.PlatformCaService;
 import io.certdesk.server.ca.PlatformCaStore;
+import io.certdesk.server.ca.RevocationPublisher;
 import io.certdesk.server.chains.ChainService;
 import io.certdesk.server.chains.ChainStore;
 import io.certdesk.server.chains.PkiSettingsService;
 import io.certdesk.server.chains.PkiSettingsStore;
 import io.certdesk.server.http.ApiServer;
+import io.certdesk.server.http.PkiListener;
 import io.certdesk.server.http.Route;
 import io.certdesk.server.ipp.IppPrinter;
 import io.certdesk.server.keys.KeyVault;
@@ -76,6 +79,11 @@ public final class CertdeskServer implements AutoCloseable {
     /** Null on H2 (one node). */
     private final TlsChangeListener tlsListener;
 
+    private final RevocationPublisher publisher;
+    private final Optional<String> pkiUrl;
+    /** Null without --http-port. */
+    private final PkiListener pkiListener;
+
     private CertdeskServer(
             ServerConfig config,
             Database database,
@@ -83,7 +91,10 @@ public final class CertdeskServer implements AutoCloseable {
             ApiServer api,
             Optional<String> generatedAdminPassword,
             JvmGcMetrics gcMetrics,
-            TlsChangeListener tlsListener) {
+            TlsChangeListener tlsListener,
+            RevocationPublisher publisher,
+            PkiListener pkiListener,
+            Optional<String> pkiUrl) {
         this.config = config;
         this.database = database;
         this.platformCa = platformCa;
@@ -91,6 +102,9 @@ public final class CertdeskServer implements AutoCloseable {
         this.generatedAdminPassword = generatedAdminPassword;
         this.gcMetrics = gcMetrics;
         this.tlsListener = tlsListener;
+        this.publisher = publisher;
+        this.pkiListener = pkiListener;
+        this.pkiUrl = pkiUrl;
     }
 
     /** Starts a node; on any failure everything opened so far is closed again. */
@@ -101,7 +115,19 @@ public final class CertdeskServer implements AutoCloseable {
         MasterKey master = masterKey(config, random);
         Database database = Database.open(config.jdbcUrl(), config.dbUser(), config.dbPassword());
         long t1 = System.nanoTime();
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        PkiListener pkiListener = null;
+        RevocationPublisher publisher = null;
         try {
+            // bound first: every certificate issued names its port
+            if (config.httpPort().isPresent()) {
+                pkiListener =
+                        PkiListener.start(config.bindHost(), config.httpPort().getAsInt(), config.clock(), registry);
+            }
+            Optional<String> pkiUrl = config.pkiUrl().isPresent() || pkiListener == null
+                    ? config.pkiUrl()
+                    : Optional.of("http://" + config.hostname() + ":" + pkiListener.port());
+            Optional<PkiLocations> locations = pkiUrl.map(PkiLocations::new);
             requireMasterKeyMatches(database, master);
             AuditLog audit = new AuditLog(database, new AuditStore(), config.clock());
             KeyVault vault = new KeyVault(new KeySealer(master, random), new SealedKeyStore(), config.clock());
@@ -110,7 +136,7 @@ public final class CertdeskServer implements AutoCloseable {
                     new PlatformCaStore(),
                     vault,
                     audit,
-                    new CertificateIssuer(config.clock(), random),
+                    new CertificateIssuer(config.clock(), random, locations),
                     config.clock(),
                     random,
                     config.caKeyType(),
@@ -121,6 +147,10 @@ public final class CertdeskServer implements AutoCloseable {
                     PemCodec.writeCertificatePem(platformCa.root()),
                     StandardCharsets.US_ASCII);
             IssuedChain serverChain = platformCa.serverChain(config.hostname());
+            publisher = platformCa.startPublishing(config.crlValidity());
+            if (pkiListener != null) {
+                pkiListener.publish(publisher);
+            }
             long t2 = System.nanoTime();
 
             AccountStore accountStore = new AccountStore();
@@ -169,7 +199,15 @@ public final class CertdeskServer implements AutoCloseable {
             io.certdesk.server.ca.IssuedCertificateStore issuedStore =
                     new io.certdesk.server.ca.IssuedCertificateStore();
             io.certdesk.server.chains.RevocationService revocations = new io.certdesk.server.chains.RevocationService(
-                    database, chainStore, settingsStore, issuedStore, access, audit, config.clock(), tlsChains);
+                    database,
+                    chainStore,
+                    settingsStore,
+                    issuedStore,
+                    access,
+                    audit,
+                    config.clock(),
+                    tlsChains,
+                    publisher::revocationCommitted);
             ChainService chains = new ChainService(
                     database,
                     chainStore,
@@ -209,7 +247,6 @@ public final class CertdeskServer implements AutoCloseable {
                     new FailureThrottle(config.clock(), Duration.ofMinutes(15), 5, 50));
             long t3 = System.nanoTime();
 
-            PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             new JvmMemoryMetrics().bindTo(registry);
             new JvmThreadMetrics().bindTo(registry);
             new ProcessorMetrics().bindTo(registry);
@@ -257,8 +294,15 @@ public final class CertdeskServer implements AutoCloseable {
                     (t3 - t2) / 1_000_000,
                     (t35 - t3) / 1_000_000,
                     (t4 - t35) / 1_000_000);
-            return new CertdeskServer(config, database, platformCa, api, generated, gc, tlsListener);
+            return new CertdeskServer(
+                    config, database, platformCa, api, generated, gc, tlsListener, publisher, pkiListener, pkiUrl);
         } catch (RuntimeException | IOException e) {
+            if (publisher != null) {
+                publisher.close();
+            }
+            if (pkiListener != null) {
+                pkiListener.close();
+            }
             database.close();
             throw e;
         }
@@ -315,6 +359,16 @@ public final class CertdeskServer implements AutoCloseable {
         return database;
     }
 
+    /** Where certificates issued by this node say relying parties find CRLs and OCSP, when anywhere. */
+    public Optional<String> pkiUrl() {
+        return pkiUrl;
+    }
+
+    /** The plain-HTTP port of the publications (/pki/), when it is on. */
+    public OptionalInt httpPort() {
+        return pkiListener == null ? OptionalInt.empty() : OptionalInt.of(pkiListener.port());
+    }
+
     /** The IPPS listener's port, when it is on. */
     public OptionalInt ippsPort() {
         return api.ippsPort();
@@ -332,6 +386,10 @@ public final class CertdeskServer implements AutoCloseable {
         } finally {
             if (tlsListener != null) {
                 tlsListener.close();
+            }
+            publisher.close();
+            if (pkiListener != null) {
+                pkiListener.close();
             }
             gcMetrics.close();
             database.close();

@@ -41,6 +41,33 @@ public final class ServeCommand implements Callable<Integer> {
     int ippsPort;
 
     @Option(
+            names = "--http-port",
+            defaultValue = "8080",
+            paramLabel = "PORT",
+            description = {
+                "Plain-HTTP port that serves only /pki/: the CA certificates, CRLs and the OCSP responder, fetched over",
+                "HTTP by design (default: ${DEFAULT-VALUE}; 0 turns it off). Everything else there is a 404."
+            })
+    int httpPort;
+
+    @Option(
+            names = "--pki-url",
+            paramLabel = "URL",
+            description = {
+                "Where relying parties reach /pki/, http://HOST[:PORT], named in every certificate issued from now on",
+                "(OCSP and caIssuers, CRL distribution point); default: http://HOSTNAME:HTTP_PORT."
+            })
+    String pkiUrl;
+
+    @Option(
+            names = "--crl-validity",
+            defaultValue = "7",
+            paramLabel = "DAYS",
+            description =
+                    "Days each CRL is valid (nextUpdate); it is reissued at half of that, and within seconds of a revocation (default: ${DEFAULT-VALUE}).")
+    int crlValidityDays;
+
+    @Option(
             names = "--default-sni",
             paramLabel = "DOMAIN",
             description =
@@ -157,9 +184,10 @@ public final class ServeCommand implements Callable<Integer> {
                     Optional.ofNullable(tlsEngine),
                     Optional.ofNullable(publicUrl),
                     OutboundGuard.of(
-                            list(outboundAllow),
-                            list(outboundDeny),
-                            outboundPorts == null ? List.of() : outboundPorts));
+                            list(outboundAllow), list(outboundDeny), outboundPorts == null ? List.of() : outboundPorts),
+                    httpPort == 0 ? OptionalInt.empty() : OptionalInt.of(httpPort),
+                    Optional.ofNullable(pkiUrl),
+                    java.time.Duration.ofDays(crlValidityDays));
         } catch (IllegalArgumentException | PkiException e) {
             throw CliFailure.usage(e.getMessage());
         }
@@ -203,6 +231,9 @@ public final class ServeCommand implements Callable<Integer> {
                         .resolve(CertdeskServer.CA_FILE)
                         .toAbsolutePath()
                         .normalize());
+        server.pkiUrl()
+                .ifPresent(url -> System.out.println("Revocation published (CRLs, OCSP) under " + url + "/pki/"
+                        + (server.httpPort().isPresent() ? "" : " (served by another listener: no --http-port here)")));
         server.generatedAdminPassword()
                 .ifPresent(password -> System.out.println("Created platform admin 'admin' with password: " + password
                         + "   (shown once; set CERTDESK_ADMIN_PASSWORD to choose it)"));

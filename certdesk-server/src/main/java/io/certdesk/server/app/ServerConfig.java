@@ -8,6 +8,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalInt;
 
@@ -22,6 +23,10 @@ import java.util.OptionalInt;
  * @param tlsEngine     the TLS engine of the listeners; empty: Conscrypt where it loads, else JSSE
  * @param outbound      where connection checks may connect
  * @param publicUrl     the address clients use (https://host[:port]), the base of token issuer URLs; empty: https://hostname:port
+ * @param httpPort      the plain-HTTP port that serves only /pki/ (CA certificates, CRLs, OCSP; 0: any free one); empty: none
+ * @param pkiUrl        where relying parties reach /pki/ (http://host[:port]), named in every certificate issued;
+ *                      empty: http://hostname:httpPort, or nothing named when there is no plain-HTTP port
+ * @param crlValidity   how long each CRL is valid (its nextUpdate); it is reissued at half of it, and at once after a revocation
  */
 public record ServerConfig(
         String bindHost,
@@ -40,28 +45,54 @@ public record ServerConfig(
         Optional<String> defaultSni,
         Optional<TlsEngine> tlsEngine,
         Optional<String> publicUrl,
-        OutboundGuard outbound) {
+        OutboundGuard outbound,
+        OptionalInt httpPort,
+        Optional<String> pkiUrl,
+        Duration crlValidity) {
+
+    public static final Duration DEFAULT_CRL_VALIDITY = Duration.ofDays(7);
 
     public ServerConfig {
         publicUrl = publicUrl.map(ServerConfig::checkedPublicUrl);
+        pkiUrl = pkiUrl.map(ServerConfig::checkedPkiUrl);
+        if (crlValidity.compareTo(Duration.ofHours(1)) < 0 || crlValidity.compareTo(Duration.ofDays(90)) > 0) {
+            throw new IllegalArgumentException("--crl-validity is 1 hour to 90 days; found " + crlValidity + ".");
+        }
+    }
+
+    /** An http URL of scheme, host and optional port only: where relying parties fetch CRLs and ask OCSP. */
+    static String checkedPkiUrl(String url) {
+        return origin(
+                url,
+                "http",
+                "--pki-url",
+                "--pki-url must be http://HOST[:PORT] (CRLs and OCSP are fetched over plain HTTP, RFC 5280"
+                        + " §4.2.2.1); found '" + url + "'.");
     }
 
     /** An https URL of scheme, host and optional port only (no path, query or trailing slash). */
     static String checkedPublicUrl(String url) {
+        return origin(
+                url,
+                "https",
+                "--public-url",
+                "--public-url must be https://HOST[:PORT], the address clients use; found '" + url + "'.");
+    }
+
+    private static String origin(String url, String scheme, String option, String refusal) {
         URI uri;
         try {
             uri = new URI(url.endsWith("/") ? url.substring(0, url.length() - 1) : url);
         } catch (URISyntaxException e) {
-            throw new IllegalArgumentException("--public-url is not a URL: " + e.getMessage());
+            throw new IllegalArgumentException(option + " is not a URL: " + e.getMessage());
         }
-        if (!"https".equals(uri.getScheme())
+        if (!scheme.equals(uri.getScheme())
                 || uri.getHost() == null
                 || (uri.getRawPath() != null && !uri.getRawPath().isEmpty())
                 || uri.getRawQuery() != null
                 || uri.getRawFragment() != null
                 || uri.getRawUserInfo() != null) {
-            throw new IllegalArgumentException(
-                    "--public-url must be https://HOST[:PORT], the address clients use; found '" + url + "'.");
+            throw new IllegalArgumentException(refusal);
         }
         return uri.toString();
     }

@@ -84,9 +84,12 @@ public final class IssuedCertificateStore {
                 .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue, (a, b) -> a));
     }
 
-    /** Marks it revoked; false when it already was (the first revocation stands). */
+    /**
+     * Marks it revoked and counts the revocation for its issuer's CRL; false when it already was
+     * (the first revocation stands).
+     */
     public boolean revoke(Handle h, String issuerSha256, String serial, Instant at, RevocationReason reason) {
-        return h.createUpdate(
+        boolean revoked = h.createUpdate(
                                 "UPDATE issued_certificates SET revoked_at = :at, revocation_reason = :r WHERE issuer_sha256 = :i AND serial = :s"
                                         + " AND revoked_at IS NULL")
                         .bind("at", Database.utc(at))
@@ -95,6 +98,10 @@ public final class IssuedCertificateStore {
                         .bind("s", serial)
                         .execute()
                 == 1;
+        if (revoked) {
+            new PublicationStore().countRevocation(h, issuerSha256);
+        }
+        return revoked;
     }
 
     /** Revoked certificates, newest revocation first, {@code limit} after the one revoked at {@code before} (paging). */

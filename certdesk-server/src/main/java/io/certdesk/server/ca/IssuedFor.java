@@ -9,5 +9,7 @@ public enum IssuedFor {
     /** A node's own HTTPS certificate (for --hostname). */
     NODE_SERVER,
     /** An issuing CA, signed by the root. */
-    ISSUING_CA
+    ISSUING_CA,
+    /** A CA's delegated OCSP responder (id-kp-OCSPSigning), signed by that CA. */
+    OCSP_RESPONDER
 }

@@ -191,6 +191,14 @@ public final class PlatformCaService {
         return database.read(this::load);
     }
 
+    /**
+     * Starts publishing the CA's revocations (CRLs valid for {@code crlValidity}, OCSP answers)
+     * from this node; stop it with {@link RevocationPublisher#close}.
+     */
+    public RevocationPublisher startPublishing(Duration crlValidity) {
+        return new RevocationPublisher(database, ca(), vault, issuer, clock, random, crlValidity).start();
+    }
+
     public X509Certificate root() {
         return ca().root();
     }

@@ -35,7 +35,9 @@ public final class RevocationService {
     private final AuditLog audit;
     private final Clock clock;
     private final TlsChanges tls;
+    private final Runnable published;
 
+    /** {@code published} runs after each revocation commits (the CRL and OCSP answers take it up at once). */
     public RevocationService(
             Database database,
             ChainStore chains,
@@ -44,7 +46,8 @@ public final class RevocationService {
             Access access,
             AuditLog audit,
             Clock clock,
-            TlsChanges tls) {
+            TlsChanges tls,
+            Runnable published) {
         this.database = database;
         this.chains = chains;
         this.settings = settings;
@@ -53,6 +56,7 @@ public final class RevocationService {
         this.audit = audit;
         this.clock = clock;
         this.tls = tls;
+        this.published = published;
     }
 
     /** Revokes a chain the platform CA issued to the account; returns the revocation. */
@@ -102,6 +106,7 @@ public final class RevocationService {
         if (!issued.revoke(h, record.get().issuerSha256(), record.get().serial(), now, reason)) {
             return Optional.empty();
         }
+        h.afterCommit(published);
         if (state.pendingAt(now).filter(chain.id()::equals).isPresent()) {
             settings.save(
                     h,
@@ -162,6 +167,9 @@ public final class RevocationService {
                     : issued.revoke(h, target.issuerSha256(), target.serial(), clock.instant(), reason);
             if (!revoked) {
                 throw alreadyRevoked(wanted);
+            }
+            if (chain.isEmpty()) {
+                h.afterCommit(published); // revoke(h, …) above does it for a chain
             }
             audit.record(
                     h,

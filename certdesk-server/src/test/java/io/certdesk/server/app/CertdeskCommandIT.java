@@ -83,6 +83,10 @@ class CertdeskCommandIT {
                 true,
                 io.certdesk.server.testing.TlsPeers.serverContext(directoryLeaf, directoryCa.certificate())));
         int ldaps = directory.getListenPort("ldaps");
+        int httpPort;
+        try (var free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            httpPort = free.getLocalPort();
+        }
         List<String> serve = new ArrayList<>(List.of(
                 SCRIPT.toString(),
                 "serve",
@@ -90,6 +94,8 @@ class CertdeskCommandIT {
                 "0",
                 "--ipps-port",
                 "0",
+                "--http-port",
+                String.valueOf(httpPort),
                 "--bind",
                 "127.0.0.1",
                 "--data",
@@ -127,6 +133,19 @@ class CertdeskCommandIT {
                                 .build(),
                         HttpResponse.BodyHandlers.ofString());
         assertThat(ready.statusCode()).isEqualTo(200);
+        // the CA's publications, over plain HTTP on --http-port, where the startup lines say
+        assertThat(Files.readString(work.resolve("out.log")))
+                .contains("Revocation published (CRLs, OCSP) under http://localhost:" + httpPort + "/pki/");
+        X509Certificate root = (X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509")
+                .generateCertificate(Files.newInputStream(ca));
+        HttpResponse<byte[]> rootDer = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/pki/ca/"
+                                        + io.certdesk.pki.issue.PkiLocations.caId(root) + ".crt"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(rootDer.statusCode()).isEqualTo(200);
+        assertThat(rootDer.body()).isEqualTo(root.getEncoded());
 
         String server = "https://localhost:" + port;
         Result wrong =

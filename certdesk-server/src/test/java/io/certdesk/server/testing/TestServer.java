@@ -188,7 +188,10 @@ public final class TestServer implements AutoCloseable {
                 Optional.empty(),
                 Optional.ofNullable(tlsEngine),
                 Optional.ofNullable(publicUrl),
-                outbound);
+                outbound,
+                java.util.OptionalInt.of(0),
+                Optional.empty(),
+                ServerConfig.DEFAULT_CRL_VALIDITY);
     }
 
     public CertdeskServer server() {

@@ -61,4 +61,87 @@ class TwoNodesTest {
             assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(2));
         }
     }
+
+    @Test
+    void aRevocationThroughOneNodeIsInTheOthersOcspAnswersAndCrlWithinTwoSeconds() throws Exception {
+        nodeA = TestServer.start(TestDatabase.POSTGRESQL);
+        nodeB = nodeA.secondNode();
+        String name = "revoked.nodes.test";
+        String account = nodeA.admin().createVendor("Nodes revocation");
+        nodeA.admin().setDomains(account, name);
+        String chainId = nodeA.admin()
+                .post(
+                        "/api/v1/accounts/" + account + "/private-chains/generate",
+                        Map.of("purpose", "TLS_SERVER", "domain", name))
+                .assertStatus(201)
+                .json()
+                .path("id")
+                .asText();
+        byte[] pem = nodeA.admin()
+                .get("/api/v1/accounts/" + account + "/private-chains/" + chainId + "/chain.pem")
+                .raw()
+                .body();
+        var chain = java.security.cert.CertificateFactory.getInstance("X.509")
+                .generateCertificates(new java.io.ByteArrayInputStream(pem))
+                .stream()
+                .map(java.security.cert.X509Certificate.class::cast)
+                .toList();
+        byte[] request = new org.bouncycastle.cert.ocsp.OCSPReqBuilder()
+                .addRequest(new org.bouncycastle.cert.ocsp.CertificateID(
+                        new org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder()
+                                .build()
+                                .get(org.bouncycastle.cert.ocsp.CertificateID.HASH_SHA1),
+                        new org.bouncycastle.cert.X509CertificateHolder(
+                                chain.get(1).getEncoded()),
+                        chain.get(0).getSerialNumber()))
+                .build()
+                .getEncoded();
+        String crlUrl = "http://127.0.0.1:" + nodeB.server().httpPort().orElseThrow() + "/pki/crl/"
+                + io.certdesk.pki.issue.PkiLocations.caId(chain.get(1)) + ".crl";
+        assertThat(ocspStatus(nodeB, request)).as("good, and cached by node B").isNull();
+        assertThat(crl(crlUrl).isRevoked(chain.get(0))).isFalse();
+
+        nodeA.admin()
+                .post(
+                        "/api/v1/accounts/" + account + "/private-chains/" + chainId + "/revoke",
+                        Map.of("reason", "keyCompromise"))
+                .assertStatus(200);
+        long started = System.nanoTime();
+        while (!(ocspStatus(nodeB, request) instanceof org.bouncycastle.cert.ocsp.RevokedStatus)) {
+            assertThat(Duration.ofNanos(System.nanoTime() - started))
+                    .as("node B's OCSP says revoked within 2 s")
+                    .isLessThan(Duration.ofSeconds(2));
+            Thread.sleep(50);
+        }
+        while (!crl(crlUrl).isRevoked(chain.get(0))) {
+            assertThat(Duration.ofNanos(System.nanoTime() - started))
+                    .as("node B's CRL lists it within 2 s")
+                    .isLessThan(Duration.ofSeconds(2));
+            Thread.sleep(50);
+        }
+    }
+
+    private static final java.net.http.HttpClient HTTP = java.net.http.HttpClient.newHttpClient();
+
+    private static org.bouncycastle.cert.ocsp.CertificateStatus ocspStatus(TestServer node, byte[] request)
+            throws Exception {
+        var response = HTTP.send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                                "http://127.0.0.1:" + node.server().httpPort().orElseThrow() + "/pki/ocsp"))
+                        .header("Content-Type", "application/ocsp-request")
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(request))
+                        .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+        var basic = (org.bouncycastle.cert.ocsp.BasicOCSPResp)
+                new org.bouncycastle.cert.ocsp.OCSPResp(response.body()).getResponseObject();
+        return basic.getResponses()[0].getCertStatus();
+    }
+
+    private static java.security.cert.X509CRL crl(String url) throws Exception {
+        var response = HTTP.send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+        return (java.security.cert.X509CRL) java.security.cert.CertificateFactory.getInstance("X.509")
+                .generateCRL(new java.io.ByteArrayInputStream(response.body()));
+    }
 }

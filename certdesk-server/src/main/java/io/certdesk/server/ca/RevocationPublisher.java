@@ -1,0 +1,427 @@
+package io.certdesk.server.ca;
+
+import io.certdesk.pki.codec.CertificateCodec;
+import io.certdesk.pki.issue.CertificateIssuer;
+import io.certdesk.pki.issue.IssuedChain;
+import io.certdesk.pki.issue.PkiLocations;
+import io.certdesk.pki.issue.PlatformCa;
+import io.certdesk.pki.revocation.CertStatus;
+import io.certdesk.pki.revocation.CrlSigner;
+import io.certdesk.pki.revocation.OcspIssuer;
+import io.certdesk.pki.revocation.OcspQuery;
+import io.certdesk.pki.revocation.OcspRefusal;
+import io.certdesk.pki.revocation.OcspResponses;
+import io.certdesk.pki.revocation.RevokedEntry;
+import io.certdesk.server.keys.KeyVault;
+import io.certdesk.server.store.Database;
+import java.math.BigInteger;
+import java.security.PrivateKey;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.cert.ocsp.CertificateID;
+import org.jdbi.v3.core.Handle;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Publishes the platform CA's revocations, the same from every node: a CRL per CA (root and
+ * issuing CAs) and OCSP answers signed by each CA's delegated responder.
+ *
+ * <p>A revocation counts itself on its issuer's CRL row in its own transaction. Every node
+ * looks at those rows each second (and at once after a revocation of its own): a CRL behind
+ * its row, or past half its validity, is rebuilt by whichever node stores the next CRL number
+ * first, and every node serves the stored one. OCSP answers without a nonce are signed once
+ * and served from memory until they are due for renewal; an answer checked against the
+ * database at an older revision of its CA is checked again before it is served, so a
+ * revocation through any node is answered within about a second everywhere, while a request
+ * costs no signature and no query as long as nothing was revoked.
+ */
+public final class RevocationPublisher implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(RevocationPublisher.class);
+    /** How long an OCSP answer is valid (its nextUpdate), and after how long a cached one is signed anew. */
+    public static final Duration OCSP_VALIDITY = Duration.ofHours(12);
+
+    static final Duration OCSP_REFRESH = Duration.ofHours(4);
+    static final int MAX_CACHED = 250_000;
+    private static final Duration TICK = Duration.ofSeconds(1);
+    private static final int RESPONDER_CHECK_TICKS = 60;
+
+    /** A CRL as served: its DER and what caching headers are made of. */
+    public record PublishedCrl(byte[] der, long number, Instant thisUpdate, Instant nextUpdate, String etag) {}
+
+    /**
+     * An OCSP response as served; {@code cached} when it is the pre-signed answer (no nonce), with
+     * the times its caching headers are made of.
+     */
+    public record OcspAnswer(byte[] der, Optional<Cached> cached) {}
+
+    public record Cached(Instant thisUpdate, Instant nextUpdate, String etag) {}
+
+    private record CacheKey(int ca, ASN1ObjectIdentifier hash, BigInteger serial) {}
+
+    private record Entry(OcspAnswer answer, CertStatus status, Instant refreshAt, Instant nextUpdate, long revision) {
+        Entry at(long newRevision) {
+            return new Entry(answer, status, refreshAt, nextUpdate, newRevision);
+        }
+    }
+
+    /** One CA of the platform, with what is published for it. */
+    private static final class Ca {
+        final int index;
+        final X509Certificate certificate;
+        final PrivateKey key;
+        final String sha256;
+        final String id;
+        final byte[] der;
+        final OcspIssuer ocsp;
+        volatile long revision = -1;
+        volatile PublishedCrl crl;
+        volatile Responder responder;
+
+        Ca(int index, X509Certificate certificate, PrivateKey key) {
+            this.index = index;
+            this.certificate = certificate;
+            this.key = key;
+            this.der = CertificateCodec.encodeDer(certificate);
+            this.sha256 = CertificateCodec.sha256Hex(der);
+            this.id = PkiLocations.caId(certificate);
+            this.ocsp = new OcspIssuer(certificate);
+        }
+    }
+
+    private record Responder(OcspResponses signer, String keyId, Instant notAfter) {}
+
+    private final Database database;
+    private final PublicationStore store;
+    private final IssuedCertificateStore issued;
+    private final KeyVault vault;
+    private final CertificateIssuer issuer;
+    private final CrlSigner crlSigner;
+    private final Clock clock;
+    private final SecureRandom random;
+    private final Duration crlValidity;
+    private final List<Ca> cas;
+    private final Map<CacheKey, Entry> cache = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService ticks;
+    private int tickCount;
+
+    RevocationPublisher(
+            Database database,
+            PlatformCa platformCa,
+            KeyVault vault,
+            CertificateIssuer issuer,
+            Clock clock,
+            SecureRandom random,
+            Duration crlValidity) {
+        this.database = database;
+        this.store = new PublicationStore();
+        this.issued = new IssuedCertificateStore();
+        this.vault = vault;
+        this.issuer = issuer;
+        this.crlSigner = new CrlSigner(random);
+        this.clock = clock;
+        this.random = random;
+        this.crlValidity = crlValidity;
+        List<Ca> all = new ArrayList<>();
+        all.add(new Ca(0, platformCa.root(), platformCa.rootKey()));
+        all.add(new Ca(1, platformCa.issuing(), platformCa.issuingKey()));
+        if (!platformCa.ecIssuing().equals(platformCa.issuing())) {
+            all.add(new Ca(2, platformCa.ecIssuing(), platformCa.ecIssuingKey()));
+        }
+        this.cas = List.copyOf(all);
+        this.ticks = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "certdesk-revocation-publisher");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Makes what is missing (CRL rows, responders, first CRLs), then keeps it current each second. */
+    RevocationPublisher start() {
+        for (Ca ca : cas) {
+            database.inTransaction(h -> store.ensureCrl(h, ca.sha256));
+            ca.responder = loadOrCreateResponder(ca);
+        }
+        tick();
+        ticks.scheduleWithFixedDelay(this::safeTick, TICK.toMillis(), TICK.toMillis(), TimeUnit.MILLISECONDS);
+        return this;
+    }
+
+    /**
+     * Called after a revocation of this node's commits: OCSP answers are checked against it from
+     * the next request on, and the CRL is rebuilt at once.
+     */
+    public void revocationCommitted() {
+        observe(database.read(store::crlStates));
+        ticks.execute(this::safeTick);
+    }
+
+    /** The DER of the CA certificate with that {@link PkiLocations#caId}. */
+    public Optional<byte[]> caCertificate(String caId) {
+        return find(caId).map(ca -> ca.der.clone());
+    }
+
+    /** The current CRL of the CA with that {@link PkiLocations#caId}. */
+    public Optional<PublishedCrl> crl(String caId) {
+        return find(caId).map(ca -> ca.crl);
+    }
+
+    /** The responder certificates, one per CA. */
+    public List<X509Certificate> responderCertificates() {
+        return cas.stream()
+                .map(ca -> ca.responder.signer().responderCertificate())
+                .toList();
+    }
+
+    /** Answers a DER OCSP request (RFC 6960): statuses signed by the CA's responder, or an unsigned refusal. */
+    public OcspAnswer ocsp(byte[] request) {
+        OcspQuery query;
+        try {
+            query = OcspQuery.parse(request);
+        } catch (OcspRefusal e) {
+            return refusal(e.status());
+        }
+        Ca ca = null;
+        for (CertificateID id : query.certificates()) {
+            Ca of = issuerOf(id);
+            if (of == null || (ca != null && of != ca)) {
+                // not ours, or about several CAs: one responder answers for one CA
+                return refusal(OcspRefusal.Status.UNAUTHORIZED);
+            }
+            ca = of;
+        }
+        try {
+            if (query.certificates().size() == 1 && query.nonce().isEmpty()) {
+                return cached(ca, query.certificates().get(0));
+            }
+            Ca asked = ca;
+            Instant now = clock.instant();
+            List<CertStatus> statuses = database.read(h -> query.certificates().stream()
+                    .map(id -> status(h, asked, id.getSerialNumber()))
+                    .toList());
+            List<OcspResponses.Answer> answers = new ArrayList<>();
+            for (int i = 0; i < statuses.size(); i++) {
+                answers.add(new OcspResponses.Answer(
+                        query.certificates().get(i), statuses.get(i), now, now.plus(OCSP_VALIDITY)));
+            }
+            return new OcspAnswer(ca.responder.signer().sign(answers, now, query.nonce()), Optional.empty());
+        } catch (RuntimeException e) {
+            log.warn("OCSP: cannot answer now ({})", e.toString());
+            return refusal(OcspRefusal.Status.TRY_LATER);
+        }
+    }
+
+    private OcspAnswer cached(Ca ca, CertificateID id) {
+        CacheKey key = new CacheKey(ca.index, id.getHashAlgOID(), id.getSerialNumber());
+        Instant now = clock.instant();
+        long revision = ca.revision; // read before the database: a revocation after it changes it again
+        Entry entry = cache.get(key);
+        if (entry != null && entry.revision() == revision && now.isBefore(entry.refreshAt())) {
+            return entry.answer();
+        }
+        CertStatus status;
+        try {
+            status = database.read(h -> status(h, ca, id.getSerialNumber()));
+        } catch (RuntimeException e) {
+            if (entry != null && now.isBefore(entry.nextUpdate())) {
+                return entry.answer(); // the database is away: what was signed is still valid
+            }
+            throw e;
+        }
+        if (entry != null && entry.status().equals(status) && now.isBefore(entry.refreshAt())) {
+            cache.put(key, entry.at(revision));
+            return entry.answer();
+        }
+        Instant next = now.plus(OCSP_VALIDITY);
+        byte[] der = ca.responder
+                .signer()
+                .sign(List.of(new OcspResponses.Answer(id, status, now, next)), now, Optional.empty());
+        OcspAnswer answer = new OcspAnswer(
+                der,
+                Optional.of(new Cached(
+                        now, next, "\"" + CertificateCodec.sha256Hex(der).substring(0, 32) + "\"")));
+        if (entry != null || cache.size() < MAX_CACHED) {
+            cache.put(key, new Entry(answer, status, now.plus(OCSP_REFRESH), next, revision));
+        }
+        return answer;
+    }
+
+    private CertStatus status(Handle h, Ca ca, BigInteger serial) {
+        if (serial.signum() <= 0) {
+            return CertStatus.UNKNOWN;
+        }
+        return issued.find(h, ca.sha256, serial.toString(16))
+                .<CertStatus>map(c -> c.revocation()
+                        .<CertStatus>map(r -> new CertStatus.Revoked(r.at(), r.reason()))
+                        .orElse(CertStatus.GOOD))
+                .orElse(CertStatus.UNKNOWN);
+    }
+
+    private static OcspAnswer refusal(OcspRefusal.Status status) {
+        return new OcspAnswer(OcspResponses.refusal(status), Optional.empty());
+    }
+
+    private Ca issuerOf(CertificateID id) {
+        for (Ca ca : cas) {
+            if (ca.ocsp.issuerOf(id)) {
+                return ca;
+            }
+        }
+        return null;
+    }
+
+    private Optional<Ca> find(String caId) {
+        return cas.stream().filter(ca -> ca.id.equals(caId)).findFirst();
+    }
+
+    private void safeTick() {
+        try {
+            tick();
+        } catch (RuntimeException e) {
+            log.warn("Revocation publishing: {} (retrying in a second)", e.toString());
+        }
+    }
+
+    private synchronized void tick() {
+        List<PublicationStore.CrlRow> rows = database.read(store::crlStates);
+        observe(rows);
+        Instant now = clock.instant();
+        for (PublicationStore.CrlRow row : rows) {
+            Ca ca = cas.stream()
+                    .filter(c -> c.sha256.equals(row.issuerSha256()))
+                    .findFirst()
+                    .orElse(null);
+            if (ca == null) {
+                continue;
+            }
+            PublishedCrl served = ca.crl;
+            if (row.crlNumber() > 0 && (served == null || served.number() != row.crlNumber())) {
+                database.read(h -> store.crlDer(h, ca.sha256, row.crlNumber()))
+                        .ifPresent(der -> ca.crl = published(der, row.crlNumber(), row));
+            }
+            boolean behind = row.builtRevision() < row.revision();
+            boolean aging = row.nextUpdate().isEmpty()
+                    || now.isAfter(row.nextUpdate().get().minus(crlValidity.dividedBy(2)));
+            if (behind || aging) {
+                build(ca, row, now);
+            }
+        }
+        if (++tickCount % RESPONDER_CHECK_TICKS == 0) {
+            for (Ca ca : cas) {
+                ca.responder = loadOrCreateResponder(ca);
+            }
+            cache.values().removeIf(e -> !now.isBefore(e.refreshAt()));
+        }
+    }
+
+    private void observe(List<PublicationStore.CrlRow> rows) {
+        for (PublicationStore.CrlRow row : rows) {
+            for (Ca ca : cas) {
+                if (ca.sha256.equals(row.issuerSha256())) {
+                    ca.revision = row.revision();
+                }
+            }
+        }
+    }
+
+    private void build(Ca ca, PublicationStore.CrlRow row, Instant now) {
+        long started = System.nanoTime();
+        List<RevokedEntry> entries = database.read(h -> store.revokedUnexpired(h, ca.sha256, now));
+        long number = row.crlNumber() + 1;
+        Instant next = now.plus(crlValidity);
+        byte[] der = crlSigner.sign(ca.certificate, ca.key, BigInteger.valueOf(number), now, next, entries);
+        boolean stored = database.inTransaction(
+                h -> store.storeCrl(h, ca.sha256, number, row.revision(), now, next, entries.size(), der));
+        if (stored) {
+            ca.crl = new PublishedCrl(der, number, now, next, etag(der));
+            log.info(
+                    "CRL {} of {}: {} entries, {} bytes, built in {} ms",
+                    number,
+                    ca.certificate.getSubjectX500Principal().getName(),
+                    entries.size(),
+                    der.length,
+                    (System.nanoTime() - started) / 1_000_000);
+        }
+    }
+
+    private static PublishedCrl published(byte[] der, long number, PublicationStore.CrlRow row) {
+        return new PublishedCrl(
+                der, number, row.thisUpdate().orElseThrow(), row.nextUpdate().orElseThrow(), etag(der));
+    }
+
+    private static String etag(byte[] der) {
+        return "\"" + CertificateCodec.sha256Hex(der).substring(0, 32) + "\"";
+    }
+
+    /** The CA's responder: the stored one, renewed once past half its life, created when there is none. */
+    private Responder loadOrCreateResponder(Ca ca) {
+        Instant now = clock.instant();
+        Optional<PublicationStore.ResponderRow> row = database.read(h -> store.responder(h, ca.sha256));
+        Responder current = ca.responder;
+        if (row.isPresent()) {
+            PublicationStore.ResponderRow r = row.get();
+            Instant renewAt = r.notAfter().minus(CertificateIssuer.RESPONDER_VALIDITY.dividedBy(2));
+            if (now.isBefore(renewAt)) {
+                return current != null && current.keyId().equals(r.keyId()) ? current : open(r);
+            }
+        }
+        IssuedChain made = issuer.issueOcspResponder(ca.certificate, ca.key);
+        boolean stored = database.inTransaction(h -> {
+            String keyId = vault.put(h, made.privateKey());
+            var fresh = new PublicationStore.ResponderRow(
+                    ca.sha256,
+                    CertificateCodec.encodeDer(made.leaf()),
+                    keyId,
+                    made.leaf().getNotAfter().toInstant());
+            boolean won = row.isPresent()
+                    ? store.replaceResponder(h, fresh, row.get().keyId(), now)
+                    : store.insertResponder(h, fresh, now);
+            if (!won) {
+                h.rollback(); // another node made it first: nothing of ours stays
+                return false;
+            }
+            issued.record(
+                    h,
+                    made.leaf(),
+                    ca.certificate,
+                    IssuedFor.OCSP_RESPONDER,
+                    Optional.empty(),
+                    Optional.empty(),
+                    List.of(),
+                    now);
+            return true;
+        });
+        if (stored) {
+            log.info(
+                    "OCSP responder for {} issued, valid until {}",
+                    ca.certificate.getSubjectX500Principal().getName(),
+                    made.leaf().getNotAfter().toInstant());
+        }
+        return open(database.read(h -> store.responder(h, ca.sha256)).orElseThrow());
+    }
+
+    private Responder open(PublicationStore.ResponderRow row) {
+        PrivateKey key = database.read(h -> vault.get(h, row.keyId()));
+        return new Responder(
+                new OcspResponses(CertificateCodec.decodeDer(row.certificateDer()), key, random),
+                row.keyId(),
+                row.notAfter());
+    }
+
+    @Override
+    public void close() {
+        ticks.shutdownNow();
+    }
+}
