@@ -43,6 +43,17 @@ public final class OcspIssuer {
         return certificate;
     }
 
+    /** The CertID (SHA-1, as clients ask) of the certificate with {@code serial} this CA signed. */
+    public CertificateID certificateId(java.math.BigInteger serial) {
+        Hashes h = hashes.get(OIWObjectIdentifiers.idSHA1);
+        return new CertificateID(new org.bouncycastle.asn1.ocsp.CertID(
+                new org.bouncycastle.asn1.x509.AlgorithmIdentifier(
+                        OIWObjectIdentifiers.idSHA1, org.bouncycastle.asn1.DERNull.INSTANCE),
+                new org.bouncycastle.asn1.DEROctetString(h.name()),
+                new org.bouncycastle.asn1.DEROctetString(h.key()),
+                new org.bouncycastle.asn1.ASN1Integer(serial)));
+    }
+
     /** Whether the CertID names this CA as the issuer. */
     public boolean issuerOf(CertificateID id) {
         Hashes h = hashes.get(id.getHashAlgOID());

@@ -11,21 +11,26 @@ import java.util.Set;
 /**
  * What a TLS server needs from a client's first flight to choose its certificate, read from the
  * raw bytes before any TLS engine sees them (RFC 8446 §4.1.2, RFC 5246 §7.4.1.2, RFC 6066 §3):
- * the host name asked for, the signature schemes and cipher suites offered, and whether TLS 1.3
- * is among the versions.
+ * the host name asked for, the signature schemes and cipher suites offered, whether TLS 1.3
+ * is among the versions, and whether it asks for a stapled OCSP response (status_request).
  *
  * <p>Reading never throws and never allocates more than the bytes given: a record that is not a
  * handshake, a malformed message, or one not yet complete reads as {@link Read#notAHello()} or
  * {@link Read#needMore()}. The hello may span several records.
  */
 public record ClientHello(
-        Optional<String> serverName, List<Integer> signatureSchemes, List<Integer> cipherSuites, boolean offersTls13) {
+        Optional<String> serverName,
+        List<Integer> signatureSchemes,
+        List<Integer> cipherSuites,
+        boolean offersTls13,
+        boolean statusRequest) {
     /** The largest hello accepted: a handshake message of up to 64 KiB, in records of up to 16 KiB + 256. */
     public static final int MAX_BYTES = 5 * (5 + 16_384 + 256);
 
     private static final int HANDSHAKE_RECORD = 22;
     private static final int CLIENT_HELLO = 1;
     private static final int EXT_SERVER_NAME = 0;
+    private static final int EXT_STATUS_REQUEST = 5;
     private static final int EXT_SIGNATURE_ALGORITHMS = 13;
     private static final int EXT_SUPPORTED_VERSIONS = 43;
     private static final int TLS13 = 0x0304;
@@ -33,6 +38,15 @@ public record ClientHello(
     public ClientHello {
         signatureSchemes = List.copyOf(signatureSchemes);
         cipherSuites = List.copyOf(cipherSuites);
+    }
+
+    /** A hello without status_request. */
+    public ClientHello(
+            Optional<String> serverName,
+            List<Integer> signatureSchemes,
+            List<Integer> cipherSuites,
+            boolean offersTls13) {
+        this(serverName, signatureSchemes, cipherSuites, offersTls13, false);
     }
 
     /** The kinds of certificate key a server can prove itself with. */
@@ -158,6 +172,7 @@ public record ClientHello(
         Optional<String> serverName = Optional.empty();
         List<Integer> schemes = Collections.emptyList();
         boolean tls13 = false;
+        boolean statusRequest = false;
         if (body.remaining() >= 2) {
             ByteBuffer extensions = slice(body, u16(body));
             while (extensions.remaining() >= 4) {
@@ -165,6 +180,7 @@ public record ClientHello(
                 ByteBuffer data = slice(extensions, u16(extensions));
                 switch (type) {
                     case EXT_SERVER_NAME -> serverName = hostName(data);
+                    case EXT_STATUS_REQUEST -> statusRequest = data.hasRemaining() && u8(data) == 1; // ocsp
                     case EXT_SIGNATURE_ALGORITHMS -> schemes = u16List(slice(data, u16(data)));
                     case EXT_SUPPORTED_VERSIONS ->
                         tls13 = u16List(slice(data, u8(data))).contains(TLS13);
@@ -174,7 +190,7 @@ public record ClientHello(
                 }
             }
         }
-        return new ClientHello(serverName, schemes, cipherSuites, tls13);
+        return new ClientHello(serverName, schemes, cipherSuites, tls13, statusRequest);
     }
 
     /** The host_name entry of a server_name extension (RFC 6066 §3), if it is plain ASCII. */

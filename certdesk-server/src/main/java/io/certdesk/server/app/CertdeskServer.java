@@ -30,6 +30,7 @@ import io.certdesk.server.keys.SealedKeyStore;
 import io.certdesk.server.outbound.ConnectionCheckService;
 import io.certdesk.server.store.Database;
 import io.certdesk.server.store.DatabaseKind;
+import io.certdesk.server.tls.OcspStaples;
 import io.certdesk.server.tls.ServerTls;
 import io.certdesk.server.tls.TlsChains;
 import io.certdesk.server.tls.TlsChangeListener;
@@ -57,11 +58,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.atomic.AtomicReference;
+import org.bouncycastle.cert.ocsp.CertificateID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -121,8 +124,13 @@ public final class CertdeskServer implements AutoCloseable {
         try {
             // bound first: every certificate issued names its port
             if (config.httpPort().isPresent()) {
-                pkiListener =
-                        PkiListener.start(config.bindHost(), config.httpPort().getAsInt(), config.clock(), registry);
+                try {
+                    pkiListener = PkiListener.start(
+                            config.bindHost(), config.httpPort().getAsInt(), config.clock(), registry);
+                } catch (IllegalStateException e) {
+                    throw new StartupException("Cannot serve /pki/ over plain HTTP (--http-port "
+                            + config.httpPort().getAsInt() + "): " + e.getMessage());
+                }
             }
             Optional<String> pkiUrl = config.pkiUrl().isPresent() || pkiListener == null
                     ? config.pkiUrl()
@@ -195,7 +203,8 @@ public final class CertdeskServer implements AutoCloseable {
                     config.clock(),
                     serverChain,
                     config.defaultSni(),
-                    engine);
+                    engine,
+                    staples(publisher));
             io.certdesk.server.ca.IssuedCertificateStore issuedStore =
                     new io.certdesk.server.ca.IssuedCertificateStore();
             io.certdesk.server.chains.RevocationService revocations = new io.certdesk.server.chains.RevocationService(
@@ -306,6 +315,21 @@ public final class CertdeskServer implements AutoCloseable {
             database.close();
             throw e;
         }
+    }
+
+    /** The edge staples the local responder's pre-signed answers for what the platform CA issued. */
+    private static OcspStaples staples(RevocationPublisher publisher) {
+        return new OcspStaples() {
+            @Override
+            public Optional<CertificateID> idOf(X509Certificate leaf, X509Certificate issuer) {
+                return publisher.idOf(leaf, issuer);
+            }
+
+            @Override
+            public Optional<byte[]> goodResponse(CertificateID id) {
+                return publisher.goodResponse(id);
+            }
+        };
     }
 
     private static MasterKey masterKey(ServerConfig config, SecureRandom random) throws IOException {

@@ -223,39 +223,71 @@ public final class RevocationPublisher implements AutoCloseable {
         }
     }
 
+    /** The CertID of a leaf {@code issuer} signed, when {@code issuer} is one of the platform's CAs (SHA-1, as clients ask). */
+    public Optional<CertificateID> idOf(X509Certificate leaf, X509Certificate issuer) {
+        for (Ca ca : cas) {
+            if (ca.certificate.equals(issuer)) {
+                return Optional.of(ca.ocsp.certificateId(leaf.getSerialNumber()));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The pre-signed answer for {@code id} when it says "good" (what the TLS edge staples);
+     * empty for a revoked or unknown certificate, or when none can be had now.
+     */
+    public Optional<byte[]> goodResponse(CertificateID id) {
+        Ca ca = issuerOf(id);
+        if (ca == null) {
+            return Optional.empty();
+        }
+        try {
+            Entry entry = entry(ca, id);
+            return entry.status() instanceof CertStatus.Good
+                    ? Optional.of(entry.answer().der())
+                    : Optional.empty();
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
     private OcspAnswer cached(Ca ca, CertificateID id) {
+        return entry(ca, id).answer();
+    }
+
+    private Entry entry(Ca ca, CertificateID id) {
         CacheKey key = new CacheKey(ca.index, id.getHashAlgOID(), id.getSerialNumber());
         Instant now = clock.instant();
         long revision = ca.revision; // read before the database: a revocation after it changes it again
         Entry entry = cache.get(key);
         if (entry != null && entry.revision() == revision && now.isBefore(entry.refreshAt())) {
-            return entry.answer();
+            return entry;
         }
         CertStatus status;
         try {
             status = database.read(h -> status(h, ca, id.getSerialNumber()));
         } catch (RuntimeException e) {
             if (entry != null && now.isBefore(entry.nextUpdate())) {
-                return entry.answer(); // the database is away: what was signed is still valid
+                return entry; // the database is away: what was signed is still valid
             }
             throw e;
         }
         if (entry != null && entry.status().equals(status) && now.isBefore(entry.refreshAt())) {
-            cache.put(key, entry.at(revision));
-            return entry.answer();
+            Entry checked = entry.at(revision);
+            cache.put(key, checked);
+            return checked;
         }
         Instant next = now.plus(OCSP_VALIDITY);
         byte[] der = ca.responder
                 .signer()
                 .sign(List.of(new OcspResponses.Answer(id, status, now, next)), now, Optional.empty());
-        OcspAnswer answer = new OcspAnswer(
-                der,
-                Optional.of(new Cached(
-                        now, next, "\"" + CertificateCodec.sha256Hex(der).substring(0, 32) + "\"")));
+        OcspAnswer answer = new OcspAnswer(der, Optional.of(new Cached(now, next, etag(der))));
+        Entry fresh = new Entry(answer, status, now.plus(OCSP_REFRESH), next, revision);
         if (entry != null || cache.size() < MAX_CACHED) {
-            cache.put(key, new Entry(answer, status, now.plus(OCSP_REFRESH), next, revision));
+            cache.put(key, fresh);
         }
-        return answer;
+        return fresh;
     }
 
     private CertStatus status(Handle h, Ca ca, BigInteger serial) {

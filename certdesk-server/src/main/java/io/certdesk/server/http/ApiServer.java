@@ -65,7 +65,7 @@ public final class ApiServer {
     public ApiServer(Services services, Listeners listeners) {
         ObjectMapper mapper = Json.mapper();
         Requests requests = new Requests(mapper, services.users(), services.tokens());
-        this.connectors = new Connectors(listeners);
+        this.connectors = new Connectors(listeners, services.tlsChains());
         RequestHooks hooks = new RequestHooks(connectors::isIpps, services.registry());
         RouteTable[] table = new RouteTable[1];
         this.app = Javalin.create(cfg -> {

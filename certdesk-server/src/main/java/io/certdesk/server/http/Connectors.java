@@ -1,6 +1,7 @@
 package io.certdesk.server.http;
 
 import io.certdesk.server.tls.HelloReading;
+import io.certdesk.server.tls.TlsChains;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import java.time.Duration;
@@ -18,11 +19,13 @@ import org.eclipse.jetty.server.ServerConnector;
  */
 final class Connectors {
     private final ApiServer.Listeners listeners;
+    private final TlsChains chains;
     private ServerConnector https;
     private ServerConnector ipps;
 
-    Connectors(ApiServer.Listeners listeners) {
+    Connectors(ApiServer.Listeners listeners, TlsChains chains) {
         this.listeners = listeners;
+        this.chains = chains;
     }
 
     void install(JavalinConfig cfg, HandshakeMetrics handshakes) {
@@ -48,7 +51,9 @@ final class Connectors {
         secure.setStsMaxAge(Duration.ofDays(365).toSeconds());
         config.addCustomizer(secure);
         ServerConnector c = new ServerConnector(
-                server, HelloReading.connectionFactory(listeners.tls(), "http/1.1"), new HttpConnectionFactory(config));
+                server,
+                HelloReading.connectionFactory(listeners.tls(), "http/1.1", chains),
+                new HttpConnectionFactory(config));
         c.setHost(listeners.bindHost());
         c.setPort(port);
         c.setIdleTimeout(Duration.ofSeconds(60).toMillis());

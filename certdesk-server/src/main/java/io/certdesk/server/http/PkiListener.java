@@ -46,6 +46,8 @@ public final class PkiListener implements AutoCloseable {
     private static final String OCSP = PkiLocations.PREFIX + "ocsp";
     /** How long caches may keep a CRL: it is reissued within seconds of a revocation. */
     static final Duration CRL_MAX_AGE = Duration.ofMinutes(5);
+    /** Refused bodies up to this size are read to the end before the 413 is sent. */
+    private static final long DRAIN_LIMIT = 1024 * 1024;
 
     private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
 
@@ -82,7 +84,16 @@ public final class PkiListener implements AutoCloseable {
         try {
             listener.server.start();
         } catch (Exception e) {
-            throw new IllegalStateException("cannot listen for plain HTTP on port " + port + ": " + e.getMessage(), e);
+            try {
+                listener.server.stop();
+            } catch (Exception ignored) {
+                // it did not start
+            }
+            Throwable cause = e;
+            while (cause.getCause() != null) {
+                cause = cause.getCause();
+            }
+            throw new IllegalStateException(cause.getMessage(), e);
         }
         return listener;
     }

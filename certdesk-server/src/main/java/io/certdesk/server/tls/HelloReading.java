@@ -43,7 +43,8 @@ public final class HelloReading {
     }
 
     /** Jetty's TLS connection factory, making connections that read the hello. */
-    public static SslConnectionFactory connectionFactory(SslContextFactory.Server tls, String nextProtocol) {
+    public static SslConnectionFactory connectionFactory(
+            SslContextFactory.Server tls, String nextProtocol, TlsChains chains) {
         return new SslConnectionFactory(tls, nextProtocol) {
             @Override
             protected SslConnection newSslConnection(Connector connector, EndPoint endPoint, SSLEngine engine) {
@@ -54,7 +55,8 @@ public final class HelloReading {
                         endPoint,
                         engine,
                         isDirectBuffersForEncryption(),
-                        isDirectBuffersForDecryption());
+                        isDirectBuffersForDecryption(),
+                        chains);
             }
         };
     }
@@ -67,6 +69,8 @@ public final class HelloReading {
         /** The hello read, while its handshake lasts. */
         private Handshake handshake;
 
+        private final TlsChains chains;
+
         Reading(
                 ByteBufferPool pool,
                 Executor executor,
@@ -74,8 +78,10 @@ public final class HelloReading {
                 EndPoint endPoint,
                 SSLEngine engine,
                 boolean directEncrypt,
-                boolean directDecrypt) {
+                boolean directDecrypt,
+                TlsChains chains) {
             super(pool, executor, factory, endPoint, engine, directEncrypt, directDecrypt);
+            this.chains = chains;
         }
 
         @Override
@@ -87,7 +93,10 @@ public final class HelloReading {
                 if (!reading) {
                     taken = ByteBuffer.allocate(0);
                 }
-                read.hello().ifPresent(hello -> handshake = new Handshake(hello));
+                read.hello().ifPresent(hello -> {
+                    handshake = new Handshake(hello);
+                    chains.prepare(handshake, engine);
+                });
             }
             if (handshake == null) {
                 SSLEngineResult result = super.unwrap(engine, input, output);

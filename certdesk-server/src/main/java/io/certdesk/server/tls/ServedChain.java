@@ -4,6 +4,8 @@ import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
+import org.bouncycastle.cert.ocsp.CertificateID;
 
 /**
  * A chain the TLS edge may present: its certificates (leaf first), its opened key, the names its
@@ -20,11 +22,40 @@ record ServedChain(
         Instant notAfter,
         Instant createdAt,
         X509Certificate[] certificates,
-        PrivateKey key) {
+        PrivateKey key,
+        Stapling stapling) {
 
     ServedChain {
         dnsNames = List.copyOf(dnsNames);
         certificates = certificates.clone();
+    }
+
+    ServedChain(
+            String id,
+            String accountId,
+            List<String> dnsNames,
+            String keyType,
+            Instant notBefore,
+            Instant notAfter,
+            Instant createdAt,
+            X509Certificate[] certificates,
+            PrivateKey key) {
+        this(id, accountId, dnsNames, keyType, notBefore, notAfter, createdAt, certificates, key, new Stapling());
+    }
+
+    /** The OCSP CertID of the leaf, worked out on the first handshake that asks (parsing the leaf once). */
+    static final class Stapling {
+        private volatile Optional<CertificateID> id;
+
+        Optional<CertificateID> id(ServedChain chain, OcspStaples staples) {
+            Optional<CertificateID> known = id;
+            if (known == null) {
+                X509Certificate[] certificates = chain.certificates;
+                known = certificates.length < 2 ? Optional.empty() : staples.idOf(certificates[0], certificates[1]);
+                id = known;
+            }
+            return known;
+        }
     }
 
     boolean validAt(Instant now) {

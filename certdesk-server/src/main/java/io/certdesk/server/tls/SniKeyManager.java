@@ -75,7 +75,7 @@ final class SniKeyManager extends X509ExtendedKeyManager {
     }
 
     /** The JSSE key types the client can verify, most preferred first. */
-    private static List<String> keyTypes(ClientHello hello) {
+    static List<String> keyTypes(ClientHello hello) {
         return hello.verifiableKeyKinds().stream()
                 .map(kind -> kind == ClientHello.KeyKind.ECDSA ? "EC" : "RSA")
                 .toList();

@@ -33,6 +33,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
 import org.jdbi.v3.core.Handle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,6 +57,7 @@ public final class TlsChains implements TlsChanges {
     private final TlsIndex index;
     private final TlsEngine engine;
     private final String node = UUID.randomUUID().toString();
+    private final OcspStaples staples;
 
     private final IssuedCertificateStore issued = new IssuedCertificateStore();
 
@@ -68,7 +70,8 @@ public final class TlsChains implements TlsChanges {
             Clock clock,
             IssuedChain platformChain,
             Optional<String> defaultSni,
-            TlsEngine engine) {
+            TlsEngine engine,
+            OcspStaples staples) {
         this.database = database;
         this.accounts = accounts;
         this.chains = chains;
@@ -76,6 +79,7 @@ public final class TlsChains implements TlsChanges {
         this.vault = vault;
         this.clock = clock;
         this.engine = engine;
+        this.staples = staples;
         X509Certificate leaf = platformChain.chain().get(0);
         this.index = new TlsIndex(
                 new ServedChain(
@@ -212,6 +216,24 @@ public final class TlsChains implements TlsChanges {
             case "RSA" -> "RSA";
             default -> null;
         };
+    }
+
+    /**
+     * Chooses the chain of a handshake from its client hello, before the engine reads it, and
+     * gives a Conscrypt engine the chain's OCSP staple when the client asked for one and one is
+     * at hand: the key manager then presents that choice ({@link SniKeyManager}).
+     */
+    void prepare(HelloReading.Handshake handshake, SSLEngine engine) {
+        handshake.chosen = index.selectFirst(
+                handshake.hello.serverName(), SniKeyManager.keyTypes(handshake.hello), clock.instant());
+        if (!handshake.hello.statusRequest() || handshake.chosen.isEmpty()) {
+            return;
+        }
+        ServedChain chain = handshake.chosen.get().chain();
+        chain.stapling()
+                .id(chain, staples)
+                .flatMap(staples::goodResponse)
+                .ifPresent(response -> ConscryptStapling.set(engine, response));
     }
 
     /** A TLS context of the engine whose handshakes present the chain selected by SNI. */

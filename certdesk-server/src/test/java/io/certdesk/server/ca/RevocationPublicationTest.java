@@ -384,6 +384,34 @@ class RevocationPublicationTest extends OnBothDatabases {
     }
 
     @Test
+    void theEdgeStaplesAGoodResponseForAGeneratedChainAndForThePlatformsOwn() throws Exception {
+        Issued issued = issue();
+        String name =
+                issued.leafCertificate().getSubjectX500Principal().getName().substring(3);
+        var stapled = io.certdesk.server.testing.OpenSslClient.connect(
+                issued.folder(), server.server().httpsPort(), java.util.Optional.of(name), issued.root(), "-status");
+        assertThat(stapled.output())
+                .contains("OCSP Response Status: successful")
+                .contains("Cert Status: good")
+                .contains("Serial Number: "
+                        + issued.leafCertificate()
+                                .getSerialNumber()
+                                .toString(16)
+                                .toUpperCase(java.util.Locale.ROOT));
+        var platform = io.certdesk.server.testing.OpenSslClient.connect(
+                issued.folder(), server.server().httpsPort(), java.util.Optional.empty(), issued.root(), "-status");
+        assertThat(platform.output())
+                .contains("OCSP Response Status: successful")
+                .contains("Cert Status: good");
+        // a client that does not ask gets none
+        var unasked = io.certdesk.server.testing.OpenSslClient.connect(
+                issued.folder(), server.server().httpsPort(), java.util.Optional.of(name), issued.root());
+        assertThat(unasked.output()).doesNotContain("OCSP Response Status");
+        assertThat(unasked.leafSha256())
+                .isEqualTo(io.certdesk.pki.codec.CertificateCodec.sha256Hex(issued.leafCertificate()));
+    }
+
+    @Test
     void thePlainHttpPortServesOnlyThePublicationsAndRefusesWhatItCannotAnswer() throws Exception {
         assertThat(get(pki() + "/api/v1/platform/ca.pem", Map.of()).statusCode())
                 .isEqualTo(404);

@@ -49,6 +49,11 @@ class JsseEngineTest {
         assertThat(OpenSslClient.connect(dir, server.server().httpsPort(), Optional.empty(), ca)
                         .leafSubject())
                 .isEqualTo("CN=localhost");
+        // the JDK's TLS takes no staple from the application (its server fetches its own, by JVM-wide switches):
+        // on JSSE the edge staples nothing, as docs/revocation.md says
+        assertThat(OpenSslClient.connect(dir, server.server().httpsPort(), Optional.of("print.jdk.test"), ca, "-status")
+                        .output())
+                .contains("OCSP response: no response sent");
         var tls12 =
                 OpenSslClient.connect(dir, server.server().httpsPort(), Optional.of("print.jdk.test"), ca, "-tls1_2");
         assertThat(tls12.verified()).as(tls12.output()).isTrue();
