@@ -307,8 +307,9 @@ function chainSection(chains, settings, domainsOfAccount) {
       h('td', {}, c.purposes.map(p => p === 'TLS_SERVER' ? 'TLS' : 'token signing').join(', ')),
       h('td', {}, `${c.keyAlgorithm} ${c.keySize}`),
       h('td', {}, when(c.notAfter), c.revocation ? null : expiryBadge(c.notAfter),
-        c.revocation ? h('span', { class: 'badge expired', title: `Revoked ${new Date(c.revocation.revokedAt).toLocaleString()}` },
-          `revoked: ${c.revocation.reason}`) : null),
+        c.revocation ? h('span', { class: 'badge expired', title: `Revoked ${new Date(c.revocation.revokedAt).toLocaleString()}`
+            + (c.revocation.revokedBy === 'ISSUER' ? ' by its own CA (its OCSP responder says so)' : ' by the platform CA') },
+          `${c.revocation.revokedBy === 'ISSUER' ? 'revoked by its CA' : 'revoked'}: ${c.revocation.reason}`) : null),
       h('td', {}, badges.length ? badges : h('span', { class: 'hint' }, c.revocation ? 'never served, never signs' : 'not in use')),
       h('td', {},
         h('a', { href: `${base()}/private-chains/${c.id}/chain.pem`, download: `${c.id}.pem` }, 'Chain PEM'), ' ',

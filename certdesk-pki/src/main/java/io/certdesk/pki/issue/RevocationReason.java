@@ -28,4 +28,26 @@ public enum RevocationReason {
     public String rfcName() {
         return rfcName;
     }
+
+    private static final String[] ALL_NAMES = {
+        "unspecified",
+        "keyCompromise",
+        "cACompromise",
+        "affiliationChanged",
+        "superseded",
+        "cessationOfOperation",
+        "certificateHold",
+        null,
+        "removeFromCRL",
+        "privilegeWithdrawn",
+        "aACompromise"
+    };
+
+    /**
+     * The RFC 5280 name of any CRLReason code another CA may give (also those the platform CA
+     * never uses, such as {@code cACompromise}); {@code unspecified} for codes it does not define.
+     */
+    public static String rfcNameOf(int code) {
+        return code >= 0 && code < ALL_NAMES.length && ALL_NAMES[code] != null ? ALL_NAMES[code] : "unspecified";
+    }
 }

@@ -64,8 +64,22 @@ public final class RevocationStatus {
         UNKNOWN
     }
 
-    /** @param detail a sentence: the revocation time and reason, or why the answer was not usable */
-    public record Status(State state, String detail) {}
+    /**
+     * @param detail     a sentence: the revocation time and reason, or why the answer was not usable
+     * @param revokedAt  when it was revoked (REVOKED)
+     * @param reasonCode its CRLReason code, when the answer gives one (REVOKED)
+     * @param nextUpdate until when an OCSP answer is valid, when it says
+     */
+    public record Status(
+            State state,
+            String detail,
+            Optional<Instant> revokedAt,
+            Optional<Integer> reasonCode,
+            Optional<Instant> nextUpdate) {
+        public Status(State state, String detail) {
+            this(state, detail, Optional.empty(), Optional.empty(), Optional.empty());
+        }
+    }
 
     /** The OCSP responder URLs in a certificate's authority information access. */
     public static List<String> ocspUrls(X509Certificate certificate) {
@@ -168,8 +182,10 @@ public final class RevocationStatus {
                     return new Status(State.UNKNOWN, "the OCSP answer is out of date");
                 }
                 Object status = single.getCertStatus();
+                Optional<Instant> next =
+                        Optional.ofNullable(single.getNextUpdate()).map(Date::toInstant);
                 if (status == null) {
-                    return new Status(State.GOOD, "OCSP: good");
+                    return new Status(State.GOOD, "OCSP: good", Optional.empty(), Optional.empty(), next);
                 }
                 if (status instanceof RevokedStatus revoked) {
                     return new Status(
@@ -178,7 +194,12 @@ public final class RevocationStatus {
                                     + (revoked.hasRevocationReason()
                                             ? " (reason " + reason(revoked.getRevocationReason()) + ")"
                                             : "")
-                                    + ", says its OCSP responder");
+                                    + ", says its OCSP responder",
+                            Optional.of(revoked.getRevocationTime().toInstant()),
+                            revoked.hasRevocationReason()
+                                    ? Optional.of(revoked.getRevocationReason())
+                                    : Optional.empty(),
+                            next);
                 }
                 return new Status(State.UNKNOWN, "the OCSP responder does not know the certificate");
             }

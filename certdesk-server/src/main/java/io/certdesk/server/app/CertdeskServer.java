@@ -28,8 +28,10 @@ import io.certdesk.server.keys.KeyVault;
 import io.certdesk.server.keys.MasterKeys;
 import io.certdesk.server.keys.SealedKeyStore;
 import io.certdesk.server.outbound.ConnectionCheckService;
+import io.certdesk.server.outbound.IssuerOcsp;
 import io.certdesk.server.store.Database;
 import io.certdesk.server.store.DatabaseKind;
+import io.certdesk.server.tls.IssuerRevocationWatch;
 import io.certdesk.server.tls.OcspStaples;
 import io.certdesk.server.tls.ServerTls;
 import io.certdesk.server.tls.TlsChains;
@@ -84,6 +86,7 @@ public final class CertdeskServer implements AutoCloseable {
 
     private final RevocationPublisher publisher;
     private final Optional<String> pkiUrl;
+    private final IssuerRevocationWatch issuerWatch;
     /** Null without --http-port. */
     private final PkiListener pkiListener;
 
@@ -97,7 +100,8 @@ public final class CertdeskServer implements AutoCloseable {
             TlsChangeListener tlsListener,
             RevocationPublisher publisher,
             PkiListener pkiListener,
-            Optional<String> pkiUrl) {
+            Optional<String> pkiUrl,
+            IssuerRevocationWatch issuerWatch) {
         this.config = config;
         this.database = database;
         this.platformCa = platformCa;
@@ -108,6 +112,7 @@ public final class CertdeskServer implements AutoCloseable {
         this.publisher = publisher;
         this.pkiListener = pkiListener;
         this.pkiUrl = pkiUrl;
+        this.issuerWatch = issuerWatch;
     }
 
     /** Starts a node; on any failure everything opened so far is closed again. */
@@ -121,6 +126,7 @@ public final class CertdeskServer implements AutoCloseable {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         PkiListener pkiListener = null;
         RevocationPublisher publisher = null;
+        IssuerRevocationWatch issuerWatch = null;
         try {
             // bound first: every certificate issued names its port
             if (config.httpPort().isPresent()) {
@@ -269,6 +275,14 @@ public final class CertdeskServer implements AutoCloseable {
                     ? new TlsChangeListener(database, tlsChains).start()
                     : null;
             tlsChains.loadAll();
+            issuerWatch = new IssuerRevocationWatch(
+                            tlsChains,
+                            new IssuerOcsp(config.outbound(), Duration.ofSeconds(5)),
+                            database,
+                            audit,
+                            config.clock(),
+                            config.issuerOcspRefresh())
+                    .start();
             long t35 = System.nanoTime();
             ApiServer api = new ApiServer(
                             new ApiServer.Services(
@@ -304,8 +318,21 @@ public final class CertdeskServer implements AutoCloseable {
                     (t35 - t3) / 1_000_000,
                     (t4 - t35) / 1_000_000);
             return new CertdeskServer(
-                    config, database, platformCa, api, generated, gc, tlsListener, publisher, pkiListener, pkiUrl);
+                    config,
+                    database,
+                    platformCa,
+                    api,
+                    generated,
+                    gc,
+                    tlsListener,
+                    publisher,
+                    pkiListener,
+                    pkiUrl,
+                    issuerWatch);
         } catch (RuntimeException | IOException e) {
+            if (issuerWatch != null) {
+                issuerWatch.close();
+            }
             if (publisher != null) {
                 publisher.close();
             }
@@ -411,6 +438,7 @@ public final class CertdeskServer implements AutoCloseable {
             if (tlsListener != null) {
                 tlsListener.close();
             }
+            issuerWatch.close();
             publisher.close();
             if (pkiListener != null) {
                 pkiListener.close();

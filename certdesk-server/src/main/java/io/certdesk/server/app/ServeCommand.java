@@ -68,6 +68,16 @@ public final class ServeCommand implements Callable<Integer> {
     int crlValidityDays;
 
     @Option(
+            names = "--issuer-ocsp-refresh",
+            defaultValue = "60",
+            paramLabel = "MINUTES",
+            description = {
+                "How often, at most, the edge asks an imported chain's own CA (the OCSP responder its leaf names)",
+                "whether it is revoked; sooner when the answer ends sooner (default: ${DEFAULT-VALUE})."
+            })
+    int issuerOcspRefreshMinutes;
+
+    @Option(
             names = "--default-sni",
             paramLabel = "DOMAIN",
             description =
@@ -187,7 +197,8 @@ public final class ServeCommand implements Callable<Integer> {
                             list(outboundAllow), list(outboundDeny), outboundPorts == null ? List.of() : outboundPorts),
                     httpPort == 0 ? OptionalInt.empty() : OptionalInt.of(httpPort),
                     Optional.ofNullable(pkiUrl),
-                    java.time.Duration.ofDays(crlValidityDays));
+                    java.time.Duration.ofDays(crlValidityDays),
+                    java.time.Duration.ofMinutes(issuerOcspRefreshMinutes));
         } catch (IllegalArgumentException | PkiException e) {
             throw CliFailure.usage(e.getMessage());
         }

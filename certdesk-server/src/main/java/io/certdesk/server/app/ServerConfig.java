@@ -27,6 +27,7 @@ import java.util.OptionalInt;
  * @param pkiUrl        where relying parties reach /pki/ (http://host[:port]), named in every certificate issued;
  *                      empty: http://hostname:httpPort, or nothing named when there is no plain-HTTP port
  * @param crlValidity   how long each CRL is valid (its nextUpdate); it is reissued at half of it, and at once after a revocation
+ * @param issuerOcspRefresh how often, at most, the edge asks an imported chain's own CA (OCSP) whether it is revoked
  */
 public record ServerConfig(
         String bindHost,
@@ -48,15 +49,20 @@ public record ServerConfig(
         OutboundGuard outbound,
         OptionalInt httpPort,
         Optional<String> pkiUrl,
-        Duration crlValidity) {
+        Duration crlValidity,
+        Duration issuerOcspRefresh) {
 
     public static final Duration DEFAULT_CRL_VALIDITY = Duration.ofDays(7);
+    public static final Duration DEFAULT_ISSUER_OCSP_REFRESH = Duration.ofHours(1);
 
     public ServerConfig {
         publicUrl = publicUrl.map(ServerConfig::checkedPublicUrl);
         pkiUrl = pkiUrl.map(ServerConfig::checkedPkiUrl);
         if (crlValidity.compareTo(Duration.ofHours(1)) < 0 || crlValidity.compareTo(Duration.ofDays(90)) > 0) {
             throw new IllegalArgumentException("--crl-validity is 1 hour to 90 days; found " + crlValidity + ".");
+        }
+        if (issuerOcspRefresh.isNegative() || issuerOcspRefresh.isZero()) {
+            throw new IllegalArgumentException("--issuer-ocsp-refresh must be positive.");
         }
     }
 

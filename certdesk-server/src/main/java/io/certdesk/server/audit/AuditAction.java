@@ -18,6 +18,8 @@ public enum AuditAction {
     CHAIN_GENERATED,
     CHAIN_DELETED,
     CHAIN_REVOKED,
+    /** An imported chain its own CA reports revoked (OCSP): no longer served. */
+    CHAIN_REVOKED_BY_ISSUER,
     CERTIFICATE_REVOKED,
     PKI_SETTINGS_CHANGED,
     API_CLIENT_CREATED,

@@ -107,7 +107,9 @@ public final class PkiSettingsService {
             }
         }
         return database.inTransaction(h -> {
-            Set<String> revoked = issued.revokedChainsOf(h, account.id()).keySet(); // read once for the whole change
+            // read once for the whole change
+            Set<String> revoked =
+                    RevocationService.revokedChains(h, account.id()).keySet();
             if (signingChainId.isPresent()) {
                 PrivateChain chain = chains.find(h, account.id(), signingChainId.get())
                         .orElseThrow(() -> ServiceException.invalid(

@@ -129,9 +129,23 @@ public final class RevocationService {
         return Optional.of(new IssuedCertificate.Revoked(now, reason));
     }
 
-    /** The revocations of the account's chains, by chain id (for rendering). */
-    public Map<String, IssuedCertificate.Revoked> revokedChains(String accountId) {
-        return database.read(h -> issued.revokedChainsOf(h, accountId));
+    /** The revocations of the account's chains, by the platform CA or by their own CA, by chain id (for rendering). */
+    public Map<String, ChainRevocation> revokedChains(String accountId) {
+        return database.read(h -> revokedChains(h, accountId));
+    }
+
+    /** As above, inside a transaction. */
+    static Map<String, ChainRevocation> revokedChains(Handle h, String accountId) {
+        Map<String, ChainRevocation> all = new java.util.HashMap<>();
+        new IssuerRevocationStore()
+                .ofAccount(h, accountId)
+                .forEach((id, r) ->
+                        all.put(id, new ChainRevocation(r.revokedAt(), r.reason(), ChainRevocation.RevokedBy.ISSUER)));
+        new IssuedCertificateStore()
+                .revokedChainsOf(h, accountId)
+                .forEach((id, r) -> all.put(
+                        id, new ChainRevocation(r.at(), r.reason().rfcName(), ChainRevocation.RevokedBy.PLATFORM)));
+        return all;
     }
 
     /**

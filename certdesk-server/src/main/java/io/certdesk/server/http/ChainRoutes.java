@@ -8,7 +8,7 @@ import io.certdesk.pki.keys.KeyType;
 import io.certdesk.server.Inputs;
 import io.certdesk.server.access.ApiScope;
 import io.certdesk.server.access.Principal;
-import io.certdesk.server.ca.IssuedCertificate;
+import io.certdesk.server.chains.ChainRevocation;
 import io.certdesk.server.chains.ChainService;
 import io.certdesk.server.chains.PkiSettings;
 import io.certdesk.server.chains.PkiSettingsService;
@@ -155,7 +155,7 @@ final class ChainRoutes {
         var infos = chains.certificateInfos(list);
         Map<String, ChainUse> uses =
                 list.isEmpty() ? Map.of() : tls.uses(list.get(0).accountId());
-        Map<String, IssuedCertificate.Revoked> revoked = list.isEmpty()
+        Map<String, ChainRevocation> revoked = list.isEmpty()
                 ? Map.of()
                 : revocations.revokedChains(list.get(0).accountId());
         return list.stream()

@@ -175,7 +175,7 @@ final class Dto {
                 PrivateChain c,
                 List<CertificateInfo> certificates,
                 ChainUse use,
-                java.util.Optional<io.certdesk.server.ca.IssuedCertificate.Revoked> revoked) {
+                java.util.Optional<io.certdesk.server.chains.ChainRevocation> revoked) {
             return new ChainJson(
                     c.id(),
                     c.origin().name(),
@@ -193,14 +193,16 @@ final class Dto {
                     use.servedFor().stream()
                             .map(u -> new ServedJson(u.domain(), u.reason().name()))
                             .toList(),
-                    revoked.map(RevocationJson::of).orElse(null));
+                    revoked.map(r -> new RevocationJson(
+                                    r.revokedAt(), r.reason(), r.revokedBy().name()))
+                            .orElse(null));
         }
     }
 
-    /** When and why the platform CA revoked a certificate; the reason as RFC 5280 names it. */
-    record RevocationJson(Instant revokedAt, String reason) {
+    /** When, why (as RFC 5280 names the reason) and by whom a certificate was revoked. */
+    record RevocationJson(Instant revokedAt, String reason, String revokedBy) {
         static RevocationJson of(io.certdesk.server.ca.IssuedCertificate.Revoked r) {
-            return new RevocationJson(r.at(), r.reason().rfcName());
+            return new RevocationJson(r.at(), r.reason().rfcName(), "PLATFORM");
         }
     }
 

@@ -8,6 +8,7 @@ import io.certdesk.server.account.AccountStore;
 import io.certdesk.server.account.TlsChanges;
 import io.certdesk.server.ca.IssuedCertificateStore;
 import io.certdesk.server.chains.ChainStore;
+import io.certdesk.server.chains.IssuerRevocationStore;
 import io.certdesk.server.chains.PkiSettingsStore;
 import io.certdesk.server.chains.PrivateChain;
 import io.certdesk.server.keys.KeyVault;
@@ -34,6 +35,7 @@ import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
+import org.bouncycastle.cert.ocsp.CertificateID;
 import org.jdbi.v3.core.Handle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,8 +60,10 @@ public final class TlsChains implements TlsChanges {
     private final TlsEngine engine;
     private final String node = UUID.randomUUID().toString();
     private final OcspStaples staples;
+    private volatile java.util.function.Function<String, Optional<byte[]>> importedStaples = id -> Optional.empty();
 
     private final IssuedCertificateStore issued = new IssuedCertificateStore();
+    private final IssuerRevocationStore issuerRevocations = new IssuerRevocationStore();
 
     public TlsChains(
             Database database,
@@ -164,10 +168,11 @@ public final class TlsChains implements TlsChanges {
         }
         List<ServedChain> served = new ArrayList<>();
         Map<String, List<byte[]>> certificates = chains.certificatesOfAccount(h, accountId);
-        Set<String> revoked = issued.revokedChainsOf(h, accountId).keySet();
+        Set<String> revoked = new HashSet<>(issued.revokedChainsOf(h, accountId).keySet());
+        revoked.addAll(issuerRevocations.ofAccount(h, accountId).keySet()); // revoked by their own CA
         for (PrivateChain chain : chains.ofAccount(h, accountId)) {
             if (revoked.contains(chain.id())) {
-                continue; // revoked by the platform CA: never served
+                continue; // revoked: never served
             }
             served(chain, certificates.getOrDefault(chain.id(), List.of()), () -> vault.get(h, chain.keyId()))
                     .ifPresent(served::add);
@@ -230,10 +235,24 @@ public final class TlsChains implements TlsChanges {
             return;
         }
         ServedChain chain = handshake.chosen.get().chain();
-        chain.stapling()
-                .id(chain, staples)
-                .flatMap(staples::goodResponse)
+        Optional<CertificateID> ours = chain.stapling().id(chain, staples);
+        (ours.isPresent() ? ours.flatMap(staples::goodResponse) : importedStaples.apply(chain.id()))
                 .ifPresent(response -> ConscryptStapling.set(engine, response));
+    }
+
+    /** Imported chains' staples: their own CA's good answers, by chain id. */
+    void stapleImportedFrom(java.util.function.Function<String, Optional<byte[]>> staples) {
+        this.importedStaples = staples;
+    }
+
+    /** Every account chain the edge holds now. */
+    java.util.List<ServedChain> accountChains() {
+        return index.accountChains();
+    }
+
+    /** Whether the platform CA issued the chain's leaf (its own responder answers for it). */
+    boolean issuedByPlatform(ServedChain chain) {
+        return chain.stapling().id(chain, staples).isPresent();
     }
 
     /** A TLS context of the engine whose handshakes present the chain selected by SNI. */

@@ -244,6 +244,17 @@ final class TlsIndex {
         return gone == null ? Optional.empty() : Optional.of(gone.chain());
     }
 
+    /** Every account chain held (the platform's not among them). */
+    List<ServedChain> accountChains() {
+        List<ServedChain> all = new ArrayList<>(byId.size());
+        for (ServedChain chain : byId.values()) {
+            if (chain != platform) {
+                all.add(chain);
+            }
+        }
+        return all;
+    }
+
     /** The accounts held. */
     Set<String> accountIds() {
         return Set.copyOf(accounts.keySet());

@@ -71,7 +71,8 @@ public final class TlsStore {
                 .forEach(row -> keys.put(row.id(), row));
         List<ChainRow> out = new ArrayList<>();
         h.createQuery("SELECT " + ChainStore.COLUMNS + " FROM private_chains WHERE purposes LIKE '%TLS_SERVER%'"
-                        + " AND id NOT IN (" + REVOKED_CHAINS + ")")
+                        + " AND id NOT IN (" + REVOKED_CHAINS + ") AND id NOT IN ("
+                        + io.certdesk.server.chains.IssuerRevocationStore.REVOKED_CHAINS + ")")
                 .map((rs, ctx) -> ChainStore.row(rs))
                 .forEach(c -> out.add(new ChainRow(
                         new PrivateChain(

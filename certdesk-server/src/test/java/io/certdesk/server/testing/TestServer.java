@@ -27,6 +27,7 @@ public final class TestServer implements AutoCloseable {
     private io.certdesk.server.tls.TlsEngine tlsEngine;
     private String publicUrl;
     private io.certdesk.server.outbound.OutboundGuard outbound = io.certdesk.server.outbound.OutboundGuard.defaults();
+    private java.time.Duration issuerOcspRefresh = ServerConfig.DEFAULT_ISSUER_OCSP_REFRESH;
 
     private TestServer(
             TestDatabase kind,
@@ -99,6 +100,32 @@ public final class TestServer implements AutoCloseable {
                     KeyType.EC_P256,
                     Clock.systemUTC());
             t.outbound = io.certdesk.server.outbound.OutboundGuard.of(allow, java.util.List.of(), ports);
+            t.restart(t.masterKey);
+            return t;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * A server that may reach {@code allow} on {@code ports} and asks imported chains' CAs (OCSP)
+     * every {@code issuerOcspRefresh}.
+     */
+    public static TestServer startWithIssuerOcsp(
+            TestDatabase kind,
+            java.util.List<String> allow,
+            java.util.List<Integer> ports,
+            java.time.Duration refresh) {
+        try {
+            TestServer t = new TestServer(
+                    kind,
+                    Files.createTempDirectory("certdesk-test"),
+                    kind.newDatabaseUrl(),
+                    MasterKey.generate(new SecureRandom()),
+                    KeyType.EC_P256,
+                    Clock.systemUTC());
+            t.outbound = io.certdesk.server.outbound.OutboundGuard.of(allow, java.util.List.of(), ports);
+            t.issuerOcspRefresh = refresh;
             t.restart(t.masterKey);
             return t;
         } catch (IOException e) {
@@ -191,7 +218,8 @@ public final class TestServer implements AutoCloseable {
                 outbound,
                 java.util.OptionalInt.of(0),
                 Optional.empty(),
-                ServerConfig.DEFAULT_CRL_VALIDITY);
+                ServerConfig.DEFAULT_CRL_VALIDITY,
+                issuerOcspRefresh);
     }
 
     public CertdeskServer server() {
