@@ -1,10 +1,16 @@
--- The CRL of each CA of the platform, shared by every node. A revocation increments the
--- revision of its issuer's row in the transaction that records it; a node that finds
--- built_revision behind (or next_update near) builds the next CRL and stores it under the next
--- crl_number, if no other node stored that number first. Every node serves the stored one.
+-- How many revocations each CA of the platform has seen: a revocation increments its issuer's
+-- row in the transaction that records it (a row apart from the CRL's, so a revocation never
+-- waits for a CRL being stored).
+CREATE TABLE crl_revisions (
+    issuer_sha256   VARCHAR(64) PRIMARY KEY,
+    revision        BIGINT      NOT NULL
+);
+
+-- The CRL of each CA, shared by every node: a node that finds built_revision behind the CA's
+-- revision (or next_update near) builds the next CRL and stores it under the next crl_number, if
+-- no other node stored that number first. Every node serves the stored one.
 CREATE TABLE crls (
     issuer_sha256   VARCHAR(64) PRIMARY KEY,
-    revision        BIGINT      NOT NULL,
     built_revision  BIGINT      NOT NULL,
     crl_number      BIGINT      NOT NULL,
     this_update     TIMESTAMP WITH TIME ZONE,

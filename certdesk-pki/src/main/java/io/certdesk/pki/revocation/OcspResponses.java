@@ -3,6 +3,7 @@ package io.certdesk.pki.revocation;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
+import java.security.Provider;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
@@ -47,9 +48,20 @@ public final class OcspResponses {
     private final String signatureAlgorithm;
     private final RespID responderId;
     private final SecureRandom random;
+    private final Optional<Provider> provider;
 
-    /** A signer for the responder whose certificate and (EC or RSA) key these are. */
+    /** A signer for the responder whose certificate and (EC or RSA) key these are, signing with the JDK's providers. */
     public OcspResponses(X509Certificate responderCertificate, PrivateKey key, SecureRandom random) {
+        this(responderCertificate, key, random, Optional.empty());
+    }
+
+    /**
+     * As above, signing with {@code provider} when given (a native one signs P-256 an order of
+     * magnitude faster than the JDK 17's; {@code key} must be one it takes).
+     */
+    public OcspResponses(
+            X509Certificate responderCertificate, PrivateKey key, SecureRandom random, Optional<Provider> provider) {
+        this.provider = provider;
         try {
             this.responder = new X509CertificateHolder(responderCertificate.getEncoded());
             this.responderId = new RespID(
@@ -82,9 +94,9 @@ public final class OcspResponses {
         }
         nonce.ifPresent(n -> builder.setResponseExtensions(new Extensions(n)));
         try {
-            var signer = new JcaContentSignerBuilder(signatureAlgorithm)
-                    .setSecureRandom(random)
-                    .build(key);
+            JcaContentSignerBuilder signers = new JcaContentSignerBuilder(signatureAlgorithm).setSecureRandom(random);
+            provider.ifPresent(signers::setProvider);
+            var signer = signers.build(key);
             return new OCSPRespBuilder()
                     .build(
                             OCSPRespBuilder.SUCCESSFUL,

@@ -161,7 +161,7 @@ public final class CertdeskServer implements AutoCloseable {
                     PemCodec.writeCertificatePem(platformCa.root()),
                     StandardCharsets.US_ASCII);
             IssuedChain serverChain = platformCa.serverChain(config.hostname());
-            publisher = platformCa.startPublishing(config.crlValidity());
+            publisher = platformCa.startPublishing(config.crlValidity(), TlsEngine.nativeProvider());
             if (pkiListener != null) {
                 pkiListener.publish(publisher);
             }

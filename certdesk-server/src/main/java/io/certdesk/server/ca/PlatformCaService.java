@@ -192,11 +192,12 @@ public final class PlatformCaService {
     }
 
     /**
-     * Starts publishing the CA's revocations (CRLs valid for {@code crlValidity}, OCSP answers)
-     * from this node; stop it with {@link RevocationPublisher#close}.
+     * Starts publishing the CA's revocations (CRLs valid for {@code crlValidity}, OCSP answers
+     * signed by {@code signer}, a native provider where one loads, else Bouncy Castle) from this
+     * node; stop it with {@link RevocationPublisher#close}.
      */
-    public RevocationPublisher startPublishing(Duration crlValidity) {
-        return new RevocationPublisher(database, ca(), vault, issuer, clock, random, crlValidity).start();
+    public RevocationPublisher startPublishing(Duration crlValidity, Optional<java.security.Provider> signer) {
+        return new RevocationPublisher(database, ca(), vault, issuer, clock, random, crlValidity, signer).start();
     }
 
     public X509Certificate root() {

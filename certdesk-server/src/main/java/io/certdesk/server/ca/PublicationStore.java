@@ -28,9 +28,12 @@ public final class PublicationStore {
 
     /** Makes the CRL row of a CA if it has none; false when it existed (or another node made it meanwhile). */
     public boolean ensureCrl(Handle h, String issuerSha256) {
-        return h.createUpdate(
-                                "INSERT INTO crls (issuer_sha256, revision, built_revision, crl_number, entries)"
-                                        + " SELECT :i, 0, -1, 0, 0 WHERE NOT EXISTS (SELECT 1 FROM crls WHERE issuer_sha256 = :i)")
+        h.createUpdate("INSERT INTO crl_revisions (issuer_sha256, revision) SELECT :i, 0 WHERE NOT EXISTS"
+                        + " (SELECT 1 FROM crl_revisions WHERE issuer_sha256 = :i)")
+                .bind("i", issuerSha256)
+                .execute();
+        return h.createUpdate("INSERT INTO crls (issuer_sha256, built_revision, crl_number, entries)"
+                                + " SELECT :i, -1, 0, 0 WHERE NOT EXISTS (SELECT 1 FROM crls WHERE issuer_sha256 = :i)")
                         .bind("i", issuerSha256)
                         .execute()
                 == 1;
@@ -38,14 +41,15 @@ public final class PublicationStore {
 
     /** Counts a revocation of a certificate the CA signed (inside the revocation's transaction). */
     void countRevocation(Handle h, String issuerSha256) {
-        h.createUpdate("UPDATE crls SET revision = revision + 1 WHERE issuer_sha256 = :i")
+        h.createUpdate("UPDATE crl_revisions SET revision = revision + 1 WHERE issuer_sha256 = :i")
                 .bind("i", issuerSha256)
                 .execute();
     }
 
     public List<CrlRow> crlStates(Handle h) {
         return h.createQuery(
-                        "SELECT issuer_sha256, revision, built_revision, crl_number, this_update, next_update, entries FROM crls")
+                        "SELECT c.issuer_sha256, r.revision, c.built_revision, c.crl_number, c.this_update, c.next_update,"
+                                + " c.entries FROM crls c JOIN crl_revisions r ON r.issuer_sha256 = c.issuer_sha256")
                 .map((rs, ctx) -> new CrlRow(
                         rs.getString(1),
                         rs.getLong(2),
@@ -93,18 +97,31 @@ public final class PublicationStore {
                 == 1;
     }
 
+    /** A revoked certificate as a CRL lists it, with when it expires (then it leaves the CRL). */
+    public record Listed(RevokedEntry entry, Instant notAfter) {}
+
     /** What a CRL of the CA lists: its revoked certificates that have not expired by {@code now}. */
-    public List<RevokedEntry> revokedUnexpired(Handle h, String issuerSha256, Instant now) {
-        return h.createQuery(
-                        "SELECT serial, revoked_at, revocation_reason FROM issued_certificates WHERE issuer_sha256 = :i"
-                                + " AND revoked_at IS NOT NULL AND not_after > :now")
+    public List<Listed> revokedUnexpired(Handle h, String issuerSha256, Instant now) {
+        return listed(h, "not_after > :t", issuerSha256, now);
+    }
+
+    /** The CA's certificates revoked at or after {@code since} (what a CRL built before may lack). */
+    public List<Listed> revokedSince(Handle h, String issuerSha256, Instant since) {
+        return listed(h, "revoked_at >= :t", issuerSha256, since);
+    }
+
+    private static List<Listed> listed(Handle h, String condition, String issuerSha256, Instant at) {
+        return h.createQuery("SELECT serial, revoked_at, revocation_reason, not_after FROM issued_certificates"
+                        + " WHERE issuer_sha256 = :i AND revoked_at IS NOT NULL AND " + condition)
                 .bind("i", issuerSha256)
-                .bind("now", Database.utc(now))
+                .bind("t", Database.utc(at))
                 .setFetchSize(10_000)
-                .map((rs, ctx) -> new RevokedEntry(
-                        new BigInteger(rs.getString(1), 16),
-                        Database.instant(rs, 2),
-                        RevocationReason.valueOf(rs.getString(3))))
+                .map((rs, ctx) -> new Listed(
+                        new RevokedEntry(
+                                new BigInteger(rs.getString(1), 16),
+                                Database.instant(rs, 2),
+                                RevocationReason.valueOf(rs.getString(3))),
+                        Database.instant(rs, 4)))
                 .list();
     }
 

@@ -11,7 +11,6 @@ import io.certdesk.pki.revocation.OcspIssuer;
 import io.certdesk.pki.revocation.OcspQuery;
 import io.certdesk.pki.revocation.OcspRefusal;
 import io.certdesk.pki.revocation.OcspResponses;
-import io.certdesk.pki.revocation.RevokedEntry;
 import io.certdesk.server.keys.KeyVault;
 import io.certdesk.server.store.Database;
 import java.math.BigInteger;
@@ -89,6 +88,15 @@ public final class RevocationPublisher implements AutoCloseable {
         volatile long revision = -1;
         volatile PublishedCrl crl;
         volatile Responder responder;
+        volatile Instant lastBuilt = Instant.MIN;
+        /** The entries of the last CRL this node built, encoded, by serial (only the tick thread touches them). */
+        final Map<BigInteger, Held> held = new java.util.HashMap<>();
+        /** When the entries were last read whole; empty before the first build here. */
+        Optional<Instant> fullRead = Optional.empty();
+        /** When the last read of the entries began. */
+        Instant readFrom = Instant.EPOCH;
+        /** The revision of the CA's revocations the held entries were read at. */
+        long heldRevision = -1;
 
         Ca(int index, X509Certificate certificate, PrivateKey key) {
             this.index = index;
@@ -103,6 +111,14 @@ public final class RevocationPublisher implements AutoCloseable {
 
     private record Responder(OcspResponses signer, String keyId, Instant notAfter) {}
 
+    /** A CRL entry, encoded, and when its certificate expires (then it leaves the CRL). */
+    private record Held(byte[] der, Instant notAfter) {}
+
+    /** How late a revocation may commit after its time and still be found by the reads since the last one. */
+    private static final Duration READ_OVERLAP = Duration.ofMinutes(5);
+    /** How often the entries are read whole anyway. */
+    private static final Duration FULL_READ_EVERY = Duration.ofMinutes(10);
+
     private final Database database;
     private final PublicationStore store;
     private final IssuedCertificateStore issued;
@@ -112,6 +128,9 @@ public final class RevocationPublisher implements AutoCloseable {
     private final Clock clock;
     private final SecureRandom random;
     private final Duration crlValidity;
+    /** Who signs OCSP answers: a native provider where one loads (~20 µs a P-256 signature), else Bouncy Castle (~80 µs; the JDK 17's takes ~500). */
+    private final Optional<java.security.Provider> signer;
+
     private final List<Ca> cas;
     private final Map<CacheKey, Entry> cache = new ConcurrentHashMap<>();
     private final ScheduledExecutorService ticks;
@@ -124,7 +143,8 @@ public final class RevocationPublisher implements AutoCloseable {
             CertificateIssuer issuer,
             Clock clock,
             SecureRandom random,
-            Duration crlValidity) {
+            Duration crlValidity,
+            Optional<java.security.Provider> signer) {
         this.database = database;
         this.store = new PublicationStore();
         this.issued = new IssuedCertificateStore();
@@ -134,6 +154,7 @@ public final class RevocationPublisher implements AutoCloseable {
         this.clock = clock;
         this.random = random;
         this.crlValidity = crlValidity;
+        this.signer = signer;
         List<Ca> all = new ArrayList<>();
         all.add(new Ca(0, platformCa.root(), platformCa.rootKey()));
         all.add(new Ca(1, platformCa.issuing(), platformCa.issuingKey()));
@@ -206,15 +227,12 @@ public final class RevocationPublisher implements AutoCloseable {
             if (query.certificates().size() == 1 && query.nonce().isEmpty()) {
                 return cached(ca, query.certificates().get(0));
             }
-            Ca asked = ca;
+            // a nonce (or several certificates) needs a signature of its own; the statuses come from the answers
+            // held, checked against the database only as for those
             Instant now = clock.instant();
-            List<CertStatus> statuses = database.read(h -> query.certificates().stream()
-                    .map(id -> status(h, asked, id.getSerialNumber()))
-                    .toList());
             List<OcspResponses.Answer> answers = new ArrayList<>();
-            for (int i = 0; i < statuses.size(); i++) {
-                answers.add(new OcspResponses.Answer(
-                        query.certificates().get(i), statuses.get(i), now, now.plus(OCSP_VALIDITY)));
+            for (CertificateID id : query.certificates()) {
+                answers.add(new OcspResponses.Answer(id, entry(ca, id).status(), now, now.plus(OCSP_VALIDITY)));
             }
             return new OcspAnswer(ca.responder.signer().sign(answers, now, query.nonce()), Optional.empty());
         } catch (RuntimeException e) {
@@ -346,8 +364,11 @@ public final class RevocationPublisher implements AutoCloseable {
             boolean behind = row.builtRevision() < row.revision();
             boolean aging = row.nextUpdate().isEmpty()
                     || now.isAfter(row.nextUpdate().get().minus(crlValidity.dividedBy(2)));
-            if (behind || aging) {
-                build(ca, row, now);
+            // under a stream of revocations, CRLs follow at most every second, and a large one at most every
+            // second per MB (up to 8 s: each is stored whole), so the revocations themselves are not slowed
+            boolean rested = !now.isBefore(ca.lastBuilt.plus(restBetweenBuilds(served)));
+            if (aging || (behind && rested)) {
+                build(ca, row, now, aging);
             }
         }
         if (++tickCount % RESPONDER_CHECK_TICKS == 0) {
@@ -356,6 +377,12 @@ public final class RevocationPublisher implements AutoCloseable {
             }
             cache.values().removeIf(e -> !now.isBefore(e.refreshAt()));
         }
+    }
+
+    /** How long after the last CRL the next one may follow a revocation: 1 s, and 1 s per MB of CRL, up to 8 s. */
+    static Duration restBetweenBuilds(PublishedCrl last) {
+        long megabytes = last == null ? 0 : last.der().length / (1024 * 1024);
+        return Duration.ofSeconds(Math.max(1, Math.min(8, megabytes)));
     }
 
     private void observe(List<PublicationStore.CrlRow> rows) {
@@ -368,24 +395,72 @@ public final class RevocationPublisher implements AutoCloseable {
         }
     }
 
-    private void build(Ca ca, PublicationStore.CrlRow row, Instant now) {
+    /**
+     * Builds and stores the next CRL of {@code ca}. The entries of the last one built here are
+     * kept encoded, so only what was revoked since is read and encoded (they are read whole every
+     * ten minutes, and when the CRL is renewed for its age).
+     */
+    private void build(Ca ca, PublicationStore.CrlRow row, Instant now, boolean whole) {
         long started = System.nanoTime();
-        List<RevokedEntry> entries = database.read(h -> store.revokedUnexpired(h, ca.sha256, now));
+        boolean wholeRead =
+                whole || ca.fullRead.isEmpty() || now.isAfter(ca.fullRead.get().plus(FULL_READ_EVERY));
+        Instant from = ca.readFrom.minus(READ_OVERLAP);
+        List<PublicationStore.Listed> read = database.read(
+                h -> wholeRead ? store.revokedUnexpired(h, ca.sha256, now) : store.revokedSince(h, ca.sha256, from));
+        boolean full = wholeRead;
+        int added = hold(ca, read, full);
+        if (!full && added < row.revision() - ca.heldRevision) {
+            // fewer new entries than revocations counted (one dated long before it was recorded): read them whole
+            read = database.read(h -> store.revokedUnexpired(h, ca.sha256, now));
+            hold(ca, read, true);
+            full = true;
+        }
+        long readDone = System.nanoTime();
+        ca.readFrom = now;
+        ca.heldRevision = row.revision();
+        ca.held.values().removeIf(held -> !held.notAfter().isAfter(now)); // expired: off the CRL
         long number = row.crlNumber() + 1;
         Instant next = now.plus(crlValidity);
-        byte[] der = crlSigner.sign(ca.certificate, ca.key, BigInteger.valueOf(number), now, next, entries);
+        List<byte[]> entries = ca.held.values().stream().map(Held::der).toList();
+        byte[] der = crlSigner.signEncoded(ca.certificate, ca.key, BigInteger.valueOf(number), now, next, entries);
+        long signed = System.nanoTime();
         boolean stored = database.inTransaction(
                 h -> store.storeCrl(h, ca.sha256, number, row.revision(), now, next, entries.size(), der));
+        long done = System.nanoTime();
+        ca.lastBuilt = now;
         if (stored) {
             ca.crl = new PublishedCrl(der, number, now, next, etag(der));
             log.info(
-                    "CRL {} of {}: {} entries, {} bytes, built in {} ms",
+                    "CRL {} of {}: {} entries, {} bytes, in {} ms ({} {} read in {}, built and signed in {}, stored in {})",
                     number,
                     ca.certificate.getSubjectX500Principal().getName(),
                     entries.size(),
                     der.length,
-                    (System.nanoTime() - started) / 1_000_000);
+                    (done - started) / 1_000_000,
+                    read.size(),
+                    full ? "entries" : "new entries",
+                    (readDone - started) / 1_000_000,
+                    (signed - readDone) / 1_000_000,
+                    (done - signed) / 1_000_000);
+        } else {
+            ca.fullRead = Optional.empty(); // another node stored this number: start from the database next time
         }
+    }
+
+    /** Adds what was read to the held entries (replacing them when read whole); returns how many were new. */
+    private int hold(Ca ca, List<PublicationStore.Listed> read, boolean whole) {
+        if (whole) {
+            ca.held.clear();
+            ca.fullRead = Optional.of(clock.instant());
+        }
+        int added = 0;
+        for (PublicationStore.Listed listed : read) {
+            if (!ca.held.containsKey(listed.entry().serial())) {
+                ca.held.put(listed.entry().serial(), new Held(CrlSigner.encode(listed.entry()), listed.notAfter()));
+                added++;
+            }
+        }
+        return added;
     }
 
     private static PublishedCrl published(byte[] der, long number, PublicationStore.CrlRow row) {
@@ -446,8 +521,22 @@ public final class RevocationPublisher implements AutoCloseable {
 
     private Responder open(PublicationStore.ResponderRow row) {
         PrivateKey key = database.read(h -> vault.get(h, row.keyId()));
+        X509Certificate certificate = CertificateCodec.decodeDer(row.certificateDer());
+        if (signer.isPresent()) {
+            try {
+                PrivateKey prepared =
+                        (PrivateKey) java.security.KeyFactory.getInstance(key.getAlgorithm(), signer.get())
+                                .translateKey(key);
+                return new Responder(
+                        new OcspResponses(certificate, prepared, random, signer), row.keyId(), row.notAfter());
+            } catch (java.security.GeneralSecurityException | RuntimeException e) {
+                log.warn(
+                        "OCSP: the native signer does not take the responder key ({}); Bouncy Castle signs",
+                        e.toString());
+            }
+        }
         return new Responder(
-                new OcspResponses(CertificateCodec.decodeDer(row.certificateDer()), key, random),
+                new OcspResponses(certificate, key, random, Optional.of(io.certdesk.pki.Providers.BC)),
                 row.keyId(),
                 row.notAfter());
     }

@@ -181,7 +181,7 @@ public final class PkiListener implements AutoCloseable {
                 throws Exception {
             byte[] der;
             if (method.equals("POST") && path.equals(OCSP)) {
-                long length = request.getLength();
+                long length = request.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH);
                 if (length > OcspQuery.MAX_BYTES) {
                     return text(
                             response,
