@@ -371,10 +371,14 @@ public final class RevocationPublisher implements AutoCloseable {
                 build(ca, row, now, aging);
             }
         }
-        if (++tickCount % RESPONDER_CHECK_TICKS == 0) {
-            for (Ca ca : cas) {
+        boolean everyMinute = ++tickCount % RESPONDER_CHECK_TICKS == 0;
+        for (Ca ca : cas) {
+            // once a minute, for a renewal by another node; at once when this node finds its responder due
+            if (everyMinute || due(ca, ca.responder.notAfter(), now)) {
                 ca.responder = loadOrCreateResponder(ca);
             }
+        }
+        if (everyMinute) {
             cache.values().removeIf(e -> !now.isBefore(e.refreshAt()));
         }
     }
@@ -472,6 +476,15 @@ public final class RevocationPublisher implements AutoCloseable {
         return "\"" + CertificateCodec.sha256Hex(der).substring(0, 32) + "\"";
     }
 
+    /**
+     * Whether a responder valid until {@code notAfter} is to be renewed: past half its life,
+     * unless it ends with its CA (a renewal could not last longer).
+     */
+    private static boolean due(Ca ca, Instant notAfter, Instant now) {
+        return !now.isBefore(notAfter.minus(CertificateIssuer.RESPONDER_VALIDITY.dividedBy(2)))
+                && notAfter.isBefore(ca.certificate.getNotAfter().toInstant());
+    }
+
     /** The CA's responder: the stored one, renewed once past half its life, created when there is none. */
     private Responder loadOrCreateResponder(Ca ca) {
         Instant now = clock.instant();
@@ -479,8 +492,7 @@ public final class RevocationPublisher implements AutoCloseable {
         Responder current = ca.responder;
         if (row.isPresent()) {
             PublicationStore.ResponderRow r = row.get();
-            Instant renewAt = r.notAfter().minus(CertificateIssuer.RESPONDER_VALIDITY.dividedBy(2));
-            if (now.isBefore(renewAt)) {
+            if (!due(ca, r.notAfter(), now)) {
                 return current != null && current.keyId().equals(r.keyId()) ? current : open(r);
             }
         }

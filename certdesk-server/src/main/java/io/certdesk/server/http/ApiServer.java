@@ -26,8 +26,8 @@ import java.util.function.BooleanSupplier;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 
 /**
- * The HTTPS API, wired: one Javalin app on the TLS listeners ({@link Connectors}; there is no
- * plain-HTTP port), every request through {@link RequestHooks}, every route declared with who may
+ * The HTTPS API, wired: one Javalin app on the TLS listeners ({@link Connectors}; the API has no
+ * plain-HTTP port: only the CA's publications do, {@link PkiListener}), every request through {@link RequestHooks}, every route declared with who may
  * call it in one {@link RouteTable}, every failure answered by {@link ProblemResponses}.
  */
 public final class ApiServer {

@@ -183,23 +183,21 @@ public final class PkiListener implements AutoCloseable {
             if (method.equals("POST") && path.equals(OCSP)) {
                 long length = request.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH);
                 if (length > OcspQuery.MAX_BYTES) {
-                    return text(
-                            response,
-                            callback,
-                            "ocsp",
-                            413,
-                            "An OCSP request is at most " + OcspQuery.MAX_BYTES + " bytes.");
+                    if (length <= DRAIN_LIMIT) {
+                        // read to the end, so the client, still sending, reads the answer instead of a reset
+                        try (var in = Content.Source.asInputStream(request)) {
+                            in.transferTo(java.io.OutputStream.nullOutputStream());
+                        }
+                    }
+                    response.getHeaders().put(HttpHeader.CONNECTION, "close");
+                    return tooLarge(response, callback);
                 }
                 try {
                     der = Content.Source.asByteArrayAsync(request, OcspQuery.MAX_BYTES + 1)
                             .get(10, TimeUnit.SECONDS);
-                } catch (java.util.concurrent.ExecutionException e) {
-                    return text(
-                            response,
-                            callback,
-                            "ocsp",
-                            413,
-                            "An OCSP request is at most " + OcspQuery.MAX_BYTES + " bytes.");
+                } catch (java.util.concurrent.ExecutionException e) { // a body without a length, and too long
+                    response.getHeaders().put(HttpHeader.CONNECTION, "close");
+                    return tooLarge(response, callback);
                 }
             } else if (method.equals("GET") || method.equals("HEAD")) {
                 der = path.length() > OCSP.length() + 1 ? fromBase64(path.substring(OCSP.length() + 1)) : new byte[0];
@@ -303,6 +301,10 @@ public final class PkiListener implements AutoCloseable {
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");
         response.write(true, ByteBuffer.wrap((message + "\n").getBytes(StandardCharsets.UTF_8)), callback);
         return true;
+    }
+
+    private boolean tooLarge(Response response, Callback callback) {
+        return text(response, callback, "ocsp", 413, "An OCSP request is at most " + OcspQuery.MAX_BYTES + " bytes.");
     }
 
     private boolean notAllowed(Response response, Callback callback, String resource, String allow) {

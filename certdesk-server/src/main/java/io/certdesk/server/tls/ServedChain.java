@@ -30,19 +30,6 @@ record ServedChain(
         certificates = certificates.clone();
     }
 
-    ServedChain(
-            String id,
-            String accountId,
-            List<String> dnsNames,
-            String keyType,
-            Instant notBefore,
-            Instant notAfter,
-            Instant createdAt,
-            X509Certificate[] certificates,
-            PrivateKey key) {
-        this(id, accountId, dnsNames, keyType, notBefore, notAfter, createdAt, certificates, key, new Stapling());
-    }
-
     /** The OCSP CertID of the leaf, worked out on the first handshake that asks (parsing the leaf once). */
     static final class Stapling {
         private volatile Optional<CertificateID> id;

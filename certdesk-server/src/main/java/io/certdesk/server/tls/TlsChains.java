@@ -95,7 +95,8 @@ public final class TlsChains implements TlsChanges {
                         leaf.getNotAfter().toInstant(),
                         leaf.getNotBefore().toInstant(),
                         platformChain.chain().toArray(new X509Certificate[0]),
-                        engine.prepare(platformChain.privateKey())),
+                        engine.prepare(platformChain.privateKey()),
+                        new ServedChain.Stapling()),
                 defaultSni);
     }
 
@@ -211,7 +212,8 @@ public final class TlsChains implements TlsChanges {
                 chain.notAfter(),
                 chain.createdAt(),
                 certificates,
-                engine.prepare(key.get())));
+                engine.prepare(key.get()),
+                new ServedChain.Stapling()));
     }
 
     /** The JSSE key type of a key algorithm; null for keys TLS servers here do not sign with (Ed25519). */

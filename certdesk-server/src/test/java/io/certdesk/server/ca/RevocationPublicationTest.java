@@ -124,6 +124,23 @@ class RevocationPublicationTest extends OnBothDatabases {
         return DebianTools.run(issued.folder(), command);
     }
 
+    /** What OpenSSL reads in an OCSP response (verified against the root) about the leaf. */
+    private static String read(Issued issued, byte[] response) throws Exception {
+        Files.write(issued.folder().resolve("response.der"), response);
+        return openssl(
+                        issued,
+                        "ocsp",
+                        "-respin",
+                        "response.der",
+                        "-issuer",
+                        "issuing.pem",
+                        "-cert",
+                        "leaf.pem",
+                        "-CAfile",
+                        "root.pem")
+                .output();
+    }
+
     private static DebianTools.Run ask(Issued issued, String... extra) {
         List<String> args = new java.util.ArrayList<>(List.of(
                 "ocsp",
@@ -197,21 +214,7 @@ class RevocationPublicationTest extends OnBothDatabases {
         assertThat(first.headers().firstValue("Expires")).isPresent();
         assertThat(first.headers().firstValue("Last-Modified")).isPresent();
         String etag = first.headers().firstValue("ETag").orElseThrow();
-        Files.write(issued.folder().resolve("response.der"), first.body());
-        assertThat(openssl(
-                                issued,
-                                "ocsp",
-                                "-respin",
-                                "response.der",
-                                "-issuer",
-                                "issuing.pem",
-                                "-cert",
-                                "leaf.pem",
-                                "-CAfile",
-                                "root.pem")
-                        .output())
-                .contains("Response verify OK")
-                .contains("leaf.pem: good");
+        assertThat(read(issued, first.body())).contains("Response verify OK").contains("leaf.pem: good");
 
         HttpResponse<byte[]> again = get(pki() + "/pki/ocsp/" + encoded, Map.of());
         assertThat(again.body()).as("pre-signed: the same bytes").isEqualTo(first.body());
@@ -228,21 +231,7 @@ class RevocationPublicationTest extends OnBothDatabases {
         assertThat(after.statusCode())
                 .as("a revocation changes the answer at once")
                 .isEqualTo(200);
-        Files.write(issued.folder().resolve("response.der"), after.body());
-        assertThat(openssl(
-                                issued,
-                                "ocsp",
-                                "-respin",
-                                "response.der",
-                                "-issuer",
-                                "issuing.pem",
-                                "-cert",
-                                "leaf.pem",
-                                "-CAfile",
-                                "root.pem")
-                        .output())
-                .contains("leaf.pem: revoked")
-                .contains("Reason: superseded");
+        assertThat(read(issued, after.body())).contains("leaf.pem: revoked").contains("Reason: superseded");
     }
 
     @Test

@@ -72,39 +72,15 @@ public final class TestServer implements AutoCloseable {
 
     /** A server that tells clients it is at {@code publicUrl} (as behind a load balancer). */
     public static TestServer startWithPublicUrl(TestDatabase kind, String publicUrl) {
-        try {
-            TestServer t = new TestServer(
-                    kind,
-                    Files.createTempDirectory("certdesk-test"),
-                    kind.newDatabaseUrl(),
-                    MasterKey.generate(new SecureRandom()),
-                    KeyType.EC_P256,
-                    Clock.systemUTC());
-            t.publicUrl = publicUrl;
-            t.restart(t.masterKey);
-            return t;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return startWith(kind, t -> t.publicUrl = publicUrl);
     }
 
     /** A server whose connection checks may reach {@code allow} (address blocks) on {@code ports} besides the defaults. */
     public static TestServer startWithOutbound(
             TestDatabase kind, java.util.List<String> allow, java.util.List<Integer> ports) {
-        try {
-            TestServer t = new TestServer(
-                    kind,
-                    Files.createTempDirectory("certdesk-test"),
-                    kind.newDatabaseUrl(),
-                    MasterKey.generate(new SecureRandom()),
-                    KeyType.EC_P256,
-                    Clock.systemUTC());
-            t.outbound = io.certdesk.server.outbound.OutboundGuard.of(allow, java.util.List.of(), ports);
-            t.restart(t.masterKey);
-            return t;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return startWith(
+                kind,
+                t -> t.outbound = io.certdesk.server.outbound.OutboundGuard.of(allow, java.util.List.of(), ports));
     }
 
     /**
@@ -116,25 +92,19 @@ public final class TestServer implements AutoCloseable {
             java.util.List<String> allow,
             java.util.List<Integer> ports,
             java.time.Duration refresh) {
-        try {
-            TestServer t = new TestServer(
-                    kind,
-                    Files.createTempDirectory("certdesk-test"),
-                    kind.newDatabaseUrl(),
-                    MasterKey.generate(new SecureRandom()),
-                    KeyType.EC_P256,
-                    Clock.systemUTC());
+        return startWith(kind, t -> {
             t.outbound = io.certdesk.server.outbound.OutboundGuard.of(allow, java.util.List.of(), ports);
             t.issuerOcspRefresh = refresh;
-            t.restart(t.masterKey);
-            return t;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        });
     }
 
     /** A server whose TLS listeners run on {@code engine}. */
     public static TestServer start(TestDatabase kind, io.certdesk.server.tls.TlsEngine engine) {
+        return startWith(kind, t -> t.tlsEngine = engine);
+    }
+
+    /** A server with an EC platform CA on a fresh database, configured by {@code options} before it starts. */
+    private static TestServer startWith(TestDatabase kind, java.util.function.Consumer<TestServer> options) {
         try {
             TestServer t = new TestServer(
                     kind,
@@ -143,7 +113,7 @@ public final class TestServer implements AutoCloseable {
                     MasterKey.generate(new SecureRandom()),
                     KeyType.EC_P256,
                     Clock.systemUTC());
-            t.tlsEngine = engine;
+            options.accept(t);
             t.restart(t.masterKey);
             return t;
         } catch (IOException e) {
