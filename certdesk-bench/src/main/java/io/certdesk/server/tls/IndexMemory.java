@@ -59,7 +59,8 @@ public final class IndexMemory {
                 now.plus(Duration.ofDays(1)),
                 now,
                 new X509Certificate[] {root.certificate()},
-                root.key());
+                root.key(),
+                new ServedChain.Stapling());
         TlsIndex index = new TlsIndex(platform, Optional.empty());
         long before = used();
         KeyFactory ec = KeyFactory.getInstance("EC");
@@ -80,7 +81,8 @@ public final class IndexMemory {
                     now.plus(Duration.ofDays(90)),
                     now,
                     new X509Certificate[] {leaf, issuer},
-                    key);
+                    key,
+                    new ServedChain.Stapling());
             index.replace(account, new AccountTls(account, Set.of(name), Map.of(), List.of(chain)), now);
         }
         long after = used();
