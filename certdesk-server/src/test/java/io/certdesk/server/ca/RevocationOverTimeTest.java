@@ -41,22 +41,8 @@ class RevocationOverTimeTest extends FreshServerOnBothDatabases {
         server = TestServer.start(database, KeyType.EC_P256, clock);
         String account = server.admin().createVendor("Over time");
         server.admin().setDomains(account, "short.over-time.test");
-        String chainId = server.admin()
-                .post(
-                        "/api/v1/accounts/" + account + "/private-chains/generate",
-                        Map.of("purpose", "TLS_SERVER", "domain", "short.over-time.test", "validityDays", 2))
-                .assertStatus(201)
-                .json()
-                .path("id")
-                .asText();
-        List<X509Certificate> chain = CertificateFactory.getInstance("X.509")
-                .generateCertificates(new ByteArrayInputStream(server.admin()
-                        .get("/api/v1/accounts/" + account + "/private-chains/" + chainId + "/chain.pem")
-                        .raw()
-                        .body()))
-                .stream()
-                .map(X509Certificate.class::cast)
-                .toList();
+        String chainId = server.admin().generateTlsChain(account, "short.over-time.test", Map.of("validityDays", 2));
+        List<X509Certificate> chain = server.admin().chainCertificates(account, chainId);
         server.admin()
                 .post(
                         "/api/v1/accounts/" + account + "/private-chains/" + chainId + "/revoke",

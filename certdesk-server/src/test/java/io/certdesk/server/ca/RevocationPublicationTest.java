@@ -3,7 +3,6 @@ package io.certdesk.server.ca;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.certdesk.pki.codec.PemCodec;
 import io.certdesk.server.testing.DebianTools;
 import io.certdesk.server.testing.OnBothDatabases;
@@ -75,22 +74,8 @@ class RevocationPublicationTest extends OnBothDatabases {
         String name = "ocsp-" + n + "-" + System.nanoTime() % 100_000 + ".publication.test";
         String account = server.admin().createVendor("Publication " + n);
         server.admin().setDomains(account, name);
-        JsonNode chain = server.admin()
-                .post(
-                        "/api/v1/accounts/" + account + "/private-chains/generate",
-                        Map.of("purpose", "TLS_SERVER", "domain", name))
-                .assertStatus(201)
-                .json();
-        String chainId = chain.path("id").asText();
-        byte[] pem = server.admin()
-                .get("/api/v1/accounts/" + account + "/private-chains/" + chainId + "/chain.pem")
-                .assertStatus(200)
-                .raw()
-                .body();
-        List<X509Certificate> certificates =
-                CertificateFactory.getInstance("X.509").generateCertificates(new ByteArrayInputStream(pem)).stream()
-                        .map(X509Certificate.class::cast)
-                        .toList();
+        String chainId = server.admin().generateTlsChain(account, name, Map.of());
+        List<X509Certificate> certificates = server.admin().chainCertificates(account, chainId);
         Path folder = Files.createDirectories(dir.resolve(server.kind() + "-" + n));
         Issued issued = new Issued(account, chainId, folder, certificates);
         Files.writeString(issued.leaf(), PemCodec.writeCertificatePem(certificates.get(0)));

@@ -43,27 +43,8 @@ class RsaPlatformCaRevocationTest extends FreshServerOnBothDatabases {
                 Map.of("domain", "rsa.rsa-ca.test", "keyType", "RSA_2048"),
                 Map.of("domain", "ec.rsa-ca.test", "keyType", "EC_P256"))) {
             String chainId = server.admin()
-                    .post(
-                            "/api/v1/accounts/" + account + "/private-chains/generate",
-                            Map.of(
-                                    "purpose",
-                                    "TLS_SERVER",
-                                    "domain",
-                                    kind.get("domain"),
-                                    "keyType",
-                                    kind.get("keyType")))
-                    .assertStatus(201)
-                    .json()
-                    .path("id")
-                    .asText();
-            List<X509Certificate> chain = CertificateFactory.getInstance("X.509")
-                    .generateCertificates(new ByteArrayInputStream(server.admin()
-                            .get("/api/v1/accounts/" + account + "/private-chains/" + chainId + "/chain.pem")
-                            .raw()
-                            .body()))
-                    .stream()
-                    .map(X509Certificate.class::cast)
-                    .toList();
+                    .generateTlsChain(account, kind.get("domain"), Map.of("keyType", kind.get("keyType")));
+            List<X509Certificate> chain = server.admin().chainCertificates(account, chainId);
             assertThat(chain.get(1).getPublicKey().getAlgorithm())
                     .as("issued by the issuing CA of its key type")
                     .isEqualTo(chain.get(0).getPublicKey().getAlgorithm());

@@ -207,6 +207,35 @@ public final class Api {
                 Map.of("signingChainId", signing, "tlsBindings", Map.of(domain, chainId)));
     }
 
+    /** Has the platform CA issue a TLS_SERVER chain for one of the account's domains ({@code options}: keyType, validityDays); its id. */
+    public String generateTlsChain(String accountId, String domain, Map<String, Object> options) {
+        Map<String, Object> body = new java.util.HashMap<>(options);
+        body.put("purpose", "TLS_SERVER");
+        body.put("domain", domain);
+        return post("/api/v1/accounts/" + accountId + "/private-chains/generate", body)
+                .assertStatus(201)
+                .json()
+                .path("id")
+                .asText();
+    }
+
+    /** A chain's certificates as its chain.pem gives them, leaf first. */
+    public List<X509Certificate> chainCertificates(String accountId, String chainId) {
+        byte[] pem = get("/api/v1/accounts/" + accountId + "/private-chains/" + chainId + "/chain.pem")
+                .assertStatus(200)
+                .raw()
+                .body();
+        try {
+            return java.security.cert.CertificateFactory.getInstance("X.509")
+                    .generateCertificates(new java.io.ByteArrayInputStream(pem))
+                    .stream()
+                    .map(X509Certificate.class::cast)
+                    .toList();
+        } catch (java.security.cert.CertificateException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public void createUser(String accountId, String username, String password) {
         post("/api/v1/accounts/" + accountId + "/users", Map.of("username", username, "password", password))
                 .assertStatus(201);

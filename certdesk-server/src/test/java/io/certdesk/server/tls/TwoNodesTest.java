@@ -69,23 +69,8 @@ class TwoNodesTest {
         String name = "revoked.nodes.test";
         String account = nodeA.admin().createVendor("Nodes revocation");
         nodeA.admin().setDomains(account, name);
-        String chainId = nodeA.admin()
-                .post(
-                        "/api/v1/accounts/" + account + "/private-chains/generate",
-                        Map.of("purpose", "TLS_SERVER", "domain", name))
-                .assertStatus(201)
-                .json()
-                .path("id")
-                .asText();
-        byte[] pem = nodeA.admin()
-                .get("/api/v1/accounts/" + account + "/private-chains/" + chainId + "/chain.pem")
-                .raw()
-                .body();
-        var chain = java.security.cert.CertificateFactory.getInstance("X.509")
-                .generateCertificates(new java.io.ByteArrayInputStream(pem))
-                .stream()
-                .map(java.security.cert.X509Certificate.class::cast)
-                .toList();
+        String chainId = nodeA.admin().generateTlsChain(account, name, Map.of());
+        var chain = nodeA.admin().chainCertificates(account, chainId);
         byte[] request = new org.bouncycastle.cert.ocsp.OCSPReqBuilder()
                 .addRequest(new org.bouncycastle.cert.ocsp.CertificateID(
                         new org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder()
