@@ -5,13 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.certdesk.pki.issue.PkiLocations;
 import io.certdesk.pki.keys.KeyType;
 import io.certdesk.server.testing.FreshServerOnBothDatabases;
+import io.certdesk.server.testing.Publications;
 import io.certdesk.server.testing.TestServer;
-import java.io.ByteArrayInputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -19,11 +14,7 @@ import java.util.List;
 import java.util.Map;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.ocsp.BasicOCSPResp;
-import org.bouncycastle.cert.ocsp.CertificateID;
-import org.bouncycastle.cert.ocsp.OCSPReqBuilder;
-import org.bouncycastle.cert.ocsp.OCSPResp;
 import org.bouncycastle.cert.ocsp.RevokedStatus;
-import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,8 +22,6 @@ import org.junit.jupiter.api.Test;
  * CRL and responder, and a chain of either key type is answered for by its own issuer.
  */
 class RsaPlatformCaRevocationTest extends FreshServerOnBothDatabases {
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
-
     @Test
     void chainsOfBothIssuingCasAreAnsweredForAndListedByTheirOwnIssuer() throws Exception {
         server = TestServer.start(database, KeyType.RSA_2048);
@@ -60,7 +49,7 @@ class RsaPlatformCaRevocationTest extends FreshServerOnBothDatabases {
                     + PkiLocations.caId(chain.get(1)) + ".crl";
             long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
             X509CRL crl;
-            while (!(crl = crl(crlUrl)).isRevoked(chain.get(0))) {
+            while (!(crl = Publications.crl(crlUrl)).isRevoked(chain.get(0))) {
                 assertThat(System.nanoTime()).as(kind + " in its issuer's CRL").isLessThan(deadline);
                 Thread.sleep(100);
             }
@@ -68,29 +57,9 @@ class RsaPlatformCaRevocationTest extends FreshServerOnBothDatabases {
         }
     }
 
-    private X509CRL crl(String url) throws Exception {
-        byte[] der = HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofByteArray())
-                .body();
-        return (X509CRL) CertificateFactory.getInstance("X.509").generateCRL(new ByteArrayInputStream(der));
-    }
-
     /** The leaf's status as the responder says it (null: good), its answer signed by the issuer's responder. */
     private Object status(List<X509Certificate> chain) throws Exception {
-        byte[] request = new OCSPReqBuilder()
-                .addRequest(new CertificateID(
-                        new JcaDigestCalculatorProviderBuilder().build().get(CertificateID.HASH_SHA1),
-                        new X509CertificateHolder(chain.get(1).getEncoded()),
-                        chain.get(0).getSerialNumber()))
-                .build()
-                .getEncoded();
-        byte[] answer = HTTP.send(
-                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                                        + server.server().httpPort().orElseThrow() + "/pki/ocsp"))
-                                .POST(HttpRequest.BodyPublishers.ofByteArray(request))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofByteArray())
-                .body();
-        BasicOCSPResp basic = (BasicOCSPResp) new OCSPResp(answer).getResponseObject();
+        BasicOCSPResp basic = Publications.ask(server, Publications.ocspRequest(chain.get(0), chain.get(1), false));
         X509CertificateHolder responder = basic.getCerts()[0];
         assertThat(responder.getIssuer().getEncoded())
                 .isEqualTo(chain.get(1).getSubjectX500Principal().getEncoded());

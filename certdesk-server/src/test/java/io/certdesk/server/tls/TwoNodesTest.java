@@ -3,6 +3,7 @@ package io.certdesk.server.tls;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.certdesk.server.testing.Handshakes;
+import io.certdesk.server.testing.Publications;
 import io.certdesk.server.testing.TestDatabase;
 import io.certdesk.server.testing.TestServer;
 import java.time.Duration;
@@ -71,20 +72,11 @@ class TwoNodesTest {
         nodeA.admin().setDomains(account, name);
         String chainId = nodeA.admin().generateTlsChain(account, name, Map.of());
         var chain = nodeA.admin().chainCertificates(account, chainId);
-        byte[] request = new org.bouncycastle.cert.ocsp.OCSPReqBuilder()
-                .addRequest(new org.bouncycastle.cert.ocsp.CertificateID(
-                        new org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder()
-                                .build()
-                                .get(org.bouncycastle.cert.ocsp.CertificateID.HASH_SHA1),
-                        new org.bouncycastle.cert.X509CertificateHolder(
-                                chain.get(1).getEncoded()),
-                        chain.get(0).getSerialNumber()))
-                .build()
-                .getEncoded();
+        byte[] request = Publications.ocspRequest(chain.get(0), chain.get(1), false);
         String crlUrl = "http://127.0.0.1:" + nodeB.server().httpPort().orElseThrow() + "/pki/crl/"
                 + io.certdesk.pki.issue.PkiLocations.caId(chain.get(1)) + ".crl";
         assertThat(ocspStatus(nodeB, request)).as("good, and cached by node B").isNull();
-        assertThat(crl(crlUrl).isRevoked(chain.get(0))).isFalse();
+        assertThat(Publications.crl(crlUrl).isRevoked(chain.get(0))).isFalse();
 
         nodeA.admin()
                 .post(
@@ -98,7 +90,7 @@ class TwoNodesTest {
                     .isLessThan(Duration.ofSeconds(2));
             Thread.sleep(50);
         }
-        while (!crl(crlUrl).isRevoked(chain.get(0))) {
+        while (!Publications.crl(crlUrl).isRevoked(chain.get(0))) {
             assertThat(Duration.ofNanos(System.nanoTime() - started))
                     .as("node B's CRL lists it within 2 s")
                     .isLessThan(Duration.ofSeconds(2));
@@ -106,27 +98,8 @@ class TwoNodesTest {
         }
     }
 
-    private static final java.net.http.HttpClient HTTP = java.net.http.HttpClient.newHttpClient();
-
     private static org.bouncycastle.cert.ocsp.CertificateStatus ocspStatus(TestServer node, byte[] request)
             throws Exception {
-        var response = HTTP.send(
-                java.net.http.HttpRequest.newBuilder(java.net.URI.create(
-                                "http://127.0.0.1:" + node.server().httpPort().orElseThrow() + "/pki/ocsp"))
-                        .header("Content-Type", "application/ocsp-request")
-                        .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(request))
-                        .build(),
-                java.net.http.HttpResponse.BodyHandlers.ofByteArray());
-        var basic = (org.bouncycastle.cert.ocsp.BasicOCSPResp)
-                new org.bouncycastle.cert.ocsp.OCSPResp(response.body()).getResponseObject();
-        return basic.getResponses()[0].getCertStatus();
-    }
-
-    private static java.security.cert.X509CRL crl(String url) throws Exception {
-        var response = HTTP.send(
-                java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).build(),
-                java.net.http.HttpResponse.BodyHandlers.ofByteArray());
-        return (java.security.cert.X509CRL) java.security.cert.CertificateFactory.getInstance("X.509")
-                .generateCRL(new java.io.ByteArrayInputStream(response.body()));
+        return Publications.ask(node, request).getResponses()[0].getCertStatus();
     }
 }
