@@ -70,9 +70,13 @@ public final class RevocationPublisher implements AutoCloseable {
 
     private record CacheKey(int ca, ASN1ObjectIdentifier hash, BigInteger serial) {}
 
-    private record Entry(OcspAnswer answer, CertStatus status, Instant refreshAt, Instant nextUpdate, long revision) {
+    private record Entry(OcspAnswer answer, CertStatus status, Instant refreshAt, long revision) {
         Entry at(long newRevision) {
-            return new Entry(answer, status, refreshAt, nextUpdate, newRevision);
+            return new Entry(answer, status, refreshAt, newRevision);
+        }
+
+        Instant nextUpdate() {
+            return answer.cached().orElseThrow().nextUpdate();
         }
     }
 
@@ -301,7 +305,7 @@ public final class RevocationPublisher implements AutoCloseable {
                 .signer()
                 .sign(List.of(new OcspResponses.Answer(id, status, now, next)), now, Optional.empty());
         OcspAnswer answer = new OcspAnswer(der, Optional.of(new Cached(now, next, etag(der))));
-        Entry fresh = new Entry(answer, status, now.plus(OCSP_REFRESH), next, revision);
+        Entry fresh = new Entry(answer, status, now.plus(OCSP_REFRESH), revision);
         if (entry != null || cache.size() < MAX_CACHED) {
             cache.put(key, fresh);
         }

@@ -146,7 +146,7 @@ public final class PkiListener implements AutoCloseable {
             }
             if (path.startsWith(CRL) && path.endsWith(".crl")) {
                 Optional<RevocationPublisher.PublishedCrl> crl = pki.crl(id(path, CRL, ".crl"));
-                if (crl.isEmpty() || crl.get() == null) {
+                if (crl.isEmpty()) { // (empty too before this node has a CRL of that CA)
                     return text(response, callback, "crl", 404, "No CRL at " + abbreviate(path) + ".");
                 }
                 if (!read) {

@@ -18,7 +18,11 @@ public final class IssuerOcsp {
     private final GuardedHttp http;
 
     public IssuerOcsp(OutboundGuard guard, Duration timeout) {
-        this.http = new GuardedHttp(guard, timeout);
+        this(new GuardedHttp(guard, timeout));
+    }
+
+    IssuerOcsp(GuardedHttp http) {
+        this.http = http;
     }
 
     /**
@@ -34,6 +38,19 @@ public final class IssuerOcsp {
 
     public Answer ask(X509Certificate certificate, X509Certificate issuer, Instant now) {
         List<String> why = new ArrayList<>();
+        return firstUsable(certificate, issuer, now, why)
+                .orElseGet(() -> new Answer(
+                        new RevocationStatus.Status(
+                                RevocationStatus.State.UNKNOWN,
+                                why.isEmpty() ? "the certificate names no OCSP responder" : String.join("; ", why)),
+                        Optional.empty()));
+    }
+
+    /**
+     * Asks the responders the certificate names, in turn, until one gives a usable answer (good
+     * or revoked); adds to {@code why} why each other one did not.
+     */
+    Optional<Answer> firstUsable(X509Certificate certificate, X509Certificate issuer, Instant now, List<String> why) {
         for (String url : RevocationStatus.ocspUrls(certificate)) {
             StringBuilder failed = new StringBuilder();
             Optional<byte[]> response = http.fetch(
@@ -44,14 +61,10 @@ public final class IssuerOcsp {
             }
             RevocationStatus.Status status = RevocationStatus.ocspStatus(response.get(), certificate, issuer, now);
             if (status.state() != RevocationStatus.State.UNKNOWN) {
-                return new Answer(status, response);
+                return Optional.of(new Answer(status, response));
             }
-            why.add(url + ": " + status.detail());
+            why.add(status.detail());
         }
-        return new Answer(
-                new RevocationStatus.Status(
-                        RevocationStatus.State.UNKNOWN,
-                        why.isEmpty() ? "the certificate names no OCSP responder" : String.join("; ", why)),
-                Optional.empty());
+        return Optional.empty();
     }
 }

@@ -14,9 +14,11 @@ import java.util.Optional;
  */
 final class RevocationChecker {
     private final GuardedHttp http;
+    private final IssuerOcsp responders;
 
     RevocationChecker(GuardedHttp http) {
         this.http = http;
+        this.responders = new IssuerOcsp(http);
     }
 
     /**
@@ -51,19 +53,9 @@ final class RevocationChecker {
 
     private RevocationStatus.Status status(X509Certificate certificate, X509Certificate issuer, Instant now) {
         List<String> why = new ArrayList<>();
-        for (String url : RevocationStatus.ocspUrls(certificate)) {
-            StringBuilder failed = new StringBuilder();
-            Optional<byte[]> answer = http.fetch(
-                    url, "application/ocsp-request", RevocationStatus.ocspRequest(certificate, issuer), failed);
-            if (answer.isPresent()) {
-                RevocationStatus.Status status = RevocationStatus.ocspStatus(answer.get(), certificate, issuer, now);
-                if (status.state() != State.UNKNOWN) {
-                    return status;
-                }
-                why.add(status.detail());
-            } else {
-                why.add(failed.toString());
-            }
+        Optional<IssuerOcsp.Answer> ocsp = responders.firstUsable(certificate, issuer, now, why);
+        if (ocsp.isPresent()) {
+            return ocsp.get().status();
         }
         for (String url : RevocationStatus.crlUrls(certificate)) {
             StringBuilder failed = new StringBuilder();
