@@ -30,4 +30,26 @@ class ServerConfigTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("--public-url");
     }
+
+    @Test
+    void aPkiUrlIsAnHttpOriginWithoutTrailingSlash() {
+        assertThat(ServerConfig.checkedPkiUrl("http://pki.example.com/")).isEqualTo("http://pki.example.com");
+        assertThat(ServerConfig.checkedPkiUrl("http://pki.example.com:8080")).isEqualTo("http://pki.example.com:8080");
+    }
+
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "https://pki.example.com",
+                "http://pki.example.com/pki",
+                "http://pki.example.com?x=1",
+                "pki.example.com",
+                "http://user@pki.example.com"
+            })
+    void aPkiUrlOtherThanPlainHttpIsRefusedSayingWhy(String url) {
+        assertThatThrownBy(() -> ServerConfig.checkedPkiUrl(url))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--pki-url")
+                .hasMessageContaining("plain HTTP");
+    }
 }
