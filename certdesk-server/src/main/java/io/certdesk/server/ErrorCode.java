@@ -23,6 +23,12 @@ public enum ErrorCode {
     NOT_ISSUED_BY_PLATFORM("not_issued_by_platform", 409, "Not issued by the platform CA"),
     /** Revoking what is revoked already: the first revocation (its date and reason) stands. */
     ALREADY_REVOKED("already_revoked", 409, "Already revoked"),
+    /** Renewing what the platform CA cannot renew: an imported chain, or a signing chain kept only for verifying. */
+    NOT_RENEWABLE("not_renewable", 409, "Not renewable here"),
+    /** Renewing a chain that a renewal superseded already: renew the one that replaced it. */
+    ALREADY_RENEWED("already_renewed", 409, "Already renewed"),
+    /** Renewing the signing chain while another signing chain is scheduled to take over. */
+    SIGNING_CHANGE_PENDING("signing_change_pending", 409, "A signing change is pending"),
     TOO_LARGE("too_large", 413, "Request too large"),
     TOO_MANY_CERTIFICATES("too_many_certificates", 422, "Too many certificates"),
     UNSUPPORTED_MEDIA_TYPE("unsupported_media_type", 415, "Unsupported media type"),

@@ -53,7 +53,8 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  */
 public final class CertificateIssuer {
     /** Certificates start this long before "now", so a client whose clock is slightly behind accepts them. */
-    static final Duration BACKDATE = Duration.ofMinutes(5);
+    /** How far before its issuance a certificate's notBefore is set (clocks of relying parties that lag). */
+    public static final Duration BACKDATE = Duration.ofMinutes(5);
 
     /** How long a delegated OCSP responder certificate is valid; it is renewed well before. */
     public static final Duration RESPONDER_VALIDITY = Duration.ofDays(30);

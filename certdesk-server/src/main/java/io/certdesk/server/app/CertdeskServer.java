@@ -16,10 +16,13 @@ import io.certdesk.server.audit.AuditStore;
 import io.certdesk.server.ca.PlatformCaService;
 import io.certdesk.server.ca.PlatformCaStore;
 import io.certdesk.server.ca.RevocationPublisher;
+import io.certdesk.server.chains.ChainRenewalService;
 import io.certdesk.server.chains.ChainService;
 import io.certdesk.server.chains.ChainStore;
+import io.certdesk.server.chains.LifecycleSettingsService;
 import io.certdesk.server.chains.PkiSettingsService;
 import io.certdesk.server.chains.PkiSettingsStore;
+import io.certdesk.server.chains.RenewalSweep;
 import io.certdesk.server.http.ApiServer;
 import io.certdesk.server.http.PkiListener;
 import io.certdesk.server.http.Route;
@@ -87,6 +90,7 @@ public final class CertdeskServer implements AutoCloseable {
     private final RevocationPublisher publisher;
     private final Optional<String> pkiUrl;
     private final IssuerRevocationWatch issuerWatch;
+    private final RenewalSweep renewalSweep;
     /** Null without --http-port. */
     private final PkiListener pkiListener;
 
@@ -101,7 +105,9 @@ public final class CertdeskServer implements AutoCloseable {
             RevocationPublisher publisher,
             PkiListener pkiListener,
             Optional<String> pkiUrl,
-            IssuerRevocationWatch issuerWatch) {
+            IssuerRevocationWatch issuerWatch,
+            RenewalSweep renewalSweep) {
+        this.renewalSweep = renewalSweep;
         this.config = config;
         this.database = database;
         this.platformCa = platformCa;
@@ -127,6 +133,7 @@ public final class CertdeskServer implements AutoCloseable {
         PkiListener pkiListener = null;
         RevocationPublisher publisher = null;
         IssuerRevocationWatch issuerWatch = null;
+        RenewalSweep renewalSweep = null;
         try {
             // bound first: every certificate issued names its port
             if (config.httpPort().isPresent()) {
@@ -236,6 +243,20 @@ public final class CertdeskServer implements AutoCloseable {
                     tlsChains,
                     issuedStore,
                     revocations);
+            ChainRenewalService renewals = new ChainRenewalService(
+                    database,
+                    chains,
+                    chainStore,
+                    settingsStore,
+                    accountStore,
+                    access,
+                    platformCa,
+                    revocations,
+                    audit,
+                    config.clock(),
+                    tlsChains);
+            LifecycleSettingsService lifecycleSettings =
+                    new LifecycleSettingsService(database, access, audit, config.clock());
             PkiSettingsService pkiSettings = new PkiSettingsService(
                     database, settingsStore, chainStore, access, audit, config.clock(), tlsChains);
             AccountService accounts = new AccountService(
@@ -294,6 +315,8 @@ public final class CertdeskServer implements AutoCloseable {
                                     trustSettings,
                                     chains,
                                     revocations,
+                                    renewals,
+                                    lifecycleSettings,
                                     pkiSettings,
                                     apiClients,
                                     tokens,
@@ -307,6 +330,8 @@ public final class CertdeskServer implements AutoCloseable {
                                     config.httpsPort(),
                                     config.ippsPort()))
                     .start();
+            renewalSweep = new RenewalSweep(renewals).start();
+            bindRenewalMetrics(registry, renewals);
             publicUrl.set(config.publicUrl().orElse("https://" + config.hostname() + ":" + api.port()));
             long t4 = System.nanoTime();
             log.info("TLS edge on {}", engine);
@@ -328,8 +353,12 @@ public final class CertdeskServer implements AutoCloseable {
                     publisher,
                     pkiListener,
                     pkiUrl,
-                    issuerWatch);
+                    issuerWatch,
+                    renewalSweep);
         } catch (RuntimeException | IOException e) {
+            if (renewalSweep != null) {
+                renewalSweep.close();
+            }
             if (issuerWatch != null) {
                 issuerWatch.close();
             }
@@ -342,6 +371,19 @@ public final class CertdeskServer implements AutoCloseable {
             database.close();
             throw e;
         }
+    }
+
+    private static void bindRenewalMetrics(PrometheusMeterRegistry registry, ChainRenewalService renewals) {
+        io.micrometer.core.instrument.FunctionCounter.builder(
+                        "certdesk.renewals", renewals, ChainRenewalService::renewedCount)
+                .tag("outcome", "renewed")
+                .description("Automatic renewals of generated chains by this node")
+                .register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder(
+                        "certdesk.renewals", renewals, ChainRenewalService::failedCount)
+                .tag("outcome", "failed")
+                .description("Automatic renewals of generated chains by this node")
+                .register(registry);
     }
 
     /** The edge staples the local responder's pre-signed answers for what the platform CA issued. */
@@ -433,6 +475,7 @@ public final class CertdeskServer implements AutoCloseable {
     @Override
     public void close() {
         try {
+            renewalSweep.close();
             api.stop();
         } finally {
             if (tlsListener != null) {

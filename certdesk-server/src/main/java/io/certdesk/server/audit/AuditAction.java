@@ -18,6 +18,10 @@ public enum AuditAction {
     CHAIN_GENERATED,
     CHAIN_DELETED,
     CHAIN_REVOKED,
+    /** A generated chain reissued (by hand or automatically) and its uses moved to the new one. */
+    CHAIN_RENEWED,
+    CHAIN_RENEWAL_FAILED,
+    LIFECYCLE_SETTINGS_CHANGED,
     /** An imported chain its own CA reports revoked (OCSP): no longer served. */
     CHAIN_REVOKED_BY_ISSUER,
     CERTIFICATE_REVOKED,

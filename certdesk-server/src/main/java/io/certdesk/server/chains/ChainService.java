@@ -59,6 +59,8 @@ public final class ChainService {
     private final TlsChanges tls;
     private final IssuedCertificateStore issuedCertificates;
     private final RevocationService revocations;
+    private final LifecycleSettingsStore lifecycle = new LifecycleSettingsStore();
+    private final RenewalStore renewals = new RenewalStore();
 
     public ChainService(
             Database database,
@@ -109,7 +111,8 @@ public final class ChainService {
                             ChainOrigin.IMPORTED,
                             chain.purposes(),
                             chain.dnsNames(),
-                            new IssuedChain(chain.key(), chain.certificates())));
+                            new IssuedChain(chain.key(), chain.certificates()),
+                            Optional.empty()));
                 }
                 tls.changed(h, account.id());
                 audit.record(h, actor.username(), account.id(), AuditAction.CHAIN_IMPORTED, describe(stored));
@@ -175,7 +178,8 @@ public final class ChainService {
         }
         return database.inTransaction(h -> {
             requireRoom(h, account, 1);
-            PrivateChain chain = store(h, account, ChainOrigin.GENERATED, EnumSet.of(purpose), names, issued);
+            PrivateChain chain =
+                    store(h, account, ChainOrigin.GENERATED, EnumSet.of(purpose), names, issued, Optional.empty());
             tls.changed(h, account.id());
             audit.record(h, actor.username(), account.id(), AuditAction.CHAIN_GENERATED, describe(List.of(chain)));
             return chain;
@@ -189,8 +193,14 @@ public final class ChainService {
     public void createDefaultSigningChain(Handle h, Account account) {
         IssuedChain issued = platformCa.issueTokenSigning(
                 account.name(), account.id(), KeyType.EC_P256, Duration.ofDays(DEFAULT_TOKEN_DAYS));
-        PrivateChain chain =
-                store(h, account, ChainOrigin.GENERATED, EnumSet.of(ChainPurpose.TOKEN_SIGNING), List.of(), issued);
+        PrivateChain chain = store(
+                h,
+                account,
+                ChainOrigin.GENERATED,
+                EnumSet.of(ChainPurpose.TOKEN_SIGNING),
+                List.of(),
+                issued,
+                Optional.empty());
         settings.save(h, account.id(), SigningState.none().withSigning(Optional.of(chain.id())), clock.instant());
     }
 
@@ -252,10 +262,7 @@ public final class ChainService {
             }
             if (chain.origin() == ChainOrigin.GENERATED) {
                 revocations.revoke(
-                        h,
-                        actor,
-                        chain,
-                        RevocationReason.CESSATION_OF_OPERATION); // the CA answers for it after it is gone
+                        h, chain, RevocationReason.CESSATION_OF_OPERATION); // the CA answers for it after it is gone
             }
             chains.delete(h, chain);
             tls.changed(h, account.id());
@@ -264,13 +271,15 @@ public final class ChainService {
         });
     }
 
-    private PrivateChain store(
+    /** Stores a chain and its sealed key; a generated one is recorded as issued and scheduled for its renewal. */
+    PrivateChain store(
             Handle h,
             Account account,
             ChainOrigin origin,
             Set<ChainPurpose> purposes,
             List<String> names,
-            IssuedChain issued) {
+            IssuedChain issued,
+            Optional<String> renewedFrom) {
         X509Certificate leaf = issued.leaf();
         CertificateInfo info = CertificateInfo.of(leaf);
         String keyId = vault.put(h, account.id(), issued.privateKey());
@@ -289,10 +298,7 @@ public final class ChainService {
                 info.sha256(),
                 keyId,
                 now);
-        chains.insert(
-                h,
-                chain,
-                issued.chain().stream().map(CertificateCodec::encodeDer).toList());
+        chains.insert(h, chain, issued.chain());
         if (origin == ChainOrigin.GENERATED) {
             issuedCertificates.record(
                     h,
@@ -303,11 +309,17 @@ public final class ChainService {
                     Optional.of(chain.id()),
                     names,
                     now);
+            renewals.schedule(
+                    h,
+                    chain.id(),
+                    account.id(),
+                    lifecycle.of(h, account.id()).renewAt(chain.notBefore(), chain.notAfter()),
+                    renewedFrom);
         }
         return chain;
     }
 
-    private void requireRoom(Handle h, Account account, int adding) {
+    void requireRoom(Handle h, Account account, int adding) {
         int total = chains.count(h, account.id()) + adding;
         if (total > MAX_CHAINS_PER_ACCOUNT) {
             throw new ServiceException(

@@ -1,7 +1,9 @@
 package io.certdesk.server.chains;
 
 import io.certdesk.pki.chain.ChainPurpose;
+import io.certdesk.pki.codec.CertificateCodec;
 import io.certdesk.server.store.Database;
+import java.security.cert.X509Certificate;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
@@ -22,7 +24,8 @@ public final class ChainStore {
             "id, account_id, origin, purposes, subject, not_before, not_after, key_algorithm, key_size, "
                     + "sha256, key_id, created_at";
 
-    public void insert(Handle h, PrivateChain chain, List<byte[]> certificates) {
+    /** Stores the chain and its certificates (leaf first), each with its end for finding what expires. */
+    public void insert(Handle h, PrivateChain chain, List<X509Certificate> certificates) {
         h.createUpdate("INSERT INTO private_chains (" + COLUMNS
                         + ") VALUES (:id, :account, :origin, :purposes, :subject, :nb, :na, "
                         + ":alg, :size, :sha, :key, :at)")
@@ -42,11 +45,13 @@ public final class ChainStore {
                 .bind("at", Database.utc(chain.createdAt()))
                 .execute();
         var certs = h.prepareBatch(
-                "INSERT INTO private_chain_certificates (chain_id, position, der) VALUES (:c, :p, :der)");
+                "INSERT INTO private_chain_certificates (chain_id, position, der, not_after) VALUES (:c, :p, :der, :na)");
         for (int i = 0; i < certificates.size(); i++) {
+            X509Certificate certificate = certificates.get(i);
             certs.bind("c", chain.id())
                     .bind("p", i)
-                    .bind("der", certificates.get(i))
+                    .bind("der", CertificateCodec.encodeDer(certificate))
+                    .bind("na", Database.utc(certificate.getNotAfter().toInstant()))
                     .add();
         }
         certs.execute();
@@ -74,6 +79,18 @@ public final class ChainStore {
                         h,
                         h.createQuery("SELECT " + COLUMNS + " FROM private_chains WHERE account_id = :a AND id = :id")
                                 .bind("a", accountId)
+                                .bind("id", id)
+                                .map((rs, ctx) -> row(rs))
+                                .list())
+                .stream()
+                .findFirst();
+    }
+
+    /** A chain of any account (for work the platform does by itself, such as renewals). */
+    public Optional<PrivateChain> byId(Handle h, String id) {
+        return withNames(
+                        h,
+                        h.createQuery("SELECT " + COLUMNS + " FROM private_chains WHERE id = :id")
                                 .bind("id", id)
                                 .map((rs, ctx) -> row(rs))
                                 .list())

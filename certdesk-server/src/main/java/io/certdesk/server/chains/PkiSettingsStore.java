@@ -82,6 +82,14 @@ public final class PkiSettingsStore {
         batch.execute();
     }
 
+    /** Every domain served by {@code fromChainId} is served by {@code toChainId} from now on. */
+    public void moveBindings(Handle h, String fromChainId, String toChainId) {
+        h.createUpdate("UPDATE tls_bindings SET chain_id = :to WHERE chain_id = :from")
+                .bind("from", fromChainId)
+                .bind("to", toChainId)
+                .execute();
+    }
+
     /**
      * Whether the settings use the chain: to sign tokens (now or from a pending activation), to serve a domain, or as a passive key
      * that tokens signed before {@code now} may still need.

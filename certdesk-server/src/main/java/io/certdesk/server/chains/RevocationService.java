@@ -36,6 +36,7 @@ public final class RevocationService {
     private final Clock clock;
     private final TlsChanges tls;
     private final Runnable published;
+    private final RenewalStore renewals = new RenewalStore();
 
     /** {@code published} runs after each revocation commits (the CRL and OCSP answers take it up at once). */
     public RevocationService(
@@ -72,7 +73,7 @@ public final class RevocationService {
                         "The chain '" + chain.subject() + "' was imported: the platform CA"
                                 + " did not issue it, so only its own CA can revoke it. Delete it here to stop using it.");
             }
-            IssuedCertificate.Revoked revoked = revoke(h, actor, chain, reason)
+            IssuedCertificate.Revoked revoked = revoke(h, chain, reason)
                     .orElseThrow(() -> new ServiceException(
                             ErrorCode.ALREADY_REVOKED, "The chain '" + chain.subject() + "' is revoked already."));
             audit.record(
@@ -89,7 +90,7 @@ public final class RevocationService {
      * Inside a change of the chain (its deletion): revokes it unless it is revoked already, with
      * the effects of {@link #revokeChain}; empty when there was nothing to revoke.
      */
-    Optional<IssuedCertificate.Revoked> revoke(Handle h, Principal actor, PrivateChain chain, RevocationReason reason) {
+    Optional<IssuedCertificate.Revoked> revoke(Handle h, PrivateChain chain, RevocationReason reason) {
         Optional<IssuedCertificate> record = issued.ofChain(h, chain.id());
         if (record.isEmpty() || record.get().revoked()) {
             return Optional.empty();
@@ -107,6 +108,7 @@ public final class RevocationService {
             return Optional.empty();
         }
         h.afterCommit(published);
+        renewals.ended(h, chain.id()); // a revoked chain is not renewed, nor revoked again as superseded
         if (state.pendingAt(now).filter(chain.id()::equals).isPresent()) {
             settings.save(
                     h,
@@ -177,7 +179,7 @@ public final class RevocationService {
             Optional<PrivateChain> chain =
                     target.chainId().flatMap(id -> target.accountId().flatMap(a -> chains.find(h, a, id)));
             boolean revoked = chain.isPresent()
-                    ? revoke(h, actor, chain.get(), reason).isPresent()
+                    ? revoke(h, chain.get(), reason).isPresent()
                     : issued.revoke(h, target.issuerSha256(), target.serial(), clock.instant(), reason);
             if (!revoked) {
                 throw alreadyRevoked(wanted);

@@ -3,7 +3,9 @@ package io.certdesk.server.http;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.certdesk.server.account.AccountService;
 import io.certdesk.server.ca.PlatformCaService;
+import io.certdesk.server.chains.ChainRenewalService;
 import io.certdesk.server.chains.ChainService;
+import io.certdesk.server.chains.LifecycleSettingsService;
 import io.certdesk.server.chains.PkiSettingsService;
 import io.certdesk.server.chains.RevocationService;
 import io.certdesk.server.ipp.IppPrinter;
@@ -44,6 +46,8 @@ public final class ApiServer {
             TrustSettingsService trustSettings,
             ChainService chains,
             RevocationService revocations,
+            ChainRenewalService renewals,
+            LifecycleSettingsService lifecycleSettings,
             PkiSettingsService pkiSettings,
             ApiClientService apiClients,
             TokenService tokens,
@@ -82,6 +86,8 @@ public final class ApiServer {
             new ChainRoutes(
                             services.chains(),
                             services.revocations(),
+                            services.renewals(),
+                            services.lifecycleSettings(),
                             services.pkiSettings(),
                             services.tlsChains(),
                             requests)

@@ -8,8 +8,11 @@ import io.certdesk.pki.keys.KeyType;
 import io.certdesk.server.Inputs;
 import io.certdesk.server.access.ApiScope;
 import io.certdesk.server.access.Principal;
+import io.certdesk.server.chains.ChainRenewal;
+import io.certdesk.server.chains.ChainRenewalService;
 import io.certdesk.server.chains.ChainRevocation;
 import io.certdesk.server.chains.ChainService;
+import io.certdesk.server.chains.LifecycleSettingsService;
 import io.certdesk.server.chains.PkiSettings;
 import io.certdesk.server.chains.PkiSettingsService;
 import io.certdesk.server.chains.PrivateChain;
@@ -29,14 +32,20 @@ final class ChainRoutes {
     private final Requests requests;
     private final TlsChains tls;
     private final RevocationService revocations;
+    private final ChainRenewalService renewals;
+    private final LifecycleSettingsService lifecycle;
 
     ChainRoutes(
             ChainService chains,
             RevocationService revocations,
+            ChainRenewalService renewals,
+            LifecycleSettingsService lifecycle,
             PkiSettingsService settings,
             TlsChains tls,
             Requests requests) {
         this.revocations = revocations;
+        this.renewals = renewals;
+        this.lifecycle = lifecycle;
         this.tls = tls;
         this.chains = chains;
         this.settings = settings;
@@ -51,11 +60,17 @@ final class ChainRoutes {
         routes.get(BASE + "/{chainId}/chain.pem", RouteAccess.signedInOrToken(ApiScope.CERTIFICATES_READ), this::pem);
         routes.delete(BASE + "/{chainId}", RouteAccess.SIGNED_IN, this::delete);
         routes.post(BASE + "/{chainId}/revoke", RouteAccess.SIGNED_IN, this::revoke);
+        routes.post(BASE + "/{chainId}/renew", RouteAccess.SIGNED_IN, this::renew);
         routes.get(
                 "/api/v1/accounts/{id}/pki-settings",
                 RouteAccess.signedInOrToken(ApiScope.PKI_SETTINGS_READ),
                 this::getSettings);
         routes.put("/api/v1/accounts/{id}/pki-settings", RouteAccess.SIGNED_IN, this::putSettings);
+        routes.get(
+                "/api/v1/accounts/{id}/lifecycle-settings",
+                RouteAccess.signedInOrToken(ApiScope.PKI_SETTINGS_READ),
+                this::getLifecycle);
+        routes.put("/api/v1/accounts/{id}/lifecycle-settings", RouteAccess.SIGNED_IN, this::putLifecycle);
     }
 
     private void importPkcs12(Context ctx) {
@@ -125,6 +140,14 @@ final class ChainRoutes {
                 .get(0));
     }
 
+    private void renew(Context ctx) {
+        Principal actor = Requests.caller(ctx);
+        PrivateChain fresh = renewals.renew(actor, ctx.pathParam("id"), ctx.pathParam("chainId"));
+        ctx.status(201)
+                .header("Location", "/api/v1/accounts/" + fresh.accountId() + "/private-chains/" + fresh.id())
+                .json(render(List.of(fresh)).get(0));
+    }
+
     private void delete(Context ctx) {
         Principal actor = Requests.caller(ctx);
         chains.delete(actor, ctx.pathParam("id"), ctx.pathParam("chainId"));
@@ -150,6 +173,24 @@ final class ChainRoutes {
         ctx.json(Dto.PkiSettingsJson.of(saved));
     }
 
+    private void getLifecycle(Context ctx) {
+        Principal actor = Requests.caller(ctx);
+        ctx.json(Dto.LifecycleSettingsJson.of(lifecycle.get(actor, ctx.pathParam("id"))));
+    }
+
+    private void putLifecycle(Context ctx) {
+        Principal actor = Requests.caller(ctx);
+        Dto.LifecycleSettingsJson body = requests.body(ctx, Dto.LifecycleSettingsJson.class);
+        ctx.json(Dto.LifecycleSettingsJson.of(lifecycle.put(
+                actor,
+                ctx.pathParam("id"),
+                new LifecycleSettingsService.Change(
+                        Optional.ofNullable(body.autoRenew()),
+                        Optional.ofNullable(body.renewAtPercent()),
+                        Optional.ofNullable(body.renewDaysBefore()),
+                        Optional.ofNullable(body.expiryNoticeDays())))));
+    }
+
     /** The chains with their certificates and what the TLS edge does with each now (all of one account). */
     private List<Dto.ChainJson> render(List<PrivateChain> list) {
         var infos = chains.certificateInfos(list);
@@ -158,12 +199,15 @@ final class ChainRoutes {
         Map<String, ChainRevocation> revoked = list.isEmpty()
                 ? Map.of()
                 : revocations.revokedChains(list.get(0).accountId());
+        Map<String, ChainRenewal> renewal =
+                list.isEmpty() ? Map.of() : renewals.renewalsOf(list.get(0).accountId());
         return list.stream()
                 .map(c -> Dto.ChainJson.of(
                         c,
                         infos.get(c.id()),
                         uses.getOrDefault(c.id(), ChainUse.NONE),
-                        Optional.ofNullable(revoked.get(c.id()))))
+                        Optional.ofNullable(revoked.get(c.id())),
+                        Optional.ofNullable(renewal.get(c.id()))))
                 .toList();
     }
 }

@@ -5,6 +5,8 @@ import io.certdesk.pki.certs.CertificateInfo;
 import io.certdesk.pki.imports.ImportWarning;
 import io.certdesk.server.account.Account;
 import io.certdesk.server.audit.AuditEntry;
+import io.certdesk.server.chains.ChainRenewal;
+import io.certdesk.server.chains.LifecycleSettings;
 import io.certdesk.server.chains.PkiSettings;
 import io.certdesk.server.chains.PrivateChain;
 import io.certdesk.server.tls.ChainUse;
@@ -170,12 +172,14 @@ final class Dto {
             Instant createdAt,
             List<String> covers,
             List<ServedJson> servedFor,
-            RevocationJson revocation) {
+            RevocationJson revocation,
+            RenewalJson renewal) {
         static ChainJson of(
                 PrivateChain c,
                 List<CertificateInfo> certificates,
                 ChainUse use,
-                java.util.Optional<io.certdesk.server.chains.ChainRevocation> revoked) {
+                java.util.Optional<io.certdesk.server.chains.ChainRevocation> revoked,
+                java.util.Optional<ChainRenewal> renewal) {
             return new ChainJson(
                     c.id(),
                     c.origin().name(),
@@ -195,7 +199,53 @@ final class Dto {
                             .toList(),
                     revoked.map(r -> new RevocationJson(
                                     r.revokedAt(), r.reason(), r.revokedBy().name()))
-                            .orElse(null));
+                            .orElse(null),
+                    renewal.map(RenewalJson::of).orElse(null));
+        }
+    }
+
+    /**
+     * Where a generated chain's renewal stands: when it renews by itself next (absent: it does not,
+     * being off, revoked or renewed), its failures, the chain it renewed and the one that renewed it.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record RenewalJson(
+            Instant renewAt,
+            int failures,
+            RenewalErrorJson lastError,
+            String renewedFrom,
+            String renewedBy,
+            Instant renewedAt,
+            Instant revokeAsSupersededAt) {
+        static RenewalJson of(ChainRenewal r) {
+            return new RenewalJson(
+                    r.renewAt().orElse(null),
+                    r.failures(),
+                    r.lastErrorCode()
+                            .map(code -> new RenewalErrorJson(
+                                    code,
+                                    r.lastError().orElse(""),
+                                    r.lastFailedAt().orElse(null)))
+                            .orElse(null),
+                    r.renewedFrom().orElse(null),
+                    r.renewedBy().orElse(null),
+                    r.renewedAt().orElse(null),
+                    r.retireAt().orElse(null));
+        }
+    }
+
+    record RenewalErrorJson(String code, String message, Instant at) {}
+
+    /** An account's lifecycle settings, as read and as sent back. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record LifecycleSettingsJson(
+            Boolean autoRenew, Integer renewAtPercent, Integer renewDaysBefore, List<Integer> expiryNoticeDays) {
+        static LifecycleSettingsJson of(LifecycleSettings s) {
+            return new LifecycleSettingsJson(
+                    s.autoRenew(),
+                    s.renewAtPercent().orElse(null),
+                    s.renewDaysBefore().orElse(null),
+                    s.expiryNoticeDays());
         }
     }
 

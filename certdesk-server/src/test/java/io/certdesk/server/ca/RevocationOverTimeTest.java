@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.certdesk.pki.issue.PkiLocations;
 import io.certdesk.pki.keys.KeyType;
+import io.certdesk.server.testing.Eventually;
 import io.certdesk.server.testing.FreshServerOnBothDatabases;
 import io.certdesk.server.testing.MutableClock;
 import io.certdesk.server.testing.Publications;
@@ -39,26 +40,17 @@ class RevocationOverTimeTest extends FreshServerOnBothDatabases {
                 .assertStatus(200);
         String crlUrl = "http://127.0.0.1:" + server.server().httpPort().orElseThrow() + "/pki/crl/"
                 + PkiLocations.caId(chain.get(1)) + ".crl";
-        await(() -> Publications.crl(crlUrl).isRevoked(chain.get(0)), "the CRL lists it");
+        Eventually.holds("the CRL lists it", () -> Publications.crl(crlUrl).isRevoked(chain.get(0)));
         BigInteger firstResponder = responder(chain);
 
         clock.advance(Duration.ofDays(16)); // past half of the responder's 30 days, and past the chain's 2
-        await(() -> !responder(chain).equals(firstResponder), "a new responder certificate signs");
-        await(() -> !Publications.crl(crlUrl).isRevoked(chain.get(0)), "the expired certificate left the CRL");
+        Eventually.holds(
+                "a new responder certificate signs", () -> !responder(chain).equals(firstResponder));
+        Eventually.holds(
+                "the expired certificate left the CRL",
+                () -> !Publications.crl(crlUrl).isRevoked(chain.get(0)));
         X509CRL crl = Publications.crl(crlUrl);
         assertThat(crl.getNextUpdate().toInstant()).isAfter(clock.instant());
-    }
-
-    private interface Condition {
-        boolean holds() throws Exception;
-    }
-
-    private static void await(Condition condition, String what) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (!condition.holds()) {
-            assertThat(System.nanoTime()).as(what + " within 10 s").isLessThan(deadline);
-            Thread.sleep(100);
-        }
     }
 
     /** The serial of the responder certificate in an OCSP answer about the leaf (a nonce: signed now). */

@@ -230,6 +230,12 @@ public final class TestServer implements AutoCloseable {
         return admin;
     }
 
+    /** The platform admin signed in anew: after a test moved the clock past the session's 12 hours. */
+    public Api adminSignedInAgain() {
+        admin = null;
+        return admin();
+    }
+
     public void stop() {
         if (server != null) {
             server.close();
