@@ -60,6 +60,7 @@ public class V13__Chain_lifecycle extends BaseJavaMigration {
         s.execute("CREATE INDEX chain_renewals_retire_idx ON chain_renewals (retire_at)");
         s.execute("CREATE INDEX chain_renewals_account_idx ON chain_renewals (account_id)");
         s.execute("ALTER TABLE private_chain_certificates ADD COLUMN not_after TIMESTAMP WITH TIME ZONE");
+        s.execute("CREATE INDEX trusted_cas_end_idx ON trusted_cas (not_after)");
     }
 
     private static void data(Connection c) throws Exception {

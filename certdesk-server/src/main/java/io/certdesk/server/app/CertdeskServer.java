@@ -23,6 +23,7 @@ import io.certdesk.server.chains.LifecycleSettingsService;
 import io.certdesk.server.chains.PkiSettingsService;
 import io.certdesk.server.chains.PkiSettingsStore;
 import io.certdesk.server.chains.RenewalSweep;
+import io.certdesk.server.expiry.ExpiryService;
 import io.certdesk.server.http.ApiServer;
 import io.certdesk.server.http.PkiListener;
 import io.certdesk.server.http.Route;
@@ -317,6 +318,7 @@ public final class CertdeskServer implements AutoCloseable {
                                     revocations,
                                     renewals,
                                     lifecycleSettings,
+                                    new ExpiryService(database, access, platformCa, config.clock()),
                                     pkiSettings,
                                     apiClients,
                                     tokens,

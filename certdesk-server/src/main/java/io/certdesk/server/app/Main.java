@@ -28,6 +28,7 @@ import picocli.CommandLine.Command;
             CertificatesCommands.Ca.class,
             CertificatesCommands.Chain.class,
             CertificatesCommands.Chains.class,
+            CertificatesCommands.Expiring.class,
             CertificatesCommands.Pki.class,
             TokenCommands.Clients.class,
             TokenCommands.Token.class,

@@ -81,7 +81,7 @@ public final class CertificatesCommands {
             name = "chain",
             mixinStandardHelpOptions = true,
             description = "Import or generate a private certificate chain.",
-            subcommands = {Chain.Import.class, Chain.Generate.class, Chain.Revoke.class})
+            subcommands = {Chain.Import.class, Chain.Generate.class, Chain.Revoke.class, Chain.Renew.class})
     public static final class Chain {
         @Command(
                 name = "import",
@@ -209,6 +209,95 @@ public final class CertificatesCommands {
                         + chain.path("revocation").path("revokedAt").asText() + ")");
                 return 0;
             }
+        }
+
+        @Command(
+                name = "renew",
+                mixinStandardHelpOptions = true,
+                description = {
+                    "Renew a generated chain now, as its automatic renewal would: the same names, key type and",
+                    "lifetime; a TLS chain's bindings move to the new one, a signing chain's successor signs in 5 minutes."
+                })
+        static final class Renew implements Callable<Integer> {
+            @Mixin
+            AccountOption account;
+
+            @Parameters(paramLabel = "CHAIN_ID")
+            String chainId;
+
+            @Override
+            public Integer call() throws Exception {
+                JsonNode chain = ServerApi.fromSaved(CliConfig.require())
+                        .send("POST", account.path() + "/private-chains/" + chainId + "/renew", Map.of());
+                System.out.println(
+                        "renewed chain " + chainId + " as " + chain.path("id").asText() + "  "
+                                + chain.path("subject").asText() + "  (until "
+                                + chain.path("notAfter").asText() + ")");
+                return 0;
+            }
+        }
+    }
+
+    @Command(
+            name = "expiring",
+            mixinStandardHelpOptions = true,
+            description = {
+                "What ends soon, soonest first (what has ended first of all): trusted CAs, chains, the",
+                "certificates above a leaf that end first. With --account, that account's; without, the",
+                "whole platform's with its own certificates (platform admin)."
+            })
+    public static final class Expiring implements Callable<Integer> {
+        @Option(
+                names = "--account",
+                paramLabel = "ACCOUNT_ID",
+                description = "The account (default: the whole platform).")
+        String account;
+
+        @Option(
+                names = "--within",
+                defaultValue = "P30D",
+                paramLabel = "DURATION",
+                description = "ISO-8601, e.g. P30D (the default), P90D, PT12H.")
+        String within;
+
+        @Override
+        public Integer call() throws Exception {
+            ServerApi api = ServerApi.fromSaved(CliConfig.require());
+            String query = "?within=" + java.net.URLEncoder.encode(within, StandardCharsets.UTF_8);
+            System.out.printf("%-20s  %5s  %-17s  %-36s  %s%n", "ENDS", "DAYS", "KIND", "ID", "SUBJECT / USED FOR");
+            int count = 0;
+            String after = null;
+            do {
+                JsonNode page = account != null
+                        ? api.send("GET", "/api/v1/accounts/" + account + "/expiring" + query, null)
+                        : api.send(
+                                "GET",
+                                "/api/v1/platform/expiring" + query + "&limit=500"
+                                        + (after == null ? "" : "&after=" + after),
+                                null);
+                for (JsonNode i : page.path("items")) {
+                    List<String> uses = new ArrayList<>();
+                    i.path("servesDomains").forEach(d -> uses.add(d.asText()));
+                    if (i.has("signingRole")) {
+                        uses.add("signing " + i.path("signingRole").asText());
+                    }
+                    System.out.printf(
+                            "%-20s  %5d  %-17s  %-36s  %s%s%s%n",
+                            i.path("notAfter").asText().substring(0, 19),
+                            i.path("daysLeft").asLong(),
+                            i.path("kind").asText(),
+                            i.path("id").asText().length() > 36
+                                    ? i.path("id").asText().substring(0, 36)
+                                    : i.path("id").asText(),
+                            i.path("subject").asText(),
+                            uses.isEmpty() ? "" : "  [" + String.join(", ", uses) + "]",
+                            i.has("renewAt") ? "  renews " + i.path("renewAt").asText() : "");
+                    count++;
+                }
+                after = page.has("next") ? page.path("next").asText() : null;
+            } while (after != null);
+            System.out.println(count + (count == 1 ? " certificate ends" : " certificates end") + " within " + within);
+            return 0;
         }
     }
 

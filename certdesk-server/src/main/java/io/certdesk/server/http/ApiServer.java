@@ -8,6 +8,7 @@ import io.certdesk.server.chains.ChainService;
 import io.certdesk.server.chains.LifecycleSettingsService;
 import io.certdesk.server.chains.PkiSettingsService;
 import io.certdesk.server.chains.RevocationService;
+import io.certdesk.server.expiry.ExpiryService;
 import io.certdesk.server.ipp.IppPrinter;
 import io.certdesk.server.outbound.ConnectionCheckService;
 import io.certdesk.server.tls.TlsChains;
@@ -48,6 +49,7 @@ public final class ApiServer {
             RevocationService revocations,
             ChainRenewalService renewals,
             LifecycleSettingsService lifecycleSettings,
+            ExpiryService expiry,
             PkiSettingsService pkiSettings,
             ApiClientService apiClients,
             TokenService tokens,
@@ -80,6 +82,7 @@ public final class ApiServer {
             RouteTable routes = new RouteTable(cfg.routes, requests);
             new OpsRoutes(services.databaseAnswers(), services.registry()).register(routes);
             new PlatformRoutes(services.platformCa(), services.revocations(), requests).register(routes);
+            new ExpiryRoutes(services.expiry()).register(routes);
             new AuthRoutes(services.users(), requests).register(routes);
             new AccountRoutes(services.accounts(), services.users(), requests).register(routes);
             new TrustRoutes(services.trustedCas(), services.trustSettings(), requests).register(routes);

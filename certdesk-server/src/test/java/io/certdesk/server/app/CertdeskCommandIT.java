@@ -223,6 +223,22 @@ class CertdeskCommandIT {
         assertThat(chains.out.lines().count()).isEqualTo(4);
         assertThat(chains.out).contains("IMPORTED").contains("GENERATED").contains("TOKEN_SIGNING");
         String generatedId = generated.out.split("\\s+")[2];
+        Result renewed = cli("chain", "renew", "--account", customerId, generatedId);
+        assertThat(renewed.exit).as(renewed.err).isZero();
+        assertThat(renewed.out).startsWith("renewed chain " + generatedId + " as ");
+        String renewedId = renewed.out.split("\\s+")[4];
+        Result renewedAgain = cli("chain", "renew", "--account", customerId, generatedId);
+        assertThat(renewedAgain.exit).isEqualTo(1);
+        assertThat(renewedAgain.err).contains("already_renewed");
+        Result expiring = cli("expiring", "--account", customerId, "--within", "P400D");
+        assertThat(expiring.exit).as(expiring.err).isZero();
+        assertThat(expiring.out)
+                .contains(renewedId)
+                .doesNotContain(generatedId)
+                .contains("certificates end within P400D");
+        Result platformExpiring = cli("expiring", "--within", "P400D");
+        assertThat(platformExpiring.exit).as(platformExpiring.err).isZero();
+        assertThat(platformExpiring.out).contains("NODE_SERVER").contains(renewedId);
         Result revoked = cli("chain", "revoke", "--account", customerId, generatedId, "--reason", "keyCompromise");
         assertThat(revoked.exit).as(revoked.err).isZero();
         assertThat(revoked.out).contains("revoked chain " + generatedId).contains("keyCompromise");

@@ -1,0 +1,43 @@
+package io.certdesk.server.expiry;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Something that ends within the window asked for: a trusted CA, a chain's leaf or another of its
+ * certificates (an intermediate that ends first), or one of the platform's own certificates;
+ * with what depends on it (the domains a chain serves, its signing role) and whether it renews
+ * by itself.
+ */
+public record ExpiringItem(
+        Kind kind,
+        Optional<String> accountId,
+        String id,
+        int position,
+        String subject,
+        String sha256,
+        Instant notAfter,
+        Optional<String> origin,
+        List<String> purposes,
+        List<String> servesDomains,
+        Optional<String> signingRole,
+        Optional<Instant> renewAt) {
+    public ExpiringItem {
+        purposes = List.copyOf(purposes);
+        servesDomains = List.copyOf(servesDomains);
+    }
+
+    public enum Kind {
+        /** A CA certificate an account trusts for its outbound connections. */
+        TRUSTED_CA,
+        /** A private chain's leaf: the chain ends with it. */
+        CHAIN,
+        /** A certificate of a private chain above its leaf (at {@code position}) that ends first. */
+        CHAIN_CERTIFICATE,
+        /** The platform CA's root or one of its issuing CAs. */
+        PLATFORM_CA,
+        /** A node's own server certificate (renewed by the node at start-up within 30 days of its end). */
+        NODE_SERVER
+    }
+}

@@ -1,0 +1,174 @@
+package io.certdesk.server.expiry;
+
+import io.certdesk.pki.chain.ChainPurpose;
+import io.certdesk.pki.codec.CertificateCodec;
+import io.certdesk.server.store.Database;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * SQL for what ends before a given instant, by index on each certificate's end: trusted CAs, and
+ * the certificates of chains that are in force (neither revoked nor superseded by a renewal).
+ */
+public final class ExpiryStore {
+    private static final String ITEMS = "SELECT 'TRUSTED_CA' AS kind, t.account_id, t.id AS item_id, 0 AS position,"
+            + " t.not_after, t.subject, t.sha256, CAST(NULL AS VARCHAR(16)) AS origin, CAST(NULL AS VARCHAR(64)) AS purposes,"
+            + " CAST(NULL AS BYTEA) AS der, CAST(NULL AS TIMESTAMP WITH TIME ZONE) AS renew_at"
+            + " FROM trusted_cas t WHERE t.not_after < :until <account_t>"
+            + " UNION ALL"
+            + " SELECT CASE WHEN c.position = 0 THEN 'CHAIN' ELSE 'CHAIN_CERTIFICATE' END, p.account_id, p.id, c.position,"
+            + " c.not_after, p.subject, p.sha256, p.origin, p.purposes, CASE WHEN c.position = 0 THEN NULL ELSE c.der END,"
+            + " r.renew_at"
+            + " FROM private_chain_certificates c JOIN private_chains p ON p.id = c.chain_id"
+            + " LEFT JOIN chain_renewals r ON r.chain_id = p.id"
+            + " WHERE c.not_after < :until <account_p> AND r.renewed_at IS NULL"
+            + " AND (c.position = 0 OR c.not_after < p.not_after)"
+            + " AND NOT EXISTS (SELECT 1 FROM issued_certificates i WHERE i.chain_id = p.id AND i.revoked_at IS NOT NULL)"
+            + " AND NOT EXISTS (SELECT 1 FROM issuer_revocations x WHERE x.chain_id = p.id)";
+
+    /** Everything of one account ending before {@code until}, soonest first. */
+    public List<ExpiringItem> ofAccount(Handle h, String accountId, Instant until) {
+        return h.createQuery("SELECT * FROM (" + ITEMS + ") x ORDER BY x.not_after, x.item_id, x.position")
+                .define("account_t", "AND t.account_id = :a")
+                .define("account_p", "AND p.account_id = :a")
+                .bind("a", accountId)
+                .bind("until", Database.utc(until))
+                .map((rs, ctx) -> row(rs))
+                .list();
+    }
+
+    /** A page of everything of every account ending before {@code until}, after the cursor's item. */
+    public List<ExpiringItem> page(Handle h, Instant until, Optional<Cursor> after, int limit) {
+        var query = h.createQuery("SELECT * FROM (" + ITEMS + ") x"
+                        + after.map(c -> c.platform()
+                                        ? " WHERE x.not_after >= :an" // the accounts' come after the platform's at one
+                                        // end
+                                        : " WHERE x.not_after > :an OR (x.not_after = :an AND (x.item_id > :ai"
+                                                + " OR (x.item_id = :ai AND x.position > :ap)))")
+                                .orElse("")
+                        + " ORDER BY x.not_after, x.item_id, x.position LIMIT :n")
+                .define("account_t", "")
+                .define("account_p", "")
+                .bind("until", Database.utc(until))
+                .bind("n", limit);
+        after.ifPresent(c -> {
+            query.bind("an", Database.utc(c.notAfter()));
+            if (!c.platform()) {
+                query.bind("ai", c.id()).bind("ap", c.position());
+            }
+        });
+        return query.map((rs, ctx) -> row(rs)).list();
+    }
+
+    /** Where a page ends: the last item's end, id and position, and whether it was one of the platform's own. */
+    public record Cursor(boolean platform, Instant notAfter, String id, int position) {}
+
+    /** How many of each kind end before each instant, for the metrics (one query per instant). */
+    public java.util.Map<ExpiringItem.Kind, Long> countsBefore(Handle h, Instant until) {
+        java.util.Map<ExpiringItem.Kind, Long> out = new java.util.EnumMap<>(ExpiringItem.Kind.class);
+        h.createQuery("SELECT x.kind, COUNT(*) FROM (" + ITEMS + ") x GROUP BY x.kind")
+                .define("account_t", "")
+                .define("account_p", "")
+                .bind("until", Database.utc(until))
+                .map((rs, ctx) -> java.util.Map.entry(ExpiringItem.Kind.valueOf(rs.getString(1)), rs.getLong(2)))
+                .forEach(e -> out.put(e.getKey(), e.getValue()));
+        return out;
+    }
+
+    /** Domain names served by each of these chains (its TLS bindings), by chain id. */
+    public java.util.Map<String, List<String>> bindings(Handle h, java.util.Collection<String> chainIds) {
+        java.util.Map<String, List<String>> out = new java.util.HashMap<>();
+        if (chainIds.isEmpty()) {
+            return out;
+        }
+        h.createQuery("SELECT chain_id, domain FROM tls_bindings WHERE chain_id IN (<ids>) ORDER BY domain")
+                .bindList("ids", List.copyOf(chainIds))
+                .map((rs, ctx) -> java.util.Map.entry(rs.getString(1), rs.getString(2)))
+                .forEach(e -> out.computeIfAbsent(e.getKey(), k -> new java.util.ArrayList<>())
+                        .add(e.getValue()));
+        return out;
+    }
+
+    /** The signing role (ACTIVE, NEXT, PASSIVE) at {@code now} of each of these chains that has one, by chain id. */
+    public java.util.Map<String, String> signingRoles(Handle h, java.util.Collection<String> chainIds, Instant now) {
+        java.util.Map<String, String> out = new java.util.HashMap<>();
+        if (chainIds.isEmpty()) {
+            return out;
+        }
+        h.createQuery("SELECT chain_id FROM passive_signing_keys WHERE chain_id IN (<ids>) AND passive_until > :now")
+                .bindList("ids", List.copyOf(chainIds))
+                .bind("now", Database.utc(now))
+                .mapTo(String.class)
+                .forEach(id -> out.put(id, "PASSIVE"));
+        h.createQuery("SELECT signing_chain_id, next_signing_chain_id, next_activate_at FROM pki_settings"
+                        + " WHERE signing_chain_id IN (<ids>) OR next_signing_chain_id IN (<ids>)")
+                .bindList("ids", List.copyOf(chainIds))
+                .map((rs, ctx) -> new String[] {
+                    rs.getString(1),
+                    rs.getString(2),
+                    java.util.Optional.ofNullable(Database.instant(rs, 3))
+                            .map(Instant::toString)
+                            .orElse(null)
+                })
+                .forEach(row -> {
+                    boolean activated = row[1] != null
+                            && row[2] != null
+                            && !Instant.parse(row[2]).isAfter(now);
+                    if (activated) {
+                        out.put(row[1], "ACTIVE");
+                    } else {
+                        if (row[0] != null) {
+                            out.put(row[0], "ACTIVE");
+                        }
+                        if (row[1] != null) {
+                            out.put(row[1], "NEXT");
+                        }
+                    }
+                });
+        return out;
+    }
+
+    /** The nodes' own server certificates (hostname, DER). */
+    public List<java.util.Map.Entry<String, byte[]>> serverCertificates(Handle h) {
+        return h.createQuery("SELECT hostname, leaf_der FROM server_certificates ORDER BY hostname")
+                .map((rs, ctx) -> java.util.Map.entry(rs.getString(1), rs.getBytes(2)))
+                .list();
+    }
+
+    private static ExpiringItem row(ResultSet rs) throws SQLException {
+        ExpiringItem.Kind kind = ExpiringItem.Kind.valueOf(rs.getString("kind"));
+        byte[] der = rs.getBytes("der");
+        String subject = rs.getString("subject");
+        String sha256 = rs.getString("sha256");
+        if (der != null) { // a certificate above the leaf: its own subject and fingerprint
+            var certificate = CertificateCodec.decodeDer(der);
+            subject = certificate.getSubjectX500Principal().getName();
+            sha256 = CertificateCodec.sha256Hex(certificate);
+        }
+        String purposes = rs.getString("purposes");
+        return new ExpiringItem(
+                kind,
+                Optional.of(rs.getString("account_id")),
+                rs.getString("item_id"),
+                rs.getInt("position"),
+                subject,
+                sha256,
+                Database.instant(rs, 5),
+                Optional.ofNullable(rs.getString("origin")),
+                purposes == null
+                        ? List.of()
+                        : Arrays.stream(purposes.split(","))
+                                .filter(s -> !s.isEmpty())
+                                .map(ChainPurpose::valueOf)
+                                .map(Enum::name)
+                                .toList(),
+                List.of(),
+                Optional.empty(),
+                Optional.ofNullable(Database.instant(rs, 11)));
+    }
+}
