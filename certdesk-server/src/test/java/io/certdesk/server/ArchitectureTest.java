@@ -36,7 +36,8 @@ class ArchitectureTest {
         "..server.tls..",
         "..server.token..",
         "..server.trust..",
-        "..server.users.."
+        "..server.users..",
+        "..server.webhooks.."
     };
 
     @Test
@@ -61,6 +62,7 @@ class ArchitectureTest {
                 "token",
                 "trust",
                 "users",
+                "webhooks",
                 "http",
                 "cli",
                 "app");

@@ -23,6 +23,8 @@ import io.certdesk.server.chains.LifecycleSettingsService;
 import io.certdesk.server.chains.PkiSettingsService;
 import io.certdesk.server.chains.PkiSettingsStore;
 import io.certdesk.server.chains.RenewalSweep;
+import io.certdesk.server.expiry.ExpiringItem;
+import io.certdesk.server.expiry.ExpiryNotices;
 import io.certdesk.server.expiry.ExpiryService;
 import io.certdesk.server.http.ApiServer;
 import io.certdesk.server.http.PkiListener;
@@ -33,6 +35,8 @@ import io.certdesk.server.keys.MasterKeys;
 import io.certdesk.server.keys.SealedKeyStore;
 import io.certdesk.server.outbound.ConnectionCheckService;
 import io.certdesk.server.outbound.IssuerOcsp;
+import io.certdesk.server.outbound.PublicRoots;
+import io.certdesk.server.outbound.WebhookPoster;
 import io.certdesk.server.store.Database;
 import io.certdesk.server.store.DatabaseKind;
 import io.certdesk.server.tls.IssuerRevocationWatch;
@@ -51,6 +55,10 @@ import io.certdesk.server.trust.TrustedCaStore;
 import io.certdesk.server.users.PasswordHasher;
 import io.certdesk.server.users.UserService;
 import io.certdesk.server.users.UserStore;
+import io.certdesk.server.webhooks.Outbox;
+import io.certdesk.server.webhooks.WebhookDelivery;
+import io.certdesk.server.webhooks.WebhookService;
+import io.certdesk.server.webhooks.WebhookStore;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -92,6 +100,8 @@ public final class CertdeskServer implements AutoCloseable {
     private final Optional<String> pkiUrl;
     private final IssuerRevocationWatch issuerWatch;
     private final RenewalSweep renewalSweep;
+    private final WebhookDelivery webhookDelivery;
+    private final ExpiryNotices expiryNotices;
     /** Null without --http-port. */
     private final PkiListener pkiListener;
 
@@ -107,8 +117,12 @@ public final class CertdeskServer implements AutoCloseable {
             PkiListener pkiListener,
             Optional<String> pkiUrl,
             IssuerRevocationWatch issuerWatch,
-            RenewalSweep renewalSweep) {
+            RenewalSweep renewalSweep,
+            WebhookDelivery webhookDelivery,
+            ExpiryNotices expiryNotices) {
+        this.expiryNotices = expiryNotices;
         this.renewalSweep = renewalSweep;
+        this.webhookDelivery = webhookDelivery;
         this.config = config;
         this.database = database;
         this.platformCa = platformCa;
@@ -135,6 +149,8 @@ public final class CertdeskServer implements AutoCloseable {
         RevocationPublisher publisher = null;
         IssuerRevocationWatch issuerWatch = null;
         RenewalSweep renewalSweep = null;
+        WebhookDelivery webhookDelivery = null;
+        ExpiryNotices expiryNotices = null;
         try {
             // bound first: every certificate issued names its port
             if (config.httpPort().isPresent()) {
@@ -219,6 +235,20 @@ public final class CertdeskServer implements AutoCloseable {
                     config.defaultSni(),
                     engine,
                     staples(publisher));
+            WebhookStore webhookStore = new WebhookStore();
+            List<X509Certificate> platformAnchors = new java.util.ArrayList<>(PublicRoots.certificates());
+            platformAnchors.add(platformCa.root());
+            webhookDelivery = new WebhookDelivery(
+                    database,
+                    webhookStore,
+                    vault,
+                    accountStore,
+                    trustedCaStore,
+                    trustSettingsStore,
+                    platformAnchors,
+                    new WebhookPoster(config.outbound(), WebhookDelivery.TIMEOUT, config.clock()),
+                    config.clock());
+            Outbox outbox = new Outbox(webhookStore, config.clock(), webhookDelivery::wake);
             io.certdesk.server.ca.IssuedCertificateStore issuedStore =
                     new io.certdesk.server.ca.IssuedCertificateStore();
             io.certdesk.server.chains.RevocationService revocations = new io.certdesk.server.chains.RevocationService(
@@ -230,7 +260,8 @@ public final class CertdeskServer implements AutoCloseable {
                     audit,
                     config.clock(),
                     tlsChains,
-                    publisher::revocationCommitted);
+                    publisher::revocationCommitted,
+                    outbox);
             ChainService chains = new ChainService(
                     database,
                     chainStore,
@@ -243,7 +274,8 @@ public final class CertdeskServer implements AutoCloseable {
                     config.clock(),
                     tlsChains,
                     issuedStore,
-                    revocations);
+                    revocations,
+                    outbox);
             ChainRenewalService renewals = new ChainRenewalService(
                     database,
                     chains,
@@ -255,11 +287,12 @@ public final class CertdeskServer implements AutoCloseable {
                     revocations,
                     audit,
                     config.clock(),
-                    tlsChains);
+                    tlsChains,
+                    outbox);
             LifecycleSettingsService lifecycleSettings =
                     new LifecycleSettingsService(database, access, audit, config.clock());
             PkiSettingsService pkiSettings = new PkiSettingsService(
-                    database, settingsStore, chainStore, access, audit, config.clock(), tlsChains);
+                    database, settingsStore, chainStore, access, audit, config.clock(), tlsChains, outbox);
             AccountService accounts = new AccountService(
                     database,
                     accountStore,
@@ -319,6 +352,15 @@ public final class CertdeskServer implements AutoCloseable {
                                     renewals,
                                     lifecycleSettings,
                                     new ExpiryService(database, access, platformCa, config.clock()),
+                                    new WebhookService(
+                                            database,
+                                            webhookStore,
+                                            outbox,
+                                            vault,
+                                            access,
+                                            audit,
+                                            config.clock(),
+                                            random),
                                     pkiSettings,
                                     apiClients,
                                     tokens,
@@ -333,6 +375,10 @@ public final class CertdeskServer implements AutoCloseable {
                                     config.ippsPort()))
                     .start();
             renewalSweep = new RenewalSweep(renewals).start();
+            webhookDelivery.start();
+            bindWebhookMetrics(registry, webhookDelivery, config.clock());
+            expiryNotices = new ExpiryNotices(database, platformCa, outbox, config.clock()).start();
+            bindExpiryMetrics(registry, expiryNotices, platformCa);
             bindRenewalMetrics(registry, renewals);
             publicUrl.set(config.publicUrl().orElse("https://" + config.hostname() + ":" + api.port()));
             long t4 = System.nanoTime();
@@ -356,10 +402,18 @@ public final class CertdeskServer implements AutoCloseable {
                     pkiListener,
                     pkiUrl,
                     issuerWatch,
-                    renewalSweep);
+                    renewalSweep,
+                    webhookDelivery,
+                    expiryNotices);
         } catch (RuntimeException | IOException e) {
             if (renewalSweep != null) {
                 renewalSweep.close();
+            }
+            if (webhookDelivery != null) {
+                webhookDelivery.close();
+            }
+            if (expiryNotices != null) {
+                expiryNotices.close();
             }
             if (issuerWatch != null) {
                 issuerWatch.close();
@@ -385,6 +439,79 @@ public final class CertdeskServer implements AutoCloseable {
                         "certdesk.renewals", renewals, ChainRenewalService::failedCount)
                 .tag("outcome", "failed")
                 .description("Automatic renewals of generated chains by this node")
+                .register(registry);
+    }
+
+    private static void bindExpiryMetrics(
+            PrometheusMeterRegistry registry, ExpiryNotices notices, PlatformCaService platformCa) {
+        for (ExpiringItem.Kind kind : ExpiringItem.Kind.values()) {
+            for (int days : ExpiryNotices.COUNTED_DAYS) {
+                io.micrometer.core.instrument.Gauge.builder(
+                                "certdesk.certificates.expiring",
+                                notices,
+                                n -> n.counts()
+                                        .within()
+                                        .getOrDefault(days, java.util.Map.of())
+                                        .getOrDefault(kind, 0L))
+                        .tag("kind", kind.name())
+                        .tag("within_days", Integer.toString(days))
+                        .description("Certificates in force that end within the days (ended ones included), by kind")
+                        .register(registry);
+            }
+            io.micrometer.core.instrument.Gauge.builder(
+                            "certdesk.certificates.soonest.end",
+                            notices,
+                            n -> Optional.ofNullable(n.counts().soonest().get(kind))
+                                    .map(at -> (double) at.getEpochSecond())
+                                    .orElse(Double.NaN))
+                    .tag("kind", kind.name())
+                    .baseUnit("seconds")
+                    .description("The soonest end (Unix time) among the certificates in force of the kind")
+                    .register(registry);
+        }
+        for (X509Certificate ca : platformCa.caCertificates()) {
+            io.micrometer.core.instrument.Gauge.builder(
+                            "certdesk.platform.ca.end",
+                            ca,
+                            c -> c.getNotAfter().toInstant().getEpochSecond())
+                    .tag("subject", ca.getSubjectX500Principal().getName())
+                    .baseUnit("seconds")
+                    .description("When the platform CA's root and issuing CAs end (Unix time)")
+                    .register(registry);
+        }
+    }
+
+    private static void bindWebhookMetrics(
+            PrometheusMeterRegistry registry, WebhookDelivery delivery, java.time.Clock clock) {
+        io.micrometer.core.instrument.Gauge.builder(
+                        "certdesk.webhook.pending", delivery, d -> d.backlog().pending())
+                .description("Webhook deliveries not yet done (waiting or being retried)")
+                .register(registry);
+        io.micrometer.core.instrument.Gauge.builder(
+                        "certdesk.webhook.oldest.undelivered.age",
+                        delivery,
+                        d -> d.backlog()
+                                .oldest()
+                                .map(at -> (double)
+                                        Duration.between(at, clock.instant()).toSeconds())
+                                .orElse(0.0))
+                .baseUnit("seconds")
+                .description("Age of the oldest event with a delivery not yet done (0: none)")
+                .register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder(
+                        "certdesk.webhook.deliveries", delivery, WebhookDelivery::deliveredCount)
+                .tag("outcome", "delivered")
+                .description("Webhook delivery attempts by this node, by outcome")
+                .register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder(
+                        "certdesk.webhook.deliveries", delivery, WebhookDelivery::failedAttemptCount)
+                .tag("outcome", "failed")
+                .description("Webhook delivery attempts by this node, by outcome")
+                .register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder(
+                        "certdesk.webhook.deliveries", delivery, WebhookDelivery::givenUpCount)
+                .tag("outcome", "given_up")
+                .description("Webhook delivery attempts by this node, by outcome")
                 .register(registry);
     }
 
@@ -478,6 +605,8 @@ public final class CertdeskServer implements AutoCloseable {
     public void close() {
         try {
             renewalSweep.close();
+            expiryNotices.close();
+            webhookDelivery.close();
             api.stop();
         } finally {
             if (tlsListener != null) {

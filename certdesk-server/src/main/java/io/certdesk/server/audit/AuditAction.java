@@ -22,6 +22,8 @@ public enum AuditAction {
     CHAIN_RENEWED,
     CHAIN_RENEWAL_FAILED,
     LIFECYCLE_SETTINGS_CHANGED,
+    WEBHOOK_CREATED,
+    WEBHOOK_DELETED,
     /** An imported chain its own CA reports revoked (OCSP): no longer served. */
     CHAIN_REVOKED_BY_ISSUER,
     CERTIFICATE_REVOKED,

@@ -20,12 +20,16 @@ import io.certdesk.server.ca.IssuedCertificate;
 import io.certdesk.server.ca.IssuedCertificateStore;
 import io.certdesk.server.ca.PlatformCaService;
 import io.certdesk.server.store.Database;
+import io.certdesk.server.webhooks.EventType;
+import io.certdesk.server.webhooks.Outbox;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jdbi.v3.core.Handle;
@@ -65,6 +69,7 @@ public final class ChainRenewalService {
     private final TlsChanges tls;
     private final RenewalStore renewals = new RenewalStore();
     private final IssuedCertificateStore issued = new IssuedCertificateStore();
+    private final Outbox outbox;
     private final AtomicLong renewed = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
 
@@ -79,7 +84,9 @@ public final class ChainRenewalService {
             RevocationService revocations,
             AuditLog audit,
             Clock clock,
-            TlsChanges tls) {
+            TlsChanges tls,
+            Outbox outbox) {
+        this.outbox = outbox;
         this.database = database;
         this.chainService = chainService;
         this.chains = chains;
@@ -140,7 +147,32 @@ public final class ChainRenewalService {
         for (String chainId : retiring) {
             retire(chainId, now);
         }
-        return due.size() == BATCH || retiring.size() == BATCH;
+        List<String> activations = database.read(h -> settings.activationsDue(h, now, BATCH));
+        for (String accountId : activations) {
+            activate(accountId, now);
+        }
+        return due.size() == BATCH || retiring.size() == BATCH || activations.size() == BATCH;
+    }
+
+    /**
+     * Records a scheduled signing chain's activation once its time has come (tokens are signed by
+     * it from then on either way) and tells the account: once, by whichever node locks it first.
+     */
+    private void activate(String accountId, Instant now) {
+        database.inTransaction(h -> {
+            if (!settings.lockDueActivation(h, accountId, now)) {
+                return null;
+            }
+            SigningState state = settings.state(h, accountId);
+            SigningState settled = state.settled(now);
+            settings.save(h, accountId, settled, now);
+            Map<String, Object> event = new LinkedHashMap<>();
+            event.put("chainId", settled.current().orElse(null));
+            event.put("previousChainId", state.current().orElse(null));
+            event.put("activatedAt", state.activateAt().orElse(now));
+            outbox.publish(h, Optional.of(accountId), EventType.SIGNING_KEY_ACTIVATED, event);
+            return null;
+        });
     }
 
     private void renewDue(String chainId, Instant now) {
@@ -187,6 +219,12 @@ public final class ChainRenewalService {
             }
             Instant retry = now.plus(retryDelay(renewal.get().failures() + 1));
             renewals.failed(h, chainId, code, message, now, retry);
+            Map<String, Object> event = new LinkedHashMap<>(ChainEvents.of(chain.get()));
+            event.put("code", code);
+            event.put("message", message);
+            event.put("failures", renewal.get().failures() + 1);
+            event.put("retryAt", retry);
+            outbox.publish(h, Optional.of(chain.get().accountId()), EventType.CHAIN_RENEWAL_FAILED, event);
             audit.record(
                     h,
                     SYSTEM,
@@ -309,6 +347,12 @@ public final class ChainRenewalService {
         }
         renewals.superseded(h, old.id(), fresh.id(), now, retireAt);
         tls.changed(h, account.id());
+        Map<String, Object> event = new LinkedHashMap<>(ChainEvents.of(fresh));
+        event.put("renewedFrom", old.id());
+        event.put("previousSha256", old.sha256());
+        event.put("previousNotAfter", old.notAfter());
+        event.put("automatic", actorName.equals(SYSTEM));
+        outbox.publish(h, Optional.of(account.id()), EventType.CHAIN_RENEWED, event);
         audit.record(
                 h,
                 actorName,

@@ -25,6 +25,8 @@ import io.certdesk.server.ca.PlatformCaService;
 import io.certdesk.server.keys.KeyVault;
 import io.certdesk.server.store.Database;
 import io.certdesk.server.trust.TrustedCaStore;
+import io.certdesk.server.webhooks.EventType;
+import io.certdesk.server.webhooks.Outbox;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
@@ -60,6 +62,7 @@ public final class ChainService {
     private final IssuedCertificateStore issuedCertificates;
     private final RevocationService revocations;
     private final LifecycleSettingsStore lifecycle = new LifecycleSettingsStore();
+    private final Outbox outbox;
     private final RenewalStore renewals = new RenewalStore();
 
     public ChainService(
@@ -74,7 +77,9 @@ public final class ChainService {
             Clock clock,
             TlsChanges tls,
             IssuedCertificateStore issuedCertificates,
-            RevocationService revocations) {
+            RevocationService revocations,
+            Outbox outbox) {
+        this.outbox = outbox;
         this.issuedCertificates = issuedCertificates;
         this.revocations = revocations;
         this.database = database;
@@ -116,6 +121,9 @@ public final class ChainService {
                 }
                 tls.changed(h, account.id());
                 audit.record(h, actor.username(), account.id(), AuditAction.CHAIN_IMPORTED, describe(stored));
+                for (PrivateChain chain : stored) {
+                    outbox.publish(h, Optional.of(account.id()), EventType.CHAIN_IMPORTED, ChainEvents.of(chain));
+                }
                 return new ImportOutcome(stored, result.ignored(), result.warnings());
             });
         } finally {
@@ -267,6 +275,7 @@ public final class ChainService {
             chains.delete(h, chain);
             tls.changed(h, account.id());
             audit.record(h, actor.username(), account.id(), AuditAction.CHAIN_DELETED, describe(List.of(chain)));
+            outbox.publish(h, Optional.of(account.id()), EventType.CHAIN_DELETED, ChainEvents.of(chain));
             return null;
         });
     }

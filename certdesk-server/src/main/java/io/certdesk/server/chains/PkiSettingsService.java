@@ -14,6 +14,8 @@ import io.certdesk.server.audit.AuditAction;
 import io.certdesk.server.audit.AuditLog;
 import io.certdesk.server.ca.IssuedCertificateStore;
 import io.certdesk.server.store.Database;
+import io.certdesk.server.webhooks.EventType;
+import io.certdesk.server.webhooks.Outbox;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,6 +44,7 @@ public final class PkiSettingsService {
     private final Clock clock;
     private final TlsChanges tls;
     private final IssuedCertificateStore issued = new IssuedCertificateStore();
+    private final Outbox outbox;
 
     public PkiSettingsService(
             Database database,
@@ -50,7 +53,9 @@ public final class PkiSettingsService {
             Access access,
             AuditLog audit,
             Clock clock,
-            TlsChanges tls) {
+            TlsChanges tls,
+            Outbox outbox) {
+        this.outbox = outbox;
         this.database = database;
         this.store = store;
         this.chains = chains;
@@ -145,6 +150,13 @@ public final class PkiSettingsService {
                 }
             }
             signingChainId.ifPresent(id -> store.activate(h, account.id(), id));
+            if (after.current().isPresent() && !after.current().equals(active)) { // switched at once
+                Map<String, Object> event = new java.util.LinkedHashMap<>();
+                event.put("chainId", after.current().get());
+                event.put("previousChainId", active.orElse(null));
+                event.put("activatedAt", now);
+                outbox.publish(h, Optional.of(account.id()), EventType.SIGNING_KEY_ACTIVATED, event);
+            }
             store.save(h, account.id(), after, now);
             store.replaceBindings(h, account.id(), normalized);
             tls.changed(h, account.id());

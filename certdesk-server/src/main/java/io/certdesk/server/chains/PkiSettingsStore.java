@@ -82,6 +82,27 @@ public final class PkiSettingsStore {
         batch.execute();
     }
 
+    /** Accounts whose scheduled signing chain has reached its activation time, soonest first. */
+    public List<String> activationsDue(Handle h, Instant now, int limit) {
+        return h.createQuery("SELECT account_id FROM pki_settings WHERE next_activate_at <= :now"
+                        + " ORDER BY next_activate_at LIMIT :n")
+                .bind("now", Database.utc(now))
+                .bind("n", limit)
+                .mapTo(String.class)
+                .list();
+    }
+
+    /** Locks the account's settings if its activation is due and no other node holds them. */
+    public boolean lockDueActivation(Handle h, String accountId, Instant now) {
+        return h.createQuery("SELECT account_id FROM pki_settings WHERE account_id = :a AND next_activate_at <= :now"
+                        + " FOR UPDATE SKIP LOCKED")
+                .bind("a", accountId)
+                .bind("now", Database.utc(now))
+                .mapTo(String.class)
+                .findOne()
+                .isPresent();
+    }
+
     /** Every domain served by {@code fromChainId} is served by {@code toChainId} from now on. */
     public void moveBindings(Handle h, String fromChainId, String toChainId) {
         h.createUpdate("UPDATE tls_bindings SET chain_id = :to WHERE chain_id = :from")

@@ -12,6 +12,8 @@ import io.certdesk.server.audit.AuditLog;
 import io.certdesk.server.ca.IssuedCertificate;
 import io.certdesk.server.ca.IssuedCertificateStore;
 import io.certdesk.server.store.Database;
+import io.certdesk.server.webhooks.EventType;
+import io.certdesk.server.webhooks.Outbox;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -37,6 +39,7 @@ public final class RevocationService {
     private final TlsChanges tls;
     private final Runnable published;
     private final RenewalStore renewals = new RenewalStore();
+    private final Outbox outbox;
 
     /** {@code published} runs after each revocation commits (the CRL and OCSP answers take it up at once). */
     public RevocationService(
@@ -48,7 +51,9 @@ public final class RevocationService {
             AuditLog audit,
             Clock clock,
             TlsChanges tls,
-            Runnable published) {
+            Runnable published,
+            Outbox outbox) {
+        this.outbox = outbox;
         this.database = database;
         this.chains = chains;
         this.settings = settings;
@@ -128,6 +133,10 @@ public final class RevocationService {
             settings.replaceBindings(h, chain.accountId(), bindings);
         }
         tls.changed(h, chain.accountId());
+        Map<String, Object> event = new java.util.LinkedHashMap<>(ChainEvents.of(chain));
+        event.put("reason", reason.rfcName());
+        event.put("revokedAt", now);
+        outbox.publish(h, Optional.of(chain.accountId()), EventType.CHAIN_REVOKED, event);
         return Optional.of(new IssuedCertificate.Revoked(now, reason));
     }
 

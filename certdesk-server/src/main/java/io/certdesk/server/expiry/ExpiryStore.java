@@ -19,14 +19,14 @@ public final class ExpiryStore {
     private static final String ITEMS = "SELECT 'TRUSTED_CA' AS kind, t.account_id, t.id AS item_id, 0 AS position,"
             + " t.not_after, t.subject, t.sha256, CAST(NULL AS VARCHAR(16)) AS origin, CAST(NULL AS VARCHAR(64)) AS purposes,"
             + " CAST(NULL AS BYTEA) AS der, CAST(NULL AS TIMESTAMP WITH TIME ZONE) AS renew_at"
-            + " FROM trusted_cas t WHERE t.not_after < :until <account_t>"
+            + " FROM trusted_cas t WHERE t.not_after < :until <filter_t>"
             + " UNION ALL"
             + " SELECT CASE WHEN c.position = 0 THEN 'CHAIN' ELSE 'CHAIN_CERTIFICATE' END, p.account_id, p.id, c.position,"
             + " c.not_after, p.subject, p.sha256, p.origin, p.purposes, CASE WHEN c.position = 0 THEN NULL ELSE c.der END,"
             + " r.renew_at"
             + " FROM private_chain_certificates c JOIN private_chains p ON p.id = c.chain_id"
             + " LEFT JOIN chain_renewals r ON r.chain_id = p.id"
-            + " WHERE c.not_after < :until <account_p> AND r.renewed_at IS NULL"
+            + " WHERE c.not_after < :until <filter_p> AND r.renewed_at IS NULL"
             + " AND (c.position = 0 OR c.not_after < p.not_after)"
             + " AND NOT EXISTS (SELECT 1 FROM issued_certificates i WHERE i.chain_id = p.id AND i.revoked_at IS NOT NULL)"
             + " AND NOT EXISTS (SELECT 1 FROM issuer_revocations x WHERE x.chain_id = p.id)";
@@ -34,8 +34,8 @@ public final class ExpiryStore {
     /** Everything of one account ending before {@code until}, soonest first. */
     public List<ExpiringItem> ofAccount(Handle h, String accountId, Instant until) {
         return h.createQuery("SELECT * FROM (" + ITEMS + ") x ORDER BY x.not_after, x.item_id, x.position")
-                .define("account_t", "AND t.account_id = :a")
-                .define("account_p", "AND p.account_id = :a")
+                .define("filter_t", "AND t.account_id = :a")
+                .define("filter_p", "AND p.account_id = :a")
                 .bind("a", accountId)
                 .bind("until", Database.utc(until))
                 .map((rs, ctx) -> row(rs))
@@ -52,8 +52,8 @@ public final class ExpiryStore {
                                                 + " OR (x.item_id = :ai AND x.position > :ap)))")
                                 .orElse("")
                         + " ORDER BY x.not_after, x.item_id, x.position LIMIT :n")
-                .define("account_t", "")
-                .define("account_p", "")
+                .define("filter_t", "")
+                .define("filter_p", "")
                 .bind("until", Database.utc(until))
                 .bind("n", limit);
         after.ifPresent(c -> {
@@ -65,6 +65,130 @@ public final class ExpiryStore {
         return query.map((rs, ctx) -> row(rs)).list();
     }
 
+    /** What ends before {@code until} and has no expiry notice row yet, soonest first. */
+    public List<ExpiringItem> unnoticed(Handle h, Instant until, int limit) {
+        return h.createQuery("SELECT * FROM (" + ITEMS + ") x WHERE NOT EXISTS (SELECT 1 FROM expiry_notices n"
+                        + " WHERE n.item_id = x.item_id AND n.position = x.position) ORDER BY x.not_after LIMIT :n")
+                .define("filter_t", "")
+                .define("filter_p", "")
+                .bind("until", Database.utc(until))
+                .bind("n", limit)
+                .map((rs, ctx) -> row(rs))
+                .list();
+    }
+
+    /** One item as it is now; empty once it is gone, revoked or superseded. */
+    public Optional<ExpiringItem> item(Handle h, String id, int position) {
+        return h.createQuery("SELECT * FROM (" + ITEMS + ") x")
+                .define("filter_t", "AND t.id = :i AND 0 = :pos")
+                .define("filter_p", "AND p.id = :i AND c.position = :pos")
+                .bind("until", Database.utc(Instant.parse("9999-12-31T00:00:00Z")))
+                .bind("i", id)
+                .bind("pos", position)
+                .map((rs, ctx) -> row(rs))
+                .findOne();
+    }
+
+    /** A certificate's notice row: the smallest threshold told (0: its end) and when the next is due. */
+    public record Notice(
+            String itemId,
+            int position,
+            Optional<String> accountId,
+            Optional<Integer> lastThreshold,
+            Optional<Instant> next) {}
+
+    public List<Notice> noticesDue(Handle h, Instant now, int limit) {
+        return h.createQuery("SELECT item_id, position, account_id, last_threshold, next_notice_at FROM expiry_notices"
+                        + " WHERE next_notice_at <= :now ORDER BY next_notice_at LIMIT :n")
+                .bind("now", Database.utc(now))
+                .bind("n", limit)
+                .map((rs, ctx) -> notice(rs))
+                .list();
+    }
+
+    public Optional<Notice> lockNotice(Handle h, String itemId, int position, Instant now) {
+        return h.createQuery("SELECT item_id, position, account_id, last_threshold, next_notice_at FROM expiry_notices"
+                        + " WHERE item_id = :i AND position = :p AND next_notice_at <= :now FOR UPDATE SKIP LOCKED")
+                .bind("i", itemId)
+                .bind("p", position)
+                .bind("now", Database.utc(now))
+                .map((rs, ctx) -> notice(rs))
+                .findOne();
+    }
+
+    public boolean hasNotice(Handle h, String itemId, int position) {
+        return h.createQuery("SELECT COUNT(*) FROM expiry_notices WHERE item_id = :i AND position = :p")
+                        .bind("i", itemId)
+                        .bind("p", position)
+                        .mapTo(Integer.class)
+                        .one()
+                > 0;
+    }
+
+    public void insertNotice(Handle h, ExpiringItem item, Optional<Integer> last, Optional<Instant> next) {
+        h.createUpdate(
+                        "INSERT INTO expiry_notices (item_id, position, account_id, not_after, last_threshold, next_notice_at)"
+                                + " VALUES (:i, :p, :a, :na, :last, :next)")
+                .bind("i", item.id())
+                .bind("p", item.position())
+                .bind("a", item.accountId().orElse(null))
+                .bind("na", Database.utc(item.notAfter()))
+                .bind("last", last.orElse(null))
+                .bind("next", next.map(Database::utc).orElse(null))
+                .execute();
+    }
+
+    public void updateNotice(Handle h, String itemId, int position, Optional<Integer> last, Optional<Instant> next) {
+        h.createUpdate(
+                        "UPDATE expiry_notices SET last_threshold = :last, next_notice_at = :next WHERE item_id = :i AND position = :p")
+                .bind("i", itemId)
+                .bind("p", position)
+                .bind("last", last.orElse(null))
+                .bind("next", next.map(Database::utc).orElse(null))
+                .execute();
+    }
+
+    public void deleteNotice(Handle h, String itemId, int position) {
+        h.createUpdate("DELETE FROM expiry_notices WHERE item_id = :i AND position = :p")
+                .bind("i", itemId)
+                .bind("p", position)
+                .execute();
+    }
+
+    /** The expiry notice thresholds accounts have chosen (each a comma list), besides the default. */
+    public List<String> noticeDaySets(Handle h) {
+        return h.createQuery("SELECT DISTINCT expiry_notice_days FROM lifecycle_settings")
+                .mapTo(String.class)
+                .list();
+    }
+
+    /** The soonest end among the certificates of each kind in force (what has ended included). */
+    public java.util.Map<ExpiringItem.Kind, Instant> soonestEnds(Handle h) {
+        java.util.Map<ExpiringItem.Kind, Instant> out = new java.util.EnumMap<>(ExpiringItem.Kind.class);
+        h.createQuery("SELECT MIN(not_after) FROM trusted_cas")
+                .map((rs, ctx) -> Optional.ofNullable(Database.instant(rs, 1)))
+                .one()
+                .ifPresent(at -> out.put(ExpiringItem.Kind.TRUSTED_CA, at));
+        h.createQuery("SELECT c.not_after FROM private_chain_certificates c JOIN private_chains p ON p.id = c.chain_id"
+                        + " LEFT JOIN chain_renewals r ON r.chain_id = p.id WHERE c.position = 0 AND r.renewed_at IS NULL"
+                        + " AND NOT EXISTS (SELECT 1 FROM issued_certificates i WHERE i.chain_id = p.id AND i.revoked_at IS NOT NULL)"
+                        + " AND NOT EXISTS (SELECT 1 FROM issuer_revocations x WHERE x.chain_id = p.id)"
+                        + " ORDER BY c.not_after LIMIT 1")
+                .map((rs, ctx) -> Database.instant(rs, 1))
+                .findOne()
+                .ifPresent(at -> out.put(ExpiringItem.Kind.CHAIN, at));
+        return out;
+    }
+
+    private static Notice notice(ResultSet rs) throws SQLException {
+        return new Notice(
+                rs.getString(1),
+                rs.getInt(2),
+                Optional.ofNullable(rs.getString(3)),
+                Optional.ofNullable((Integer) rs.getObject(4, Integer.class)),
+                Optional.ofNullable(Database.instant(rs, 5)));
+    }
+
     /** Where a page ends: the last item's end, id and position, and whether it was one of the platform's own. */
     public record Cursor(boolean platform, Instant notAfter, String id, int position) {}
 
@@ -72,8 +196,8 @@ public final class ExpiryStore {
     public java.util.Map<ExpiringItem.Kind, Long> countsBefore(Handle h, Instant until) {
         java.util.Map<ExpiringItem.Kind, Long> out = new java.util.EnumMap<>(ExpiringItem.Kind.class);
         h.createQuery("SELECT x.kind, COUNT(*) FROM (" + ITEMS + ") x GROUP BY x.kind")
-                .define("account_t", "")
-                .define("account_p", "")
+                .define("filter_t", "")
+                .define("filter_p", "")
                 .bind("until", Database.utc(until))
                 .map((rs, ctx) -> java.util.Map.entry(ExpiringItem.Kind.valueOf(rs.getString(1)), rs.getLong(2)))
                 .forEach(e -> out.put(e.getKey(), e.getValue()));

@@ -17,6 +17,7 @@ import io.certdesk.server.token.TokenService;
 import io.certdesk.server.trust.TrustSettingsService;
 import io.certdesk.server.trust.TrustedCaService;
 import io.certdesk.server.users.UserService;
+import io.certdesk.server.webhooks.WebhookService;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.config.SizeUnit;
@@ -50,6 +51,7 @@ public final class ApiServer {
             ChainRenewalService renewals,
             LifecycleSettingsService lifecycleSettings,
             ExpiryService expiry,
+            WebhookService webhooks,
             PkiSettingsService pkiSettings,
             ApiClientService apiClients,
             TokenService tokens,
@@ -83,6 +85,7 @@ public final class ApiServer {
             new OpsRoutes(services.databaseAnswers(), services.registry()).register(routes);
             new PlatformRoutes(services.platformCa(), services.revocations(), requests).register(routes);
             new ExpiryRoutes(services.expiry()).register(routes);
+            new WebhookRoutes(services.webhooks(), requests).register(routes);
             new AuthRoutes(services.users(), requests).register(routes);
             new AccountRoutes(services.accounts(), services.users(), requests).register(routes);
             new TrustRoutes(services.trustedCas(), services.trustSettings(), requests).register(routes);

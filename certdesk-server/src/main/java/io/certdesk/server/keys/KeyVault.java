@@ -17,6 +17,8 @@ public final class KeyVault {
     private final KeySealer sealer;
     private final SealedKeyStore store;
     private final Clock clock;
+    /** The algorithm a sealed shared secret is stored under (an HMAC key, not a private key). */
+    static final String SECRET = "HMAC-SHA256";
 
     public KeyVault(KeySealer sealer, SealedKeyStore store, Clock clock) {
         this.sealer = sealer;
@@ -39,6 +41,23 @@ public final class KeyVault {
             Arrays.fill(der, (byte) 0);
         }
         return id;
+    }
+
+    /** Seals and stores a shared secret of an account (NULL: the platform's), such as a webhook's signing key. */
+    public String putSecret(Handle h, String accountId, byte[] secret) {
+        String id = UUID.randomUUID().toString();
+        store.insert(h, id, accountId, SECRET, sealer.seal(secret, context(id)), clock.instant());
+        return id;
+    }
+
+    /** Opens a stored secret; the caller clears the bytes when done. */
+    public byte[] secret(Handle h, String id) {
+        SealedKeyStore.Row row =
+                store.find(h, id).orElseThrow(() -> new IllegalStateException("no sealed secret " + id));
+        if (!SECRET.equals(row.algorithm())) {
+            throw new IllegalStateException("sealed key " + id + " is not a secret");
+        }
+        return sealer.open(row.sealed(), context(row.id()));
     }
 
     /**

@@ -18,8 +18,6 @@ import io.certdesk.server.trust.TrustedCaService;
 import io.certdesk.server.trust.TrustedCaStore;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
@@ -31,8 +29,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509TrustManager;
 
 /**
  * An account's outbound trust in use: connects to a server an admin names (only where the
@@ -177,7 +173,7 @@ public final class ConnectionCheckService {
                     settingsStore.get(h, account.id())));
             List<X509Certificate> anchors = new ArrayList<>(trust.anchors());
             if (trust.settings().includePublicRoots()) {
-                anchors.addAll(PublicRoots.CERTIFICATES);
+                anchors.addAll(PublicRoots.certificates());
             }
             Instant now = clock.instant();
             ServerCertificateCheck.Outcome outcome =
@@ -332,27 +328,6 @@ public final class ConnectionCheckService {
                         "At most " + RATE_PER_MINUTE + " connection checks a minute per account; try again shortly.");
             }
             times.addLast(now);
-        }
-    }
-
-    /** The JDK's default trust store, read once, for accounts that include public roots. */
-    private static final class PublicRoots {
-        static final List<X509Certificate> CERTIFICATES = load();
-
-        private static List<X509Certificate> load() {
-            try {
-                TrustManagerFactory factory =
-                        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-                factory.init((KeyStore) null);
-                for (var manager : factory.getTrustManagers()) {
-                    if (manager instanceof X509TrustManager x509) {
-                        return List.of(x509.getAcceptedIssuers());
-                    }
-                }
-                return List.of();
-            } catch (GeneralSecurityException e) {
-                return List.of();
-            }
         }
     }
 }

@@ -21,7 +21,7 @@ public final class TestServer implements AutoCloseable {
     private final Optional<String> dbUrl;
     private final MasterKey masterKey;
     private final KeyType caKeyType;
-    private final Clock clock;
+    private Clock clock;
     private CertdeskServer server;
     private Api admin;
     private io.certdesk.server.tls.TlsEngine tlsEngine;
@@ -81,6 +81,14 @@ public final class TestServer implements AutoCloseable {
         return startWith(
                 kind,
                 t -> t.outbound = io.certdesk.server.outbound.OutboundGuard.of(allow, java.util.List.of(), ports));
+    }
+
+    /** A server that reads the time from {@code clock} and may reach {@code allow} (webhooks to a local receiver). */
+    public static TestServer startWithOutbound(TestDatabase kind, java.util.List<String> allow, Clock clock) {
+        return startWith(kind, t -> {
+            t.outbound = io.certdesk.server.outbound.OutboundGuard.of(allow, java.util.List.of(), java.util.List.of());
+            t.clock = clock;
+        });
     }
 
     /**
