@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
 public final class ExpiryNotices implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ExpiryNotices.class);
     public static final Duration PERIOD = Duration.ofSeconds(3);
-    public static final Duration COUNTS_PERIOD = Duration.ofSeconds(30);
+    public static final Duration COUNTS_PERIOD = Duration.ofSeconds(10);
     /** The platform CA's own certificates are told of a year ahead too. */
     public static final int PLATFORM_CA_NOTICE_DAYS = 365;
 

@@ -219,13 +219,17 @@ public final class WebhookDelivery implements AutoCloseable {
         return database.read(store::backlog);
     }
 
+    /** Stops looking for deliveries, and lets the ones being sent finish and be recorded (up to a send's timeout). */
     @Override
     public void close() {
-        timer.shutdownNow();
-        senders.shutdownNow();
+        timer.shutdown();
+        senders.shutdown();
         try {
+            if (!senders.awaitTermination(TIMEOUT.toSeconds() + 5, TimeUnit.SECONDS)) {
+                senders.shutdownNow(); // left claimed: sent again once the claim runs out
+            }
+            timer.shutdownNow();
             timer.awaitTermination(10, TimeUnit.SECONDS);
-            senders.awaitTermination(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
