@@ -144,7 +144,8 @@ function route() {
     a.href = `#/a/${state.accountId}/${a.dataset.tab}`;
     if (a.dataset.tab === state.tab) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');
   });
-  const render = { certificates, clients, domains, check, audit }[state.tab] || certificates;
+  const render = { certificates, expiring, clients, domains, check, audit }[state.tab] || certificates;
+  expiringCount();
   render().then(() => performance.mark(`certdesk:${state.tab}`)).catch(problem => {
     view().replaceChildren(h('h1', {}, 'Not available'), h('p', { class: 'error', role: 'alert' },
       problem.status === 404 ? 'This account does not exist or is not visible to you.' : problem.message));
@@ -306,13 +307,14 @@ function chainSection(chains, settings, domainsOfAccount) {
       h('td', {}, c.origin === 'GENERATED' ? 'generated' : 'imported'),
       h('td', {}, c.purposes.map(p => p === 'TLS_SERVER' ? 'TLS' : 'token signing').join(', ')),
       h('td', {}, `${c.keyAlgorithm} ${c.keySize}`),
-      h('td', {}, when(c.notAfter), c.revocation ? null : expiryBadge(c.notAfter),
+      h('td', {}, when(c.notAfter), c.revocation ? null : expiryBadge(c.notAfter), renewalNote(c),
         c.revocation ? h('span', { class: 'badge expired', title: `Revoked ${new Date(c.revocation.revokedAt).toLocaleString()}`
             + (c.revocation.revokedBy === 'ISSUER' ? ' by its own CA (its OCSP responder says so)' : ' by the platform CA') },
           `${c.revocation.revokedBy === 'ISSUER' ? 'revoked by its CA' : 'revoked'}: ${c.revocation.reason}`) : null),
       h('td', {}, badges.length ? badges : h('span', { class: 'hint' }, c.revocation ? 'never served, never signs' : 'not in use')),
       h('td', {},
         h('a', { href: `${base()}/private-chains/${c.id}/chain.pem`, download: `${c.id}.pem` }, 'Chain PEM'), ' ',
+        c.origin === 'GENERATED' && !c.revocation && !(c.renewal && c.renewal.renewedBy) ? renewControl(c) : null, ' ',
         c.origin === 'GENERATED' && !c.revocation ? revokeControl(c) : null, ' ',
         h('button', { type: 'button', class: 'danger', disabled: !!reason, title: reason, 'aria-describedby': reason ? `why-${c.id}` : null,
           onclick: async () => {
@@ -334,6 +336,69 @@ function chainSection(chains, settings, domainsOfAccount) {
       h('thead', {}, h('tr', {}, ...['Names', 'Origin', 'Purposes', 'Key', 'Expires', 'In use', ''].map(t => h('th', { scope: 'col' }, t)))),
       h('tbody', {}, rows)) : h('p', { id: 'private-chains-empty' }, 'No private certificate chains yet.'),
     h('div', { class: 'row' }, importChainForm(), generateForm(domainsOfAccount)));
+}
+
+function renewControl(c) {
+  return h('button', { type: 'button', class: 'secondary', 'data-renew': c.id, onclick: async () => {
+    if (!confirm('Renew this chain now? The platform CA issues a new one with the same names and key type; '
+        + (c.purposes.includes('TOKEN_SIGNING') ? 'it signs in 5 minutes and the old key stays published until its tokens end.'
+          : 'its bindings move to it at once and the old one is revoked as superseded a minute later.'))) return;
+    try {
+      await api('POST', `${base()}/private-chains/${c.id}/renew`, {});
+      toast('Renewed: the new chain takes over.');
+      route();
+    } catch (p) { toast(p.message); }
+  } }, 'Renew');
+}
+
+function renewalNote(c) {
+  const r = c.renewal;
+  if (!r || c.revocation) return null;
+  if (r.renewedBy) return h('div', { class: 'hint' }, 'renewed ', when(r.renewedAt), '; revoked as superseded from ', when(r.revokeAsSupersededAt));
+  const parts = [];
+  if (r.renewAt) parts.push(h('div', { class: 'hint' }, 'renews by itself ', when(r.renewAt)));
+  if (r.failures > 0 && r.lastError) {
+    parts.push(h('div', { class: 'error', role: 'status' }, `renewal failed ${r.failures}×: ${r.lastError.message}`));
+  }
+  return parts.length ? parts : null;
+}
+
+// ---------- Expiring tab ----------
+async function expiringCount() {
+  const badge = document.getElementById('expiring-count');
+  try {
+    const soon = await api('GET', `${base()}/expiring?within=P30D`);
+    badge.textContent = String(soon.count);
+    badge.hidden = soon.count === 0;
+    badge.setAttribute('aria-label', `${soon.count} ending within 30 days`);
+  } catch (e) { badge.hidden = true; }
+}
+
+const KINDS = { TRUSTED_CA: 'trusted CA', CHAIN: 'private chain', CHAIN_CERTIFICATE: 'certificate of a chain',
+  PLATFORM_CA: 'platform CA', NODE_SERVER: 'node certificate' };
+
+async function expiring() {
+  const within = state.expiringWithin || 'P30D';
+  const listing = await api('GET', `${base()}/expiring?within=${within}`);
+  const choose = h('select', { id: 'expiring-within', onchange: event => { state.expiringWithin = event.target.value; route(); } },
+    ...[['P7D', '7 days'], ['P30D', '30 days'], ['P90D', '90 days'], ['P365D', 'a year']].map(([v, label]) =>
+      h('option', { value: v, selected: v === within }, label)));
+  const rows = listing.items.map(i => h('tr', { 'data-expiring': `${i.id}#${i.position || 0}` },
+    h('td', {}, when(i.notAfter), i.expired ? h('span', { class: 'badge expired' }, 'ended') : null),
+    h('td', {}, String(i.daysLeft)),
+    h('td', {}, KINDS[i.kind] || i.kind, i.origin ? ` (${i.origin === 'GENERATED' ? 'generated' : 'imported'})` : ''),
+    h('td', {}, i.subject),
+    h('td', {}, [...(i.servesDomains || []), ...(i.signingRole ? [`signing (${i.signingRole.toLowerCase()})`] : [])].join(', ')
+      || h('span', { class: 'hint' }, 'not in use')),
+    h('td', {}, i.renewAt ? ['renews by itself ', when(i.renewAt)]
+      : i.origin === 'IMPORTED' ? 'renew at its CA, then import it again' : '')));
+  view().replaceChildren(
+    h('h1', {}, `Expiring — ${(account() || {}).name || ''}`),
+    h('p', {}, h('label', { for: 'expiring-within' }, 'Ending within '), choose),
+    rows.length ? h('table', { id: 'expiring' },
+      h('caption', {}, `${listing.count} ending by ${new Date(listing.until).toLocaleDateString()}, soonest first`),
+      h('thead', {}, h('tr', {}, ...['Ends', 'Days left', 'What', 'Subject', 'Used for', 'Renewal'].map(t => h('th', { scope: 'col' }, t)))),
+      h('tbody', {}, rows)) : h('p', { id: 'expiring-empty' }, 'Nothing ends within that time.'));
 }
 
 function importChainForm() {

@@ -426,6 +426,45 @@ class ConsoleBrowserTest extends OnBothDatabases {
                 .isEqualTo("keyCompromise");
     }
 
+    @Test
+    void aGeneratedChainIsRenewedFromTheConsoleAndTheExpiringViewShowsWhatEndsSoon() throws Exception {
+        int n = NEXT.incrementAndGet();
+        String domain = "renew-" + n + ".console.test";
+        String account = server.admin().createVendor("Console Renew " + n);
+        server.admin().setDomains(account, domain);
+        String chain = server.admin().generateTlsChain(account, domain, java.util.Map.of("validityDays", 20));
+        server.admin().bindTls(account, domain, chain).assertStatus(200);
+        signIn("admin", TestServer.ADMIN_PASSWORD);
+        goTo(account, "certificates");
+        browser.text(By.id("private-chains"), "renews by itself");
+        browser.text(By.id("expiring-count"), "1");
+        browser.driver()
+                .findElement(By.cssSelector("button[data-renew='" + chain + "']"))
+                .click();
+        assertThat(browser.driver().switchTo().alert().getText()).startsWith("Renew this chain now?");
+        browser.driver().switchTo().alert().accept();
+        browser.text(By.id("private-chains"), "revoked as superseded from");
+        String renewed = server.admin()
+                .get("/api/v1/accounts/" + account + "/private-chains/" + chain)
+                .json()
+                .path("renewal")
+                .path("renewedBy")
+                .asText();
+        assertThat(renewed).isNotEmpty();
+        assertThat(browser.driver().findElements(By.cssSelector("button[data-renew='" + chain + "']")))
+                .as("a renewed chain is not renewed again")
+                .isEmpty();
+        goTo(account, "expiring");
+        browser.text(By.id("expiring"), "CN=" + domain);
+        assertThat(browser.driver().findElements(By.cssSelector("tr[data-expiring='" + renewed + "#0']")))
+                .as("the new chain is listed, not the one it superseded")
+                .hasSize(1);
+        assertThat(browser.driver().findElements(By.cssSelector("tr[data-expiring='" + chain + "#0']")))
+                .isEmpty();
+        browser.text(By.id("expiring"), domain); // what it serves
+        browser.screenshot("14-expiring");
+    }
+
     /** axe-core from the npm registry (the version in src/test/resources/axe/package.json), installed once. */
     private static String axe() throws Exception {
         DebianTools.require("npm");
@@ -471,7 +510,7 @@ class ConsoleBrowserTest extends OnBothDatabases {
         browser.visible(By.id("username"));
         assertThat(axeViolations(axe)).as("the sign-in page").isEmpty();
         signIn("admin", TestServer.ADMIN_PASSWORD);
-        for (String tab : List.of("certificates", "clients", "domains", "check", "audit")) {
+        for (String tab : List.of("certificates", "expiring", "clients", "domains", "check", "audit")) {
             goTo(account, tab);
             browser.visible(By.cssSelector("#view form, #view table, #view p"));
             assertThat(axeViolations(axe)).as(tab).isEmpty();
