@@ -39,7 +39,9 @@ public final class CrashConsistency {
             int refused,
             Map<String, Integer> ledger,
             List<String> lost,
-            List<String> refusals) {
+            List<String> refusals,
+            int webhookEvents,
+            int webhookRedeliveries) {
         @Override
         public String toString() {
             return String.format(
@@ -52,6 +54,8 @@ public final class CrashConsistency {
                             unanswered,
                             refused,
                             lost.isEmpty() ? "nothing" : lost)
+                    + "; webhook events taken: " + webhookEvents + " (" + webhookRedeliveries
+                    + " sent again after a kill cut them off, the same webhook-id)"
                     + (refusals.isEmpty() ? "" : "; refusals: " + refusals);
         }
     }
@@ -75,6 +79,7 @@ public final class CrashConsistency {
         Ledger ledger = new Ledger();
         List<String> lost = new ArrayList<>();
         int survived = 0;
+        Receiver receiver = new Receiver();
         try {
             int port = node.start();
             X509Certificate ca = platformCa(data);
@@ -86,6 +91,13 @@ public final class CrashConsistency {
                 throw new IllegalStateException("cannot create the account: " + account.text());
             }
             String accountId = account.json().path("id").asText();
+            ObjectNode hook = Https.JSON.createObjectNode().put("url", receiver.url());
+            hook.putArray("events").add("chain.imported").add("chain.deleted");
+            if (admin.send("POST", "/api/v1/accounts/" + accountId + "/webhooks", hook)
+                            .status()
+                    != 201) {
+                throw new IllegalStateException("cannot register the webhook");
+            }
             for (int kill = 1; kill <= kills && lost.isEmpty(); kill++) {
                 ChangeStream stream = new ChangeStream(admin, accountId, ledger);
                 stream.start();
@@ -99,8 +111,10 @@ public final class CrashConsistency {
                     survived++;
                 }
             }
+            lost.addAll(undelivered(receiver, ledger));
         } finally {
             node.kill();
+            receiver.close();
         }
         String url = target.postgresUrl()
                 .orElse("jdbc:h2:file:" + data.toAbsolutePath().resolve("certdesk"));
@@ -114,7 +128,49 @@ public final class CrashConsistency {
                 ledger.refused.get(),
                 ledger.counts(),
                 lost,
-                List.copyOf(ledger.refusals));
+                List.copyOf(ledger.refusals),
+                (int) receiver.taken.stream()
+                        .map(Receiver.Delivery::webhookId)
+                        .distinct()
+                        .count(),
+                receiver.taken.size()
+                        - (int) receiver.taken.stream()
+                                .map(Receiver.Delivery::webhookId)
+                                .distinct()
+                                .count());
+    }
+
+    /**
+     * Every chain import and deletion the node answered has had its event delivered (the outbox
+     * was written in the change's transaction), within 60 s of the last restart.
+     */
+    private static List<String> undelivered(Receiver receiver, Ledger ledger) throws InterruptedException {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        List<String> missing;
+        do {
+            java.util.Set<String> imported = new java.util.HashSet<>();
+            java.util.Set<String> deleted = new java.util.HashSet<>();
+            synchronized (receiver.taken) {
+                for (Receiver.Delivery d : receiver.taken) {
+                    (d.type().equals("chain.imported") ? imported : deleted).add(d.chainId());
+                }
+            }
+            missing = new ArrayList<>();
+            for (Ledger.Chain chain : ledger.chains.values()) {
+                if (chain.origin().equals("IMPORTED") && !imported.contains(chain.id())) {
+                    missing.add("chain.imported of " + chain.id() + " never delivered");
+                }
+            }
+            for (String id : ledger.deletedChains) {
+                if (!deleted.contains(id)) {
+                    missing.add("chain.deleted of " + id + " never delivered");
+                }
+            }
+            if (!missing.isEmpty()) {
+                Thread.sleep(500);
+            }
+        } while (!missing.isEmpty() && System.nanoTime() < deadline);
+        return missing;
     }
 
     private static X509Certificate platformCa(Path data) throws Exception {

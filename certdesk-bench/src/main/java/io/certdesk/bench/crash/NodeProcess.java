@@ -71,7 +71,9 @@ final class NodeProcess {
                 "--data",
                 dataDir.toString(),
                 "--ca-key-type",
-                "EC_P256"));
+                "EC_P256",
+                "--outbound-allow",
+                "127.0.0.0/8")); // the harness's webhook receiver
         dbUrl.ifPresent(url -> command.addAll(List.of("--db-url", url, "--db-user", "postgres")));
         ProcessBuilder pb = new ProcessBuilder(command)
                 .redirectOutput(out.toFile())

@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The short form of the crash harness (the long form: {@code scripts/crash-consistency.sh}):
  * a node built as {@code ./certdesk} runs it, killed with SIGKILL under a stream of changes,
- * loses none of the changes it answered, on H2 and on PostgreSQL.
+ * loses none of the changes it answered, on H2 and on PostgreSQL, and the webhook event of every
+ * chain import and deletion it answered is delivered.
  */
 class CrashConsistencyTest {
     private static final Path JAR = Path.of("..", "certdesk-server", "target", "certdesk.jar")
@@ -57,5 +58,6 @@ class CrashConsistencyTest {
         // the stream made real changes of every kind, so the checks had something to find
         assertThat(report.ledger())
                 .allSatisfy((kind, count) -> assertThat(count).as(kind).isPositive());
+        assertThat(report.webhookEvents()).as("events told from the outbox").isPositive();
     }
 }

@@ -253,6 +253,52 @@ class ChainRenewalTest extends FreshServerOnBothDatabases {
     }
 
     @Test
+    void theSigningChainRenewsByItselfAndTheJwksHoldsTheNextKeyBeforeItSigns() throws Exception {
+        server = TestServer.start(database, KeyType.EC_P256, clock);
+        Api admin = server.admin();
+        String account = admin.createVendor("Signing by itself");
+        String settingsPath = "/api/v1/accounts/" + account + "/pki-settings";
+        String current = admin.get(settingsPath).json().path("signingChainId").asText();
+        admin.put("/api/v1/accounts/" + account + "/lifecycle-settings", Map.of("renewAtPercent", 10))
+                .assertStatus(200); // 73 of its 730 days
+        var client = ApiClients.create(server, account, null);
+
+        clock.advance(Duration.ofDays(74));
+        Api later = server.adminSignedInAgain();
+        Eventually.holds(
+                "the signing chain is renewed",
+                () -> later.get(settingsPath).json().has("nextSigningChainId")
+                        && !later.get(settingsPath)
+                                .json()
+                                .path("nextSigningChainId")
+                                .isNull());
+        JsonNode settings = later.get(settingsPath).json();
+        String next = settings.path("nextSigningChainId").asText();
+        assertThat(settings.path("signingChainId").asText())
+                .as("the old one signs until then")
+                .isEqualTo(current);
+        assertThat(chain(later, account, current)
+                        .path("renewal")
+                        .path("renewedBy")
+                        .asText())
+                .isEqualTo(next);
+        String before = ApiClients.token(server, client);
+        assertThat(Jwks.fetch(server, account).getKeys())
+                .as("NEXT published beside ACTIVE")
+                .hasSize(2);
+
+        clock.advance(Duration.ofMinutes(6));
+        String after = ApiClients.token(server, client);
+        assertThat(SignedJWT.parse(after).getHeader().getKeyID())
+                .isNotEqualTo(SignedJWT.parse(before).getHeader().getKeyID());
+        JWKSet keys = Jwks.fetch(server, account);
+        assertThat(Jwks.verifies(keys, before))
+                .as("signed before, verifies until it ends")
+                .isTrue();
+        assertThat(Jwks.verifies(keys, after)).isTrue();
+    }
+
+    @Test
     void aRenewalThatCannotBeDoneIsRetriedWithBackOffAndReportedWithNothingHalfDone() throws Exception {
         server = TestServer.start(database, KeyType.EC_P256, clock);
         Api admin = server.admin();

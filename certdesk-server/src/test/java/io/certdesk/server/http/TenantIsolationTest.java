@@ -90,7 +90,8 @@ class TenantIsolationTest extends OnBothDatabases {
                         .replace("{certId}", siblingCertificate)
                         .replace("{chainId}", siblingChain)
                         .replace("{clientId}", siblingClient)
-                        .replace("{domain}", "www.example.test");
+                        .replace("{domain}", "www.example.test")
+                        .replace("{webhookId}", "00000000-0000-0000-0000-000000000000");
                 if (route.path().endsWith("/trusted-cas") && route.method().equals("POST")) {
                     customerAdmin.upload(path, "ca.pem", caPem()).assertProblem(404, "not_found");
                     continue;
