@@ -135,6 +135,37 @@ public final class CertificateIssuer {
                 capToIssuer(ca.root(), clock.instant(), validity));
     }
 
+    /**
+     * The successor of an issuing CA of {@code ca}, signed by its root: a new key of the same type
+     * and size, the same name with the next generation ({@code … Issuing CA G2}, {@code G3} …) so
+     * that clients building a path by name never take one for the other, valid {@code validity}
+     * (never past the root).
+     */
+    public IssuedChain renewIssuingCa(PlatformCa ca, X509Certificate old, Duration validity) {
+        X500Name name = X500Name.getInstance(old.getSubjectX500Principal().getEncoded());
+        var cns = name.getRDNs(BCStyle.CN);
+        String commonName = cns.length == 0
+                ? "Issuing CA"
+                : IETFUtils.valueToString(cns[0].getFirst().getValue());
+        java.util.regex.Matcher generation =
+                java.util.regex.Pattern.compile("^(.*) G(\\d+)$").matcher(commonName);
+        String next = generation.matches()
+                ? generation.group(1) + " G" + (Integer.parseInt(generation.group(2)) + 1)
+                : commonName + " G2";
+        return issuingCa(
+                ca, next, KeyPairs.generate(keyTypeOf(old), random), capToIssuer(ca.root(), clock.instant(), validity));
+    }
+
+    /** The exact key type of a CA certificate's key (RSA by its modulus, EC by its curve). */
+    private static KeyType keyTypeOf(X509Certificate certificate) {
+        PublicKey key = certificate.getPublicKey();
+        if (key instanceof java.security.interfaces.RSAPublicKey rsa) {
+            int bits = rsa.getModulus().bitLength();
+            return bits > 3072 ? KeyType.RSA_4096 : bits > 2048 ? KeyType.RSA_3072 : KeyType.RSA_2048;
+        }
+        return KeyType.describing(key);
+    }
+
     private IssuedChain issuingCa(PlatformCa ca, String commonName, KeyPair keys, Duration validity) {
         X500Name rootName =
                 X500Name.getInstance(ca.root().getSubjectX500Principal().getEncoded());

@@ -39,6 +39,44 @@ class CertificateIssuerTest {
     }
 
     @Test
+    void aRenewedIssuingCaHasANewKeyOfTheSameTypeTheNextGenerationsNameAndSignsLeavesThatValidate() throws Exception {
+        PlatformCa ca = issuer.createPlatformCa("Certdesk Test", KeyType.RSA_3072, Duration.ofDays(3650));
+        IssuedChain g2 = issuer.renewIssuingCa(ca, ca.issuing(), Duration.ofDays(1825));
+        X509Certificate renewed = g2.leaf();
+        assertThat(renewed.getSubjectX500Principal().getName()).contains("CN=Certdesk Test Issuing CA G2");
+        assertThat(((java.security.interfaces.RSAPublicKey) renewed.getPublicKey())
+                        .getModulus()
+                        .bitLength())
+                .isEqualTo(3072);
+        assertThat(renewed.getPublicKey()).isNotEqualTo(ca.issuing().getPublicKey());
+        assertThat(renewed.getBasicConstraints()).isEqualTo(0);
+        renewed.verify(ca.root().getPublicKey());
+        PlatformCa next =
+                new PlatformCa(ca.root(), ca.rootKey(), renewed, g2.privateKey(), ca.ecIssuing(), ca.ecIssuingKey());
+        assertThat(issuer.renewIssuingCa(next, renewed, Duration.ofDays(1825))
+                        .leaf()
+                        .getSubjectX500Principal()
+                        .getName())
+                .contains("CN=Certdesk Test Issuing CA G3");
+        assertThat(issuer.renewIssuingCa(ca, ca.issuing(), Duration.ofDays(9000))
+                        .leaf()
+                        .getNotAfter())
+                .as("never past the root")
+                .isBeforeOrEqualTo(ca.root().getNotAfter());
+
+        IssuedChain leaf = issuer.issueTlsServer(next, "print.acme.test", KeyType.RSA_2048, Duration.ofDays(90));
+        assertThat(leaf.chain().get(1)).isEqualTo(renewed);
+        PKIXParameters params = new PKIXParameters(Set.of(new TrustAnchor(ca.root(), null)));
+        params.setRevocationEnabled(false);
+        params.setDate(Date.from(NOW));
+        CertPathValidator.getInstance("PKIX")
+                .validate(
+                        CertificateFactory.getInstance("X.509")
+                                .generateCertPath(leaf.chain().subList(0, 2)),
+                        params);
+    }
+
+    @Test
     void aTlsServerChainValidatesToTheRootForItsNameOnly() throws Exception {
         PlatformCa ca = issuer.createPlatformCa("Certdesk Test", KeyType.EC_P384, Duration.ofDays(3650));
         IssuedChain chain = issuer.issueTlsServer(ca, "print.acme.test", KeyType.RSA_2048, Duration.ofDays(397));

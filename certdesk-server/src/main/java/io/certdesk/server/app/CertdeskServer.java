@@ -613,6 +613,7 @@ public final class CertdeskServer implements AutoCloseable {
                 tlsListener.close();
             }
             issuerWatch.close();
+            platformCa.stopMaintenance();
             publisher.close();
             if (pkiListener != null) {
                 pkiListener.close();

@@ -9,6 +9,8 @@ public enum AuditAction {
     LOGIN_SUCCEEDED,
     LOGIN_FAILED,
     PLATFORM_CA_CREATED,
+    /** An issuing CA renewed under the root: new issuance moves to the new one. */
+    ISSUING_CA_RENEWED,
     TRUSTED_CA_IMPORTED,
     TRUSTED_CA_DELETED,
     TRUSTED_CA_SHARED,

@@ -34,6 +34,16 @@ public final class PlatformCaService {
     static final Duration ROOT_VALIDITY = Duration.ofDays(20 * 365);
     static final Duration SERVER_VALIDITY = Duration.ofDays(397);
     static final Duration RENEW_BEFORE = Duration.ofDays(30);
+    /** An issuing CA lives half the root's life. */
+    static final Duration ISSUING_VALIDITY = ROOT_VALIDITY.dividedBy(2);
+    /**
+     * An issuing CA is renewed under the root when less than this is left of it, so that what it
+     * issues (a leaf never outlives its issuer) keeps its full lifetime: longer than the longest
+     * default (a signing chain's two years).
+     */
+    public static final Duration ISSUING_RENEW_BEFORE = Duration.ofDays(2 * 365 + 30);
+    /** How often each node looks whether an issuing CA is due, or was renewed by another node. */
+    public static final Duration MAINTENANCE_PERIOD = Duration.ofSeconds(5);
 
     private final Database database;
     private final PlatformCaStore store;
@@ -45,6 +55,13 @@ public final class PlatformCaService {
     private final KeyType serverKeyType;
     private final SecureRandom random;
     private volatile PlatformCa current;
+    private volatile RevocationPublisher publisher;
+    private final java.util.concurrent.ScheduledExecutorService maintenance =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "certdesk-platform-ca");
+                t.setDaemon(true);
+                return t;
+            });
     private final IssuedCertificateStore issuedCertificates = new IssuedCertificateStore();
 
     public PlatformCaService(
@@ -197,7 +214,107 @@ public final class PlatformCaService {
      * node; stop it with {@link RevocationPublisher#close}.
      */
     public RevocationPublisher startPublishing(Duration crlValidity, Optional<java.security.Provider> signer) {
-        return new RevocationPublisher(database, ca(), vault, issuer, clock, random, crlValidity, signer).start();
+        List<java.util.Map.Entry<X509Certificate, PrivateKey>> retired = database.read(h -> store.retired(h).stream()
+                .map(row -> java.util.Map.entry(CertificateCodec.decodeDer(row.der()), vault.get(h, row.keyId())))
+                .toList());
+        RevocationPublisher started = new RevocationPublisher(
+                        database, ca(), vault, issuer, clock, random, crlValidity, signer, retired)
+                .start();
+        publisher = started;
+        maintenance.scheduleWithFixedDelay(
+                this::safeMaintain,
+                MAINTENANCE_PERIOD.toMillis(),
+                MAINTENANCE_PERIOD.toMillis(),
+                java.util.concurrent.TimeUnit.MILLISECONDS);
+        return started;
+    }
+
+    private void safeMaintain() {
+        try {
+            maintain();
+        } catch (RuntimeException e) {
+            log.warn("Platform CA maintenance failed; trying again in {} s", MAINTENANCE_PERIOD.toSeconds(), e);
+        }
+    }
+
+    /**
+     * Renews the issuing CAs that are due under the root (once, by whichever node locks the CA's
+     * row first), then takes up what the row holds now: new issuance moves to the new issuing CA,
+     * and the old one goes on being published (CRL, OCSP) for what it issued.
+     */
+    void maintain() {
+        PlatformCa ca = ca();
+        Instant now = clock.instant();
+        boolean separateEc = !ca.ecIssuing().equals(ca.issuing());
+        if (renewable(ca, ca.issuing(), now) || (separateEc && renewable(ca, ca.ecIssuing(), now))) {
+            database.inTransaction(h -> {
+                PlatformCaStore.CaRow row = store.lock(h).orElseThrow();
+                PlatformCa locked = load(h);
+                if (renewable(locked, locked.issuing(), now)) {
+                    renewIssuing(h, locked, locked.issuing(), false, row.issuingKeyId(), now);
+                }
+                if (!locked.ecIssuing().equals(locked.issuing()) && renewable(locked, locked.ecIssuing(), now)) {
+                    renewIssuing(
+                            h,
+                            locked,
+                            locked.ecIssuing(),
+                            true,
+                            row.ecIssuingKeyId().orElseThrow(),
+                            now);
+                }
+                return null;
+            });
+        }
+        PlatformCaStore.CaRow row = database.read(h -> store.find(h)).orElseThrow();
+        boolean changed = !java.util.Arrays.equals(row.issuingDer(), CertificateCodec.encodeDer(ca.issuing()))
+                || (separateEc
+                        && !java.util.Arrays.equals(
+                                row.ecIssuingDer().orElse(row.issuingDer()),
+                                CertificateCodec.encodeDer(ca.ecIssuing())));
+        if (changed) {
+            PlatformCa latest = database.read(this::load);
+            current = latest;
+            if (publisher != null) {
+                publisher.include(latest.issuing(), latest.issuingKey());
+                publisher.include(latest.ecIssuing(), latest.ecIssuingKey());
+            }
+            log.info(
+                    "Issuing from {} now",
+                    latest.caCertificates().stream()
+                            .map(c -> c.getSubjectX500Principal().getName())
+                            .toList());
+        }
+    }
+
+    /** Due, and the root has room for a successor that ends later (else only a new root helps). */
+    private static boolean renewable(PlatformCa ca, X509Certificate issuing, Instant now) {
+        Instant end = issuing.getNotAfter().toInstant();
+        return end.minus(ISSUING_RENEW_BEFORE).isBefore(now)
+                && ca.root().getNotAfter().toInstant().isAfter(end.plus(Duration.ofDays(1)));
+    }
+
+    private void renewIssuing(Handle h, PlatformCa ca, X509Certificate old, boolean ec, String oldKeyId, Instant now) {
+        IssuedChain next = issuer.renewIssuingCa(ca, old, ISSUING_VALIDITY);
+        String keyId = vault.put(h, next.privateKey());
+        store.retire(h, CertificateCodec.sha256Hex(old), CertificateCodec.encodeDer(old), oldKeyId, now);
+        store.replaceIssuing(h, ec, CertificateCodec.encodeDer(next.leaf()), keyId);
+        issuedCertificates.record(
+                h, next.leaf(), ca.root(), IssuedFor.ISSUING_CA, Optional.empty(), Optional.empty(), List.of(), now);
+        audit.record(
+                h,
+                "system",
+                null,
+                AuditAction.ISSUING_CA_RENEWED,
+                old.getSubjectX500Principal().getName() + " (sha256 " + CertificateCodec.sha256Hex(old) + ", until "
+                        + old.getNotAfter().toInstant() + ") renewed as "
+                        + next.leaf().getSubjectX500Principal().getName()
+                        + " (sha256 " + CertificateCodec.sha256Hex(next.leaf()) + ", until "
+                        + next.leaf().getNotAfter().toInstant() + ")");
+    }
+
+    /** Stops looking for due issuing CAs (the node is stopping). */
+    public void stopMaintenance() {
+        maintenance.shutdownNow();
     }
 
     public X509Certificate root() {

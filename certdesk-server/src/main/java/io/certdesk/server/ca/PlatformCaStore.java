@@ -54,6 +54,46 @@ public final class PlatformCaStore {
                 .execute();
     }
 
+    /** The platform CA's row, locked for a change (a renewal of an issuing CA) until the transaction ends. */
+    public Optional<CaRow> lock(Handle h) {
+        h.createQuery("SELECT id FROM platform_ca WHERE id = :id FOR UPDATE")
+                .bind("id", CURRENT)
+                .mapTo(String.class)
+                .findOne();
+        return find(h);
+    }
+
+    /** Replaces an issuing CA (the RSA-or-only one, or the EC one) by its successor. */
+    public void replaceIssuing(Handle h, boolean ec, byte[] der, String keyId) {
+        h.createUpdate("UPDATE platform_ca SET "
+                        + (ec
+                                ? "ec_issuing_der = :der, ec_issuing_key_id = :key"
+                                : "issuing_der = :der, issuing_key_id = :key")
+                        + " WHERE id = :id")
+                .bind("der", der)
+                .bind("key", keyId)
+                .bind("id", CURRENT)
+                .execute();
+    }
+
+    /** A replaced issuing CA, kept to answer for what it issued. */
+    public record RetiredRow(byte[] der, String keyId) {}
+
+    public void retire(Handle h, String sha256, byte[] der, String keyId, Instant at) {
+        h.createUpdate("INSERT INTO retired_issuing_cas (sha256, der, key_id, retired_at) VALUES (:s, :der, :key, :at)")
+                .bind("s", sha256)
+                .bind("der", der)
+                .bind("key", keyId)
+                .bind("at", Database.utc(at))
+                .execute();
+    }
+
+    public java.util.List<RetiredRow> retired(Handle h) {
+        return h.createQuery("SELECT der, key_id FROM retired_issuing_cas ORDER BY retired_at")
+                .map((rs, ctx) -> new RetiredRow(rs.getBytes(1), rs.getString(2)))
+                .list();
+    }
+
     /** Adds the EC issuing CA to a platform CA created without one; false when another node added one first. */
     public boolean addEcIssuing(Handle h, byte[] der, String keyId) {
         return h.createUpdate(

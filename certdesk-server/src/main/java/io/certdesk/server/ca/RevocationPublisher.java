@@ -135,7 +135,9 @@ public final class RevocationPublisher implements AutoCloseable {
     /** Who signs OCSP answers: a native provider where one loads (~20 µs a P-256 signature), else Bouncy Castle (~80 µs; the JDK 17's takes ~500). */
     private final Optional<java.security.Provider> signer;
 
-    private final List<Ca> cas;
+    /** The platform's CAs, retired issuing CAs included; replaced whole when one is added. */
+    private volatile List<Ca> cas;
+
     private final Map<CacheKey, Entry> cache = new ConcurrentHashMap<>();
     private final ScheduledExecutorService ticks;
     private int tickCount;
@@ -148,7 +150,8 @@ public final class RevocationPublisher implements AutoCloseable {
             Clock clock,
             SecureRandom random,
             Duration crlValidity,
-            Optional<java.security.Provider> signer) {
+            Optional<java.security.Provider> signer,
+            List<Map.Entry<X509Certificate, PrivateKey>> retired) {
         this.database = database;
         this.store = new PublicationStore();
         this.issued = new IssuedCertificateStore();
@@ -164,6 +167,9 @@ public final class RevocationPublisher implements AutoCloseable {
         all.add(new Ca(1, platformCa.issuing(), platformCa.issuingKey()));
         if (!platformCa.ecIssuing().equals(platformCa.issuing())) {
             all.add(new Ca(2, platformCa.ecIssuing(), platformCa.ecIssuingKey()));
+        }
+        for (Map.Entry<X509Certificate, PrivateKey> old : retired) {
+            all.add(new Ca(all.size(), old.getKey(), old.getValue()));
         }
         this.cas = List.copyOf(all);
         this.ticks = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -182,6 +188,23 @@ public final class RevocationPublisher implements AutoCloseable {
         tick();
         ticks.scheduleWithFixedDelay(this::safeTick, TICK.toMillis(), TICK.toMillis(), TimeUnit.MILLISECONDS);
         return this;
+    }
+
+    /**
+     * Publishes for one more CA (a renewed issuing CA): its CRL and its responder from now on,
+     * beside those of the CAs it joins (a replaced one keeps answering for what it issued).
+     */
+    synchronized void include(X509Certificate certificate, PrivateKey key) {
+        if (cas.stream().anyMatch(ca -> ca.certificate.equals(certificate))) {
+            return;
+        }
+        Ca ca = new Ca(cas.size(), certificate, key);
+        database.inTransaction(h -> store.ensureCrl(h, ca.sha256));
+        ca.responder = loadOrCreateResponder(ca);
+        List<Ca> more = new ArrayList<>(cas);
+        more.add(ca);
+        cas = List.copyOf(more);
+        ticks.execute(this::safeTick);
     }
 
     /**
