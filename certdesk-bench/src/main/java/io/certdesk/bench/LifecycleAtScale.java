@@ -14,10 +14,7 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -33,7 +30,6 @@ import java.util.OptionalInt;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -101,9 +97,9 @@ public final class LifecycleAtScale {
                             List.of(server.platformCa().root())))
                     .build();
             String base = "https://localhost:" + server.httpsPort() + "/api/v1";
-            String token = match(
+            String token = BenchHttp.match(
                     TOKEN,
-                    send(
+                    BenchHttp.send(
                             http,
                             "POST",
                             base + "/auth/login",
@@ -111,17 +107,19 @@ public final class LifecycleAtScale {
                             null));
             // one real generated chain, whose sealed key and certificate every inserted chain shares (the TLS
             // index opens and parses them when a renewal reloads an account)
-            String template = match(
-                    ID, send(http, "POST", base + "/accounts", "{\"name\":\"Template\",\"type\":\"VENDOR\"}", token));
-            send(
+            String template = BenchHttp.match(
+                    ID,
+                    BenchHttp.send(
+                            http, "POST", base + "/accounts", "{\"name\":\"Template\",\"type\":\"VENDOR\"}", token));
+            BenchHttp.send(
                     http,
                     "PUT",
                     base + "/accounts/" + template + "/domains",
                     "{\"domains\":[\"template.lifecycle.scale\"]}",
                     token);
-            String templateChain = match(
+            String templateChain = BenchHttp.match(
                     ID,
-                    send(
+                    BenchHttp.send(
                             http,
                             "POST",
                             base + "/accounts/" + template + "/private-chains/generate",
@@ -203,8 +201,10 @@ public final class LifecycleAtScale {
                     (usedHeap() - heapBefore) / 1024);
 
             String one = ids.get(ids.size() / 2);
-            long[] account = timed(200, () -> get(http, base + "/accounts/" + one + "/expiring?within=P400D", token));
-            long[] platform = timed(50, () -> get(http, base + "/platform/expiring?within=P30D&limit=100", token));
+            long[] account =
+                    timed(200, () -> BenchHttp.get(http, base + "/accounts/" + one + "/expiring?within=P400D", token));
+            long[] platform =
+                    timed(50, () -> BenchHttp.get(http, base + "/platform/expiring?within=P30D&limit=100", token));
             System.out.printf(
                     Locale.ROOT,
                     "%s: expiring of one account (4 items within P400D): p50 %.1f ms, p99 %.1f ms;"
@@ -242,9 +242,9 @@ public final class LifecycleAtScale {
         receiver.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(4));
         receiver.start();
         try {
-            String hook = match(
+            String hook = BenchHttp.match(
                     ID,
-                    send(
+                    BenchHttp.send(
                             http,
                             "POST",
                             base + "/accounts/" + account + "/webhooks",
@@ -255,9 +255,9 @@ public final class LifecycleAtScale {
             long w0 = System.nanoTime();
             for (int i = 0; i < pings; i++) {
                 long s = System.nanoTime();
-                String answer =
-                        send(http, "POST", base + "/accounts/" + account + "/webhooks/" + hook + "/ping", "{}", token);
-                sentAt.put(match(eventId, answer), s);
+                String answer = BenchHttp.send(
+                        http, "POST", base + "/accounts/" + account + "/webhooks/" + hook + "/ping", "{}", token);
+                sentAt.put(BenchHttp.match(eventId, answer), s);
             }
             long sent = System.nanoTime();
             while (received.get() < pings) {
@@ -420,37 +420,5 @@ public final class LifecycleAtScale {
             });
         }
         return ids;
-    }
-
-    private static String get(HttpClient http, String url, String token) throws Exception {
-        return body(http, HttpRequest.newBuilder(URI.create(url)).GET(), token);
-    }
-
-    private static String send(HttpClient http, String method, String url, String json, String token) throws Exception {
-        return body(
-                http,
-                HttpRequest.newBuilder(URI.create(url))
-                        .header("Content-Type", "application/json")
-                        .method(method, HttpRequest.BodyPublishers.ofString(json)),
-                token);
-    }
-
-    private static String body(HttpClient http, HttpRequest.Builder request, String token) throws Exception {
-        if (token != null) {
-            request.header("Authorization", "Bearer " + token);
-        }
-        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() / 100 != 2) {
-            throw new IllegalStateException(response.statusCode() + " " + response.body());
-        }
-        return response.body();
-    }
-
-    private static String match(Pattern pattern, String body) {
-        Matcher m = pattern.matcher(body);
-        if (!m.find()) {
-            throw new IllegalStateException("not found in " + body);
-        }
-        return m.group(1);
     }
 }

@@ -31,7 +31,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -125,30 +124,35 @@ public final class RevocationAtScale {
                             List.of(server.platformCa().root())))
                     .build();
             String base = "https://localhost:" + server.httpsPort() + "/api/v1";
-            String token = match(
+            String token = BenchHttp.match(
                     TOKEN,
-                    send(
+                    BenchHttp.send(
                             http,
+                            "POST",
                             base + "/auth/login",
                             "{\"username\":\"admin\",\"password\":\"" + PASSWORD + "\"}",
                             null));
-            String account =
-                    match(ID, send(http, base + "/accounts", "{\"name\":\"Scale\",\"type\":\"VENDOR\"}", token));
+            String account = BenchHttp.match(
+                    ID,
+                    BenchHttp.send(
+                            http, "POST", base + "/accounts", "{\"name\":\"Scale\",\"type\":\"VENDOR\"}", token));
             List<String> names = new ArrayList<>();
             for (int i = 0; i < revocations; i++) {
                 names.add("\"r" + i + ".revocation.scale\"");
             }
-            put(
+            BenchHttp.send(
                     http,
+                    "PUT",
                     base + "/accounts/" + account + "/domains",
                     "{\"domains\":[" + String.join(",", names) + "]}",
                     token);
             List<String> chains = new ArrayList<>();
             for (int i = 0; i < revocations; i++) {
-                chains.add(match(
+                chains.add(BenchHttp.match(
                         ID,
-                        send(
+                        BenchHttp.send(
                                 http,
+                                "POST",
                                 base + "/accounts/" + account + "/private-chains/generate",
                                 "{\"purpose\":\"TLS_SERVER\",\"domain\":\"r" + i + ".revocation.scale\"}",
                                 token)));
@@ -159,8 +163,9 @@ public final class RevocationAtScale {
             long[] nanos = new long[revocations];
             for (int i = 0; i < revocations; i++) {
                 long s = System.nanoTime();
-                send(
+                BenchHttp.send(
                         http,
+                        "POST",
                         base + "/accounts/" + account + "/private-chains/" + chains.get(i) + "/revoke",
                         "{\"reason\":\"keyCompromise\"}",
                         token);
@@ -239,40 +244,5 @@ public final class RevocationAtScale {
                         .getOctets())
                 .longValueExact();
         return new Crl(number, crl, response.body());
-    }
-
-    private static String send(HttpClient http, String url, String json, String token) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json));
-        return body(http, request, token);
-    }
-
-    private static void put(HttpClient http, String url, String json, String token) throws Exception {
-        body(
-                http,
-                HttpRequest.newBuilder(URI.create(url))
-                        .header("Content-Type", "application/json")
-                        .PUT(HttpRequest.BodyPublishers.ofString(json)),
-                token);
-    }
-
-    private static String body(HttpClient http, HttpRequest.Builder request, String token) throws Exception {
-        if (token != null) {
-            request.header("Authorization", "Bearer " + token);
-        }
-        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() / 100 != 2) {
-            throw new IllegalStateException(response.statusCode() + " " + response.body());
-        }
-        return response.body();
-    }
-
-    private static String match(Pattern pattern, String body) {
-        Matcher m = pattern.matcher(body);
-        if (!m.find()) {
-            throw new IllegalStateException("not found in " + body);
-        }
-        return m.group(1);
     }
 }

@@ -57,11 +57,7 @@ public final class PlatformCaService {
     private volatile PlatformCa current;
     private volatile RevocationPublisher publisher;
     private final java.util.concurrent.ScheduledExecutorService maintenance =
-            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "certdesk-platform-ca");
-                t.setDaemon(true);
-                return t;
-            });
+            io.certdesk.server.Background.thread("certdesk-platform-ca");
     private final IssuedCertificateStore issuedCertificates = new IssuedCertificateStore();
 
     public PlatformCaService(

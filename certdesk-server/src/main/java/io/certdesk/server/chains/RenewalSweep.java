@@ -1,7 +1,7 @@
 package io.certdesk.server.chains;
 
+import io.certdesk.server.Background;
 import java.time.Duration;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -17,11 +17,7 @@ public final class RenewalSweep implements AutoCloseable {
     private static final int MOST_BATCHES_A_TICK = 20;
 
     private final ChainRenewalService renewals;
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "certdesk-renewals");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService timer = Background.thread("certdesk-renewals");
 
     public RenewalSweep(ChainRenewalService renewals) {
         this.renewals = renewals;
@@ -44,11 +40,6 @@ public final class RenewalSweep implements AutoCloseable {
 
     @Override
     public void close() {
-        timer.shutdownNow();
-        try {
-            timer.awaitTermination(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        Background.stop(timer, Duration.ofSeconds(10));
     }
 }

@@ -1,6 +1,7 @@
 package io.certdesk.server.expiry;
 
 import io.certdesk.pki.codec.CertificateCodec;
+import io.certdesk.server.Background;
 import io.certdesk.server.ca.PlatformCaService;
 import io.certdesk.server.chains.LifecycleSettings;
 import io.certdesk.server.chains.LifecycleSettingsStore;
@@ -18,7 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.jdbi.v3.core.Handle;
@@ -47,11 +47,7 @@ public final class ExpiryNotices implements AutoCloseable {
     private final PlatformCaService platformCa;
     private final Outbox outbox;
     private final Clock clock;
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "certdesk-expiry");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService timer = Background.thread("certdesk-expiry");
     private volatile Counts counts = new Counts(Map.of(), Map.of());
     private volatile Instant countedAt = Instant.EPOCH;
 
@@ -239,11 +235,6 @@ public final class ExpiryNotices implements AutoCloseable {
 
     @Override
     public void close() {
-        timer.shutdownNow();
-        try {
-            timer.awaitTermination(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        Background.stop(timer, Duration.ofSeconds(10));
     }
 }

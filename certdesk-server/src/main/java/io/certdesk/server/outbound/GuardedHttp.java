@@ -4,7 +4,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
@@ -44,19 +43,14 @@ final class GuardedHttp {
             return Optional.empty();
         }
         int port = uri.getPort() < 0 ? 80 : uri.getPort();
+        OutboundGuard.Resolved resolved = guard.resolve(uri.getHost());
+        if (resolved.refusal().isPresent()) {
+            why.append(resolved.refusal().get());
+            return Optional.empty();
+        }
         try {
-            InetAddress[] addresses = InetAddress.getAllByName(uri.getHost());
-            for (InetAddress address : addresses) {
-                if (!guard.allows(address)) {
-                    why.append(uri.getHost())
-                            .append(" (")
-                            .append(address.getHostAddress())
-                            .append(") is not an allowed destination");
-                    return Optional.empty();
-                }
-            }
             try (Socket socket = new Socket()) {
-                socket.connect(new InetSocketAddress(addresses[0], port), (int) timeout.toMillis());
+                socket.connect(new InetSocketAddress(resolved.addresses().get(0), port), (int) timeout.toMillis());
                 socket.setSoTimeout((int) timeout.toMillis());
                 String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
                 if (uri.getRawQuery() != null) {

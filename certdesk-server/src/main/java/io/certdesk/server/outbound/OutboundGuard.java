@@ -64,6 +64,31 @@ public final class OutboundGuard {
         return of(List.of(), List.of(), List.of());
     }
 
+    /**
+     * The addresses {@code host} resolves to, once, all of them allowed (what a caller then
+     * connects to, so a name cannot change its address in between); else why not, in a sentence.
+     */
+    public Resolved resolve(String host) {
+        InetAddress[] addresses;
+        try {
+            addresses = InetAddress.getAllByName(host);
+        } catch (java.net.UnknownHostException e) {
+            return new Resolved(java.util.List.of(), java.util.Optional.of(host + " does not resolve"));
+        }
+        for (InetAddress address : addresses) {
+            if (!allows(address)) {
+                return new Resolved(
+                        java.util.List.of(),
+                        java.util.Optional.of(
+                                host + " (" + address.getHostAddress() + ") is not an allowed destination"));
+            }
+        }
+        return new Resolved(java.util.List.of(addresses), java.util.Optional.empty());
+    }
+
+    /** Where a name may be reached: its addresses, or the refusal. */
+    public record Resolved(java.util.List<InetAddress> addresses, java.util.Optional<String> refusal) {}
+
     public boolean allows(InetAddress address) {
         int allowed = longest(allow, address);
         int denied = longest(deny, address);

@@ -9,7 +9,6 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -79,23 +78,17 @@ public final class WebhookPoster {
                 ? uri.getHost().substring(1, uri.getHost().length() - 1)
                 : uri.getHost();
         int port = uri.getPort() < 0 ? (tls ? 443 : 80) : uri.getPort();
-        InetAddress[] addresses;
-        try {
-            addresses = InetAddress.getAllByName(host);
-        } catch (UnknownHostException e) {
-            return Outcome.failed(host + " does not resolve");
+        OutboundGuard.Resolved resolved = guard.resolve(host);
+        if (resolved.refusal().isPresent()) {
+            return Outcome.failed(resolved.refusal().get());
         }
-        for (InetAddress address : addresses) {
-            if (!guard.allows(address)) {
-                return Outcome.failed(host + " (" + address.getHostAddress() + ") is not an allowed destination");
-            }
-        }
+        InetAddress address = resolved.addresses().get(0);
         Socket socket = null;
         try {
             if (tls) {
                 TlsProbe.Session session;
                 try {
-                    session = TlsProbe.open(addresses[0], host, port, CheckProtocol.HTTPS, timeout);
+                    session = TlsProbe.open(address, host, port, CheckProtocol.HTTPS, timeout);
                 } catch (TlsProbe.Failed e) {
                     return Outcome.failed(e.getMessage());
                 }
@@ -107,7 +100,7 @@ public final class WebhookPoster {
                 }
             } else {
                 socket = new Socket();
-                socket.connect(new InetSocketAddress(addresses[0], port), (int) timeout.toMillis());
+                socket.connect(new InetSocketAddress(address, port), (int) timeout.toMillis());
                 socket.setSoTimeout((int) timeout.toMillis());
             }
             String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();

@@ -1,6 +1,7 @@
 package io.certdesk.server.webhooks;
 
 import io.certdesk.pki.codec.CertificateCodec;
+import io.certdesk.server.Background;
 import io.certdesk.server.account.AccountStore;
 import io.certdesk.server.keys.KeyVault;
 import io.certdesk.server.outbound.PublicRoots;
@@ -52,6 +53,7 @@ public final class WebhookDelivery implements AutoCloseable {
     static final Duration CLAIM = TIMEOUT.multipliedBy(3);
 
     private static final int BATCH = 32;
+    private static final int MOST_ROUNDS_A_TICK = 1_000;
 
     private final Database database;
     private final WebhookStore store;
@@ -62,11 +64,7 @@ public final class WebhookDelivery implements AutoCloseable {
     private final List<X509Certificate> platformAnchors;
     private final WebhookPoster poster;
     private final Clock clock;
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "certdesk-webhooks");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService timer = Background.thread("certdesk-webhooks");
     private final ExecutorService senders = Executors.newFixedThreadPool(4, r -> {
         Thread t = new Thread(r, "certdesk-webhook-send");
         t.setDaemon(true);
@@ -129,18 +127,27 @@ public final class WebhookDelivery implements AutoCloseable {
         return givenUp.get();
     }
 
+    /**
+     * Rounds of sends, each of the oldest due delivery of every endpoint, until none is due (an
+     * endpoint that takes its events gets the next one at once, not a second later).
+     */
     private void tick() {
         try {
-            List<java.util.concurrent.Future<?>> running = new ArrayList<>();
-            Instant now = clock.instant();
-            for (long seq : database.read(h -> store.due(h, now, BATCH))) {
-                boolean mine = database.inTransaction(h -> store.claim(h, seq, now, now.plus(CLAIM)));
-                if (mine) {
-                    running.add(senders.submit(() -> send(seq)));
+            for (int round = 0; round < MOST_ROUNDS_A_TICK; round++) {
+                List<java.util.concurrent.Future<?>> running = new ArrayList<>();
+                Instant now = clock.instant();
+                for (long seq : database.read(h -> store.due(h, now, BATCH))) {
+                    boolean mine = database.inTransaction(h -> store.claim(h, seq, now, now.plus(CLAIM)));
+                    if (mine) {
+                        running.add(senders.submit(() -> send(seq)));
+                    }
                 }
-            }
-            for (var future : running) {
-                future.get();
+                if (running.isEmpty()) {
+                    return;
+                }
+                for (var future : running) {
+                    future.get();
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
