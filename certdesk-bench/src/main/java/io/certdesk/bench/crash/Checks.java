@@ -110,9 +110,16 @@ final class Checks {
             count(
                     c,
                     found,
-                    "account keys no chain holds",
+                    "account keys no chain or webhook holds",
                     "SELECT COUNT(*) FROM sealed_keys k WHERE k.account_id IS NOT NULL"
-                            + " AND NOT EXISTS (SELECT 1 FROM private_chains p WHERE p.key_id = k.id)");
+                            + " AND NOT EXISTS (SELECT 1 FROM private_chains p WHERE p.key_id = k.id)"
+                            + " AND NOT EXISTS (SELECT 1 FROM webhooks w WHERE w.secret_key_id = k.id)");
+            count(
+                    c,
+                    found,
+                    "webhook events with no delivery",
+                    "SELECT COUNT(*) FROM webhook_events e"
+                            + " WHERE NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_id = e.id)");
             count(
                     c,
                     found,
