@@ -80,6 +80,7 @@ public final class ExpiryNotices implements AutoCloseable {
             if (Duration.between(countedAt, now).compareTo(COUNTS_PERIOD) >= 0 || now.isBefore(countedAt)) {
                 counts = count(now);
                 countedAt = now;
+                database.inTransaction(h -> store.pruneNotices(h, now.minus(Duration.ofDays(30))));
             }
         } catch (RuntimeException e) {
             log.warn("Expiry notices failed; trying again in {} s", PERIOD.toSeconds(), e);

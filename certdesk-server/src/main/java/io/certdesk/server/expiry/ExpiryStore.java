@@ -155,6 +155,18 @@ public final class ExpiryStore {
                 .execute();
     }
 
+    /**
+     * Forgets the notices of certificates that ended before {@code before} and are gone (a
+     * certificate still held keeps its row: its end is never told twice).
+     */
+    public int pruneNotices(Handle h, Instant before) {
+        return h.createUpdate("DELETE FROM expiry_notices WHERE not_after < :before AND account_id IS NOT NULL"
+                        + " AND NOT EXISTS (SELECT 1 FROM trusted_cas t WHERE t.id = expiry_notices.item_id)"
+                        + " AND NOT EXISTS (SELECT 1 FROM private_chains p WHERE p.id = expiry_notices.item_id)")
+                .bind("before", Database.utc(before))
+                .execute();
+    }
+
     /** The expiry notice thresholds accounts have chosen (each a comma list), besides the default. */
     public List<String> noticeDaySets(Handle h) {
         return h.createQuery("SELECT DISTINCT expiry_notice_days FROM lifecycle_settings")

@@ -49,6 +49,8 @@ public final class WebhookDelivery implements AutoCloseable {
             Duration.ofHours(10));
 
     public static final Duration TIMEOUT = Duration.ofSeconds(10);
+    /** How long an event done with stays in the delivery logs. */
+    public static final Duration KEPT = Duration.ofDays(30);
     /** How long a claim holds: a send's timeout and some. */
     static final Duration CLAIM = TIMEOUT.multipliedBy(3);
 
@@ -71,6 +73,7 @@ public final class WebhookDelivery implements AutoCloseable {
         return t;
     });
     private final AtomicBoolean scheduled = new AtomicBoolean();
+    private volatile Instant pruned = Instant.EPOCH;
     private final AtomicLong delivered = new AtomicLong();
     private final AtomicLong failedAttempts = new AtomicLong();
     private final AtomicLong givenUp = new AtomicLong();
@@ -132,6 +135,15 @@ public final class WebhookDelivery implements AutoCloseable {
      * endpoint that takes its events gets the next one at once, not a second later).
      */
     private void tick() {
+        Instant started = clock.instant();
+        if (Duration.between(pruned, started).compareTo(Duration.ofMinutes(10)) >= 0) {
+            pruned = started;
+            try {
+                database.inTransaction(h -> store.prune(h, started.minus(KEPT)));
+            } catch (RuntimeException e) {
+                log.warn("Pruning the delivery logs failed", e);
+            }
+        }
         try {
             for (int round = 0; round < MOST_ROUNDS_A_TICK; round++) {
                 List<java.util.concurrent.Future<?>> running = new ArrayList<>();

@@ -179,6 +179,15 @@ public final class WebhookStore {
                 .list();
     }
 
+    /** Forgets events made before {@code before} that have nothing left to deliver (their log goes with them). */
+    public int prune(Handle h, Instant before) {
+        return h.createUpdate(
+                        "DELETE FROM webhook_events WHERE created_at < :before AND NOT EXISTS"
+                                + " (SELECT 1 FROM webhook_deliveries d WHERE d.event_id = webhook_events.id AND d.status = 'PENDING')")
+                .bind("before", Database.utc(before))
+                .execute();
+    }
+
     /** How many deliveries are pending, and the creation of the oldest event among them. */
     public record Backlog(long pending, Optional<Instant> oldest) {}
 
