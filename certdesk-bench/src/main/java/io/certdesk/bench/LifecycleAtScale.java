@@ -141,6 +141,9 @@ public final class LifecycleAtScale {
                     2L * accounts,
                     2L * accounts,
                     (System.nanoTime() - t0) / 1_000_000_000);
+            if (dbUrl.isPresent()) { // as autovacuum would soon: statistics of what was just bulk-inserted
+                db.inTransaction(h -> h.execute("ANALYZE"));
+            }
             Thread.sleep(5_000); // the node's own sweeps settle (expiry notices of the trusted CAs ending soon)
 
             // the sweep's queries, as the renewal sweep runs them every 2 s, with nothing due
@@ -251,6 +254,21 @@ public final class LifecycleAtScale {
                             "{\"url\":\"http://127.0.0.1:"
                                     + receiver.getAddress().getPort() + "/bench\",\"events\":[\"chain.renewed\"]}",
                             token));
+            // at a steady pace (40 a second): the delay from a change's answer to its delivery
+            int paced = 400;
+            for (int i = 0; i < paced; i++) {
+                long s = System.nanoTime();
+                String answer = BenchHttp.send(
+                        http, "POST", base + "/accounts/" + account + "/webhooks/" + hook + "/ping", "{}", token);
+                sentAt.put(BenchHttp.match(eventId, answer), s);
+                Thread.sleep(25);
+            }
+            while (received.get() < paced) {
+                Thread.sleep(20);
+            }
+            long[] steady = delays.stream().mapToLong(Long::longValue).sorted().toArray();
+            // then as fast as the API takes them: how many deliveries a second one endpoint gets
+            delays.clear();
             int pings = 2_000;
             long w0 = System.nanoTime();
             for (int i = 0; i < pings; i++) {
@@ -260,23 +278,22 @@ public final class LifecycleAtScale {
                 sentAt.put(BenchHttp.match(eventId, answer), s);
             }
             long sent = System.nanoTime();
-            while (received.get() < pings) {
+            while (received.get() < paced + pings) {
                 Thread.sleep(20);
             }
             long done = System.nanoTime();
-            long[] sorted = delays.stream().mapToLong(Long::longValue).sorted().toArray();
             System.out.printf(
                     Locale.ROOT,
-                    "%s: %,d webhook pings to one endpoint: sent in %.1f s, all delivered %.1f s after the first"
-                            + " (%.0f deliveries/s, in order, one endpoint); delay from the ping's answer to its receipt"
-                            + " p50 %.1f ms, p99 %.1f ms%n",
+                    "%s: webhook pings to one endpoint, 40 a second: delay from the ping's answer to its receipt"
+                            + " p50 %.1f ms, p99 %.1f ms; %,d as fast as the API takes them (sent in %.1f s): all"
+                            + " delivered %.1f s after the first, %.0f deliveries/s (one endpoint, in order)%n",
                     label,
+                    steady[steady.length / 2] / 1e6,
+                    steady[steady.length * 99 / 100] / 1e6,
                     pings,
                     (sent - w0) / 1e9,
                     (done - w0) / 1e9,
-                    pings / ((done - w0) / 1e9),
-                    sorted[sorted.length / 2] / 1e6,
-                    sorted[sorted.length * 99 / 100] / 1e6);
+                    pings / ((done - w0) / 1e9));
         } finally {
             receiver.stop(0);
         }
