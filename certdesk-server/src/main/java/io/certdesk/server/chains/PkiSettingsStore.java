@@ -84,8 +84,9 @@ public final class PkiSettingsStore {
 
     /** Accounts whose scheduled signing chain has reached its activation time, soonest first. */
     public List<String> activationsDue(Handle h, Instant now, int limit) {
-        return h.createQuery("SELECT account_id FROM pki_settings WHERE next_activate_at <= :now"
+        return h.createQuery("SELECT account_id FROM pki_settings WHERE next_activate_at BETWEEN :floor AND :now"
                         + " ORDER BY next_activate_at LIMIT :n")
+                .bind("floor", Database.utc(Instant.EPOCH))
                 .bind("now", Database.utc(now))
                 .bind("n", limit)
                 .mapTo(String.class)

@@ -60,7 +60,9 @@ public final class RenewalStore {
 
     /** Chains whose automatic renewal (or retry) is due, soonest first. */
     public List<String> due(Handle h, Instant now, int limit) {
-        return h.createQuery("SELECT chain_id FROM chain_renewals WHERE renew_at <= :now ORDER BY renew_at LIMIT :n")
+        return h.createQuery(
+                        "SELECT chain_id FROM chain_renewals WHERE renew_at BETWEEN :floor AND :now ORDER BY renew_at LIMIT :n")
+                .bind("floor", Database.utc(Instant.EPOCH)) // a lower bound: the index range starts past the NULLs
                 .bind("now", Database.utc(now))
                 .bind("n", limit)
                 .mapTo(String.class)
@@ -69,7 +71,9 @@ public final class RenewalStore {
 
     /** Superseded chains due to be revoked as superseded. */
     public List<String> retiring(Handle h, Instant now, int limit) {
-        return h.createQuery("SELECT chain_id FROM chain_renewals WHERE retire_at <= :now ORDER BY retire_at LIMIT :n")
+        return h.createQuery(
+                        "SELECT chain_id FROM chain_renewals WHERE retire_at BETWEEN :floor AND :now ORDER BY retire_at LIMIT :n")
+                .bind("floor", Database.utc(Instant.EPOCH))
                 .bind("now", Database.utc(now))
                 .bind("n", limit)
                 .mapTo(String.class)

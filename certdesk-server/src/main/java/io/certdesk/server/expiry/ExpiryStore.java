@@ -99,7 +99,8 @@ public final class ExpiryStore {
 
     public List<Notice> noticesDue(Handle h, Instant now, int limit) {
         return h.createQuery("SELECT item_id, position, account_id, last_threshold, next_notice_at FROM expiry_notices"
-                        + " WHERE next_notice_at <= :now ORDER BY next_notice_at LIMIT :n")
+                        + " WHERE next_notice_at BETWEEN :floor AND :now ORDER BY next_notice_at LIMIT :n")
+                .bind("floor", Database.utc(Instant.EPOCH))
                 .bind("now", Database.utc(now))
                 .bind("n", limit)
                 .map((rs, ctx) -> notice(rs))

@@ -171,7 +171,9 @@ public final class WebhookDelivery implements AutoCloseable {
     private void send(long seq) {
         Optional<Prepared> prepared = database.read(h -> store.outgoing(h, seq).map(o -> {
             byte[] key = vault.secret(h, o.webhook().secretKeyId());
-            return new Prepared(o, key, anchors(h, o.webhook()));
+            // the trust anchors matter only over TLS (an account's trusted CAs can be many)
+            boolean tls = o.webhook().url().regionMatches(true, 0, "https:", 0, 6);
+            return new Prepared(o, key, tls ? anchors(h, o.webhook()) : List.of());
         }));
         if (prepared.isEmpty()) {
             return; // the endpoint was deleted meanwhile
