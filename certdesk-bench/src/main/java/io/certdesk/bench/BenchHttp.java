@@ -11,6 +11,25 @@ import java.util.regex.Pattern;
 final class BenchHttp {
     private BenchHttp() {}
 
+    /** A client that trusts only the node's platform CA. */
+    static HttpClient trusting(java.security.cert.X509Certificate root) throws java.security.GeneralSecurityException {
+        return HttpClient.newBuilder()
+                .sslContext(io.certdesk.pki.tls.TrustingContext.trustingOnly(java.util.List.of(root)))
+                .build();
+    }
+
+    /** Signs the platform admin in at {@code base} (…/api/v1); returns the session token. */
+    static String signIn(HttpClient http, String base, String password) throws Exception {
+        return match(
+                Pattern.compile("\"token\":\"([^\"]+)\""),
+                send(
+                        http,
+                        "POST",
+                        base + "/auth/login",
+                        "{\"username\":\"admin\",\"password\":\"" + password + "\"}",
+                        null));
+    }
+
     static String send(HttpClient http, String method, String url, String json, String token) throws Exception {
         return body(
                 http,

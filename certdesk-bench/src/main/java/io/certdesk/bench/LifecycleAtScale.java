@@ -3,7 +3,6 @@ package io.certdesk.bench;
 import com.sun.net.httpserver.HttpServer;
 import io.certdesk.pki.keys.KeyType;
 import io.certdesk.pki.seal.MasterKey;
-import io.certdesk.pki.tls.TrustingContext;
 import io.certdesk.server.app.CertdeskServer;
 import io.certdesk.server.app.ServerConfig;
 import io.certdesk.server.chains.PkiSettingsStore;
@@ -45,7 +44,6 @@ import java.util.regex.Pattern;
  */
 public final class LifecycleAtScale {
     private static final Pattern ID = Pattern.compile("\"id\":\"([^\"]+)\"");
-    private static final Pattern TOKEN = Pattern.compile("\"token\":\"([^\"]+)\"");
     private static final String PASSWORD = "lifecycle-at-scale";
 
     private LifecycleAtScale() {}
@@ -92,19 +90,9 @@ public final class LifecycleAtScale {
                 ServerConfig.DEFAULT_ISSUER_OCSP_REFRESH);
         try (CertdeskServer server = CertdeskServer.start(config)) {
             Database db = server.database();
-            HttpClient http = HttpClient.newBuilder()
-                    .sslContext(TrustingContext.trustingOnly(
-                            List.of(server.platformCa().root())))
-                    .build();
+            HttpClient http = BenchHttp.trusting(server.platformCa().root());
             String base = "https://localhost:" + server.httpsPort() + "/api/v1";
-            String token = BenchHttp.match(
-                    TOKEN,
-                    BenchHttp.send(
-                            http,
-                            "POST",
-                            base + "/auth/login",
-                            "{\"username\":\"admin\",\"password\":\"" + PASSWORD + "\"}",
-                            null));
+            String token = BenchHttp.signIn(http, base, PASSWORD);
             // one real generated chain, whose sealed key and certificate every inserted chain shares (the TLS
             // index opens and parses them when a renewal reloads an account)
             String template = BenchHttp.match(

@@ -4,7 +4,6 @@ import io.certdesk.pki.codec.CertificateCodec;
 import io.certdesk.pki.issue.PkiLocations;
 import io.certdesk.pki.keys.KeyType;
 import io.certdesk.pki.seal.MasterKey;
-import io.certdesk.pki.tls.TrustingContext;
 import io.certdesk.server.app.CertdeskServer;
 import io.certdesk.server.app.ServerConfig;
 import io.certdesk.server.outbound.OutboundGuard;
@@ -45,7 +44,6 @@ import java.util.regex.Pattern;
  */
 public final class RevocationAtScale {
     private static final Pattern ID = Pattern.compile("\"id\":\"([^\"]+)\"");
-    private static final Pattern TOKEN = Pattern.compile("\"token\":\"([^\"]+)\"");
     private static final String PASSWORD = "revocation-at-scale";
 
     private RevocationAtScale() {}
@@ -119,19 +117,9 @@ public final class RevocationAtScale {
                             : built.crl.getRevokedCertificates().size(),
                     built.der.length);
 
-            HttpClient http = HttpClient.newBuilder()
-                    .sslContext(TrustingContext.trustingOnly(
-                            List.of(server.platformCa().root())))
-                    .build();
+            HttpClient http = BenchHttp.trusting(server.platformCa().root());
             String base = "https://localhost:" + server.httpsPort() + "/api/v1";
-            String token = BenchHttp.match(
-                    TOKEN,
-                    BenchHttp.send(
-                            http,
-                            "POST",
-                            base + "/auth/login",
-                            "{\"username\":\"admin\",\"password\":\"" + PASSWORD + "\"}",
-                            null));
+            String token = BenchHttp.signIn(http, base, PASSWORD);
             String account = BenchHttp.match(
                     ID,
                     BenchHttp.send(
