@@ -1,22 +1,17 @@
 package io.certdesk.bench;
 
 import com.sun.net.httpserver.HttpServer;
-import io.certdesk.pki.keys.KeyType;
-import io.certdesk.pki.seal.MasterKey;
 import io.certdesk.server.app.CertdeskServer;
 import io.certdesk.server.app.ServerConfig;
 import io.certdesk.server.chains.PkiSettingsStore;
 import io.certdesk.server.chains.RenewalStore;
 import io.certdesk.server.outbound.OutboundGuard;
 import io.certdesk.server.store.Database;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.http.HttpClient;
-import java.nio.file.Files;
 import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -25,7 +20,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -51,43 +45,17 @@ public final class LifecycleAtScale {
     public static void main(String[] args) throws Exception {
         int accounts = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
         String database = args.length > 1 ? args[1] : "h2";
-        if (database.equals("postgresql")) {
-            try (var pg = EmbeddedPostgres.builder().start()) {
-                try (var c = pg.getPostgresDatabase().getConnection()) {
-                    c.createStatement().execute("CREATE DATABASE certdesk_lifecycle");
-                }
-                run("PostgreSQL", Optional.of(pg.getJdbcUrl("postgres", "certdesk_lifecycle")), accounts);
-            }
-        } else {
-            run("H2", Optional.empty(), accounts);
-        }
+        ScaleNode.on(database, "certdesk_lifecycle", (label, url) -> run(label, url, accounts));
         System.exit(0);
     }
 
     private static void run(String label, Optional<String> dbUrl, int accounts) throws Exception {
         SecureRandom random = new SecureRandom();
-        ServerConfig config = new ServerConfig(
-                "127.0.0.1",
-                0,
-                Files.createTempDirectory("certdesk-lifecycle-scale"),
+        ServerConfig config = ScaleNode.config(
+                "certdesk-lifecycle-scale",
                 dbUrl,
-                "postgres",
-                "",
-                "localhost",
-                Optional.of(MasterKey.generate(random)),
-                Optional.of(PASSWORD),
-                KeyType.EC_P256,
-                KeyType.EC_P256,
-                Clock.systemUTC(),
-                OptionalInt.empty(),
-                Optional.empty(),
-                Optional.empty(),
-                Optional.empty(),
-                OutboundGuard.of(List.of("127.0.0.0/8"), List.of(), List.of()),
-                OptionalInt.of(0),
-                Optional.empty(),
-                ServerConfig.DEFAULT_CRL_VALIDITY,
-                ServerConfig.DEFAULT_ISSUER_OCSP_REFRESH);
+                PASSWORD,
+                OutboundGuard.of(List.of("127.0.0.0/8"), List.of(), List.of()));
         try (CertdeskServer server = CertdeskServer.start(config)) {
             Database db = server.database();
             HttpClient http = BenchHttp.trusting(server.platformCa().root());

@@ -2,25 +2,20 @@ package io.certdesk.bench;
 
 import io.certdesk.pki.codec.CertificateCodec;
 import io.certdesk.pki.issue.PkiLocations;
-import io.certdesk.pki.keys.KeyType;
-import io.certdesk.pki.seal.MasterKey;
 import io.certdesk.server.app.CertdeskServer;
 import io.certdesk.server.app.ServerConfig;
 import io.certdesk.server.outbound.OutboundGuard;
 import io.certdesk.server.store.Database;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.ByteArrayInputStream;
 import java.math.BigInteger;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.security.SecureRandom;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,7 +24,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.regex.Pattern;
 
 /**
@@ -53,43 +47,13 @@ public final class RevocationAtScale {
         int revocations = args.length > 1 ? Integer.parseInt(args[1]) : 200;
         String database = args.length > 2 ? args[2] : "h2";
         // one node a process: a second node started in the same JVM answers slower, whatever it holds
-        if (database.equals("postgresql")) {
-            try (var pg = EmbeddedPostgres.builder().start()) {
-                try (var c = pg.getPostgresDatabase().getConnection()) {
-                    c.createStatement().execute("CREATE DATABASE certdesk_scale");
-                }
-                run("PostgreSQL", Optional.of(pg.getJdbcUrl("postgres", "certdesk_scale")), revoked, revocations);
-            }
-        } else {
-            run("H2", Optional.empty(), revoked, revocations);
-        }
+        ScaleNode.on(database, "certdesk_scale", (label, url) -> run(label, url, revoked, revocations));
         System.exit(0);
     }
 
     private static void run(String label, Optional<String> dbUrl, int already, int revocations) throws Exception {
         SecureRandom random = new SecureRandom();
-        ServerConfig config = new ServerConfig(
-                "127.0.0.1",
-                0,
-                Files.createTempDirectory("certdesk-revocation-scale"),
-                dbUrl,
-                "postgres",
-                "",
-                "localhost",
-                Optional.of(MasterKey.generate(random)),
-                Optional.of(PASSWORD),
-                KeyType.EC_P256,
-                KeyType.EC_P256,
-                Clock.systemUTC(),
-                OptionalInt.empty(),
-                Optional.empty(),
-                Optional.empty(),
-                Optional.empty(),
-                OutboundGuard.defaults(),
-                OptionalInt.of(0),
-                Optional.empty(),
-                ServerConfig.DEFAULT_CRL_VALIDITY,
-                ServerConfig.DEFAULT_ISSUER_OCSP_REFRESH);
+        ServerConfig config = ScaleNode.config("certdesk-revocation-scale", dbUrl, PASSWORD, OutboundGuard.defaults());
         try (CertdeskServer server = CertdeskServer.start(config)) {
             X509Certificate issuing = server.platformCa().caCertificates().get(0);
             String crlUrl = "http://127.0.0.1:" + server.httpPort().orElseThrow() + "/pki/crl/"

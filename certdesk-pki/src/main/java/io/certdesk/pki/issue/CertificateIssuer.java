@@ -56,6 +56,11 @@ public final class CertificateIssuer {
     /** How far before its issuance a certificate's notBefore is set (clocks of relying parties that lag). */
     public static final Duration BACKDATE = Duration.ofMinutes(5);
 
+    /** The validity a certificate this issuer signed was asked for: its notBefore was set back from its issuance. */
+    public static Duration validityAsIssued(Instant notBefore, Instant notAfter) {
+        return Duration.between(notBefore.plus(BACKDATE), notAfter);
+    }
+
     /** How long a delegated OCSP responder certificate is valid; it is renewed well before. */
     public static final Duration RESPONDER_VALIDITY = Duration.ofDays(30);
 

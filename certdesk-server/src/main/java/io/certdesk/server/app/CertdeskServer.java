@@ -429,17 +429,35 @@ public final class CertdeskServer implements AutoCloseable {
         }
     }
 
+    /** One outcome of a counter that counts by outcome (a tag), read from the object that counts. */
+    private static <T> void outcomeCounter(
+            PrometheusMeterRegistry registry,
+            String name,
+            String outcome,
+            String description,
+            T counting,
+            java.util.function.ToDoubleFunction<T> count) {
+        io.micrometer.core.instrument.FunctionCounter.builder(name, counting, count)
+                .tag("outcome", outcome)
+                .description(description)
+                .register(registry);
+    }
+
     private static void bindRenewalMetrics(PrometheusMeterRegistry registry, ChainRenewalService renewals) {
-        io.micrometer.core.instrument.FunctionCounter.builder(
-                        "certdesk.renewals", renewals, ChainRenewalService::renewedCount)
-                .tag("outcome", "renewed")
-                .description("Automatic renewals of generated chains by this node")
-                .register(registry);
-        io.micrometer.core.instrument.FunctionCounter.builder(
-                        "certdesk.renewals", renewals, ChainRenewalService::failedCount)
-                .tag("outcome", "failed")
-                .description("Automatic renewals of generated chains by this node")
-                .register(registry);
+        outcomeCounter(
+                registry,
+                "certdesk.renewals",
+                "renewed",
+                "Automatic renewals of generated chains by this node",
+                renewals,
+                ChainRenewalService::renewedCount);
+        outcomeCounter(
+                registry,
+                "certdesk.renewals",
+                "failed",
+                "Automatic renewals of generated chains by this node",
+                renewals,
+                ChainRenewalService::failedCount);
     }
 
     private static void bindExpiryMetrics(
@@ -498,21 +516,27 @@ public final class CertdeskServer implements AutoCloseable {
                 .baseUnit("seconds")
                 .description("Age of the oldest event with a delivery not yet done (0: none)")
                 .register(registry);
-        io.micrometer.core.instrument.FunctionCounter.builder(
-                        "certdesk.webhook.deliveries", delivery, WebhookDelivery::deliveredCount)
-                .tag("outcome", "delivered")
-                .description("Webhook delivery attempts by this node, by outcome")
-                .register(registry);
-        io.micrometer.core.instrument.FunctionCounter.builder(
-                        "certdesk.webhook.deliveries", delivery, WebhookDelivery::failedAttemptCount)
-                .tag("outcome", "failed")
-                .description("Webhook delivery attempts by this node, by outcome")
-                .register(registry);
-        io.micrometer.core.instrument.FunctionCounter.builder(
-                        "certdesk.webhook.deliveries", delivery, WebhookDelivery::givenUpCount)
-                .tag("outcome", "given_up")
-                .description("Webhook delivery attempts by this node, by outcome")
-                .register(registry);
+        outcomeCounter(
+                registry,
+                "certdesk.webhook.deliveries",
+                "delivered",
+                "Webhook delivery attempts by this node, by outcome",
+                delivery,
+                WebhookDelivery::deliveredCount);
+        outcomeCounter(
+                registry,
+                "certdesk.webhook.deliveries",
+                "failed",
+                "Webhook delivery attempts by this node, by outcome",
+                delivery,
+                WebhookDelivery::failedAttemptCount);
+        outcomeCounter(
+                registry,
+                "certdesk.webhook.deliveries",
+                "given_up",
+                "Webhook delivery attempts by this node, by outcome",
+                delivery,
+                WebhookDelivery::givenUpCount);
     }
 
     /** The edge staples the local responder's pre-signed answers for what the platform CA issued. */

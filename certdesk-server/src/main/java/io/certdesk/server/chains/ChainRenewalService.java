@@ -50,6 +50,8 @@ public final class ChainRenewalService {
     private static final Logger log = LoggerFactory.getLogger(ChainRenewalService.class);
     /** How long the nodes may serve a renewed TLS chain's predecessor (each reloads within a second or two). */
     public static final Duration TLS_HANDOVER = Duration.ofMinutes(1);
+    /** A renewed chain bound or made to sign again by hand is looked at again this much later. */
+    static final Duration RETIRE_RECHECK = Duration.ofHours(1);
 
     static final Duration FIRST_RETRY = Duration.ofMinutes(5);
     static final Duration LONGEST_RETRY = Duration.ofHours(6);
@@ -253,7 +255,7 @@ public final class ChainRenewalService {
             }
             if (settings.uses(h, chainId, now)) {
                 // bound or made to sign again by hand since its renewal: revoked once that ends
-                renewals.postponeRetirement(h, chainId, now.plus(TLS_HANDOVER.multipliedBy(60)));
+                renewals.postponeRetirement(h, chainId, now.plus(RETIRE_RECHECK));
                 return null;
             }
             revocations
@@ -304,8 +306,7 @@ public final class ChainRenewalService {
         }
         chainService.requireRoom(h, account, 1);
         KeyType keyType = keyTypeOf(old);
-        // the validity it was issued with: its notBefore was set back from its issuance
-        Duration life = Duration.between(old.notBefore().plus(CertificateIssuer.BACKDATE), old.notAfter());
+        Duration life = CertificateIssuer.validityAsIssued(old.notBefore(), old.notAfter());
         IssuedChain issuedChain;
         if (signing) {
             issuedChain = platformCa.issueTokenSigning(

@@ -27,13 +27,6 @@ public final class RenewalStore {
                 .execute();
     }
 
-    public Optional<ChainRenewal> of(Handle h, String chainId) {
-        return h.createQuery("SELECT " + COLUMNS + " FROM chain_renewals WHERE chain_id = :c")
-                .bind("c", chainId)
-                .map((rs, ctx) -> row(rs))
-                .findOne();
-    }
-
     public Map<String, ChainRenewal> ofAccount(Handle h, String accountId) {
         Map<String, ChainRenewal> out = new HashMap<>();
         h.createQuery("SELECT " + COLUMNS + " FROM chain_renewals WHERE account_id = :a")

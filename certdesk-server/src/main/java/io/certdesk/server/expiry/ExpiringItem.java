@@ -1,5 +1,7 @@
 package io.certdesk.server.expiry;
 
+import io.certdesk.pki.codec.CertificateCodec;
+import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -26,6 +28,35 @@ public record ExpiringItem(
     public ExpiringItem {
         purposes = List.copyOf(purposes);
         servesDomains = List.copyOf(servesDomains);
+    }
+
+    /** One of the platform's own certificates (no account), known by its fingerprint. */
+    public static ExpiringItem platformOwn(Kind kind, X509Certificate certificate, List<String> serves) {
+        String sha256 = CertificateCodec.sha256Hex(certificate);
+        return new ExpiringItem(
+                kind,
+                Optional.empty(),
+                sha256,
+                0,
+                certificate.getSubjectX500Principal().getName(),
+                sha256,
+                certificate.getNotAfter().toInstant(),
+                Optional.empty(),
+                List.of(),
+                serves,
+                Optional.empty(),
+                Optional.empty());
+    }
+
+    /** The same item, with what depends on it. */
+    public ExpiringItem withDependents(List<String> serves, Optional<String> role) {
+        return new ExpiringItem(
+                kind, accountId, id, position, subject, sha256, notAfter, origin, purposes, serves, role, renewAt);
+    }
+
+    /** Whole days from {@code now} to its end (negative once ended). */
+    public long daysLeft(Instant now) {
+        return Math.floorDiv(java.time.Duration.between(now, notAfter).toSeconds(), 86_400);
     }
 
     public enum Kind {

@@ -1,6 +1,5 @@
 package io.certdesk.server.expiry;
 
-import io.certdesk.pki.codec.CertificateCodec;
 import io.certdesk.server.Background;
 import io.certdesk.server.ca.PlatformCaService;
 import io.certdesk.server.chains.LifecycleSettings;
@@ -8,7 +7,6 @@ import io.certdesk.server.chains.LifecycleSettingsStore;
 import io.certdesk.server.store.Database;
 import io.certdesk.server.webhooks.EventType;
 import io.certdesk.server.webhooks.Outbox;
-import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -160,7 +158,7 @@ public final class ExpiryNotices implements AutoCloseable {
         return settings.of(h, item.accountId().get()).expiryNoticeDays();
     }
 
-    private void tell(Handle h, ExpiringItem item, int threshold, Instant now) {
+    private void tell(Handle h, ExpiringItem item, int threshold, Instant at) {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("kind", item.kind().name());
         data.put("id", item.id());
@@ -170,8 +168,7 @@ public final class ExpiryNotices implements AutoCloseable {
         data.put("subject", item.subject());
         data.put("sha256", item.sha256());
         data.put("notAfter", item.notAfter());
-        data.put(
-                "daysLeft", Math.floorDiv(Duration.between(now, item.notAfter()).toSeconds(), 86_400));
+        data.put("daysLeft", item.daysLeft(at));
         if (threshold != NoticeSchedule.ENDED) {
             data.put("thresholdDays", threshold);
         }
@@ -179,12 +176,10 @@ public final class ExpiryNotices implements AutoCloseable {
         if (!item.purposes().isEmpty()) {
             data.put("purposes", item.purposes());
         }
-        Map<String, List<String>> serves = store.bindings(h, List.of(item.id()));
-        data.put("servesDomains", serves.getOrDefault(item.id(), item.servesDomains()));
-        store.signingRoles(h, List.of(item.id()), now).values().stream()
-                .findFirst()
-                .ifPresent(role -> data.put("signingRole", role));
-        item.renewAt().ifPresent(at -> data.put("renewAt", at));
+        ExpiringItem served = store.withDependents(h, List.of(item), at).get(0);
+        data.put("servesDomains", served.servesDomains());
+        served.signingRole().ifPresent(role -> data.put("signingRole", role));
+        item.renewAt().ifPresent(renewAt -> data.put("renewAt", renewAt));
         outbox.publish(
                 h,
                 item.accountId(),
@@ -192,25 +187,11 @@ public final class ExpiryNotices implements AutoCloseable {
                 data);
     }
 
+    /** The platform CA's own certificates (told to the platform's endpoints, a year ahead too). */
     private List<ExpiringItem> platformItems() {
-        List<ExpiringItem> out = new ArrayList<>();
-        for (X509Certificate ca : platformCa.caCertificates()) {
-            String sha256 = CertificateCodec.sha256Hex(ca);
-            out.add(new ExpiringItem(
-                    ExpiringItem.Kind.PLATFORM_CA,
-                    Optional.empty(),
-                    sha256,
-                    0,
-                    ca.getSubjectX500Principal().getName(),
-                    sha256,
-                    ca.getNotAfter().toInstant(),
-                    Optional.empty(),
-                    List.of(),
-                    List.of(),
-                    Optional.empty(),
-                    Optional.empty()));
-        }
-        return out;
+        return platformCa.caCertificates().stream()
+                .map(ca -> ExpiringItem.platformOwn(ExpiringItem.Kind.PLATFORM_CA, ca, List.of()))
+                .toList();
     }
 
     private Counts count(Instant now) {

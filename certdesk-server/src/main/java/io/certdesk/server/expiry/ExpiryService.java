@@ -56,7 +56,7 @@ public final class ExpiryService {
         Instant now = clock.instant();
         Instant until = now.plus(within);
         return database.read(h -> new Listing(
-                now, until, withDependents(h, store.ofAccount(h, account.id(), until), now), Optional.empty()));
+                now, until, store.withDependents(h, store.ofAccount(h, account.id(), until), now), Optional.empty()));
     }
 
     /**
@@ -87,66 +87,22 @@ public final class ExpiryService {
                     .thenComparingInt(i -> i.accountId().isEmpty() ? 0 : 1));
             List<ExpiringItem> page = items.size() > limit ? items.subList(0, limit) : items;
             Optional<String> next = page.size() < limit ? Optional.empty() : Optional.of(encode(page.get(limit - 1)));
-            return new Listing(now, until, withDependents(h, page, now), next);
+            return new Listing(now, until, store.withDependents(h, page, now), next);
         });
     }
 
     private List<ExpiringItem> platformItems(Handle h) {
         List<ExpiringItem> out = new ArrayList<>();
         for (X509Certificate ca : platformCa.caCertificates()) {
-            out.add(own(ExpiringItem.Kind.PLATFORM_CA, ca, List.of()));
+            out.add(ExpiringItem.platformOwn(ExpiringItem.Kind.PLATFORM_CA, ca, List.of()));
         }
         for (Map.Entry<String, byte[]> server : store.serverCertificates(h)) {
-            out.add(own(
+            out.add(ExpiringItem.platformOwn(
                     ExpiringItem.Kind.NODE_SERVER,
                     CertificateCodec.decodeDer(server.getValue()),
                     List.of(server.getKey())));
         }
         return out;
-    }
-
-    private static ExpiringItem own(ExpiringItem.Kind kind, X509Certificate certificate, List<String> serves) {
-        String sha256 = CertificateCodec.sha256Hex(certificate);
-        return new ExpiringItem(
-                kind,
-                Optional.empty(),
-                sha256,
-                0,
-                certificate.getSubjectX500Principal().getName(),
-                sha256,
-                certificate.getNotAfter().toInstant(),
-                Optional.empty(),
-                List.of(),
-                serves,
-                Optional.empty(),
-                Optional.empty());
-    }
-
-    private List<ExpiringItem> withDependents(Handle h, List<ExpiringItem> items, Instant now) {
-        List<String> chainIds = items.stream()
-                .filter(i -> i.kind() == ExpiringItem.Kind.CHAIN || i.kind() == ExpiringItem.Kind.CHAIN_CERTIFICATE)
-                .map(ExpiringItem::id)
-                .distinct()
-                .toList();
-        Map<String, List<String>> bindings = store.bindings(h, chainIds);
-        Map<String, String> roles = store.signingRoles(h, chainIds, now);
-        return items.stream()
-                .map(i -> i.kind() == ExpiringItem.Kind.CHAIN || i.kind() == ExpiringItem.Kind.CHAIN_CERTIFICATE
-                        ? new ExpiringItem(
-                                i.kind(),
-                                i.accountId(),
-                                i.id(),
-                                i.position(),
-                                i.subject(),
-                                i.sha256(),
-                                i.notAfter(),
-                                i.origin(),
-                                i.purposes(),
-                                bindings.getOrDefault(i.id(), List.of()),
-                                Optional.ofNullable(roles.get(i.id())),
-                                i.renewAt())
-                        : i)
-                .toList();
     }
 
     /** {@code within} as an ISO-8601 duration ({@code P30D}, {@code PT12H}), 0 to 10 years; absent: 30 days. */

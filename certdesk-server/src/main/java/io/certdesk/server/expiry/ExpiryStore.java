@@ -217,6 +217,27 @@ public final class ExpiryStore {
         return out;
     }
 
+    /** The items with what depends on each chain among them now: the domains it serves, its signing role. */
+    public List<ExpiringItem> withDependents(Handle h, List<ExpiringItem> items, Instant now) {
+        List<String> chainIds = items.stream()
+                .filter(ExpiryStore::isChain)
+                .map(ExpiringItem::id)
+                .distinct()
+                .toList();
+        java.util.Map<String, List<String>> bindings = bindings(h, chainIds);
+        java.util.Map<String, String> roles = signingRoles(h, chainIds, now);
+        return items.stream()
+                .map(i -> isChain(i)
+                        ? i.withDependents(
+                                bindings.getOrDefault(i.id(), List.of()), Optional.ofNullable(roles.get(i.id())))
+                        : i)
+                .toList();
+    }
+
+    private static boolean isChain(ExpiringItem item) {
+        return item.kind() == ExpiringItem.Kind.CHAIN || item.kind() == ExpiringItem.Kind.CHAIN_CERTIFICATE;
+    }
+
     /** Domain names served by each of these chains (its TLS bindings), by chain id. */
     public java.util.Map<String, List<String>> bindings(Handle h, java.util.Collection<String> chainIds) {
         java.util.Map<String, List<String>> out = new java.util.HashMap<>();

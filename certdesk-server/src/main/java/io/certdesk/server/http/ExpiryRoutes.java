@@ -6,7 +6,6 @@ import io.certdesk.server.access.Principal;
 import io.certdesk.server.expiry.ExpiringItem;
 import io.certdesk.server.expiry.ExpiryService;
 import io.javalin.http.Context;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -53,7 +52,7 @@ final class ExpiryRoutes {
                     i.sha256(),
                     i.notAfter(),
                     !i.notAfter().isAfter(now),
-                    Math.floorDiv(Duration.between(now, i.notAfter()).toSeconds(), 86_400),
+                    i.daysLeft(now),
                     i.origin().orElse(null),
                     i.purposes().isEmpty() ? null : i.purposes(),
                     i.servesDomains().isEmpty() ? null : i.servesDomains(),
