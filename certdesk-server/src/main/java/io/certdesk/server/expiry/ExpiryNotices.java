@@ -196,20 +196,22 @@ public final class ExpiryNotices implements AutoCloseable {
 
     private Counts count(Instant now) {
         return database.read(h -> {
+            // the platform's CAs and the nodes' server certificates, counted as the platform listing shows them
+            List<ExpiringItem> own = store.platformItems(h, platformCa.caCertificates());
             Map<Integer, Map<ExpiringItem.Kind, Long>> within = new LinkedHashMap<>();
             for (int days : COUNTED_DAYS) {
                 Instant until = now.plus(Duration.ofDays(days));
                 Map<ExpiringItem.Kind, Long> byKind = new EnumMap<>(store.countsBefore(h, until));
-                for (ExpiringItem own : platformItems()) {
-                    if (own.notAfter().isBefore(until)) {
-                        byKind.merge(own.kind(), 1L, Long::sum);
+                for (ExpiringItem item : own) {
+                    if (item.notAfter().isBefore(until)) {
+                        byKind.merge(item.kind(), 1L, Long::sum);
                     }
                 }
                 within.put(days, byKind);
             }
             Map<ExpiringItem.Kind, Instant> soonest = new EnumMap<>(store.soonestEnds(h));
-            for (ExpiringItem own : platformItems()) {
-                soonest.merge(own.kind(), own.notAfter(), (a, b) -> a.isBefore(b) ? a : b);
+            for (ExpiringItem item : own) {
+                soonest.merge(item.kind(), item.notAfter(), (a, b) -> a.isBefore(b) ? a : b);
             }
             return new Counts(within, soonest);
         });

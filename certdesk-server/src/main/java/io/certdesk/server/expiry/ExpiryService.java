@@ -1,6 +1,5 @@
 package io.certdesk.server.expiry;
 
-import io.certdesk.pki.codec.CertificateCodec;
 import io.certdesk.server.ErrorCode;
 import io.certdesk.server.ServiceException;
 import io.certdesk.server.access.Principal;
@@ -9,7 +8,6 @@ import io.certdesk.server.account.Account;
 import io.certdesk.server.ca.PlatformCaService;
 import io.certdesk.server.store.Database;
 import java.nio.charset.StandardCharsets;
-import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,9 +16,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import org.jdbi.v3.core.Handle;
 
 /**
  * What ends within a window, soonest first (what has ended already comes first): of one account,
@@ -72,7 +68,7 @@ public final class ExpiryService {
         Instant now = clock.instant();
         Instant until = now.plus(within);
         return database.read(h -> {
-            List<ExpiringItem> own = platformItems(h).stream()
+            List<ExpiringItem> own = store.platformItems(h, platformCa.caCertificates()).stream()
                     .filter(i -> i.notAfter().isBefore(until))
                     .filter(i -> after.map(c -> c.platform()
                                     ? i.notAfter().isAfter(c.notAfter())
@@ -89,20 +85,6 @@ public final class ExpiryService {
             Optional<String> next = page.size() < limit ? Optional.empty() : Optional.of(encode(page.get(limit - 1)));
             return new Listing(now, until, store.withDependents(h, page, now), next);
         });
-    }
-
-    private List<ExpiringItem> platformItems(Handle h) {
-        List<ExpiringItem> out = new ArrayList<>();
-        for (X509Certificate ca : platformCa.caCertificates()) {
-            out.add(ExpiringItem.platformOwn(ExpiringItem.Kind.PLATFORM_CA, ca, List.of()));
-        }
-        for (Map.Entry<String, byte[]> server : store.serverCertificates(h)) {
-            out.add(ExpiringItem.platformOwn(
-                    ExpiringItem.Kind.NODE_SERVER,
-                    CertificateCodec.decodeDer(server.getValue()),
-                    List.of(server.getKey())));
-        }
-        return out;
     }
 
     /** {@code within} as an ISO-8601 duration ({@code P30D}, {@code PT12H}), 0 to 10 years; absent: 30 days. */

@@ -291,6 +291,21 @@ public final class ExpiryStore {
         return out;
     }
 
+    /** The platform's own certificates: its CAs ({@code cas}), then each node's server certificate. */
+    public List<ExpiringItem> platformItems(Handle h, List<java.security.cert.X509Certificate> cas) {
+        List<ExpiringItem> out = new java.util.ArrayList<>();
+        for (var ca : cas) {
+            out.add(ExpiringItem.platformOwn(ExpiringItem.Kind.PLATFORM_CA, ca, List.of()));
+        }
+        for (java.util.Map.Entry<String, byte[]> server : serverCertificates(h)) {
+            out.add(ExpiringItem.platformOwn(
+                    ExpiringItem.Kind.NODE_SERVER,
+                    CertificateCodec.decodeDer(server.getValue()),
+                    List.of(server.getKey())));
+        }
+        return out;
+    }
+
     /** The nodes' own server certificates (hostname, DER). */
     public List<java.util.Map.Entry<String, byte[]>> serverCertificates(Handle h) {
         return h.createQuery("SELECT hostname, leaf_der FROM server_certificates ORDER BY hostname")

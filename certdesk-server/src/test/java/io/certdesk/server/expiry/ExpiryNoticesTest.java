@@ -101,6 +101,13 @@ class ExpiryNoticesTest extends FreshServerOnBothDatabases {
                     .contains("certdesk_certificates_expiring{kind=\"CHAIN\",within_days=\"1\"} 1.0")
                     .contains("certdesk_certificates_soonest_end_seconds{kind=\"CHAIN\"}")
                     .contains("certdesk_platform_ca_end_seconds{subject=");
+            assertThat(metrics.lines()
+                            .filter(l ->
+                                    l.startsWith("certdesk_certificates_soonest_end_seconds{kind=\"NODE_SERVER\"}")))
+                    .as("the node's own certificate is counted")
+                    .singleElement()
+                    .asString()
+                    .doesNotEndWith("NaN");
         }
     }
 }
