@@ -118,8 +118,9 @@ public final class PkiSettingsStore {
      */
     public boolean uses(Handle h, String chainId, Instant now) {
         return h.createQuery(
-                                "SELECT (SELECT COUNT(*) FROM pki_settings WHERE (signing_chain_id = :c "
-                                        + "AND (next_activate_at IS NULL OR next_activate_at > :now)) OR next_signing_chain_id = :c) "
+                                "SELECT (SELECT COUNT(*) FROM pki_settings WHERE signing_chain_id = :c "
+                                        + "AND (next_activate_at IS NULL OR next_activate_at > :now)) "
+                                        + "+ (SELECT COUNT(*) FROM pki_settings WHERE next_signing_chain_id = :c) "
                                         + "+ (SELECT COUNT(*) FROM tls_bindings WHERE chain_id = :c) "
                                         + "+ (SELECT COUNT(*) FROM passive_signing_keys WHERE chain_id = :c AND passive_until > :now)")
                         .bind("c", chainId)

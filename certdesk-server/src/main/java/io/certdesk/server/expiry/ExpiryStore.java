@@ -2,6 +2,7 @@ package io.certdesk.server.expiry;
 
 import io.certdesk.pki.chain.ChainPurpose;
 import io.certdesk.pki.codec.CertificateCodec;
+import io.certdesk.server.chains.SigningState;
 import io.certdesk.server.store.Database;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -263,30 +264,21 @@ public final class ExpiryStore {
                 .bind("now", Database.utc(now))
                 .mapTo(String.class)
                 .forEach(id -> out.put(id, "PASSIVE"));
+        // the settings that name one of the chains (each column by its index), read as the token signer reads them
         h.createQuery("SELECT signing_chain_id, next_signing_chain_id, next_activate_at FROM pki_settings"
-                        + " WHERE signing_chain_id IN (<ids>) OR next_signing_chain_id IN (<ids>)")
+                        + " WHERE signing_chain_id IN (<ids>) UNION SELECT signing_chain_id, next_signing_chain_id,"
+                        + " next_activate_at FROM pki_settings WHERE next_signing_chain_id IN (<ids>)")
                 .bindList("ids", List.copyOf(chainIds))
-                .map((rs, ctx) -> new String[] {
-                    rs.getString(1),
-                    rs.getString(2),
-                    java.util.Optional.ofNullable(Database.instant(rs, 3))
-                            .map(Instant::toString)
-                            .orElse(null)
-                })
-                .forEach(row -> {
-                    boolean activated = row[1] != null
-                            && row[2] != null
-                            && !Instant.parse(row[2]).isAfter(now);
-                    if (activated) {
-                        out.put(row[1], "ACTIVE");
-                    } else {
-                        if (row[0] != null) {
-                            out.put(row[0], "ACTIVE");
-                        }
-                        if (row[1] != null) {
-                            out.put(row[1], "NEXT");
-                        }
-                    }
+                .map((rs, ctx) -> new SigningState(
+                        Optional.ofNullable(rs.getString(1)),
+                        Optional.ofNullable(rs.getString(2)),
+                        Optional.ofNullable(Database.instant(rs, 3)),
+                        SigningState.DEFAULT_LIFETIME,
+                        SigningState.DEFAULT_LIFETIME,
+                        Optional.empty()))
+                .forEach(state -> {
+                    state.signingAt(now).ifPresent(id -> out.put(id, "ACTIVE"));
+                    state.pendingAt(now).ifPresent(id -> out.put(id, "NEXT"));
                 });
         return out;
     }

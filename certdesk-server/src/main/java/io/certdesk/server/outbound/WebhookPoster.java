@@ -69,8 +69,9 @@ public final class WebhookPoster {
     }
 
     public Outcome post(String url, List<X509Certificate> anchors, Map<String, String> headers, byte[] body) {
-        if (refusal(url).isPresent()) {
-            return Outcome.failed(url + ": " + refusal(url).get());
+        java.util.Optional<String> refused = refusal(url);
+        if (refused.isPresent()) {
+            return Outcome.failed(url + ": " + refused.get());
         }
         URI uri = URI.create(url);
         boolean tls = uri.getScheme().equalsIgnoreCase("https");
