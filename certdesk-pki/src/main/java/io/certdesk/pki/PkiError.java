@@ -41,7 +41,15 @@ public enum PkiError {
     /** The leaf has neither a DNS subject alternative name nor a common name. */
     NO_SUBJECT_NAMES("no_subject_names"),
     /** A name in the certificate matches none of the account's domains. */
-    DOMAIN_NOT_ALLOWED("domain_not_allowed");
+    DOMAIN_NOT_ALLOWED("domain_not_allowed"),
+    /** The certificate request (PKCS#10) cannot be read, or names nothing that can be issued. */
+    INVALID_CSR("invalid_csr"),
+    /** The certificate request is not signed by the key it carries (no proof of possession). */
+    CSR_SIGNATURE_INVALID("csr_signature_invalid"),
+    /** A request names more hosts than one certificate may carry. */
+    TOO_MANY_NAMES("too_many_names"),
+    /** A key of a type the platform CA does not issue for in this profile (Ed25519 for TLS). */
+    UNSUPPORTED_KEY("unsupported_key");
 
     /** Whose fault a refusal is. */
     public enum Fault {

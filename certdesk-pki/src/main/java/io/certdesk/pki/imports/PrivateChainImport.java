@@ -100,18 +100,7 @@ public final class PrivateChainImport {
             List<String> names = namesOf(leaf, domains);
             used.addAll(built.certificates());
             chains.add(new ImportedChain(entry.key(), built.certificates(), purposes(leaf), names));
-            if (!built.complete()) {
-                X509Certificate top =
-                        built.certificates().get(built.certificates().size() - 1);
-                warnings.add(
-                        new ImportWarning(
-                                CertificateCodec.sha256Hex(leaf),
-                                WarningCode.INCOMPLETE_CHAIN,
-                                "The chain of '"
-                                        + subject(leaf) + "' ends at '" + subject(top) + "', whose issuer '"
-                                        + top.getIssuerX500Principal().getName(X500Principal.RFC2253)
-                                        + "' is not in the file nor among the account's trusted CAs. Clients may not trust it; import that CA or a complete file."));
-            }
+            incompleteWarning(built).ifPresent(warnings::add);
         }
         List<Ignored> ignored = new ArrayList<>();
         for (X509Certificate certificate : pool) {
@@ -125,6 +114,23 @@ public final class PrivateChainImport {
             }
         }
         return new Result(chains, ignored, warnings);
+    }
+
+    /** The warning for a chain that does not reach a root, if it does not. */
+    static Optional<ImportWarning> incompleteWarning(ChainBuilder.Built built) {
+        if (built.complete()) {
+            return Optional.empty();
+        }
+        X509Certificate leaf = built.certificates().get(0);
+        X509Certificate top = built.certificates().get(built.certificates().size() - 1);
+        return Optional.of(
+                new ImportWarning(
+                        CertificateCodec.sha256Hex(leaf),
+                        WarningCode.INCOMPLETE_CHAIN,
+                        "The chain of '"
+                                + subject(leaf) + "' ends at '" + subject(top) + "', whose issuer '"
+                                + top.getIssuerX500Principal().getName(X500Principal.RFC2253)
+                                + "' is not in the file nor among the account's trusted CAs. Clients may not trust it; import that CA or a complete file."));
     }
 
     private static X509Certificate leafOf(
@@ -156,7 +162,7 @@ public final class PrivateChainImport {
                         + ". Export the certificate together with its key.");
     }
 
-    private static void check(List<X509Certificate> chain, Instant now) {
+    static void check(List<X509Certificate> chain, Instant now) {
         X509Certificate leaf = chain.get(0);
         if (leaf.getNotAfter().toInstant().isBefore(now)) {
             throw new PkiException(
@@ -234,7 +240,7 @@ public final class PrivateChainImport {
         return List.copyOf(new LinkedHashSet<>(dns));
     }
 
-    private static Set<ChainPurpose> purposes(X509Certificate leaf) {
+    static Set<ChainPurpose> purposes(X509Certificate leaf) {
         Set<ChainPurpose> purposes = EnumSet.of(ChainPurpose.TOKEN_SIGNING);
         try {
             List<String> eku = leaf.getExtendedKeyUsage();
@@ -263,7 +269,7 @@ public final class PrivateChainImport {
         return Optional.empty();
     }
 
-    private static String subject(X509Certificate certificate) {
+    static String subject(X509Certificate certificate) {
         return certificate.getSubjectX500Principal().getName(X500Principal.RFC2253);
     }
 }

@@ -198,31 +198,51 @@ public final class CertificateIssuer {
      * the issuing CA and the root. The leaf never outlives the issuing CA.
      */
     public IssuedChain issueTlsServer(PlatformCa ca, String dnsName, KeyType keyType, Duration validity) {
-        Instant now = clock.instant();
         KeyPair keys = KeyPairs.generate(keyType, random);
-        X509Certificate issuing = ca.issuingFor(keyType.algorithm());
-        Duration capped = capToIssuer(issuing, now, validity);
+        return new IssuedChain(
+                keys.getPrivate(),
+                issueForKey(ca, keys.getPublic(), List.of(dnsName), DeviceProfile.TLS_SERVER, validity));
+    }
+
+    /**
+     * A certificate for a key held elsewhere (a device's CSR, an ACME order): the platform's
+     * profile whatever the request asked for besides its key and names: subject CN the first name,
+     * every name a DNS subject alternative name (already checked and normalized by the caller),
+     * the extended key usages of {@code profile}, signed by the issuing CA of the key's algorithm.
+     * Answers the chain, leaf first, then the issuing CA and the root; the leaf never outlives the
+     * issuing CA.
+     */
+    public List<X509Certificate> issueForKey(
+            PlatformCa ca, PublicKey publicKey, List<String> dnsNames, DeviceProfile profile, Duration validity) {
+        if (dnsNames.isEmpty()) {
+            throw new IllegalArgumentException("a certificate names at least one host");
+        }
+        Instant now = clock.instant();
+        String algorithm = publicKey.getAlgorithm().equals("ECDSA") ? "EC" : publicKey.getAlgorithm();
+        X509Certificate issuing = ca.issuingFor(algorithm);
         Extensions leaf = builder(
                 X500Name.getInstance(issuing.getSubjectX500Principal().getEncoded()),
-                name(dnsName, null),
+                name(dnsNames.get(0), null),
                 now,
-                capped,
-                keys.getPublic());
+                capToIssuer(issuing, now, validity),
+                publicKey);
         leaf.addEndEntity(
-                keys.getPublic(),
+                publicKey,
                 issuing.getPublicKey(),
-                keyType.algorithm().equals("RSA")
+                algorithm.equals("RSA")
                         ? KeyUsage.digitalSignature | KeyUsage.keyEncipherment
                         : KeyUsage.digitalSignature,
-                KeyPurposeId.id_kp_serverAuth);
+                profile.purposes().toArray(KeyPurposeId[]::new));
         leaf.add(
                 Extension.subjectAlternativeName,
                 false,
-                new GeneralNames(new GeneralName(GeneralName.dNSName, dnsName)));
+                new GeneralNames(dnsNames.stream()
+                        .map(n -> new GeneralName(GeneralName.dNSName, n))
+                        .toArray(GeneralName[]::new)));
         leaf.addLocations(locations, issuing);
         X509Certificate certificate =
-                sign(leaf, ca.issuingKeyFor(keyType.algorithm()), KeyType.describing(issuing.getPublicKey()));
-        return new IssuedChain(keys.getPrivate(), List.of(certificate, issuing, ca.root()));
+                sign(leaf, ca.issuingKeyFor(algorithm), KeyType.describing(issuing.getPublicKey()));
+        return List.of(certificate, issuing, ca.root());
     }
 
     /**
@@ -240,7 +260,7 @@ public final class CertificateIssuer {
                 now,
                 capToIssuer(issuing, now, validity),
                 keys.getPublic());
-        leaf.addEndEntity(keys.getPublic(), issuing.getPublicKey(), KeyUsage.digitalSignature, null);
+        leaf.addEndEntity(keys.getPublic(), issuing.getPublicKey(), KeyUsage.digitalSignature);
         leaf.addLocations(locations, issuing);
         X509Certificate certificate =
                 sign(leaf, ca.issuingKeyFor(keyType.algorithm()), KeyType.describing(issuing.getPublicKey()));
@@ -335,11 +355,11 @@ public final class CertificateIssuer {
             return identifiers(subjectKey, issuerKey);
         }
 
-        Extensions addEndEntity(PublicKey subjectKey, PublicKey issuerKey, int keyUsage, KeyPurposeId purpose) {
+        Extensions addEndEntity(PublicKey subjectKey, PublicKey issuerKey, int keyUsage, KeyPurposeId... purposes) {
             add(Extension.basicConstraints, true, new BasicConstraints(false));
             add(Extension.keyUsage, true, new KeyUsage(keyUsage));
-            if (purpose != null) {
-                add(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purpose));
+            if (purposes.length > 0) {
+                add(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purposes));
             }
             return identifiers(subjectKey, issuerKey);
         }

@@ -54,6 +54,19 @@ public final class KeyChecks {
         }
     }
 
+    /** True when two public keys are the same key, however each was encoded (named or explicit curve). */
+    public static boolean samePublicKey(PublicKey a, PublicKey b) {
+        if (a instanceof RSAPublicKey ra && b instanceof RSAPublicKey rb) {
+            return ra.getModulus().equals(rb.getModulus())
+                    && ra.getPublicExponent().equals(rb.getPublicExponent());
+        }
+        if (a instanceof ECPublicKey ea && b instanceof ECPublicKey eb) {
+            return ea.getW().equals(eb.getW())
+                    && ea.getParams().getCurve().equals(eb.getParams().getCurve());
+        }
+        return java.util.Arrays.equals(a.getEncoded(), b.getEncoded());
+    }
+
     /** Why a public key is too weak, if it is: RSA under 2048 bits, EC off P-256/P-384/P-521. */
     public static Optional<String> weakness(PublicKey key) {
         if (key instanceof RSAPublicKey rsa && rsa.getModulus().bitLength() < 2048) {

@@ -131,4 +131,36 @@ class CertificateIssuerTest {
         IssuedChain chain = issuer.issueTlsServer(ca, "short.test", KeyType.EC_P256, Duration.ofDays(397));
         assertThat(chain.leaf().getNotAfter()).isBeforeOrEqualTo(ca.issuing().getNotAfter());
     }
+
+    @Test
+    void aCertificateForAKeyHeldElsewhereHasThePlatformsProfileItsNamesAndTheIssuingCaOfItsAlgorithm()
+            throws Exception {
+        PlatformCa ca = issuer.createPlatformCa("Certdesk Test", KeyType.RSA_2048, Duration.ofDays(3650));
+        java.security.KeyPair device = io.certdesk.pki.keys.KeyPairs.generate(KeyType.EC_P256, new SecureRandom());
+        List<X509Certificate> chain = issuer.issueForKey(
+                ca,
+                device.getPublic(),
+                List.of("print.acme.test", "ipp.acme.test"),
+                DeviceProfile.TLS_SERVER_AND_CLIENT,
+                Duration.ofDays(90));
+        X509Certificate leaf = chain.get(0);
+        assertThat(chain.get(1)).isEqualTo(ca.ecIssuing());
+        assertThat(leaf.getPublicKey()).isEqualTo(device.getPublic());
+        assertThat(leaf.getSubjectX500Principal().getName()).isEqualTo("CN=print.acme.test");
+        assertThat(leaf.getSubjectAlternativeNames())
+                .extracting(n -> (Object) n.get(1))
+                .containsExactly("print.acme.test", "ipp.acme.test");
+        assertThat(leaf.getExtendedKeyUsage()).containsExactly("1.3.6.1.5.5.7.3.1", "1.3.6.1.5.5.7.3.2");
+        assertThat(leaf.getBasicConstraints()).isEqualTo(-1);
+        leaf.verify(ca.ecIssuing().getPublicKey());
+        assertThat(issuer.issueForKey(
+                                ca,
+                                io.certdesk.pki.keys.KeyPairs.generate(KeyType.RSA_2048, new SecureRandom())
+                                        .getPublic(),
+                                List.of("print.acme.test"),
+                                DeviceProfile.TLS_CLIENT,
+                                Duration.ofDays(90))
+                        .get(1))
+                .isEqualTo(ca.issuing());
+    }
 }
