@@ -100,6 +100,7 @@ public final class CertdeskServer implements AutoCloseable {
     private final Optional<String> pkiUrl;
     private final IssuerRevocationWatch issuerWatch;
     private final RenewalSweep renewalSweep;
+    private final io.certdesk.server.requests.RequestExpiry requestExpiry;
     private final WebhookDelivery webhookDelivery;
     private final ExpiryNotices expiryNotices;
     /** Null without --http-port. */
@@ -118,8 +119,10 @@ public final class CertdeskServer implements AutoCloseable {
             Optional<String> pkiUrl,
             IssuerRevocationWatch issuerWatch,
             RenewalSweep renewalSweep,
+            io.certdesk.server.requests.RequestExpiry requestExpiry,
             WebhookDelivery webhookDelivery,
             ExpiryNotices expiryNotices) {
+        this.requestExpiry = requestExpiry;
         this.expiryNotices = expiryNotices;
         this.renewalSweep = renewalSweep;
         this.webhookDelivery = webhookDelivery;
@@ -149,6 +152,7 @@ public final class CertdeskServer implements AutoCloseable {
         RevocationPublisher publisher = null;
         IssuerRevocationWatch issuerWatch = null;
         RenewalSweep renewalSweep = null;
+        io.certdesk.server.requests.RequestExpiry requestExpiry = null;
         WebhookDelivery webhookDelivery = null;
         ExpiryNotices expiryNotices = null;
         try {
@@ -276,6 +280,9 @@ public final class CertdeskServer implements AutoCloseable {
                     issuedStore,
                     revocations,
                     outbox);
+            io.certdesk.server.requests.ChainRequestService chainRequests =
+                    new io.certdesk.server.requests.ChainRequestService(
+                            database, chains, vault, access, audit, config.clock(), random);
             ChainRenewalService renewals = new ChainRenewalService(
                     database,
                     chains,
@@ -348,6 +355,9 @@ public final class CertdeskServer implements AutoCloseable {
                                     trustedCas,
                                     trustSettings,
                                     chains,
+                                    chainRequests,
+                                    new io.certdesk.server.requests.DeviceSigningService(
+                                            database, platformCa, issuedStore, access, audit, config.clock()),
                                     revocations,
                                     renewals,
                                     lifecycleSettings,
@@ -375,6 +385,7 @@ public final class CertdeskServer implements AutoCloseable {
                                     config.ippsPort()))
                     .start();
             renewalSweep = new RenewalSweep(renewals).start();
+            requestExpiry = new io.certdesk.server.requests.RequestExpiry(chainRequests).start();
             webhookDelivery.start();
             bindWebhookMetrics(registry, webhookDelivery, config.clock());
             expiryNotices = new ExpiryNotices(database, platformCa, outbox, config.clock()).start();
@@ -403,11 +414,15 @@ public final class CertdeskServer implements AutoCloseable {
                     pkiUrl,
                     issuerWatch,
                     renewalSweep,
+                    requestExpiry,
                     webhookDelivery,
                     expiryNotices);
         } catch (RuntimeException | IOException e) {
             if (renewalSweep != null) {
                 renewalSweep.close();
+            }
+            if (requestExpiry != null) {
+                requestExpiry.close();
             }
             if (webhookDelivery != null) {
                 webhookDelivery.close();
@@ -629,6 +644,7 @@ public final class CertdeskServer implements AutoCloseable {
     public void close() {
         try {
             renewalSweep.close();
+            requestExpiry.close();
             expiryNotices.close();
             webhookDelivery.close();
             api.stop();

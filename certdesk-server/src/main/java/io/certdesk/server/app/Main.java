@@ -30,6 +30,7 @@ import picocli.CommandLine.Command;
             CertificatesCommands.Chains.class,
             CertificatesCommands.Expiring.class,
             CertificatesCommands.Pki.class,
+            io.certdesk.server.cli.EnrollmentCommands.Certificate.class,
             TokenCommands.Clients.class,
             TokenCommands.Token.class,
             TrustCommands.class,

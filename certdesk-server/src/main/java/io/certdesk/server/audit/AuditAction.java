@@ -20,6 +20,11 @@ public enum AuditAction {
     CHAIN_GENERATED,
     CHAIN_DELETED,
     CHAIN_REVOKED,
+    /** A key made here and its certificate request (CSR), to be signed by another CA. */
+    CHAIN_REQUESTED,
+    CHAIN_REQUEST_DELETED,
+    /** A device's certificate request signed by the platform CA (the key stays on the device). */
+    REQUEST_SIGNED,
     /** A generated chain reissued (by hand or automatically) and its uses moved to the new one. */
     CHAIN_RENEWED,
     CHAIN_RENEWAL_FAILED,

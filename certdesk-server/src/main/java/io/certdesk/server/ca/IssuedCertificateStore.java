@@ -30,10 +30,25 @@ public final class IssuedCertificateStore {
             Optional<String> chainId,
             List<String> dnsNames,
             Instant at) {
+        record(h, certificate, issuer, issuedFor, accountId, chainId, dnsNames, at, false);
+    }
+
+    /** As above; {@code keepDer}: the certificate itself is kept too, to be downloaded again (its key is elsewhere). */
+    public void record(
+            Handle h,
+            X509Certificate certificate,
+            X509Certificate issuer,
+            IssuedFor issuedFor,
+            Optional<String> accountId,
+            Optional<String> chainId,
+            List<String> dnsNames,
+            Instant at,
+            boolean keepDer) {
         h.createUpdate(
                         "INSERT INTO issued_certificates (issuer_sha256, serial, subject, dns_names, not_before, not_after, issued_for,"
-                                + " account_id, chain_id, sha256, issued_at) VALUES (:issuer, :serial, :subject, :names, :nb, :na, :for, :account,"
-                                + " :chain, :sha, :at)")
+                                + " account_id, chain_id, sha256, issued_at, der) VALUES (:issuer, :serial, :subject, :names, :nb, :na, :for,"
+                                + " :account, :chain, :sha, :at, :der)")
+                .bind("der", keepDer ? CertificateCodec.encodeDer(certificate) : null)
                 .bind("issuer", CertificateCodec.sha256Hex(issuer))
                 .bind("serial", certificate.getSerialNumber().toString(16))
                 .bind("subject", certificate.getSubjectX500Principal().getName())
@@ -69,6 +84,48 @@ public final class IssuedCertificateStore {
                 .bind("c", chainId)
                 .map((rs, ctx) -> row(rs))
                 .findFirst();
+    }
+
+    /**
+     * An account's certificates of one kind, newest first, {@code limit} after the one issued at
+     * {@code before} (paging by issuance, then serial).
+     */
+    public List<IssuedCertificate> ofAccount(
+            Handle h, String accountId, IssuedFor issuedFor, Optional<Cursor> before, int limit) {
+        return h.createQuery("SELECT " + COLUMNS + " FROM issued_certificates WHERE account_id = :a AND issued_for = :f"
+                        + (before.isPresent() ? " AND (issued_at < :at OR (issued_at = :at AND serial < :s))" : "")
+                        + " ORDER BY issued_at DESC, serial DESC LIMIT :n")
+                .bind("a", accountId)
+                .bind("f", issuedFor.name())
+                .bind("at", before.map(c -> Database.utc(c.issuedAt())).orElse(null))
+                .bind("s", before.map(Cursor::serial).orElse(null))
+                .bind("n", limit)
+                .map((rs, ctx) -> row(rs))
+                .list();
+    }
+
+    /** Where a page of {@link #ofAccount} ends: the last certificate's issuance and serial. */
+    public record Cursor(Instant issuedAt, String serial) {}
+
+    /** How many of the account's certificates of one kind are in force at {@code now} (neither ended nor revoked). */
+    public int countInForce(Handle h, String accountId, IssuedFor issuedFor, Instant now) {
+        return h.createQuery("SELECT COUNT(*) FROM issued_certificates WHERE account_id = :a AND issued_for = :f"
+                        + " AND not_after > :now AND revoked_at IS NULL")
+                .bind("a", accountId)
+                .bind("f", issuedFor.name())
+                .bind("now", Database.utc(now))
+                .mapTo(Integer.class)
+                .one();
+    }
+
+    /** The certificate itself, where it was kept ({@link IssuedFor#SIGNED_REQUEST}). */
+    public Optional<byte[]> der(Handle h, String issuerSha256, String serial) {
+        return h.createQuery(
+                        "SELECT der FROM issued_certificates WHERE issuer_sha256 = :i AND serial = :s AND der IS NOT NULL")
+                .bind("i", issuerSha256)
+                .bind("s", serial)
+                .mapTo(byte[].class)
+                .findOne();
     }
 
     /** Revocations of the account's chains, by chain id. */

@@ -10,6 +10,8 @@ public enum IssuedFor {
     NODE_SERVER,
     /** An issuing CA, signed by the root. */
     ISSUING_CA,
+    /** A certificate for a key held elsewhere, signed for a request (CSR) an account sent: a device's. */
+    SIGNED_REQUEST,
     /** A CA's delegated OCSP responder (id-kp-OCSPSigning), signed by that CA. */
     OCSP_RESPONDER
 }

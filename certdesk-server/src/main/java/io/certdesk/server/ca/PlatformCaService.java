@@ -363,9 +363,37 @@ public final class PlatformCaService {
         return issuer.issueTlsServer(ca(), domain, keyType, validity);
     }
 
+    /** A certificate for a key held elsewhere, for names already checked; the chain, leaf first. */
+    public List<X509Certificate> issueForKey(
+            java.security.PublicKey key,
+            List<String> dnsNames,
+            io.certdesk.pki.issue.DeviceProfile profile,
+            Duration validity) {
+        return issuer.issueForKey(ca(), key, dnsNames, profile, validity);
+    }
+
     /** A token-signing chain naming the account, issued by the platform CA. */
     public IssuedChain issueTokenSigning(String accountName, String accountId, KeyType keyType, Duration validity) {
         return issuer.issueTokenSigning(ca(), accountName, accountId, keyType, validity);
+    }
+
+    /**
+     * The chain above a certificate this CA issued, by its issuer's SHA-256: that issuing CA (in
+     * service or retired) and the root; just the root for one the root signed.
+     */
+    public List<X509Certificate> chainAbove(Handle h, String issuerSha256) {
+        X509Certificate root = root();
+        if (CertificateCodec.sha256Hex(root).equals(issuerSha256)) {
+            return List.of(root);
+        }
+        for (X509Certificate ca : caCertificates()) {
+            if (CertificateCodec.sha256Hex(ca).equals(issuerSha256)) {
+                return List.of(ca, root);
+            }
+        }
+        return store.retiredDer(h, issuerSha256)
+                .map(der -> List.of(CertificateCodec.decodeDer(der), root))
+                .orElse(List.of(root));
     }
 
     /** The issuing CA and the root: CAs every account knows, for completing imported chains. */

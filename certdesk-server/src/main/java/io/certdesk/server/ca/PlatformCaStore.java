@@ -94,6 +94,14 @@ public final class PlatformCaStore {
                 .list();
     }
 
+    /** A retired issuing CA's certificate, by its SHA-256. */
+    public java.util.Optional<byte[]> retiredDer(Handle h, String sha256) {
+        return h.createQuery("SELECT der FROM retired_issuing_cas WHERE sha256 = :s")
+                .bind("s", sha256)
+                .mapTo(byte[].class)
+                .findOne();
+    }
+
     /** Adds the EC issuing CA to a platform CA created without one; false when another node added one first. */
     public boolean addEcIssuing(Handle h, byte[] der, String keyId) {
         return h.createUpdate(

@@ -7,6 +7,7 @@ import io.certdesk.pki.chain.ChainPurpose;
 import io.certdesk.pki.codec.CertificateCodec;
 import io.certdesk.pki.imports.ImportWarning;
 import io.certdesk.pki.imports.PrivateChainImport;
+import io.certdesk.pki.imports.SignedChainImport;
 import io.certdesk.pki.issue.IssuedChain;
 import io.certdesk.pki.issue.RevocationReason;
 import io.certdesk.pki.keys.KeyType;
@@ -103,10 +104,8 @@ public final class ChainService {
         Account account = access.visibleAccount(actor, accountId);
         try {
             return database.inTransaction(h -> {
-                List<X509Certificate> known = new ArrayList<>(platformCa.caCertificates());
-                trustedCas.ders(h, account.id()).forEach(der -> known.add(CertificateCodec.decodeDer(der)));
-                PrivateChainImport.Result result =
-                        PrivateChainImport.evaluate(file, password, account.domains(), known, clock.instant());
+                PrivateChainImport.Result result = PrivateChainImport.evaluate(
+                        file, password, account.domains(), knownCas(h, account.id()), clock.instant());
                 requireRoom(h, account, result.chains().size());
                 List<PrivateChain> stored = new ArrayList<>();
                 for (PrivateChainImport.ImportedChain chain : result.chains()) {
@@ -192,6 +191,36 @@ public final class ChainService {
             audit.record(h, actor.username(), account.id(), AuditAction.CHAIN_GENERATED, describe(List.of(chain)));
             return chain;
         });
+    }
+
+    /**
+     * Inside the transaction that takes back a certificate for a request made here: stores it as
+     * a chain (origin {@link ChainOrigin#REQUESTED}) with the request's sealed key, as an import
+     * would (room checked, the TLS edge told, audited, {@code chain.imported} published).
+     */
+    public PrivateChain storeRequested(
+            Handle h, Principal actor, Account account, SignedChainImport.SignedChain signed, String keyId) {
+        requireRoom(h, account, 1);
+        PrivateChain chain = store(
+                h,
+                account,
+                ChainOrigin.REQUESTED,
+                signed.purposes(),
+                signed.dnsNames(),
+                signed.certificates(),
+                keyId,
+                Optional.empty());
+        tls.changed(h, account.id());
+        audit.record(h, actor.username(), account.id(), AuditAction.CHAIN_IMPORTED, describe(List.of(chain)));
+        outbox.publish(h, Optional.of(account.id()), EventType.CHAIN_IMPORTED, ChainEvents.of(chain));
+        return chain;
+    }
+
+    /** The CA certificates that may complete an account's chains: the platform CA's and the account's trusted CAs. */
+    public List<X509Certificate> knownCas(Handle h, String accountId) {
+        List<X509Certificate> known = new ArrayList<>(platformCa.caCertificates());
+        trustedCas.ders(h, accountId).forEach(der -> known.add(CertificateCodec.decodeDer(der)));
+        return known;
     }
 
     /**
@@ -289,9 +318,21 @@ public final class ChainService {
             List<String> names,
             IssuedChain issued,
             Optional<String> renewedFrom) {
-        X509Certificate leaf = issued.leaf();
-        CertificateInfo info = CertificateInfo.of(leaf);
         String keyId = vault.put(h, account.id(), issued.privateKey());
+        return store(h, account, origin, purposes, names, issued.chain(), keyId, renewedFrom);
+    }
+
+    private PrivateChain store(
+            Handle h,
+            Account account,
+            ChainOrigin origin,
+            Set<ChainPurpose> purposes,
+            List<String> names,
+            List<X509Certificate> certificates,
+            String keyId,
+            Optional<String> renewedFrom) {
+        X509Certificate leaf = certificates.get(0);
+        CertificateInfo info = CertificateInfo.of(leaf);
         Instant now = clock.instant();
         PrivateChain chain = new PrivateChain(
                 UUID.randomUUID().toString(),
@@ -307,12 +348,12 @@ public final class ChainService {
                 info.sha256(),
                 keyId,
                 now);
-        chains.insert(h, chain, issued.chain());
+        chains.insert(h, chain, certificates);
         if (origin == ChainOrigin.GENERATED) {
             issuedCertificates.record(
                     h,
                     leaf,
-                    issued.chain().get(1),
+                    certificates.get(1),
                     purposes.contains(ChainPurpose.TLS_SERVER) ? IssuedFor.TLS_SERVER : IssuedFor.TOKEN_SIGNING,
                     Optional.of(account.id()),
                     Optional.of(chain.id()),

@@ -206,6 +206,37 @@ public final class RevocationService {
         });
     }
 
+    /**
+     * An account's admin revokes a certificate the platform CA signed for one of the account's
+     * own requests (a device's CSR), by serial: 404 for a serial that is not such a certificate of
+     * this account, 409 {@code already_revoked} for one revoked before.
+     */
+    public IssuedCertificate revokeSignedRequest(
+            Principal actor, String accountId, String serial, RevocationReason reason) {
+        Account account = access.visibleAccount(actor, accountId);
+        String wanted = normalizedSerial(serial);
+        return database.inTransaction(h -> {
+            IssuedCertificate target = issued.bySerial(h, wanted).stream()
+                    .filter(c -> c.accountId().filter(account.id()::equals).isPresent()
+                            && c.issuedFor() == io.certdesk.server.ca.IssuedFor.SIGNED_REQUEST)
+                    .findFirst()
+                    .orElseThrow(() -> ServiceException.notFound(
+                            "A certificate with serial " + wanted + " signed for a request of this account"));
+            if (target.revoked()
+                    || !issued.revoke(h, target.issuerSha256(), target.serial(), clock.instant(), reason)) {
+                throw alreadyRevoked(wanted);
+            }
+            h.afterCommit(published);
+            audit.record(
+                    h,
+                    actor.username(),
+                    account.id(),
+                    AuditAction.CERTIFICATE_REVOKED,
+                    target.subject() + " (serial " + wanted + "), reason " + reason.rfcName());
+            return issued.find(h, target.issuerSha256(), target.serial()).orElseThrow();
+        });
+    }
+
     /** Revoked certificates, newest revocation first (platform admin). */
     public List<IssuedCertificate> revocations(Principal actor, Optional<Instant> before, int limit) {
         requirePlatformAdmin(actor);
@@ -225,7 +256,7 @@ public final class RevocationService {
     }
 
     /** A serial as the CA records it: lower-case hex without separators or leading zeros. */
-    static String normalizedSerial(String serial) {
+    public static String normalizedSerial(String serial) {
         String hex = serial == null
                 ? ""
                 : serial.strip().replace(":", "").replace(" ", "").toLowerCase(java.util.Locale.ROOT);

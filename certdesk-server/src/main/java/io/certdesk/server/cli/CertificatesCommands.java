@@ -80,8 +80,15 @@ public final class CertificatesCommands {
     @Command(
             name = "chain",
             mixinStandardHelpOptions = true,
-            description = "Import or generate a private certificate chain.",
-            subcommands = {Chain.Import.class, Chain.Generate.class, Chain.Revoke.class, Chain.Renew.class})
+            description = "Import, generate or request a private certificate chain.",
+            subcommands = {
+                Chain.Import.class,
+                Chain.Generate.class,
+                Chain.Revoke.class,
+                Chain.Renew.class,
+                EnrollmentCommands.Request.class,
+                EnrollmentCommands.Complete.class
+            })
     public static final class Chain {
         @Command(
                 name = "import",

@@ -66,6 +66,11 @@ public record ExpiringItem(
         CHAIN,
         /** A certificate of a private chain above its leaf (at {@code position}) that ends first. */
         CHAIN_CERTIFICATE,
+        /**
+         * A certificate the platform CA signed for a device's request (its key is on the device),
+         * known by its serial, until a newer one for the same names replaces it.
+         */
+        SIGNED_REQUEST,
         /** The platform CA's root or one of its issuing CAs. */
         PLATFORM_CA,
         /** A node's own server certificate (renewed by the node at start-up within 30 days of its end). */

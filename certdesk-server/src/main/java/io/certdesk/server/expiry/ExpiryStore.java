@@ -30,13 +30,24 @@ public final class ExpiryStore {
             + " WHERE c.not_after < :until <filter_p> AND r.renewed_at IS NULL"
             + " AND (c.position = 0 OR c.not_after < p.not_after)"
             + " AND NOT EXISTS (SELECT 1 FROM issued_certificates i WHERE i.chain_id = p.id AND i.revoked_at IS NOT NULL)"
-            + " AND NOT EXISTS (SELECT 1 FROM issuer_revocations x WHERE x.chain_id = p.id)";
+            + " AND NOT EXISTS (SELECT 1 FROM issuer_revocations x WHERE x.chain_id = p.id)"
+            + " UNION ALL"
+            // a device's certificate in force until a newer one for the same names replaces it
+            + " SELECT 'SIGNED_REQUEST', i.account_id, i.serial, 0, i.not_after, i.subject, i.sha256,"
+            + " CAST(NULL AS VARCHAR(16)), CAST(NULL AS VARCHAR(64)), CAST(NULL AS BYTEA),"
+            + " CAST(NULL AS TIMESTAMP WITH TIME ZONE)"
+            + " FROM issued_certificates i WHERE i.issued_for = 'SIGNED_REQUEST' AND i.not_after < :until <filter_i>"
+            + " AND i.revoked_at IS NULL"
+            + " AND NOT EXISTS (SELECT 1 FROM issued_certificates n WHERE n.account_id = i.account_id"
+            + " AND n.issued_for = i.issued_for AND n.dns_names = i.dns_names AND n.issued_at > i.issued_at"
+            + " AND n.revoked_at IS NULL)";
 
     /** Everything of one account ending before {@code until}, soonest first. */
     public List<ExpiringItem> ofAccount(Handle h, String accountId, Instant until) {
         return h.createQuery("SELECT * FROM (" + ITEMS + ") x ORDER BY x.not_after, x.item_id, x.position")
                 .define("filter_t", "AND t.account_id = :a")
                 .define("filter_p", "AND p.account_id = :a")
+                .define("filter_i", "AND i.account_id = :a")
                 .bind("a", accountId)
                 .bind("until", Database.utc(until))
                 .map((rs, ctx) -> row(rs))
@@ -55,6 +66,7 @@ public final class ExpiryStore {
                         + " ORDER BY x.not_after, x.item_id, x.position LIMIT :n")
                 .define("filter_t", "")
                 .define("filter_p", "")
+                .define("filter_i", "")
                 .bind("until", Database.utc(until))
                 .bind("n", limit);
         after.ifPresent(c -> {
@@ -72,6 +84,7 @@ public final class ExpiryStore {
                         + " WHERE n.item_id = x.item_id AND n.position = x.position) ORDER BY x.not_after LIMIT :n")
                 .define("filter_t", "")
                 .define("filter_p", "")
+                .define("filter_i", "")
                 .bind("until", Database.utc(until))
                 .bind("n", limit)
                 .map((rs, ctx) -> row(rs))
@@ -83,6 +96,7 @@ public final class ExpiryStore {
         return h.createQuery("SELECT * FROM (" + ITEMS + ") x")
                 .define("filter_t", "AND t.id = :i AND 0 = :pos")
                 .define("filter_p", "AND p.id = :i AND c.position = :pos")
+                .define("filter_i", "AND i.serial = :i AND 0 = :pos")
                 .bind("until", Database.utc(Instant.parse("9999-12-31T00:00:00Z")))
                 .bind("i", id)
                 .bind("pos", position)
@@ -164,7 +178,9 @@ public final class ExpiryStore {
     public int pruneNotices(Handle h, Instant before) {
         return h.createUpdate("DELETE FROM expiry_notices WHERE not_after < :before AND account_id IS NOT NULL"
                         + " AND NOT EXISTS (SELECT 1 FROM trusted_cas t WHERE t.id = expiry_notices.item_id)"
-                        + " AND NOT EXISTS (SELECT 1 FROM private_chains p WHERE p.id = expiry_notices.item_id)")
+                        + " AND NOT EXISTS (SELECT 1 FROM private_chains p WHERE p.id = expiry_notices.item_id)"
+                        + " AND NOT EXISTS (SELECT 1 FROM issued_certificates i WHERE i.serial = expiry_notices.item_id"
+                        + " AND i.issued_for = 'SIGNED_REQUEST')")
                 .bind("before", Database.utc(before))
                 .execute();
     }
@@ -212,6 +228,7 @@ public final class ExpiryStore {
         h.createQuery("SELECT x.kind, COUNT(*) FROM (" + ITEMS + ") x GROUP BY x.kind")
                 .define("filter_t", "")
                 .define("filter_p", "")
+                .define("filter_i", "")
                 .bind("until", Database.utc(until))
                 .map((rs, ctx) -> java.util.Map.entry(ExpiringItem.Kind.valueOf(rs.getString(1)), rs.getLong(2)))
                 .forEach(e -> out.put(e.getKey(), e.getValue()));

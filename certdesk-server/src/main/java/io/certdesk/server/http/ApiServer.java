@@ -11,6 +11,8 @@ import io.certdesk.server.chains.RevocationService;
 import io.certdesk.server.expiry.ExpiryService;
 import io.certdesk.server.ipp.IppPrinter;
 import io.certdesk.server.outbound.ConnectionCheckService;
+import io.certdesk.server.requests.ChainRequestService;
+import io.certdesk.server.requests.DeviceSigningService;
 import io.certdesk.server.tls.TlsChains;
 import io.certdesk.server.token.ApiClientService;
 import io.certdesk.server.token.TokenService;
@@ -47,6 +49,8 @@ public final class ApiServer {
             TrustedCaService trustedCas,
             TrustSettingsService trustSettings,
             ChainService chains,
+            ChainRequestService chainRequests,
+            DeviceSigningService deviceSigning,
             RevocationService revocations,
             ChainRenewalService renewals,
             LifecycleSettingsService lifecycleSettings,
@@ -89,15 +93,23 @@ public final class ApiServer {
             new AuthRoutes(services.users(), requests).register(routes);
             new AccountRoutes(services.accounts(), services.users(), requests).register(routes);
             new TrustRoutes(services.trustedCas(), services.trustSettings(), requests).register(routes);
-            new ChainRoutes(
-                            services.chains(),
+            ChainRoutes chainRoutes = new ChainRoutes(
+                    services.chains(),
+                    services.revocations(),
+                    services.renewals(),
+                    services.lifecycleSettings(),
+                    services.pkiSettings(),
+                    services.tlsChains(),
+                    requests);
+            // before the chains' own routes: "/private-chains/requests" is not a chain id
+            new EnrollmentRoutes(
+                            services.chainRequests(),
+                            services.deviceSigning(),
                             services.revocations(),
-                            services.renewals(),
-                            services.lifecycleSettings(),
-                            services.pkiSettings(),
-                            services.tlsChains(),
+                            chainRoutes,
                             requests)
                     .register(routes);
+            chainRoutes.register(routes);
             new TokenRoutes(services.apiClients(), services.tokens(), requests).register(routes);
             new ConnectionCheckRoutes(services.checks(), requests).register(routes);
             new ConsoleRoutes().register(routes);

@@ -192,7 +192,7 @@ final class ChainRoutes {
     }
 
     /** The chains with their certificates and what the TLS edge does with each now (all of one account). */
-    private List<Dto.ChainJson> render(List<PrivateChain> list) {
+    List<Dto.ChainJson> render(List<PrivateChain> list) {
         var infos = chains.certificateInfos(list);
         Map<String, ChainUse> uses =
                 list.isEmpty() ? Map.of() : tls.uses(list.get(0).accountId());

@@ -252,6 +252,77 @@ class CertdeskCommandIT {
                 .contains("token lifetime: 900 s")
                 .contains(" ACTIVE");
 
+        // A key made on the platform, its CSR signed by the customer's own CA, taken back as a chain.
+        Path csrFile = work.resolve("request.csr");
+        Result requested = cli(
+                "chain",
+                "request",
+                "--account",
+                customerId,
+                "--domain",
+                "print.globex.test",
+                "--key-type",
+                "RSA_2048",
+                "--csr-out",
+                csrFile.toString());
+        assertThat(requested.exit).as(requested.err).isZero();
+        assertThat(requested.out).startsWith("request ").contains("print.globex.test (RSA_2048)");
+        String requestId = requested.out.split("\\s+")[1];
+        var requestKey = io.certdesk.pki.request.Pkcs10.readPkcs10(Files.readAllBytes(csrFile))
+                .publicKey();
+        var signedElsewhere = io.certdesk.pki.testing.TestCa.certificate("CN=print.globex.test")
+                .issuedBy(ldapCa)
+                .endEntity()
+                .keyPair(new java.security.KeyPair(requestKey, null))
+                .dns("print.globex.test")
+                .validity(now.minusSeconds(60), now.plus(java.time.Duration.ofDays(200)))
+                .build();
+        Path signedFile = work.resolve("signed.pem");
+        Files.writeString(signedFile, io.certdesk.pki.testing.Pem.certificate(signedElsewhere.certificate()));
+        Result completed = cli("chain", "complete", "--account", customerId, requestId, signedFile.toString());
+        assertThat(completed.exit).as(completed.err).isZero();
+        assertThat(completed.out).startsWith("chain ").contains("CN=print.globex.test");
+        assertThat(cli("chains", "list", "--account", customerId).out).contains("REQUESTED");
+        Result completedAgain = cli("chain", "complete", "--account", customerId, requestId, signedFile.toString());
+        assertThat(completedAgain.exit).isEqualTo(1);
+        assertThat(completedAgain.err).contains("not_found");
+
+        // A device's own CSR signed by the platform CA, then revoked.
+        var device = io.certdesk.pki.keys.KeyPairs.generate(
+                io.certdesk.pki.keys.KeyType.EC_P256, new java.security.SecureRandom());
+        Path deviceCsr = work.resolve("device.csr");
+        Files.write(
+                deviceCsr,
+                io.certdesk.pki.request.Pkcs10.build(
+                        device, io.certdesk.pki.keys.KeyType.EC_P256, List.of("print.globex.test")));
+        Path deviceChain = work.resolve("device-chain.pem");
+        Result deviceSigned = cli(
+                "certificate",
+                "sign",
+                "--account",
+                customerId,
+                "--profile",
+                "TLS_SERVER_AND_CLIENT",
+                "--out",
+                deviceChain.toString(),
+                deviceCsr.toString());
+        assertThat(deviceSigned.exit).as(deviceSigned.err).isZero();
+        assertThat(deviceSigned.out).startsWith("signed serial ").contains("for print.globex.test until");
+        assertThat(Files.readString(deviceChain).split("-----BEGIN CERTIFICATE-----"))
+                .hasSize(4);
+        String deviceSerial = deviceSigned.out.split("\\s+")[2];
+        Files.write(
+                deviceCsr,
+                io.certdesk.pki.request.Pkcs10.build(
+                        device, io.certdesk.pki.keys.KeyType.EC_P256, List.of("print.vendor-b.test")));
+        Result foreign = cli("certificate", "sign", "--account", customerId, deviceCsr.toString());
+        assertThat(foreign.exit).isEqualTo(1);
+        assertThat(foreign.err).contains("domain_not_allowed");
+        Result deviceRevoked =
+                cli("certificate", "revoke", "--account", customerId, deviceSerial, "--reason", "keyCompromise");
+        assertThat(deviceRevoked.exit).as(deviceRevoked.err).isZero();
+        assertThat(deviceRevoked.out).contains("revoked serial " + deviceSerial).contains("keyCompromise");
+
         // An API client, a token issued with its secret, verified against the published keys.
         Result created = cli("clients", "create", "--account", customerId, "--name", "Print fleet");
         assertThat(created.exit).as(created.err).isZero();

@@ -19,6 +19,8 @@ class TenantIsolationTest extends OnBothDatabases {
     static String siblingCertificate;
     static String siblingChain;
     static String siblingClient;
+    static String siblingRequest;
+    static String siblingSerial;
     /**
      * Routes an account publishes to the world or that authenticate by other means than a
      * session: the token endpoint (client credentials) and the published keys and metadata.
@@ -49,6 +51,29 @@ class TenantIsolationTest extends OnBothDatabases {
                 .get(0)
                 .path("id")
                 .asText();
+        String siblingDomain = admin.get("/api/v1/accounts/" + sibling)
+                .json()
+                .path("domains")
+                .get(0)
+                .asText();
+        siblingRequest = admin.post(
+                        "/api/v1/accounts/" + sibling + "/private-chains/requests",
+                        Map.of("domains", List.of(siblingDomain)))
+                .assertStatus(201)
+                .json()
+                .path("id")
+                .asText();
+        var device = io.certdesk.pki.keys.KeyPairs.generate(
+                io.certdesk.pki.keys.KeyType.EC_P256, new java.security.SecureRandom());
+        String location = admin.sendRaw(
+                        "POST",
+                        "/api/v1/accounts/" + sibling + "/certificates/sign",
+                        io.certdesk.pki.request.Pkcs10.build(
+                                device, io.certdesk.pki.keys.KeyType.EC_P256, List.of(siblingDomain)),
+                        "application/pkcs10")
+                .assertStatus(201)
+                .header("Location");
+        siblingSerial = location.substring(location.lastIndexOf('/') + 1);
         siblingClient = admin.post("/api/v1/accounts/" + sibling + "/api-clients", Map.of("name", "sibling client"))
                 .assertStatus(201)
                 .json()
@@ -90,6 +115,8 @@ class TenantIsolationTest extends OnBothDatabases {
                         .replace("{certId}", siblingCertificate)
                         .replace("{chainId}", siblingChain)
                         .replace("{clientId}", siblingClient)
+                        .replace("{requestId}", siblingRequest)
+                        .replace("{serial}", siblingSerial)
                         .replace("{domain}", "www.example.test")
                         .replace("{webhookId}", "00000000-0000-0000-0000-000000000000");
                 if (route.path().endsWith("/trusted-cas") && route.method().equals("POST")) {
@@ -119,6 +146,17 @@ class TenantIsolationTest extends OnBothDatabases {
                         .json()
                         .path("chains"))
                 .hasSize(1);
+        assertThat(server.admin()
+                        .get("/api/v1/accounts/" + sibling + "/private-chains/requests")
+                        .json()
+                        .path("requests"))
+                .hasSize(1);
+        assertThat(server.admin()
+                        .get("/api/v1/accounts/" + sibling + "/certificates/" + siblingSerial)
+                        .json()
+                        .path("revocation")
+                        .isNull())
+                .isTrue();
         assertThat(server.admin()
                         .get("/api/v1/accounts/" + sibling + "/api-clients")
                         .json()
