@@ -154,13 +154,16 @@ function route() {
 
 // ---------- Certificates tab ----------
 async function certificates() {
-  const [cas, chains, settings] = await Promise.all([
-    api('GET', `${base()}/trusted-cas?limit=500`), api('GET', `${base()}/private-chains`), api('GET', `${base()}/pki-settings`)]);
+  const [cas, chains, settings, requests, signed] = await Promise.all([
+    api('GET', `${base()}/trusted-cas?limit=500`), api('GET', `${base()}/private-chains`), api('GET', `${base()}/pki-settings`),
+    api('GET', `${base()}/private-chains/requests`), api('GET', `${base()}/certificates?limit=100`)]);
   const domainsOfAccount = (account() || {}).domains || [];
   view().replaceChildren(
     h('h1', {}, `Certificates — ${(account() || {}).name || ''}`),
     trustedCaSection(cas.certificates, cas.next),
     chainSection(chains.chains, settings, domainsOfAccount),
+    requestsSection(requests.requests, domainsOfAccount),
+    devicesSection(signed),
     settingsSection(chains.chains, settings, domainsOfAccount));
 }
 
@@ -279,6 +282,7 @@ function useBadges(chain, settings) {
   return badges;
 }
 
+const ORIGINS = { GENERATED: 'generated', IMPORTED: 'imported', REQUESTED: 'requested (signed by your CA)' };
 const REVOCATION_REASONS = ['keyCompromise', 'superseded', 'affiliationChanged', 'cessationOfOperation', 'unspecified'];
 
 /** Revoking a generated chain: a reason, then a confirmation; the server says what it refuses and why. */
@@ -304,7 +308,7 @@ function chainSection(chains, settings, domainsOfAccount) {
     return [h('tr', { 'data-chain': c.id },
       h('td', {}, h('button', { type: 'button', class: 'link', 'aria-expanded': 'false', 'aria-controls': `chain-details-${c.id}`,
         onclick: event => toggle(event.currentTarget, `chain-details-${c.id}`) }, c.dnsNames.length ? c.dnsNames.join(', ') : c.subject)),
-      h('td', {}, c.origin === 'GENERATED' ? 'generated' : 'imported'),
+      h('td', {}, ORIGINS[c.origin] || c.origin),
       h('td', {}, c.purposes.map(p => p === 'TLS_SERVER' ? 'TLS' : 'token signing').join(', ')),
       h('td', {}, `${c.keyAlgorithm} ${c.keySize}`),
       h('td', {}, when(c.notAfter), c.revocation ? null : expiryBadge(c.notAfter), renewalNote(c),
@@ -375,6 +379,7 @@ async function expiringCount() {
 }
 
 const KINDS = { TRUSTED_CA: 'trusted CA', CHAIN: 'private chain', CHAIN_CERTIFICATE: 'certificate of a chain',
+  SIGNED_REQUEST: 'device certificate',
   PLATFORM_CA: 'platform CA', NODE_SERVER: 'node certificate' };
 
 async function expiring() {
@@ -386,12 +391,14 @@ async function expiring() {
   const rows = listing.items.map(i => h('tr', { 'data-expiring': `${i.id}#${i.position || 0}` },
     h('td', {}, when(i.notAfter), i.expired ? h('span', { class: 'badge expired' }, 'ended') : null),
     h('td', {}, String(i.daysLeft)),
-    h('td', {}, KINDS[i.kind] || i.kind, i.origin ? ` (${i.origin === 'GENERATED' ? 'generated' : 'imported'})` : ''),
+    h('td', {}, KINDS[i.kind] || i.kind, i.origin ? ` (${ORIGINS[i.origin] || i.origin})` : ''),
     h('td', {}, i.subject),
     h('td', {}, [...(i.servesDomains || []), ...(i.signingRole ? [`signing (${i.signingRole.toLowerCase()})`] : [])].join(', ')
       || h('span', { class: 'hint' }, 'not in use')),
     h('td', {}, i.renewAt ? ['renews by itself ', when(i.renewAt)]
-      : i.origin === 'IMPORTED' ? 'renew at its CA, then import it again' : '')));
+      : i.origin === 'IMPORTED' ? 'renew at its CA, then import it again'
+        : i.origin === 'REQUESTED' ? 'make a new request, have your CA sign it'
+          : i.kind === 'SIGNED_REQUEST' ? 'the device sends a new CSR' : '')));
   view().replaceChildren(
     h('h1', {}, `Expiring — ${(account() || {}).name || ''}`),
     h('p', {}, h('label', { for: 'expiring-within' }, 'Ending within '), choose),
@@ -459,6 +466,133 @@ function generateForm(domainsOfAccount) {
     errorText('generate-error'),
     h('button', { type: 'submit' }, 'Generate'));
   return form;
+}
+
+// ---------- certificate requests both ways ----------
+/** Requests made here for the account's own CA: make one (key stays here), download its CSR, upload what the CA signed. */
+function requestsSection(requests, domainsOfAccount) {
+  const rows = requests.map(r => h('tr', { 'data-request': r.id },
+    h('td', {}, r.domains.join(', ')),
+    h('td', {}, r.keyType.replace('_', ' ')),
+    h('td', {}, when(r.expiresAt)),
+    h('td', {},
+      h('a', { href: `${base()}/private-chains/requests/${r.id}/csr.pem`, download: `request-${r.id}.csr` }, 'CSR'), ' ',
+      h('label', { for: `signed-${r.id}`, class: 'inline' }, 'Signed certificate '),
+      h('input', { id: `signed-${r.id}`, type: 'file', accept: '.pem,.crt,.cer,.der,.p7b,.p7c' }), ' ',
+      h('button', { type: 'button', 'data-complete': r.id, onclick: async () => {
+        const file = document.getElementById(`signed-${r.id}`).files[0];
+        const out = document.getElementById(`request-error-${r.id}`);
+        out.textContent = '';
+        if (!file) { out.textContent = 'Choose the certificate your CA signed (PEM, DER or PKCS#7).'; return; }
+        const data = new FormData();
+        data.append('file', file);
+        try {
+          const done = await api('POST', `${base()}/private-chains/requests/${r.id}/certificate`, data);
+          toast(done.warnings.length ? `Chain added; ${done.warnings[0].message}` : 'Chain added from the signed certificate.');
+          route();
+        } catch (p) { showError(`request-error-${r.id}`, p); }
+      } }, 'Upload'), ' ',
+      h('button', { type: 'button', class: 'danger', onclick: async () => {
+        if (!confirm('Delete this request and its key? A certificate signed for it can no longer be used.')) return;
+        try { await api('DELETE', `${base()}/private-chains/requests/${r.id}`); toast('Request deleted.'); route(); } catch (p) { toast(p.message); }
+      } }, 'Delete'),
+      errorText(`request-error-${r.id}`))));
+  const form = h('form', { id: 'request-create', class: 'panel', onsubmit: async event => {
+    event.preventDefault();
+    clearErrors(form);
+    const domains = [...form.querySelectorAll('input[name=request-domain]:checked')].map(i => i.value);
+    try {
+      await api('POST', `${base()}/private-chains/requests`, { domains, keyType: form.querySelector('#request-key').value });
+      toast('Request made: download its CSR for your CA.');
+      route();
+    } catch (p) { showError('request-create-error', p); }
+  } },
+    h('h3', {}, 'Request a chain from your own CA'),
+    h('p', { class: 'hint' }, 'The key is made here and never leaves; take the CSR to your CA, then upload the certificate it signs.'),
+    h('fieldset', {}, h('legend', {}, 'Names'),
+      domainsOfAccount.length ? domainsOfAccount.map((d, i) => h('div', {},
+        h('input', { type: 'checkbox', name: 'request-domain', id: `request-domain-${i}`, value: d, checked: i === 0 }),
+        h('label', { for: `request-domain-${i}`, class: 'inline' }, ` ${d}`)))
+        : h('p', { class: 'hint' }, 'This account has no domains: an admin above it sets them.')),
+    h('label', { for: 'request-key' }, 'Key type'),
+    h('select', { id: 'request-key' }, ...['EC_P256', 'EC_P384', 'RSA_2048', 'RSA_3072', 'RSA_4096'].map(k => h('option', { value: k }, k.replace('_', ' ')))),
+    errorText('request-create-error'),
+    h('button', { type: 'submit' }, 'Make the request'));
+  return h('section', { 'aria-labelledby': 'requests-title' },
+    h('h2', { id: 'requests-title' }, 'Requests waiting for a certificate'),
+    requests.length ? h('table', { id: 'chain-requests' },
+      h('thead', {}, h('tr', {}, ...['Names', 'Key', 'Ends', ''].map(t => h('th', { scope: 'col' }, t)))),
+      h('tbody', {}, rows)) : h('p', { id: 'chain-requests-empty' }, 'No requests waiting.'),
+    form);
+}
+
+/** Devices' own CSRs signed by the platform CA: paste or upload one, download the chain; revoke from the list. */
+function devicesSection(signed) {
+  const rows = signed.certificates.map(c => h('tr', { 'data-serial': c.serial },
+    h('td', {}, c.dnsNames.join(', ')),
+    h('td', { class: 'mono' }, c.serial),
+    h('td', {}, when(c.notAfter), c.revocation ? h('span', { class: 'badge expired' }, `revoked: ${c.revocation.reason}`) : expiryBadge(c.notAfter)),
+    h('td', {},
+      h('a', { href: `${base()}/certificates/${c.serial}/chain.pem`, download: `${c.serial}.pem` }, 'Chain PEM'), ' ',
+      h('a', { href: `${base()}/certificates/${c.serial}/chain.p7b`, download: `${c.serial}.p7b` }, 'PKCS#7'), ' ',
+      c.revocation ? null : (() => {
+        const select = h('select', { 'aria-label': `Revocation reason for ${c.serial}` }, ...REVOCATION_REASONS.map(r => h('option', { value: r }, r)));
+        return h('span', { class: 'revoke' }, select, ' ', h('button', { type: 'button', class: 'danger', 'data-revoke-serial': c.serial, onclick: async () => {
+          if (!confirm(`Revoke this device certificate (${select.value})? Its CRL and OCSP say so at once; this cannot be undone.`)) return;
+          try { await api('POST', `${base()}/certificates/${c.serial}/revoke`, { reason: select.value }); toast('Revoked.'); route(); } catch (p) { toast(p.message); }
+        } }, 'Revoke'));
+      })())));
+  const result = h('div', { id: 'sign-result', role: 'status' });
+  const form = h('form', { id: 'csr-sign', class: 'panel', onsubmit: async event => {
+    event.preventDefault();
+    clearErrors(form);
+    result.replaceChildren();
+    const file = form.querySelector('#csr-file').files[0];
+    const pasted = form.querySelector('#csr-text').value.trim();
+    const profile = form.querySelector('#csr-profile').value;
+    const days = form.querySelector('#csr-days').value;
+    let body;
+    if (file) {
+      body = new FormData();
+      body.append('csr', file);
+      body.append('profile', profile);
+      if (days) body.append('validityDays', days);
+    } else {
+      body = { csr: pasted, profile };
+      if (days) body.validityDays = Number(days);
+    }
+    try {
+      const c = await api('POST', `${base()}/certificates/sign`, body);
+      result.replaceChildren(h('p', {}, `Signed for ${c.dnsNames.join(', ')}, serial `, h('code', { class: 'mono' }, c.serial), ', until ',
+        new Date(c.notAfter).toLocaleDateString(), ': ',
+        h('a', { href: `${base()}/certificates/${c.serial}/chain.pem`, download: `${c.serial}.pem`, id: 'signed-chain-pem' }, 'chain PEM'), ' · ',
+        h('a', { href: `${base()}/certificates/${c.serial}/chain.p7b`, download: `${c.serial}.p7b` }, 'PKCS#7')));
+      toast('Signed.');
+      await refreshKeepingResult('sign-result', result); // the list shows it, the answer stays in view
+    } catch (p) { showError('csr-sign-error', p); }
+  } },
+    h('h3', {}, 'Sign a device\'s certificate request'),
+    h('p', { class: 'hint' }, 'For printers and terminals that make their own key: every name in the CSR must be one of the account\'s domains.'),
+    h('label', { for: 'csr-text' }, 'CSR (PEM), pasted'),
+    h('textarea', { id: 'csr-text', rows: '6', class: 'mono', placeholder: '-----BEGIN CERTIFICATE REQUEST-----' }),
+    h('label', { for: 'csr-file' }, 'or a CSR file (PEM or DER)'),
+    h('input', { id: 'csr-file', type: 'file', accept: '.csr,.pem,.der,.req' }),
+    h('label', { for: 'csr-profile' }, 'Use'),
+    h('select', { id: 'csr-profile' },
+      h('option', { value: 'TLS_SERVER' }, 'TLS server (web page, IPPS)'),
+      h('option', { value: 'TLS_CLIENT' }, 'TLS client (802.1X, API)'),
+      h('option', { value: 'TLS_SERVER_AND_CLIENT' }, 'both')),
+    h('label', { for: 'csr-days' }, 'Validity in days (optional, at most 397)'),
+    h('input', { id: 'csr-days', type: 'number', min: '1', max: '397', inputmode: 'numeric' }),
+    errorText('csr-sign-error'),
+    h('button', { type: 'submit' }, 'Sign'),
+    result);
+  return h('section', { 'aria-labelledby': 'devices-title' },
+    h('h2', { id: 'devices-title' }, 'Devices\' certificates (signed here for their own keys)'),
+    signed.certificates.length ? h('table', { id: 'device-certificates' },
+      h('thead', {}, h('tr', {}, ...['Names', 'Serial', 'Expires', ''].map(t => h('th', { scope: 'col' }, t)))),
+      h('tbody', {}, rows)) : h('p', { id: 'device-certificates-empty' }, 'No device certificates yet.'),
+    form);
 }
 
 function settingsSection(chains, settings, domainsOfAccount) {

@@ -427,6 +427,97 @@ class ConsoleBrowserTest extends OnBothDatabases {
     }
 
     @Test
+    void aRequestMadeInTheConsoleIsCompletedWithTheSignedCertificateAndADevicesCsrIsSignedAndRevoked()
+            throws Exception {
+        int n = NEXT.incrementAndGet();
+        String domain = "request-" + n + ".console.test";
+        String account = server.admin().createVendor("Console Requests " + n);
+        server.admin().setDomains(account, domain);
+        signIn("admin", TestServer.ADMIN_PASSWORD);
+        goTo(account, "certificates");
+        new Select(browser.visible(By.id("request-key"))).selectByValue("RSA_2048");
+        browser.driver()
+                .findElement(By.cssSelector("#request-create button[type=submit]"))
+                .click();
+        browser.text(By.id("chain-requests"), domain);
+        String requestId = browser.driver()
+                .findElement(By.cssSelector("#chain-requests tr[data-request]"))
+                .getAttribute("data-request");
+        // the customer's CA signs the CSR the console links to
+        String csr = server.admin()
+                .get("/api/v1/accounts/" + account + "/private-chains/requests/" + requestId + "/csr.pem")
+                .assertStatus(200)
+                .text();
+        var customerCa = TestCa.certificate("CN=Customer CA " + n)
+                .validity(Instant.now().minusSeconds(60), Instant.now().plus(Duration.ofDays(100)))
+                .build();
+        var signed = TestCa.certificate("CN=" + domain)
+                .issuedBy(customerCa)
+                .endEntity()
+                .keyPair(new java.security.KeyPair(
+                        io.certdesk.pki.request.Pkcs10.readPkcs10(csr.getBytes(StandardCharsets.US_ASCII))
+                                .publicKey(),
+                        null))
+                .dns(domain)
+                .validity(Instant.now().minusSeconds(60), Instant.now().plus(Duration.ofDays(90)))
+                .build();
+        Path signedFile = file(
+                "signed.pem",
+                (Pem.certificate(signed.certificate()) + Pem.certificate(customerCa.certificate()))
+                        .getBytes(StandardCharsets.US_ASCII));
+        browser.driver().findElement(By.id("signed-" + requestId)).sendKeys(signedFile.toString());
+        browser.driver()
+                .findElement(By.cssSelector("button[data-complete='" + requestId + "']"))
+                .click();
+        browser.text(By.id("private-chains"), "requested (signed by your CA)");
+        browser.visible(By.id("chain-requests-empty"));
+
+        // a printer's own CSR, pasted
+        var printer = io.certdesk.pki.keys.KeyPairs.generate(KeyType.EC_P256, new java.security.SecureRandom());
+        String printerCsr = io.certdesk.pki.request.Pkcs10.writePem(
+                io.certdesk.pki.request.Pkcs10.build(printer, KeyType.EC_P256, List.of(domain)));
+        browser.driver().findElement(By.id("csr-text")).sendKeys(printerCsr);
+        new Select(browser.driver().findElement(By.id("csr-profile"))).selectByValue("TLS_SERVER_AND_CLIENT");
+        browser.driver()
+                .findElement(By.cssSelector("#csr-sign button[type=submit]"))
+                .click();
+        browser.text(By.id("sign-result"), "Signed for " + domain);
+        String serial = server.admin()
+                .get("/api/v1/accounts/" + account + "/certificates")
+                .json()
+                .path("certificates")
+                .get(0)
+                .path("serial")
+                .asText();
+        assertThat(browser.driver().findElement(By.id("signed-chain-pem")).getAttribute("href"))
+                .endsWith("/certificates/" + serial + "/chain.pem");
+        // a name of another account is refused with the server's words, nothing is signed
+        var other = io.certdesk.pki.keys.KeyPairs.generate(KeyType.EC_P256, new java.security.SecureRandom());
+        browser.driver().findElement(By.id("csr-text")).clear();
+        browser.driver()
+                .findElement(By.id("csr-text"))
+                .sendKeys(io.certdesk.pki.request.Pkcs10.writePem(io.certdesk.pki.request.Pkcs10.build(
+                        other, KeyType.EC_P256, List.of("elsewhere.console.test"))));
+        browser.driver()
+                .findElement(By.cssSelector("#csr-sign button[type=submit]"))
+                .click();
+        browser.text(By.id("csr-sign-error"), "not among the account's domains");
+        assertThat(server.admin()
+                        .get("/api/v1/accounts/" + account + "/certificates")
+                        .json()
+                        .path("certificates"))
+                .hasSize(1);
+        browser.text(By.id("device-certificates"), serial);
+        browser.screenshot("15-requests-and-devices");
+        browser.driver()
+                .findElement(By.cssSelector("button[data-revoke-serial='" + serial + "']"))
+                .click();
+        assertThat(browser.driver().switchTo().alert().getText()).startsWith("Revoke this device certificate");
+        browser.driver().switchTo().alert().accept();
+        browser.text(By.id("device-certificates"), "revoked: keyCompromise");
+    }
+
+    @Test
     void aGeneratedChainIsRenewedFromTheConsoleAndTheExpiringViewShowsWhatEndsSoon() throws Exception {
         int n = NEXT.incrementAndGet();
         String domain = "renew-" + n + ".console.test";
