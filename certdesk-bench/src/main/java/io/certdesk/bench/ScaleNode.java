@@ -60,6 +60,7 @@ final class ScaleNode {
                 OptionalInt.of(0),
                 Optional.empty(),
                 ServerConfig.DEFAULT_CRL_VALIDITY,
-                ServerConfig.DEFAULT_ISSUER_OCSP_REFRESH);
+                ServerConfig.DEFAULT_ISSUER_OCSP_REFRESH,
+                io.certdesk.server.acme.ChallengePorts.STANDARD);
     }
 }

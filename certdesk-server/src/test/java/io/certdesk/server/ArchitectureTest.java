@@ -24,6 +24,7 @@ class ArchitectureTest {
     /** Every package of the server but the HTTP layer, the CLI and the wiring in app. */
     private static final String[] SERVICES = {
         "..server.access..",
+        "..server.acme..",
         "..server.account..",
         "..server.audit..",
         "..server.ca..",
@@ -50,6 +51,7 @@ class ArchitectureTest {
     void everyServerPackageIsCoveredByTheRules() {
         var covered = java.util.Set.of(
                 "access",
+                "acme",
                 "account",
                 "audit",
                 "ca",

@@ -101,6 +101,7 @@ public final class CertdeskServer implements AutoCloseable {
     private final IssuerRevocationWatch issuerWatch;
     private final RenewalSweep renewalSweep;
     private final io.certdesk.server.requests.RequestExpiry requestExpiry;
+    private final io.certdesk.server.acme.AcmeService acme;
     private final WebhookDelivery webhookDelivery;
     private final ExpiryNotices expiryNotices;
     /** Null without --http-port. */
@@ -120,9 +121,11 @@ public final class CertdeskServer implements AutoCloseable {
             IssuerRevocationWatch issuerWatch,
             RenewalSweep renewalSweep,
             io.certdesk.server.requests.RequestExpiry requestExpiry,
+            io.certdesk.server.acme.AcmeService acme,
             WebhookDelivery webhookDelivery,
             ExpiryNotices expiryNotices) {
         this.requestExpiry = requestExpiry;
+        this.acme = acme;
         this.expiryNotices = expiryNotices;
         this.renewalSweep = renewalSweep;
         this.webhookDelivery = webhookDelivery;
@@ -153,6 +156,7 @@ public final class CertdeskServer implements AutoCloseable {
         IssuerRevocationWatch issuerWatch = null;
         RenewalSweep renewalSweep = null;
         io.certdesk.server.requests.RequestExpiry requestExpiry = null;
+        io.certdesk.server.acme.AcmeService acme = null;
         WebhookDelivery webhookDelivery = null;
         ExpiryNotices expiryNotices = null;
         try {
@@ -345,6 +349,22 @@ public final class CertdeskServer implements AutoCloseable {
                             config.clock(),
                             config.issuerOcspRefresh())
                     .start();
+            acme = new io.certdesk.server.acme.AcmeService(
+                            database,
+                            accountStore,
+                            vault,
+                            platformCa,
+                            issuedStore,
+                            revocations,
+                            new io.certdesk.server.outbound.AcmeChallenges(
+                                    config.outbound(),
+                                    Duration.ofSeconds(10),
+                                    config.acmeChallengePorts().http(),
+                                    config.acmeChallengePorts().tls()),
+                            audit,
+                            config.clock(),
+                            random)
+                    .start();
             long t35 = System.nanoTime();
             ApiServer api = new ApiServer(
                             new ApiServer.Services(
@@ -377,6 +397,9 @@ public final class CertdeskServer implements AutoCloseable {
                                     tlsChains,
                                     new IppPrinter(config.clock()),
                                     checks,
+                                    acme,
+                                    new io.certdesk.server.acme.AcmeAdminService(
+                                            database, vault, access, audit, config.clock(), random),
                                     registry),
                             new ApiServer.Listeners(
                                     ServerTls.contextFactory(tlsChains.sslContext(random)),
@@ -415,6 +438,7 @@ public final class CertdeskServer implements AutoCloseable {
                     issuerWatch,
                     renewalSweep,
                     requestExpiry,
+                    acme,
                     webhookDelivery,
                     expiryNotices);
         } catch (RuntimeException | IOException e) {
@@ -423,6 +447,9 @@ public final class CertdeskServer implements AutoCloseable {
             }
             if (requestExpiry != null) {
                 requestExpiry.close();
+            }
+            if (acme != null) {
+                acme.close();
             }
             if (webhookDelivery != null) {
                 webhookDelivery.close();
@@ -645,6 +672,7 @@ public final class CertdeskServer implements AutoCloseable {
         try {
             renewalSweep.close();
             requestExpiry.close();
+            acme.close();
             expiryNotices.close();
             webhookDelivery.close();
             api.stop();

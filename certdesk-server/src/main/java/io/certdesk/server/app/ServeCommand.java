@@ -113,6 +113,21 @@ public final class ServeCommand implements Callable<Integer> {
     String outboundAllow;
 
     @Option(
+            names = "--acme-http-port",
+            defaultValue = "80",
+            paramLabel = "PORT",
+            description =
+                    "Where ACME http-01 validation connects on the name validated (default 80; another in a lab).")
+    int acmeHttpPort;
+
+    @Option(
+            names = "--acme-tls-port",
+            defaultValue = "443",
+            paramLabel = "PORT",
+            description = "Where ACME tls-alpn-01 validation connects (default 443; another in a lab).")
+    int acmeTlsPort;
+
+    @Option(
             names = "--outbound-deny",
             paramLabel = "CIDRS",
             defaultValue = "${env:CERTDESK_OUTBOUND_DENY}",
@@ -198,7 +213,8 @@ public final class ServeCommand implements Callable<Integer> {
                     httpPort == 0 ? OptionalInt.empty() : OptionalInt.of(httpPort),
                     Optional.ofNullable(pkiUrl),
                     java.time.Duration.ofDays(crlValidityDays),
-                    java.time.Duration.ofMinutes(issuerOcspRefreshMinutes));
+                    java.time.Duration.ofMinutes(issuerOcspRefreshMinutes),
+                    new io.certdesk.server.acme.ChallengePorts(acmeHttpPort, acmeTlsPort));
         } catch (IllegalArgumentException | PkiException e) {
             throw CliFailure.usage(e.getMessage());
         }

@@ -28,6 +28,7 @@ import java.util.OptionalInt;
  *                      empty: http://hostname:httpPort, or nothing named when there is no plain-HTTP port
  * @param crlValidity   how long each CRL is valid (its nextUpdate); it is reissued at half of it, and at once after a revocation
  * @param issuerOcspRefresh how often, at most, the edge asks an imported chain's own CA (OCSP) whether it is revoked
+ * @param acmeChallengePorts where ACME validation connects (80 and 443 but in a lab)
  */
 public record ServerConfig(
         String bindHost,
@@ -50,7 +51,8 @@ public record ServerConfig(
         OptionalInt httpPort,
         Optional<String> pkiUrl,
         Duration crlValidity,
-        Duration issuerOcspRefresh) {
+        Duration issuerOcspRefresh,
+        io.certdesk.server.acme.ChallengePorts acmeChallengePorts) {
 
     public static final Duration DEFAULT_CRL_VALIDITY = Duration.ofDays(7);
     public static final Duration DEFAULT_ISSUER_OCSP_REFRESH = Duration.ofHours(1);

@@ -34,6 +34,13 @@ public enum AuditAction {
     /** An imported chain its own CA reports revoked (OCSP): no longer served. */
     CHAIN_REVOKED_BY_ISSUER,
     CERTIFICATE_REVOKED,
+    ACME_EAB_CREATED,
+    ACME_EAB_DELETED,
+    ACME_SETTINGS_CHANGED,
+    /** An ACME client's account, bound to the Certdesk account by an EAB credential. */
+    ACME_ACCOUNT_CREATED,
+    ACME_ACCOUNT_DEACTIVATED,
+    ACME_CERTIFICATE_ISSUED,
     PKI_SETTINGS_CHANGED,
     API_CLIENT_CREATED,
     API_CLIENT_SECRET_ROTATED,

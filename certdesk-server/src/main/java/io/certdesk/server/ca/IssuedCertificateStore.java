@@ -91,12 +91,13 @@ public final class IssuedCertificateStore {
      * {@code before} (paging by issuance, then serial).
      */
     public List<IssuedCertificate> ofAccount(
-            Handle h, String accountId, IssuedFor issuedFor, Optional<Cursor> before, int limit) {
-        return h.createQuery("SELECT " + COLUMNS + " FROM issued_certificates WHERE account_id = :a AND issued_for = :f"
+            Handle h, String accountId, java.util.Set<IssuedFor> kinds, Optional<Cursor> before, int limit) {
+        return h.createQuery("SELECT " + COLUMNS
+                        + " FROM issued_certificates WHERE account_id = :a AND issued_for IN (<f>)"
                         + (before.isPresent() ? " AND (issued_at < :at OR (issued_at = :at AND serial < :s))" : "")
                         + " ORDER BY issued_at DESC, serial DESC LIMIT :n")
                 .bind("a", accountId)
-                .bind("f", issuedFor.name())
+                .bindList("f", kinds.stream().map(Enum::name).sorted().toList())
                 .bind("at", before.map(c -> Database.utc(c.issuedAt())).orElse(null))
                 .bind("s", before.map(Cursor::serial).orElse(null))
                 .bind("n", limit)

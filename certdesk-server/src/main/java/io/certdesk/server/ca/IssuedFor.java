@@ -12,6 +12,8 @@ public enum IssuedFor {
     ISSUING_CA,
     /** A certificate for a key held elsewhere, signed for a request (CSR) an account sent: a device's. */
     SIGNED_REQUEST,
+    /** A certificate an ACME client ordered for its own key. */
+    ACME,
     /** A CA's delegated OCSP responder (id-kp-OCSPSigning), signed by that CA. */
     OCSP_RESPONDER
 }

@@ -215,25 +215,37 @@ public final class RevocationService {
             Principal actor, String accountId, String serial, RevocationReason reason) {
         Account account = access.visibleAccount(actor, accountId);
         String wanted = normalizedSerial(serial);
+        IssuedCertificate target = database.read(h -> issued.bySerial(h, wanted).stream()
+                        .filter(c -> c.accountId().filter(account.id()::equals).isPresent()
+                                && (c.issuedFor() == io.certdesk.server.ca.IssuedFor.SIGNED_REQUEST
+                                        || c.issuedFor() == io.certdesk.server.ca.IssuedFor.ACME))
+                        .findFirst())
+                .orElseThrow(() -> ServiceException.notFound(
+                        "A certificate with serial " + wanted + " signed for a request of this account"));
+        if (!revokeIssued(actor.username(), account.id(), target, reason)) {
+            throw alreadyRevoked(wanted);
+        }
+        return database.read(h -> issued.find(h, target.issuerSha256(), target.serial()))
+                .orElseThrow();
+    }
+
+    /**
+     * Revokes a certificate of the account that belongs to no chain (a device's, an ACME
+     * client's), in one transaction with its audit record; false when it was revoked already.
+     */
+    public boolean revokeIssued(String actor, String accountId, IssuedCertificate target, RevocationReason reason) {
         return database.inTransaction(h -> {
-            IssuedCertificate target = issued.bySerial(h, wanted).stream()
-                    .filter(c -> c.accountId().filter(account.id()::equals).isPresent()
-                            && c.issuedFor() == io.certdesk.server.ca.IssuedFor.SIGNED_REQUEST)
-                    .findFirst()
-                    .orElseThrow(() -> ServiceException.notFound(
-                            "A certificate with serial " + wanted + " signed for a request of this account"));
-            if (target.revoked()
-                    || !issued.revoke(h, target.issuerSha256(), target.serial(), clock.instant(), reason)) {
-                throw alreadyRevoked(wanted);
+            if (!issued.revoke(h, target.issuerSha256(), target.serial(), clock.instant(), reason)) {
+                return false;
             }
             h.afterCommit(published);
             audit.record(
                     h,
-                    actor.username(),
-                    account.id(),
+                    actor,
+                    accountId,
                     AuditAction.CERTIFICATE_REVOKED,
-                    target.subject() + " (serial " + wanted + "), reason " + reason.rfcName());
-            return issued.find(h, target.issuerSha256(), target.serial()).orElseThrow();
+                    target.subject() + " (serial " + target.serial() + "), reason " + reason.rfcName());
+            return true;
         });
     }
 

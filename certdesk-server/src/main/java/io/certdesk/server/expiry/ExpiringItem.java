@@ -71,6 +71,8 @@ public record ExpiringItem(
          * known by its serial, until a newer one for the same names replaces it.
          */
         SIGNED_REQUEST,
+        /** A certificate an ACME client ordered, known by its serial, until a newer one for the same names replaces it. */
+        ACME,
         /** The platform CA's root or one of its issuing CAs. */
         PLATFORM_CA,
         /** A node's own server certificate (renewed by the node at start-up within 30 days of its end). */

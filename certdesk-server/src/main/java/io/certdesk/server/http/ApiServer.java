@@ -62,6 +62,8 @@ public final class ApiServer {
             TlsChains tlsChains,
             IppPrinter printer,
             ConnectionCheckService checks,
+            io.certdesk.server.acme.AcmeService acme,
+            io.certdesk.server.acme.AcmeAdminService acmeAdmin,
             PrometheusMeterRegistry registry) {}
 
     /**
@@ -112,6 +114,8 @@ public final class ApiServer {
             chainRoutes.register(routes);
             new TokenRoutes(services.apiClients(), services.tokens(), requests).register(routes);
             new ConnectionCheckRoutes(services.checks(), requests).register(routes);
+            new AcmeAdminRoutes(services.acmeAdmin(), requests).register(routes);
+            new AcmeRoutes(services.acme()).register(routes);
             new ConsoleRoutes().register(routes);
             new TlsRoutes(services.accounts(), services.tlsChains(), services.printer(), requests, connectors::isIpps)
                     .register(routes);

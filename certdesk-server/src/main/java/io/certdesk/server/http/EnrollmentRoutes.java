@@ -169,6 +169,7 @@ final class EnrollmentRoutes {
             Instant notAfter,
             String sha256,
             Instant issuedAt,
+            String issuedFor,
             Dto.RevocationJson revocation,
             String chainPem) {
         static SignedJson of(IssuedCertificate c, Optional<String> chainPem) {
@@ -181,6 +182,7 @@ final class EnrollmentRoutes {
                     c.notAfter(),
                     c.sha256(),
                     c.issuedAt(),
+                    c.issuedFor().name(),
                     c.revocation().map(Dto.RevocationJson::of).orElse(null),
                     chainPem.orElse(null));
         }

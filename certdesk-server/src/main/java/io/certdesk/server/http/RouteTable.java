@@ -40,6 +40,11 @@ final class RouteTable {
         remember("PATCH", path, access);
     }
 
+    void head(String path, RouteAccess access, Handler handler) {
+        routes.head(path, guarded(access, handler));
+        remember("HEAD", path, access);
+    }
+
     void delete(String path, RouteAccess access, Handler handler) {
         routes.delete(path, guarded(access, handler));
         remember("DELETE", path, access);

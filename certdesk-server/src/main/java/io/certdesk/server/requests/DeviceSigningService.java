@@ -41,6 +41,8 @@ public final class DeviceSigningService {
     public static final int MAX_IN_FORCE = 5000;
 
     public static final int MAX_PAGE = 200;
+    /** The certificates listed here: signed for keys held elsewhere, by a device's CSR or an ACME order. */
+    public static final Set<IssuedFor> HELD_ELSEWHERE = java.util.EnumSet.of(IssuedFor.SIGNED_REQUEST, IssuedFor.ACME);
 
     private final Database database;
     private final PlatformCaService platformCa;
@@ -133,12 +135,12 @@ public final class DeviceSigningService {
         return new Signed(record, chain);
     }
 
-    /** The account's signed requests, newest first, a page after {@code before}. */
+    /** The account's certificates for keys held elsewhere (devices' CSRs, ACME orders), newest first, a page after {@code before}. */
     public List<IssuedCertificate> list(
             Principal actor, String accountId, Optional<IssuedCertificateStore.Cursor> before, int limit) {
         Account account = access.visibleAccount(actor, accountId);
         int n = Math.max(1, Math.min(limit, MAX_PAGE));
-        return database.read(h -> issued.ofAccount(h, account.id(), IssuedFor.SIGNED_REQUEST, before, n));
+        return database.read(h -> issued.ofAccount(h, account.id(), HELD_ELSEWHERE, before, n));
     }
 
     /** One of them by serial, with its chain as issued (leaf, issuing CA, root). */
@@ -148,7 +150,7 @@ public final class DeviceSigningService {
         return database.read(h -> {
             IssuedCertificate record = issued.bySerial(h, wanted).stream()
                     .filter(c -> c.accountId().filter(account.id()::equals).isPresent()
-                            && c.issuedFor() == IssuedFor.SIGNED_REQUEST)
+                            && HELD_ELSEWHERE.contains(c.issuedFor()))
                     .findFirst()
                     .orElseThrow(() -> ServiceException.notFound(
                             "A certificate with serial " + wanted + " signed for a request of this account"));

@@ -28,6 +28,7 @@ public final class TestServer implements AutoCloseable {
     private String publicUrl;
     private io.certdesk.server.outbound.OutboundGuard outbound = io.certdesk.server.outbound.OutboundGuard.defaults();
     private java.time.Duration issuerOcspRefresh = ServerConfig.DEFAULT_ISSUER_OCSP_REFRESH;
+    private io.certdesk.server.acme.ChallengePorts acmePorts = io.certdesk.server.acme.ChallengePorts.STANDARD;
 
     private TestServer(
             TestDatabase kind,
@@ -81,6 +82,15 @@ public final class TestServer implements AutoCloseable {
         return startWith(
                 kind,
                 t -> t.outbound = io.certdesk.server.outbound.OutboundGuard.of(allow, java.util.List.of(), ports));
+    }
+
+    /** A server whose ACME validation may reach {@code allow} and connects to these ports for http-01 and tls-alpn-01. */
+    public static TestServer startForAcme(
+            TestDatabase kind, java.util.List<String> allow, io.certdesk.server.acme.ChallengePorts ports) {
+        return startWith(kind, t -> {
+            t.outbound = io.certdesk.server.outbound.OutboundGuard.of(allow, java.util.List.of(), java.util.List.of());
+            t.acmePorts = ports;
+        });
     }
 
     /** A server that reads the time from {@code clock} and may reach {@code allow} (webhooks to a local receiver). */
@@ -197,7 +207,8 @@ public final class TestServer implements AutoCloseable {
                 java.util.OptionalInt.of(0),
                 Optional.empty(),
                 ServerConfig.DEFAULT_CRL_VALIDITY,
-                issuerOcspRefresh);
+                issuerOcspRefresh,
+                acmePorts);
     }
 
     public CertdeskServer server() {
