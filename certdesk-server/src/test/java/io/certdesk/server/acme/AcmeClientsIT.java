@@ -322,6 +322,66 @@ class AcmeClientsIT {
         assertThat(ocsp(dir, cert, issuer, dir.resolve("platform-ca.pem"))).contains(": revoked");
     }
 
+    @Test
+    void aChallengeTowardADeniedAddressIsNeverConnected() throws Exception {
+        int port = freePort();
+        // a node with the default outbound guard: loopback is denied to validation
+        try (TestServer guarded = TestServer.startForAcme(database, List.of(), new ChallengePorts(port, port));
+                ServerSocket listener = new ServerSocket(port, 50, java.net.InetAddress.getLoopbackAddress())) {
+            java.util.concurrent.atomic.AtomicInteger connections = new java.util.concurrent.atomic.AtomicInteger();
+            Thread accepting = new Thread(() -> {
+                while (!listener.isClosed()) {
+                    try (var ignored = listener.accept()) {
+                        connections.incrementAndGet();
+                    } catch (java.io.IOException e) {
+                        return;
+                    }
+                }
+            });
+            accepting.setDaemon(true);
+            accepting.start();
+            String account = guarded.admin().createVendor("Denied " + System.nanoTime());
+            guarded.admin().setDomains(account, "denied.acme.test");
+            JsonNode credential = guarded.admin()
+                    .post("/api/v1/accounts/" + account + "/acme/eab", Map.of())
+                    .assertStatus(201)
+                    .json();
+            var client = new io.certdesk.server.testing.AcmeTestClient(
+                    "https://localhost:" + guarded.server().httpsPort() + "/acme/" + account + "/directory",
+                    guarded.server().platformCa().root());
+            client.register(
+                    credential.path("keyId").asText(),
+                    credential.path("hmacKey").asText());
+            var order = client.send(
+                    client.directory().path("newOrder").asText(),
+                    Map.of("identifiers", List.of(Map.of("type", "dns", "value", "denied.acme.test"))));
+            String authz = order.json().path("authorizations").get(0).asText();
+            JsonNode challenge = null;
+            for (JsonNode c : client.send(authz, null).json().path("challenges")) {
+                if (c.path("type").asText().equals("http-01")) {
+                    challenge = c;
+                }
+            }
+            client.send(challenge.path("url").asText(), Map.of());
+            JsonNode[] seen = new JsonNode[1];
+            io.certdesk.server.testing.Eventually.holds("the authorization fails", () -> {
+                seen[0] = client.send(authz, null).json();
+                return seen[0].path("status").asText().equals("invalid");
+            });
+            assertThat(seen[0].toString())
+                    .contains("not an allowed destination")
+                    .contains("connection");
+            assertThat(client.send(order.raw().headers().firstValue("Location").orElseThrow(), null)
+                            .json()
+                            .path("status")
+                            .asText())
+                    .isEqualTo("invalid");
+            assertThat(connections.get())
+                    .as("connections to the denied address")
+                    .isZero();
+        }
+    }
+
     private static String sha256(Path pem) throws Exception {
         var certificate =
                 (java.security.cert.X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509")

@@ -105,7 +105,9 @@ class TenantIsolationTest extends OnBothDatabases {
         scenario();
         Api customerAdmin = customerAdmin();
         List<Route> accountRoutes = server.server().routes().stream()
-                .filter(r -> r.path().contains("{id}") && !NOT_BY_SESSION.contains(r.path()))
+                .filter(r -> r.path().contains("{id}")
+                        && !NOT_BY_SESSION.contains(r.path())
+                        && !r.path().startsWith("/acme/")) // signed by ACME account keys (JWS), tested in acme/
                 .toList();
         assertThat(accountRoutes).hasSizeGreaterThanOrEqualTo(20);
         for (String target : List.of(sibling, vendor, otherVendor)) {
@@ -117,6 +119,7 @@ class TenantIsolationTest extends OnBothDatabases {
                         .replace("{clientId}", siblingClient)
                         .replace("{requestId}", siblingRequest)
                         .replace("{serial}", siblingSerial)
+                        .replace("{keyId}", "eab_none")
                         .replace("{domain}", "www.example.test")
                         .replace("{webhookId}", "00000000-0000-0000-0000-000000000000");
                 if (route.path().endsWith("/trusted-cas") && route.method().equals("POST")) {
