@@ -31,6 +31,7 @@ import picocli.CommandLine.Command;
             CertificatesCommands.Expiring.class,
             CertificatesCommands.Pki.class,
             io.certdesk.server.cli.EnrollmentCommands.Certificate.class,
+            io.certdesk.server.cli.AcmeCommands.class,
             TokenCommands.Clients.class,
             TokenCommands.Token.class,
             TrustCommands.class,

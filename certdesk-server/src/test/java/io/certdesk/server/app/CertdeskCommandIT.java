@@ -323,6 +323,14 @@ class CertdeskCommandIT {
         assertThat(deviceRevoked.exit).as(deviceRevoked.err).isZero();
         assertThat(deviceRevoked.out).contains("revoked serial " + deviceSerial).contains("keyCompromise");
 
+        Result eab = cli("acme", "eab-create", "--account", customerId, "--description", "print fleet");
+        assertThat(eab.exit).as(eab.err).isZero();
+        assertThat(eab.out)
+                .contains("/acme/" + customerId + "/directory")
+                .contains("eab key id: eab_")
+                .contains("eab hmac key: ");
+        assertThat(cli("acme", "eab-list", "--account", customerId).out).contains("unused");
+
         // An API client, a token issued with its secret, verified against the published keys.
         Result created = cli("clients", "create", "--account", customerId, "--name", "Print fleet");
         assertThat(created.exit).as(created.err).isZero();
