@@ -65,6 +65,24 @@ public final class RequestedNames {
         return List.copyOf(names);
     }
 
+    /**
+     * Refuses a requested key the platform CA does not sign TLS certificates for: not RSA or EC
+     * ({@link PkiError#UNSUPPORTED_KEY}), RSA under 2048 bits or EC off P-256/384/521
+     * ({@link PkiError#WEAK_KEY}).
+     */
+    public static void requireIssuableKey(java.security.PublicKey key) {
+        String algorithm = key.getAlgorithm();
+        if (!algorithm.equals("RSA") && !algorithm.equals("EC") && !algorithm.equals("ECDSA")) {
+            throw new PkiException(
+                    PkiError.UNSUPPORTED_KEY,
+                    "The request's key is " + algorithm + "; the platform CA signs TLS certificates for RSA and EC"
+                            + " (P-256, P-384, P-521) keys only.");
+        }
+        io.certdesk.pki.keys.KeyChecks.weakness(key).ifPresent(weak -> {
+            throw new PkiException(PkiError.WEAK_KEY, "The request's key is " + weak + ".");
+        });
+    }
+
     private static String normalizedOrRaw(String name) {
         try {
             return DomainNames.normalizeHost(name);

@@ -7,7 +7,6 @@ import io.certdesk.pki.PkiException;
 import io.certdesk.pki.codec.CertificateCodec;
 import io.certdesk.pki.issue.DeviceProfile;
 import io.certdesk.pki.issue.RevocationReason;
-import io.certdesk.pki.keys.KeyChecks;
 import io.certdesk.pki.names.DomainNames;
 import io.certdesk.pki.request.Pkcs10;
 import io.certdesk.server.Background;
@@ -576,14 +575,11 @@ public final class AcmeService implements AutoCloseable {
         } catch (PkiException e) {
             throw new AcmeException(AcmeError.BAD_CSR, e.getMessage());
         }
-        String algorithm = csr.publicKey().getAlgorithm();
-        if (!algorithm.equals("RSA") && !algorithm.equals("EC") && !algorithm.equals("ECDSA")) {
-            throw new AcmeException(
-                    AcmeError.BAD_CSR, "The CSR's key is " + algorithm + "; RSA and EC keys are issued for.");
+        try {
+            io.certdesk.pki.request.RequestedNames.requireIssuableKey(csr.publicKey());
+        } catch (PkiException e) {
+            throw new AcmeException(AcmeError.BAD_CSR, e.getMessage());
         }
-        KeyChecks.weakness(csr.publicKey()).ifPresent(weak -> {
-            throw new AcmeException(AcmeError.BAD_CSR, "The CSR's key is " + weak + ".");
-        });
         if (!csr.ipAddresses().isEmpty()) {
             throw new AcmeException(AcmeError.BAD_CSR, "The CSR names IP addresses; this order is for DNS names only.");
         }

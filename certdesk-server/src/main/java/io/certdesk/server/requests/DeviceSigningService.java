@@ -1,10 +1,7 @@
 package io.certdesk.server.requests;
 
-import io.certdesk.pki.PkiError;
-import io.certdesk.pki.PkiException;
 import io.certdesk.pki.codec.CertificateCodec;
 import io.certdesk.pki.issue.DeviceProfile;
-import io.certdesk.pki.keys.KeyChecks;
 import io.certdesk.pki.request.Pkcs10;
 import io.certdesk.pki.request.RequestedNames;
 import io.certdesk.server.ErrorCode;
@@ -84,16 +81,7 @@ public final class DeviceSigningService {
                     "validityDays", "validityDays must be between 1 and " + MAX_DAYS + "; found " + days + ".");
         }
         Pkcs10.Request request = Pkcs10.readPkcs10(csr);
-        String algorithm = request.publicKey().getAlgorithm();
-        if (!algorithm.equals("RSA") && !algorithm.equals("EC") && !algorithm.equals("ECDSA")) {
-            throw new PkiException(
-                    PkiError.UNSUPPORTED_KEY,
-                    "The request's key is " + algorithm + "; the platform CA signs TLS certificates for RSA and EC"
-                            + " (P-256, P-384, P-521) keys only.");
-        }
-        KeyChecks.weakness(request.publicKey()).ifPresent(weak -> {
-            throw new PkiException(PkiError.WEAK_KEY, "The request's key is " + weak + ".");
-        });
+        RequestedNames.requireIssuableKey(request.publicKey());
         List<String> names =
                 RequestedNames.require(request.hostNames(), request.ipAddresses(), Set.copyOf(account.domains()));
         List<X509Certificate> chain =

@@ -32,8 +32,11 @@ class KeysAtRestTest extends FreshServerOnBothDatabases {
     @Test
     void noPrivateKeyAppearsInTheDatabaseInDerOrPem() throws Exception {
         server = TestServer.start(database);
-        List<byte[]> plaintextKeys = openAll(server, server.masterKey());
+        List<byte[]> plaintextKeys = openAll(server, server.masterKey(), "key_algorithm <> 'HMAC-SHA256'");
         assertThat(plaintextKeys).hasSizeGreaterThanOrEqualTo(3); // root, issuing CA, server certificate
+        // shared secrets (the ACME nonce key, webhook and EAB MAC keys) are sealed too: never stored as they are
+        List<byte[]> secrets = openAll(server, server.masterKey(), "key_algorithm = 'HMAC-SHA256'");
+        assertThat(secrets).isNotEmpty();
 
         // The root key we opened is the one that signs the platform CA: we are looking for the right bytes.
         boolean rootFound = false;
@@ -65,6 +68,11 @@ class KeysAtRestTest extends FreshServerOnBothDatabases {
             // The EC private scalar itself (the 32 bytes after the 0x04 0x20 octet string header).
             byte[] scalar = scalarOf(der);
             assertThat(indexOf(raw, scalar)).as("raw EC private scalar").isEqualTo(-1);
+        }
+        for (byte[] secret : secrets) {
+            assertThat(indexOf(raw, secret))
+                    .as("a shared secret in the raw database")
+                    .isEqualTo(-1);
         }
     }
 
@@ -146,11 +154,17 @@ class KeysAtRestTest extends FreshServerOnBothDatabases {
 
     /** Opens every sealed key with {@code master}; returns their PKCS#8 DER, oldest first. */
     private static List<byte[]> openAll(TestServer server, MasterKey master) {
+        return openAll(server, master, "1 = 1");
+    }
+
+    /** The sealed keys matching {@code where}, opened. */
+    private static List<byte[]> openAll(TestServer server, MasterKey master, String where) {
         KeySealer sealer = new KeySealer(master, new SecureRandom());
         return server.server()
                 .database()
                 .read(h -> h.createQuery(
-                                "SELECT id, master_key_id, wrapped_data_key, ciphertext FROM sealed_keys ORDER BY created_at, id")
+                                "SELECT id, master_key_id, wrapped_data_key, ciphertext FROM sealed_keys WHERE " + where
+                                        + " ORDER BY created_at, id")
                         .map((rs, ctx) -> sealer.open(
                                 new io.certdesk.pki.seal.SealedKey(rs.getString(2), rs.getBytes(3), rs.getBytes(4)),
                                 "sealed_keys/" + rs.getString(1)))
