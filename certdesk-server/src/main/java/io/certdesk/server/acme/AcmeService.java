@@ -466,6 +466,7 @@ public final class AcmeService implements AutoCloseable {
         AcmeAccount acme = caller.requireAccount();
         Instant now = clock.instant();
         Challenge[] started = new Challenge[1];
+        String[] name = new String[1];
         Challenge answer = database.inTransaction(h -> {
             Challenge c = store.challenge(h, acme.accountId(), challengeId, respond)
                     .orElseThrow(() -> AcmeException.notFound("Challenge " + challengeId));
@@ -480,16 +481,14 @@ public final class AcmeService implements AutoCloseable {
                 // validated_at holds when processing started, until the outcome replaces it
                 store.setChallenge(h, c.id(), "processing", Optional.of(now), Optional.empty());
                 started[0] = c;
+                name[0] = authz.identifier();
                 return store.challenge(h, acme.accountId(), challengeId, false).orElseThrow();
             }
             return c;
         });
         if (started[0] != null) {
             String keyAuthorization = started[0].token() + "." + acme.thumbprint();
-            String name = database.read(h -> store.authorization(h, acme.accountId(), started[0].authzId(), false))
-                    .orElseThrow()
-                    .identifier();
-            validators.execute(() -> validate(acme, started[0], name, keyAuthorization));
+            validators.execute(() -> validate(acme, started[0], name[0], keyAuthorization));
         }
         return answer;
     }
@@ -745,14 +744,12 @@ public final class AcmeService implements AutoCloseable {
         });
     }
 
-    private static <T> T owned(Optional<Order> order, AcmeAccount acme, String what) {
+    private static Order owned(Optional<Order> order, AcmeAccount acme, String what) {
         Order o = order.orElseThrow(() -> AcmeException.notFound(what));
         if (!o.acmeAccountId().equals(acme.id())) {
             throw AcmeException.unauthorized(what + " belongs to another ACME account.");
         }
-        @SuppressWarnings("unchecked")
-        T t = (T) o;
-        return t;
+        return o;
     }
 
     private String token() {
