@@ -5,6 +5,7 @@ import io.certdesk.server.ServiceException;
 import io.certdesk.server.access.Principal;
 import io.certdesk.server.account.Access;
 import io.certdesk.server.account.Account;
+import io.certdesk.server.acme.AcmeRecords.AcmeSettings;
 import io.certdesk.server.acme.AcmeRecords.EabKey;
 import io.certdesk.server.audit.AuditAction;
 import io.certdesk.server.audit.AuditLog;
@@ -19,8 +20,8 @@ import java.util.Optional;
 
 /**
  * What an account's admins set up for its ACME directory: external account binding credentials
- * (each binds one ACME client's account, once; the MAC key is shown once and kept sealed) and
- * whether the account's domains count as validated already.
+ * (each binds one ACME client's account, once; the MAC key is shown once and kept sealed),
+ * whether the account's domains count as validated already, and its hourly order limit.
  */
 public final class AcmeAdminService {
     public static final int MAX_CREDENTIALS = 100;
@@ -103,27 +104,45 @@ public final class AcmeAdminService {
         });
     }
 
-    public boolean domainsPrevalidated(Principal actor, String accountId) {
+    public AcmeSettings settings(Principal actor, String accountId) {
         Account account = access.visibleAccount(actor, accountId);
-        return database.read(h -> store.domainsPrevalidated(h, account.id()));
+        return database.read(h -> store.settings(h, account.id()));
     }
 
     /**
-     * Whether the account's domains count as validated for its ACME orders (authorizations valid
-     * at once: for terminals that cannot answer a challenge). The names are the account's by the
-     * platform's record (only those above it set them), so its admins may choose.
+     * Changes the account's ACME settings; what is empty stays. Whether its domains count as
+     * validated (authorizations valid at once: for terminals that cannot answer a challenge) is
+     * its admins' choice: the names are the account's by the platform's record (only those above
+     * it set them). The hourly order limit protects the platform, so only its admin changes it.
      */
-    public boolean setDomainsPrevalidated(Principal actor, String accountId, boolean prevalidated) {
+    public AcmeSettings updateSettings(
+            Principal actor, String accountId, Optional<Boolean> prevalidated, Optional<Integer> ordersPerHour) {
         Account account = access.visibleAccount(actor, accountId);
+        if (ordersPerHour.isPresent()
+                && (ordersPerHour.get() < 1 || ordersPerHour.get() > AcmeSettings.MAX_ORDERS_PER_HOUR)) {
+            throw ServiceException.invalid(
+                    "ordersPerHour", "ordersPerHour is between 1 and " + AcmeSettings.MAX_ORDERS_PER_HOUR + ".");
+        }
         return database.inTransaction(h -> {
-            store.saveSettings(h, account.id(), prevalidated, clock.instant());
+            AcmeSettings before = store.settings(h, account.id());
+            AcmeSettings after = new AcmeSettings(
+                    prevalidated.orElse(before.domainsPrevalidated()), ordersPerHour.orElse(before.ordersPerHour()));
+            if (after.ordersPerHour() != before.ordersPerHour() && !actor.isPlatformAdmin()) {
+                throw new ServiceException(
+                        ErrorCode.FORBIDDEN, "Only the platform admin changes an account's ACME order limit.");
+            }
+            if (after.equals(before)) {
+                return before;
+            }
+            store.saveSettings(h, account.id(), after, clock.instant());
             audit.record(
                     h,
                     actor.username(),
                     account.id(),
                     AuditAction.ACME_SETTINGS_CHANGED,
-                    "domains count as validated: " + prevalidated);
-            return prevalidated;
+                    "domains count as validated: " + after.domainsPrevalidated() + ", orders per hour: "
+                            + after.ordersPerHour());
+            return after;
         });
     }
 }

@@ -62,4 +62,14 @@ public final class AcmeRecords {
             Instant createdAt,
             Optional<Instant> boundAt,
             Optional<String> acmeAccountId) {}
+
+    /**
+     * An account's ACME settings: whether its domains count as validated, and how many orders it
+     * may place in an hour (the platform admin's to set).
+     */
+    public record AcmeSettings(boolean domainsPrevalidated, int ordersPerHour) {
+        public static final int DEFAULT_ORDERS_PER_HOUR = 300;
+        public static final int MAX_ORDERS_PER_HOUR = 100_000;
+        public static final AcmeSettings DEFAULT = new AcmeSettings(false, DEFAULT_ORDERS_PER_HOUR);
+    }
 }

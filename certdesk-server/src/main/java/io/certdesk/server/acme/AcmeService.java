@@ -13,6 +13,7 @@ import io.certdesk.server.Background;
 import io.certdesk.server.account.Account;
 import io.certdesk.server.account.AccountStore;
 import io.certdesk.server.acme.AcmeRecords.AcmeAccount;
+import io.certdesk.server.acme.AcmeRecords.AcmeSettings;
 import io.certdesk.server.acme.AcmeRecords.Authorization;
 import io.certdesk.server.acme.AcmeRecords.Challenge;
 import io.certdesk.server.acme.AcmeRecords.Order;
@@ -63,8 +64,6 @@ public final class AcmeService implements AutoCloseable {
     public static final Duration CERTIFICATE_VALIDITY = Duration.ofDays(90);
     public static final int MAX_IDENTIFIERS = 100;
     /** New orders an account may place in an hour (all its ACME accounts together). */
-    public static final int ORDERS_PER_HOUR = 300;
-
     public static final int MAX_CONTACTS = 10;
     /** A challenge left processing this long (its node went away) may be asked again. */
     static final Duration STALE_PROCESSING = Duration.ofMinutes(2);
@@ -379,14 +378,15 @@ public final class AcmeService implements AutoCloseable {
                                 + " not among this account's domains: it issues only for those.");
             }
             Instant now = clock.instant();
+            AcmeSettings settings = store.settings(h, account.id());
             int recent = store.ordersSince(h, account.id(), now.minus(Duration.ofHours(1)));
-            if (recent >= ORDERS_PER_HOUR) {
+            if (recent >= settings.ordersPerHour()) {
                 throw new AcmeException(
                         AcmeError.RATE_LIMITED,
                         "This account placed " + recent + " orders in the last hour, the most it may.",
                         Optional.of(600L));
             }
-            boolean prevalidated = store.domainsPrevalidated(h, account.id());
+            boolean prevalidated = settings.domainsPrevalidated();
             Order order = new Order(
                     UUID.randomUUID().toString(),
                     acme.id(),

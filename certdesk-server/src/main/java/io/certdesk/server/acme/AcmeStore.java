@@ -1,6 +1,7 @@
 package io.certdesk.server.acme;
 
 import io.certdesk.server.acme.AcmeRecords.AcmeAccount;
+import io.certdesk.server.acme.AcmeRecords.AcmeSettings;
 import io.certdesk.server.acme.AcmeRecords.Authorization;
 import io.certdesk.server.acme.AcmeRecords.Challenge;
 import io.certdesk.server.acme.AcmeRecords.EabKey;
@@ -327,25 +328,28 @@ final class AcmeStore {
     }
 
     // ---- settings ----
-    boolean domainsPrevalidated(Handle h, String accountId) {
-        return h.createQuery("SELECT domains_prevalidated FROM acme_account_settings WHERE account_id = :a")
+    AcmeSettings settings(Handle h, String accountId) {
+        return h.createQuery("SELECT domains_prevalidated, orders_per_hour FROM acme_account_settings"
+                        + " WHERE account_id = :a")
                 .bind("a", accountId)
-                .mapTo(Boolean.class)
+                .map((rs, ctx) -> new AcmeSettings(rs.getBoolean(1), rs.getInt(2)))
                 .findOne()
-                .orElse(false);
+                .orElse(AcmeSettings.DEFAULT);
     }
 
-    void saveSettings(Handle h, String accountId, boolean prevalidated, Instant at) {
-        int updated = h.createUpdate(
-                        "UPDATE acme_account_settings SET domains_prevalidated = :p, updated_at = :at WHERE account_id = :a")
-                .bind("p", prevalidated)
+    void saveSettings(Handle h, String accountId, AcmeSettings settings, Instant at) {
+        int updated = h.createUpdate("UPDATE acme_account_settings SET domains_prevalidated = :p,"
+                        + " orders_per_hour = :n, updated_at = :at WHERE account_id = :a")
+                .bind("p", settings.domainsPrevalidated())
+                .bind("n", settings.ordersPerHour())
                 .bind("at", Database.utc(at))
                 .bind("a", accountId)
                 .execute();
         if (updated == 0) {
-            h.createUpdate("INSERT INTO acme_account_settings (account_id, domains_prevalidated, updated_at)"
-                            + " VALUES (:a, :p, :at)")
-                    .bind("p", prevalidated)
+            h.createUpdate("INSERT INTO acme_account_settings (account_id, domains_prevalidated, orders_per_hour,"
+                            + " updated_at) VALUES (:a, :p, :n, :at)")
+                    .bind("p", settings.domainsPrevalidated())
+                    .bind("n", settings.ordersPerHour())
                     .bind("at", Database.utc(at))
                     .bind("a", accountId)
                     .execute();

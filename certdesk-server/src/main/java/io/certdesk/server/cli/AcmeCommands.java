@@ -18,7 +18,8 @@ import picocli.CommandLine.Parameters;
             AcmeCommands.EabCreate.class,
             AcmeCommands.EabList.class,
             AcmeCommands.EabDelete.class,
-            AcmeCommands.Prevalidate.class
+            AcmeCommands.Prevalidate.class,
+            AcmeCommands.OrderLimit.class
         })
 public final class AcmeCommands {
     @Command(
@@ -102,6 +103,28 @@ public final class AcmeCommands {
                     .send("PUT", account.path() + "/acme/settings", Map.of("domainsPrevalidated", on));
             System.out.println("domains count as validated: "
                     + settings.path("domainsPrevalidated").asBoolean());
+            return 0;
+        }
+    }
+
+    @Command(
+            name = "order-limit",
+            mixinStandardHelpOptions = true,
+            description = "How many ACME orders the account may place in an hour (1 to 100000; 300 unless set)."
+                    + " The platform admin's to change.")
+    static final class OrderLimit implements Callable<Integer> {
+        @Mixin
+        CertificatesCommands.AccountOption account;
+
+        @Parameters(paramLabel = "ORDERS_PER_HOUR")
+        int ordersPerHour;
+
+        @Override
+        public Integer call() throws Exception {
+            JsonNode settings = ServerApi.fromSaved(CliConfig.require())
+                    .send("PUT", account.path() + "/acme/settings", Map.of("ordersPerHour", ordersPerHour));
+            System.out.println(
+                    "orders per hour: " + settings.path("ordersPerHour").asInt());
             return 0;
         }
     }

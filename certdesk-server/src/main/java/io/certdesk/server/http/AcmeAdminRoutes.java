@@ -3,6 +3,7 @@ package io.certdesk.server.http;
 import io.certdesk.server.access.ApiScope;
 import io.certdesk.server.access.Principal;
 import io.certdesk.server.acme.AcmeAdminService;
+import io.certdesk.server.acme.AcmeRecords.AcmeSettings;
 import io.certdesk.server.acme.AcmeRecords.EabKey;
 import io.javalin.http.Context;
 import java.time.Instant;
@@ -52,7 +53,11 @@ final class AcmeAdminRoutes {
 
     record CredentialList(List<CredentialJson> credentials, String directory) {}
 
-    record SettingsJson(Boolean domainsPrevalidated, String directory) {}
+    record SettingsJson(Boolean domainsPrevalidated, Integer ordersPerHour, String directory) {
+        static SettingsJson of(AcmeSettings s, String directory) {
+            return new SettingsJson(s.domainsPrevalidated(), s.ordersPerHour(), directory);
+        }
+    }
 
     private static String directory(Context ctx) {
         return "https://" + Optional.ofNullable(ctx.header("Host")).orElse("localhost") + "/acme/" + ctx.pathParam("id")
@@ -86,18 +91,23 @@ final class AcmeAdminRoutes {
 
     private void settings(Context ctx) {
         Principal actor = Requests.caller(ctx);
-        ctx.json(new SettingsJson(admin.domainsPrevalidated(actor, ctx.pathParam("id")), directory(ctx)));
+        ctx.json(SettingsJson.of(admin.settings(actor, ctx.pathParam("id")), directory(ctx)));
     }
 
     private void putSettings(Context ctx) {
         Principal actor = Requests.caller(ctx);
-        admin.domainsPrevalidated(actor, ctx.pathParam("id")); // another account's: not found, whatever the body
+        admin.settings(actor, ctx.pathParam("id")); // another account's: not found, whatever the body
         SettingsJson body = requests.body(ctx, SettingsJson.class);
-        if (body.domainsPrevalidated() == null) {
+        if (body.domainsPrevalidated() == null && body.ordersPerHour() == null) {
             throw io.certdesk.server.ServiceException.invalid(
-                    "domainsPrevalidated", "domainsPrevalidated is required: true or false.");
+                    "domainsPrevalidated", "Give domainsPrevalidated (true or false), ordersPerHour, or both.");
         }
-        ctx.json(new SettingsJson(
-                admin.setDomainsPrevalidated(actor, ctx.pathParam("id"), body.domainsPrevalidated()), directory(ctx)));
+        ctx.json(SettingsJson.of(
+                admin.updateSettings(
+                        actor,
+                        ctx.pathParam("id"),
+                        Optional.ofNullable(body.domainsPrevalidated()),
+                        Optional.ofNullable(body.ordersPerHour())),
+                directory(ctx)));
     }
 }

@@ -220,4 +220,114 @@ class AcmeProtocolTest extends OnBothDatabases {
                 .isBefore(leaf.getNotAfter().toInstant());
         assertThat(info.headers().firstValue("Retry-After")).isPresent();
     }
+
+    @Test
+    void theHourlyOrderLimitIsThePlatformAdminsToSetAndOrdersBeyondItAreRateLimited() throws Exception {
+        String domain = "limit-" + System.nanoTime() + ".acme.test";
+        String account = accountWith(domain);
+        String settings = "/api/v1/accounts/" + account + "/acme/settings";
+        server.admin().createUser(account, "acme-admin-" + account, "a-long-enough-password-1");
+        var own = server.anonymous().login("acme-admin-" + account, "a-long-enough-password-1");
+
+        own.put(settings, Map.of("ordersPerHour", 100_000)).assertProblem(403, "forbidden");
+        own.put(settings, Map.of("domainsPrevalidated", true, "ordersPerHour", 2))
+                .assertProblem(403, "forbidden");
+        assertThat(own.get(settings)
+                        .assertStatus(200)
+                        .json()
+                        .path("ordersPerHour")
+                        .asInt())
+                .isEqualTo(300);
+        assertThat(own.get(settings).json().path("domainsPrevalidated").asBoolean())
+                .isFalse();
+        server.admin().put(settings, Map.of("ordersPerHour", 0)).assertProblem(422, "validation_failed");
+        server.admin().put(settings, Map.of("ordersPerHour", 100_001)).assertProblem(422, "validation_failed");
+        assertThat(own.get(settings).json().path("ordersPerHour").asInt()).isEqualTo(300);
+        // the account's own admin still chooses validation; the limit it cannot change stays
+        own.put(settings, Map.of("domainsPrevalidated", true, "ordersPerHour", 300))
+                .assertStatus(200);
+        assertThat(server.admin()
+                        .put(settings, Map.of("ordersPerHour", 2))
+                        .assertStatus(200)
+                        .json()
+                        .path("ordersPerHour")
+                        .asInt())
+                .isEqualTo(2);
+
+        AcmeTestClient client = client(account);
+        JsonNode credential = eab(account);
+        client.register(
+                credential.path("keyId").asText(), credential.path("hmacKey").asText());
+        String newOrder = client.directory().path("newOrder").asText();
+        Map<String, Object> order = Map.of("identifiers", List.of(Map.of("type", "dns", "value", domain)));
+        assertThat(client.send(newOrder, order).status()).isEqualTo(201);
+        assertThat(client.send(newOrder, order).status()).isEqualTo(201);
+        var third = client.send(newOrder, order);
+        assertProblem(third, 429, "rateLimited");
+        assertThat(third.raw().headers().firstValue("Retry-After")).isPresent();
+        assertThat(client.send(client.directory().path("newOrder").asText(), order)
+                        .status())
+                .isEqualTo(429);
+        assertThat(own.get(settings).json().path("domainsPrevalidated").asBoolean())
+                .isTrue();
+    }
+
+    @Test
+    void aCertificateIsRevokedByARequestSignedWithItsOwnKeyAndNotByAStrangersKey() throws Exception {
+        String domain = "own-key-" + System.nanoTime() + ".acme.test";
+        String account = accountWith(domain);
+        server.admin()
+                .put("/api/v1/accounts/" + account + "/acme/settings", Map.of("domainsPrevalidated", true))
+                .assertStatus(200);
+        AcmeTestClient client = client(account);
+        JsonNode credential = eab(account);
+        client.register(
+                credential.path("keyId").asText(), credential.path("hmacKey").asText());
+        var ready = client.send(
+                client.directory().path("newOrder").asText(),
+                Map.of("identifiers", List.of(Map.of("type", "dns", "value", domain))));
+        var keys = KeyPairs.generate(KeyType.EC_P256, new SecureRandom());
+        var valid = client.send(
+                ready.json().path("finalize").asText(),
+                Map.of("csr", B64.encodeToString(Pkcs10.build(keys, KeyType.EC_P256, List.of(domain)))));
+        var leaf = (java.security.cert.X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509")
+                .generateCertificates(new java.io.ByteArrayInputStream(
+                        client.send(valid.json().path("certificate").asText(), null)
+                                .raw()
+                                .body()))
+                .iterator()
+                .next();
+        String record = "/api/v1/accounts/" + account + "/certificates/"
+                + leaf.getSerialNumber().toString(16);
+        Map<String, Object> revoke = Map.of("certificate", B64.encodeToString(leaf.getEncoded()), "reason", 1);
+
+        AcmeTestClient stranger = client(account);
+        String revokeCert = stranger.directory().path("revokeCert").asText();
+        assertProblem(
+                stranger.post(revokeCert, stranger.jws(revokeCert, stranger.nonce(), revoke, true)),
+                403,
+                "unauthorized");
+        assertThat(server.admin()
+                        .get(record)
+                        .assertStatus(200)
+                        .json()
+                        .path("revocation")
+                        .isNull())
+                .isTrue();
+
+        AcmeTestClient owner = new AcmeTestClient(
+                client.directoryUrl,
+                server.server().platformCa().root(),
+                new com.nimbusds.jose.jwk.ECKey.Builder(
+                                com.nimbusds.jose.jwk.Curve.P_256,
+                                (java.security.interfaces.ECPublicKey) keys.getPublic())
+                        .privateKey((java.security.interfaces.ECPrivateKey) keys.getPrivate())
+                        .build());
+        var revoked = owner.post(revokeCert, owner.jws(revokeCert, owner.nonce(), revoke, true));
+        assertThat(revoked.status()).as(revoked.json().toString()).isEqualTo(200);
+        JsonNode revocation = server.admin().get(record).json().path("revocation");
+        assertThat(revocation.path("reason").asText()).isEqualTo("keyCompromise");
+        assertProblem(
+                owner.post(revokeCert, owner.jws(revokeCert, owner.nonce(), revoke, true)), 400, "alreadyRevoked");
+    }
 }

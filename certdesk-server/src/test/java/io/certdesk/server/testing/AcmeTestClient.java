@@ -38,12 +38,17 @@ public final class AcmeTestClient {
     }
 
     public AcmeTestClient(String directoryUrl, X509Certificate trusted) throws Exception {
+        this(directoryUrl, trusted, new ECKeyGenerator(Curve.P_256).generate());
+    }
+
+    /** A client signing with {@code key} (a certificate's own key, to revoke it without an account). */
+    public AcmeTestClient(String directoryUrl, X509Certificate trusted, ECKey key) throws Exception {
         this.directoryUrl = directoryUrl;
         this.http = HttpClient.newBuilder()
                 .sslContext(io.certdesk.pki.tls.TrustingContext.trustingOnly(java.util.List.of(trusted)))
                 .connectTimeout(Duration.ofSeconds(10))
                 .build();
-        this.key = new ECKeyGenerator(Curve.P_256).generate();
+        this.key = key;
     }
 
     public JsonNode directory() throws Exception {
