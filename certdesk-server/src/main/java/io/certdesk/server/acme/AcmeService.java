@@ -29,6 +29,7 @@ import io.certdesk.server.keys.KeyVault;
 import io.certdesk.server.outbound.AcmeChallenges;
 import io.certdesk.server.store.Database;
 import java.math.BigInteger;
+import java.security.Provider;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.text.ParseException;
@@ -79,6 +80,7 @@ public final class AcmeService implements AutoCloseable {
     private final AuditLog audit;
     private final Clock clock;
     private final SecureRandom random;
+    private final Optional<Provider> signatures;
     private final Nonces nonces;
     private final ExecutorService validators = Executors.newFixedThreadPool(4, r -> {
         Thread t = new Thread(r, "certdesk-acme-validation");
@@ -97,7 +99,8 @@ public final class AcmeService implements AutoCloseable {
             AcmeChallenges challenges,
             AuditLog audit,
             Clock clock,
-            SecureRandom random) {
+            SecureRandom random,
+            Optional<Provider> signatures) {
         this.database = database;
         this.accounts = accounts;
         this.vault = vault;
@@ -108,6 +111,7 @@ public final class AcmeService implements AutoCloseable {
         this.audit = audit;
         this.clock = clock;
         this.random = random;
+        this.signatures = signatures;
         this.nonces = Nonces.load(database, vault, clock, random);
     }
 
@@ -167,7 +171,7 @@ public final class AcmeService implements AutoCloseable {
             if (!keyAllowed) {
                 throw AcmeException.malformed("This request is signed by an account ('kid'), not a key ('jwk').");
             }
-            AcmeJws.verify(parsed, parsed.jwk().get());
+            AcmeJws.verify(parsed, parsed.jwk().get(), signatures);
             return new Caller(Optional.empty(), parsed.jwk().get());
         }
         String kid = parsed.kid().orElseThrow();
@@ -178,7 +182,7 @@ public final class AcmeService implements AutoCloseable {
         AcmeAccount account = database.read(h -> store.account(h, accountId, id))
                 .orElseThrow(() -> new AcmeException(AcmeError.ACCOUNT_DOES_NOT_EXIST, "No account " + id + " here."));
         JWK key = parseJwk(account.jwk());
-        AcmeJws.verify(parsed, key);
+        AcmeJws.verify(parsed, key, signatures);
         if (!account.valid()) {
             throw AcmeException.unauthorized("The account is " + account.status() + ".");
         }
@@ -304,7 +308,7 @@ public final class AcmeService implements AutoCloseable {
                 Optional.empty(),
                 Optional.of(newKey),
                 jws.getPayload().toBytes());
-        AcmeJws.verify(innerParsed, newKey);
+        AcmeJws.verify(innerParsed, newKey, signatures);
         JsonNode body = innerParsed.json();
         if (!accountUrl.equals(body.path("account").asText())) {
             throw AcmeException.malformed("The key change names another account.");

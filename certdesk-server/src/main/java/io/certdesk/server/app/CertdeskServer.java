@@ -363,7 +363,8 @@ public final class CertdeskServer implements AutoCloseable {
                                     config.acmeChallengePorts().tls()),
                             audit,
                             config.clock(),
-                            random)
+                            random,
+                            TlsEngine.nativeProvider())
                     .start();
             long t35 = System.nanoTime();
             ApiServer api = new ApiServer(
