@@ -144,7 +144,7 @@ function route() {
     a.href = `#/a/${state.accountId}/${a.dataset.tab}`;
     if (a.dataset.tab === state.tab) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');
   });
-  const render = { certificates, expiring, clients, domains, check, audit }[state.tab] || certificates;
+  const render = { certificates, expiring, clients, acme, domains, check, audit }[state.tab] || certificates;
   expiringCount();
   render().then(() => performance.mark(`certdesk:${state.tab}`)).catch(problem => {
     view().replaceChildren(h('h1', {}, 'Not available'), h('p', { class: 'error', role: 'alert' },
@@ -656,6 +656,65 @@ async function clients() {
           try { await api('DELETE', `${base()}/api-clients/${c.clientId}`); toast('Deleted.'); clients(); } catch (p) { toast(p.message); }
         } }, 'Delete')))))) : h('p', {}, 'No API clients yet.'),
     form, created);
+}
+
+// ---------- ACME: the account's directory, its settings and EAB credentials ----------
+async function acme() {
+  const [settings, list] = await Promise.all([api('GET', `${base()}/acme/settings`), api('GET', `${base()}/acme/eab`)]);
+  const created = h('div', { id: 'eab-created', 'aria-live': 'polite' });
+  const isAdmin = state.me.role === 'PLATFORM_ADMIN';
+  const settingsForm = h('form', { id: 'acme-settings', class: 'panel', onsubmit: async event => {
+    event.preventDefault();
+    clearErrors(settingsForm);
+    const body = { domainsPrevalidated: settingsForm.querySelector('#acme-prevalidated').checked };
+    if (isAdmin) body.ordersPerHour = Number(settingsForm.querySelector('#acme-orders-per-hour').value);
+    try { await api('PUT', `${base()}/acme/settings`, body); toast('ACME settings saved.'); await acme(); } catch (p) { showError('acme-settings-error', p); }
+  } },
+    h('h2', {}, 'Settings'),
+    h('div', {}, h('input', { type: 'checkbox', id: 'acme-prevalidated', checked: settings.domainsPrevalidated }),
+      h('label', { for: 'acme-prevalidated', class: 'inline' }, ' The account\'s domains count as validated (no challenge: for terminals that cannot answer one)')),
+    h('label', { for: 'acme-orders-per-hour' }, 'Orders per hour'),
+    h('input', { id: 'acme-orders-per-hour', type: 'number', min: '1', max: '100000', value: String(settings.ordersPerHour), disabled: !isAdmin }),
+    isAdmin ? null : h('p', { class: 'hint' }, 'The platform admin sets the hourly limit.'),
+    errorText('acme-settings-error'), h('button', { type: 'submit' }, 'Save ACME settings'));
+  const eabForm = h('form', { id: 'eab-create', class: 'panel', onsubmit: async event => {
+    event.preventDefault();
+    clearErrors(eabForm);
+    try {
+      const c = await api('POST', `${base()}/acme/eab`, { description: eabForm.querySelector('#eab-description').value || null });
+      await acme();
+      const server = settings.directory;
+      document.getElementById('eab-created').replaceChildren(h('div', { class: 'panel' },
+        h('p', {}, 'Credential made. Its key id: ', h('code', { id: 'eab-kid', class: 'mono' }, c.keyId)),
+        h('p', {}, 'Its HMAC key, shown only now: ', h('code', { id: 'eab-hmac', class: 'secret' }, c.hmacKey), ' ',
+          h('button', { type: 'button', class: 'secondary', onclick: async () => {
+            try { await navigator.clipboard.writeText(c.hmacKey); toast('HMAC key copied.'); } catch (e) { toast('Select the key and copy it.'); }
+          } }, 'Copy HMAC key')),
+        h('p', { class: 'hint' }, 'certbot:'),
+        h('pre', { class: 'mono', id: 'eab-certbot' }, `certbot certonly --standalone --server ${server} --eab-kid ${c.keyId} --eab-hmac-key ${c.hmacKey} -d NAME`),
+        h('p', { class: 'hint' }, 'lego:'),
+        h('pre', { class: 'mono' }, `lego --server ${server} --eab --kid ${c.keyId} --hmac ${c.hmacKey} --email you@example.com --domains NAME --http run`),
+        h('p', { class: 'hint' }, 'Each credential binds one ACME account, once.')));
+    } catch (p) { showError('eab-error', p); }
+  } },
+    h('h2', {}, 'New EAB credential'),
+    h('label', { for: 'eab-description' }, 'What it is for (optional)'), h('input', { id: 'eab-description', maxlength: '200' }),
+    errorText('eab-error'), h('button', { type: 'submit' }, 'Make credential'));
+  const rows = list.credentials.map(c => h('tr', { 'data-eab': c.keyId },
+    h('td', { class: 'mono' }, c.keyId), h('td', {}, c.description || ''), h('td', {}, when(c.createdAt)),
+    h('td', {}, c.boundAt ? `bound ${when(c.boundAt)}` : 'not used yet'),
+    h('td', {}, h('button', { type: 'button', class: 'danger', onclick: async () => {
+      if (!confirm(`Delete credential ${c.keyId}?${c.boundAt ? ' The ACME account it bound stays as it is.' : ' It can no longer bind an ACME account.'}`)) return;
+      try { await api('DELETE', `${base()}/acme/eab/${encodeURIComponent(c.keyId)}`); toast('Credential deleted.'); acme(); } catch (p) { toast(p.message); }
+    } }, 'Delete'))));
+  view().replaceChildren(h('h1', {}, `ACME — ${(account() || {}).name || ''}`),
+    h('p', {}, 'Directory: ', h('code', { id: 'acme-directory', class: 'mono' }, settings.directory)),
+    h('p', { class: 'hint' }, 'ACME clients (certbot, lego, cert-manager, Caddy, Traefik) get certificates for this account\'s domains from the platform CA; each needs an EAB credential.'),
+    settingsForm,
+    h('h2', {}, 'EAB credentials'),
+    rows.length ? h('table', { id: 'eab-list' }, h('thead', {}, h('tr', {}, ...['Key id', 'For', 'Made', 'Use', ''].map(t => h('th', { scope: 'col' }, t)))),
+      h('tbody', {}, rows)) : h('p', { id: 'eab-empty' }, 'No EAB credentials yet.'),
+    eabForm, created);
 }
 
 // ---------- Domains (and, for the platform admin, accounts) ----------

@@ -281,6 +281,51 @@ class ConsoleBrowserTest extends OnBothDatabases {
     }
 
     @Test
+    void anEabCredentialMadeInTheConsoleIsShownOnceAndBindsAnAcmeClientsAccount() throws Exception {
+        String account = server.admin().createVendor("Console ACME " + NEXT.incrementAndGet());
+        signIn("admin", TestServer.ADMIN_PASSWORD);
+        goTo(account, "acme");
+        String directory = "https://localhost:" + server.server().httpsPort() + "/acme/" + account + "/directory";
+        browser.text(By.id("acme-directory"), directory);
+        browser.visible(By.id("eab-empty"));
+
+        browser.driver().findElement(By.id("acme-prevalidated")).click();
+        WebElement limit = browser.driver().findElement(By.id("acme-orders-per-hour"));
+        limit.clear();
+        limit.sendKeys("40");
+        browser.driver()
+                .findElement(By.cssSelector("#acme-settings button[type=submit]"))
+                .click();
+        browser.text(By.id("toast"), "ACME settings saved.");
+        var settings = server.admin()
+                .get("/api/v1/accounts/" + account + "/acme/settings")
+                .assertStatus(200)
+                .json();
+        assertThat(settings.path("domainsPrevalidated").asBoolean()).isTrue();
+        assertThat(settings.path("ordersPerHour").asInt()).isEqualTo(40);
+
+        browser.visible(By.id("eab-description")).sendKeys("Edge proxies");
+        browser.driver()
+                .findElement(By.cssSelector("#eab-create button[type=submit]"))
+                .click();
+        String kid = browser.visible(By.id("eab-kid")).getText();
+        String hmac = browser.visible(By.id("eab-hmac")).getText();
+        assertThat(browser.visible(By.id("eab-certbot")).getText())
+                .contains("--server " + directory, "--eab-kid " + kid, "--eab-hmac-key " + hmac);
+        browser.screenshot("17-acme-eab-created");
+
+        var client = new io.certdesk.server.testing.AcmeTestClient(
+                directory, server.server().platformCa().root());
+        assertThat(client.register(kid, hmac).status()).isEqualTo(201);
+
+        browser.driver().navigate().refresh(); // the list as it is now
+        browser.text(By.cssSelector("#eab-list tr[data-eab='" + kid + "']"), "bound");
+        assertThat(browser.driver().getPageSource())
+                .as("the HMAC key is not shown again")
+                .doesNotContain(hmac);
+    }
+
+    @Test
     void aCustomerAdminCannotReachASiblingAccountByEditingTheUrl() {
         int n = NEXT.incrementAndGet();
         String vendor = server.admin().createVendor("Console Siblings " + n);
@@ -601,7 +646,7 @@ class ConsoleBrowserTest extends OnBothDatabases {
         browser.visible(By.id("username"));
         assertThat(axeViolations(axe)).as("the sign-in page").isEmpty();
         signIn("admin", TestServer.ADMIN_PASSWORD);
-        for (String tab : List.of("certificates", "expiring", "clients", "domains", "check", "audit")) {
+        for (String tab : List.of("certificates", "expiring", "clients", "acme", "domains", "check", "audit")) {
             goTo(account, tab);
             browser.visible(By.cssSelector("#view form, #view table, #view p"));
             assertThat(axeViolations(axe)).as(tab).isEmpty();
