@@ -8,6 +8,7 @@ import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.NoSuchAlgorithmException;
 import java.security.PrivateKey;
+import java.security.Provider;
 import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
@@ -67,19 +68,29 @@ public final class CertificateIssuer {
     private final Clock clock;
     private final SecureRandom random;
     private final Optional<PkiLocations> locations;
+    private final Optional<Provider> signatures;
 
     public CertificateIssuer(Clock clock, SecureRandom random) {
         this(clock, random, Optional.empty());
     }
 
+    public CertificateIssuer(Clock clock, SecureRandom random, Optional<PkiLocations> locations) {
+        this(clock, random, locations, Optional.empty());
+    }
+
     /**
      * An issuer whose certificates name where revocation is published ({@code locations}): every
      * one it signs below the root gets Authority Information Access and CRL Distribution Points.
+     * ECDSA and RSA signatures are made by {@code signatures} where one is given (BoringSSL's, a
+     * fraction of Bouncy Castle's cost for an RSA CA key), Ed25519 and the fallback by Bouncy Castle;
+     * the certificates are the same either way.
      */
-    public CertificateIssuer(Clock clock, SecureRandom random, Optional<PkiLocations> locations) {
+    public CertificateIssuer(
+            Clock clock, SecureRandom random, Optional<PkiLocations> locations, Optional<Provider> signatures) {
         this.clock = clock;
         this.random = random;
         this.locations = locations;
+        this.signatures = signatures;
     }
 
     /**
@@ -318,7 +329,7 @@ public final class CertificateIssuer {
     private X509Certificate sign(Extensions extensions, PrivateKey signingKey, KeyType signerType) {
         try {
             ContentSigner signer = new JcaContentSignerBuilder(signerType.signatureAlgorithm())
-                    .setProvider(Providers.BC)
+                    .setProvider(signerType == KeyType.ED25519 ? Providers.BC : signatures.orElse(Providers.BC))
                     .setSecureRandom(random)
                     .build(signingKey);
             X509CertificateHolder holder = extensions.builder.build(signer);

@@ -9,13 +9,16 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
+import java.security.Provider;
 import java.security.PublicKey;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import org.bouncycastle.asn1.ASN1Encodable;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.ASN1OctetString;
 import org.bouncycastle.asn1.ASN1Set;
 import org.bouncycastle.asn1.DERIA5String;
@@ -30,6 +33,7 @@ import org.bouncycastle.asn1.x509.Extensions;
 import org.bouncycastle.asn1.x509.ExtensionsGenerator;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
 import org.bouncycastle.operator.ContentVerifierProvider;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
@@ -82,6 +86,15 @@ public final class Pkcs10 {
 
     /** Reads a request in PEM ({@code CERTIFICATE REQUEST}) or DER and checks it is signed by its own key. */
     public static Request readPkcs10(byte[] file) {
+        return readPkcs10(file, Optional.empty());
+    }
+
+    /**
+     * As {@link #readPkcs10(byte[])}, the signature checked by {@code signatures} where one is given
+     * and the request is signed with ECDSA or RSA PKCS#1 v1.5 over SHA-2 (BoringSSL's verification is
+     * several times Bouncy Castle's speed), by Bouncy Castle otherwise.
+     */
+    public static Request readPkcs10(byte[] file, Optional<Provider> signatures) {
         if (file == null || file.length == 0) {
             throw invalid("The certificate request is empty.", null);
         }
@@ -98,7 +111,11 @@ public final class Pkcs10 {
             throw invalid("The certificate request cannot be read: it is not a PKCS#10 request in PEM or DER.", e);
         }
         try {
-            return read(request, der);
+            return read(
+                    request,
+                    der,
+                    signatures.filter(p -> NATIVE_SIGNATURES.contains(
+                            request.getSignatureAlgorithm().getAlgorithm())));
         } catch (PkiException e) {
             throw e;
         } catch (RuntimeException e) {
@@ -106,7 +123,27 @@ public final class Pkcs10 {
         }
     }
 
-    private static Request read(PKCS10CertificationRequest request, byte[] der) {
+    private static final Set<ASN1ObjectIdentifier> NATIVE_SIGNATURES = Set.of(
+            PKCSObjectIdentifiers.sha256WithRSAEncryption,
+            PKCSObjectIdentifiers.sha384WithRSAEncryption,
+            PKCSObjectIdentifiers.sha512WithRSAEncryption,
+            X9ObjectIdentifiers.ecdsa_with_SHA256,
+            X9ObjectIdentifiers.ecdsa_with_SHA384,
+            X9ObjectIdentifiers.ecdsa_with_SHA512);
+
+    /** Whether the request's signature verifies with {@code key} on {@code provider}; empty when it cannot be checked there. */
+    private static Optional<Boolean> signedBy(PKCS10CertificationRequest request, PublicKey key, Provider provider) {
+        try {
+            ContentVerifierProvider verifier = new JcaContentVerifierProviderBuilder()
+                    .setProvider(provider)
+                    .build(key);
+            return Optional.of(request.isSignatureValid(verifier));
+        } catch (OperatorCreationException | PKCSException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static Request read(PKCS10CertificationRequest request, byte[] der, Optional<Provider> signatures) {
         PublicKey key;
         try {
             key = new JcaPKCS10CertificationRequest(request)
@@ -115,15 +152,10 @@ public final class Pkcs10 {
         } catch (java.security.GeneralSecurityException e) {
             throw invalid("The key in the certificate request is of a type that cannot be read.", e);
         }
-        boolean signed;
-        try {
-            ContentVerifierProvider verifier = new JcaContentVerifierProviderBuilder()
-                    .setProvider(Providers.BC)
-                    .build(key);
-            signed = request.isSignatureValid(verifier);
-        } catch (OperatorCreationException | PKCSException e) {
-            signed = false;
-        }
+        boolean signed = signatures
+                .flatMap(p -> signedBy(request, key, p)) // a key the native provider cannot take: Bouncy Castle decides
+                .or(() -> signedBy(request, key, Providers.BC))
+                .orElse(false);
         if (!signed) {
             throw new PkiException(
                     PkiError.CSR_SIGNATURE_INVALID,

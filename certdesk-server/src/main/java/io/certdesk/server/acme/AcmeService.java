@@ -574,7 +574,7 @@ public final class AcmeService implements AutoCloseable {
         }
         Pkcs10.Request csr;
         try {
-            csr = Pkcs10.readPkcs10(der);
+            csr = Pkcs10.readPkcs10(der, signatures);
         } catch (PkiException e) {
             throw new AcmeException(AcmeError.BAD_CSR, e.getMessage());
         }

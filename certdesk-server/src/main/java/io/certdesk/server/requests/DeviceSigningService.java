@@ -17,6 +17,7 @@ import io.certdesk.server.ca.IssuedFor;
 import io.certdesk.server.ca.PlatformCaService;
 import io.certdesk.server.chains.RevocationService;
 import io.certdesk.server.store.Database;
+import java.security.Provider;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
@@ -47,6 +48,7 @@ public final class DeviceSigningService {
     private final Access access;
     private final AuditLog audit;
     private final Clock clock;
+    private final Optional<Provider> signatures;
 
     public DeviceSigningService(
             Database database,
@@ -54,8 +56,10 @@ public final class DeviceSigningService {
             IssuedCertificateStore issued,
             Access access,
             AuditLog audit,
-            Clock clock) {
+            Clock clock,
+            Optional<Provider> signatures) {
         this.database = database;
+        this.signatures = signatures;
         this.platformCa = platformCa;
         this.issued = issued;
         this.access = access;
@@ -80,7 +84,7 @@ public final class DeviceSigningService {
             throw ServiceException.invalid(
                     "validityDays", "validityDays must be between 1 and " + MAX_DAYS + "; found " + days + ".");
         }
-        Pkcs10.Request request = Pkcs10.readPkcs10(csr);
+        Pkcs10.Request request = Pkcs10.readPkcs10(csr, signatures);
         RequestedNames.requireIssuableKey(request.publicKey());
         List<String> names =
                 RequestedNames.require(request.hostNames(), request.ipAddresses(), Set.copyOf(account.domains()));

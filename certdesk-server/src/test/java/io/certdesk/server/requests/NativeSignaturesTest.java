@@ -1,0 +1,76 @@
+package io.certdesk.server.requests;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.certdesk.pki.PkiError;
+import io.certdesk.pki.PkiException;
+import io.certdesk.pki.issue.CertificateIssuer;
+import io.certdesk.pki.issue.DeviceProfile;
+import io.certdesk.pki.issue.PlatformCa;
+import io.certdesk.pki.keys.KeyPairs;
+import io.certdesk.pki.keys.KeyType;
+import io.certdesk.pki.request.Pkcs10;
+import io.certdesk.server.tls.TlsEngine;
+import java.security.KeyPair;
+import java.security.Provider;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Device requests and issued certificates are the same whether BoringSSL or Bouncy Castle does the signatures. */
+class NativeSignaturesTest {
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    static Stream<Arguments> keyTypesOnBothProviders() {
+        Optional<Provider> native_ = TlsEngine.nativeProvider();
+        if (Boolean.parseBoolean(System.getenv("CI"))) {
+            assertThat(native_).as("BoringSSL (Conscrypt) loads in CI").isPresent();
+        }
+        List<Optional<Provider>> providers =
+                native_.isPresent() ? List.of(Optional.empty(), native_) : List.of(Optional.empty());
+        return Stream.of(KeyType.EC_P256, KeyType.EC_P384, KeyType.RSA_2048, KeyType.ED25519)
+                .flatMap(k -> providers.stream().map(p -> Arguments.of(k, p)));
+    }
+
+    @ParameterizedTest(name = "{0} on {1}")
+    @MethodSource("keyTypesOnBothProviders")
+    void aDeviceRequestVerifiesAndATamperedSignatureIsRefused(KeyType keyType, Optional<Provider> signatures) {
+        KeyPair keys = KeyPairs.generate(keyType, RANDOM);
+        byte[] csr = Pkcs10.build(keys, keyType, List.of("printer.example.test"));
+
+        assertThat(Pkcs10.readPkcs10(csr, signatures).dnsNames()).containsExactly("printer.example.test");
+
+        byte[] tampered = csr.clone();
+        tampered[tampered.length - 3] ^= 0x01; // inside the signature
+        assertThatThrownBy(() -> Pkcs10.readPkcs10(tampered, signatures))
+                .isInstanceOfSatisfying(
+                        PkiException.class, e -> assertThat(e.error()).isEqualTo(PkiError.CSR_SIGNATURE_INVALID));
+    }
+
+    @ParameterizedTest(name = "{0} CA on {1}")
+    @MethodSource("keyTypesOnBothProviders")
+    void aCertificateIssuedForADevicesKeyVerifiesWithTheIssuingCasKey(KeyType caType, Optional<Provider> signatures)
+            throws Exception {
+        if (caType == KeyType.ED25519) {
+            return; // the platform CA is EC or RSA
+        }
+        CertificateIssuer issuer = new CertificateIssuer(Clock.systemUTC(), RANDOM, Optional.empty(), signatures);
+        PlatformCa ca = issuer.createPlatformCa("Native Test", caType, Duration.ofDays(365));
+        KeyPair device = KeyPairs.generate(KeyType.EC_P256, RANDOM);
+
+        List<X509Certificate> chain = issuer.issueForKey(
+                ca, device.getPublic(), List.of("printer.example.test"), DeviceProfile.TLS_SERVER, Duration.ofDays(30));
+
+        chain.get(0).verify(chain.get(1).getPublicKey());
+        chain.get(1).verify(ca.root().getPublicKey());
+        assertThat(chain.get(0).getSubjectAlternativeNames()).hasSize(1);
+    }
+}
