@@ -61,6 +61,7 @@ final class ScaleNode {
                 Optional.empty(),
                 ServerConfig.DEFAULT_CRL_VALIDITY,
                 ServerConfig.DEFAULT_ISSUER_OCSP_REFRESH,
-                io.certdesk.server.acme.ChallengePorts.STANDARD);
+                io.certdesk.server.acme.ChallengePorts.STANDARD,
+                ServerConfig.DEFAULT_MAX_CONNECTIONS_PER_CLIENT);
     }
 }

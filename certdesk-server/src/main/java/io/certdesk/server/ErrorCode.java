@@ -29,6 +29,8 @@ public enum ErrorCode {
     ALREADY_RENEWED("already_renewed", 409, "Already renewed"),
     /** Renewing the signing chain while another signing chain is scheduled to take over. */
     SIGNING_CHANGE_PENDING("signing_change_pending", 409, "A signing change is pending"),
+    /** A request body that arrived slower than the server waits for (Jetty's minimum data rate). */
+    REQUEST_TIMEOUT("request_timeout", 408, "Request body too slow"),
     TOO_LARGE("too_large", 413, "Request too large"),
     TOO_MANY_CERTIFICATES("too_many_certificates", 422, "Too many certificates"),
     UNSUPPORTED_MEDIA_TYPE("unsupported_media_type", 415, "Unsupported media type"),

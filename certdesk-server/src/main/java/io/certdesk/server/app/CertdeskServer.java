@@ -412,7 +412,8 @@ public final class CertdeskServer implements AutoCloseable {
                                     ServerTls.contextFactory(tlsChains.sslContext(random)),
                                     config.bindHost(),
                                     config.httpsPort(),
-                                    config.ippsPort()))
+                                    config.ippsPort(),
+                                    config.maxConnectionsPerClient()))
                     .start();
             renewalSweep = new RenewalSweep(renewals).start();
             requestExpiry = new io.certdesk.server.requests.RequestExpiry(chainRequests).start();

@@ -128,6 +128,16 @@ public final class ServeCommand implements Callable<Integer> {
     int acmeTlsPort;
 
     @Option(
+            names = "--max-connections-per-client",
+            defaultValue = "" + ServerConfig.DEFAULT_MAX_CONNECTIONS_PER_CLIENT,
+            paramLabel = "N",
+            description = {
+                "Open connections one client address may hold on the HTTPS and IPPS ports (default 64); more are closed",
+                "as they arrive. Raise it behind a proxy that does not pass clients' addresses."
+            })
+    int maxConnectionsPerClient;
+
+    @Option(
             names = "--outbound-deny",
             paramLabel = "CIDRS",
             defaultValue = "${env:CERTDESK_OUTBOUND_DENY}",
@@ -214,7 +224,8 @@ public final class ServeCommand implements Callable<Integer> {
                     Optional.ofNullable(pkiUrl),
                     java.time.Duration.ofDays(crlValidityDays),
                     java.time.Duration.ofMinutes(issuerOcspRefreshMinutes),
-                    new io.certdesk.server.acme.ChallengePorts(acmeHttpPort, acmeTlsPort));
+                    new io.certdesk.server.acme.ChallengePorts(acmeHttpPort, acmeTlsPort),
+                    maxConnectionsPerClient);
         } catch (IllegalArgumentException | PkiException e) {
             throw CliFailure.usage(e.getMessage());
         }

@@ -29,6 +29,7 @@ import java.util.OptionalInt;
  * @param crlValidity   how long each CRL is valid (its nextUpdate); it is reissued at half of it, and at once after a revocation
  * @param issuerOcspRefresh how often, at most, the edge asks an imported chain's own CA (OCSP) whether it is revoked
  * @param acmeChallengePorts where ACME validation connects (80 and 443 but in a lab)
+ * @param maxConnectionsPerClient open connections one client address may hold on each TLS listener
  */
 public record ServerConfig(
         String bindHost,
@@ -52,10 +53,16 @@ public record ServerConfig(
         Optional<String> pkiUrl,
         Duration crlValidity,
         Duration issuerOcspRefresh,
-        io.certdesk.server.acme.ChallengePorts acmeChallengePorts) {
+        io.certdesk.server.acme.ChallengePorts acmeChallengePorts,
+        int maxConnectionsPerClient) {
 
     public static final Duration DEFAULT_CRL_VALIDITY = Duration.ofDays(7);
     public static final Duration DEFAULT_ISSUER_OCSP_REFRESH = Duration.ofHours(1);
+    /**
+     * A quarter of the API's workers: a client that opens connections and trickles its requests
+     * cannot hold the others' share. Raise it behind a proxy that hides clients' addresses.
+     */
+    public static final int DEFAULT_MAX_CONNECTIONS_PER_CLIENT = 64;
 
     public ServerConfig {
         publicUrl = publicUrl.map(ServerConfig::checkedPublicUrl);
@@ -65,6 +72,10 @@ public record ServerConfig(
         }
         if (issuerOcspRefresh.isNegative() || issuerOcspRefresh.isZero()) {
             throw new IllegalArgumentException("--issuer-ocsp-refresh must be positive.");
+        }
+        if (maxConnectionsPerClient < 1 || maxConnectionsPerClient > 100_000) {
+            throw new IllegalArgumentException(
+                    "--max-connections-per-client is 1 to 100000; found " + maxConnectionsPerClient + ".");
         }
     }
 

@@ -70,7 +70,12 @@ public final class ApiServer {
      * Where to listen: the HTTPS port (console and API) and, unless empty, the IPPS port (only
      * {@code /ipp/print}); both present the chain selected by SNI through {@code tls}.
      */
-    public record Listeners(SslContextFactory.Server tls, String bindHost, int httpsPort, OptionalInt ippsPort) {}
+    public record Listeners(
+            SslContextFactory.Server tls,
+            String bindHost,
+            int httpsPort,
+            OptionalInt ippsPort,
+            int maxConnectionsPerClient) {}
 
     private final Javalin app;
     private final Connectors connectors;
@@ -80,6 +85,10 @@ public final class ApiServer {
         ObjectMapper mapper = Json.mapper();
         Requests requests = new Requests(mapper, services.users(), services.tokens());
         this.connectors = new Connectors(listeners, services.tlsChains());
+        io.micrometer.core.instrument.FunctionCounter.builder(
+                        "certdesk.http.connections.refused", connectors, Connectors::refusedConnections)
+                .description("Connections closed as they arrived because their client already held the most it may")
+                .register(services.registry());
         RequestHooks hooks = new RequestHooks(connectors::isIpps, services.registry());
         RouteTable[] table = new RouteTable[1];
         this.app = Javalin.create(cfg -> {

@@ -22,6 +22,10 @@ final class Connectors {
     private final TlsChains chains;
     private ServerConnector https;
     private ServerConnector ipps;
+    private final java.util.List<ClientConnectionLimit> limits = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** The slowest a request body may arrive, in bytes per second, averaged from its first byte. */
+    static final long MIN_REQUEST_BYTES_PER_SECOND = 1024;
 
     Connectors(ApiServer.Listeners listeners, TlsChains chains) {
         this.listeners = listeners;
@@ -46,6 +50,9 @@ final class Connectors {
         HttpConfiguration config = new HttpConfiguration(httpConfig);
         config.setSendServerVersion(false);
         config.setSendXPoweredBy(false);
+        // a body that comes slower than this is answered 408 and its connection closed, so a client
+        // that trickles bytes holds a worker for seconds, not for as long as it likes
+        config.setMinRequestDataRate(MIN_REQUEST_BYTES_PER_SECOND);
         SecureRequestCustomizer secure = new SecureRequestCustomizer();
         secure.setSniHostCheck(false); // the chain is chosen per handshake; a client without SNI still gets an answer
         secure.setStsMaxAge(Duration.ofDays(365).toSeconds());
@@ -58,7 +65,15 @@ final class Connectors {
         c.setPort(port);
         c.setIdleTimeout(Duration.ofSeconds(60).toMillis());
         c.addBean(handshakes);
+        ClientConnectionLimit limit = new ClientConnectionLimit(listeners.maxConnectionsPerClient());
+        c.addBean(limit);
+        limits.add(limit);
         return c;
+    }
+
+    /** Connections closed at accept, on all listeners, because their client held too many. */
+    long refusedConnections() {
+        return limits.stream().mapToLong(ClientConnectionLimit::refused).sum();
     }
 
     /** Whether the request came in on the IPPS listener. */

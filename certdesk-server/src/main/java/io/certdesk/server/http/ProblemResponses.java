@@ -10,6 +10,7 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import java.util.Map;
+import org.eclipse.jetty.http.BadMessageException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +34,15 @@ final class ProblemResponses {
             }
         });
         routes.exception(HttpResponseException.class, ProblemResponses::httpProblem);
+        routes.exception(BadMessageException.class, ProblemResponses::badMessage);
+        routes.exception(java.io.EOFException.class, (e, ctx) -> {
+            // the client closed its connection in the middle of its request: nobody is left to answer
+            log.info(
+                    "Request {} {}: the client closed the connection before its body ended",
+                    ctx.method().name(),
+                    ctx.path());
+            problem(ctx, ErrorCode.MALFORMED_REQUEST, "The request body ended before its Content-Length.", Map.of());
+        });
         routes.exception(Exception.class, ProblemResponses::internalProblem);
     }
 
@@ -93,6 +103,23 @@ final class ProblemResponses {
             case TOO_LARGE -> tooLarge().getMessage();
             default -> code.title() + ".";
         };
+        problem(ctx, code, detail, Map.of());
+    }
+
+    /** Jetty's refusal of how a request arrived (a body too slow, a broken framing): the client's doing, not an error here. */
+    static void badMessage(BadMessageException e, Context ctx) {
+        ErrorCode code = switch (e.getCode()) {
+            case 408 -> ErrorCode.REQUEST_TIMEOUT;
+            case 413 -> ErrorCode.TOO_LARGE;
+            case 415 -> ErrorCode.UNSUPPORTED_MEDIA_TYPE;
+            default -> ErrorCode.MALFORMED_REQUEST;
+        };
+        log.info("Request {} {} refused: {}", ctx.method().name(), ctx.path(), e.getMessage());
+        String detail = code == ErrorCode.REQUEST_TIMEOUT
+                ? "The request body came slower than " + Connectors.MIN_REQUEST_BYTES_PER_SECOND
+                        + " bytes a second; send it at once."
+                : code.title() + ".";
+        ctx.header("Connection", "close");
         problem(ctx, code, detail, Map.of());
     }
 

@@ -29,6 +29,7 @@ public final class TestServer implements AutoCloseable {
     private io.certdesk.server.outbound.OutboundGuard outbound = io.certdesk.server.outbound.OutboundGuard.defaults();
     private java.time.Duration issuerOcspRefresh = ServerConfig.DEFAULT_ISSUER_OCSP_REFRESH;
     private io.certdesk.server.acme.ChallengePorts acmePorts = io.certdesk.server.acme.ChallengePorts.STANDARD;
+    private int maxConnectionsPerClient = io.certdesk.server.app.ServerConfig.DEFAULT_MAX_CONNECTIONS_PER_CLIENT;
 
     private TestServer(
             TestDatabase kind,
@@ -114,6 +115,11 @@ public final class TestServer implements AutoCloseable {
             t.outbound = io.certdesk.server.outbound.OutboundGuard.of(allow, java.util.List.of(), ports);
             t.issuerOcspRefresh = refresh;
         });
+    }
+
+    /** A server whose TLS listeners take at most {@code max} open connections from one client address. */
+    public static TestServer startWithConnectionLimit(TestDatabase kind, int max) {
+        return startWith(kind, t -> t.maxConnectionsPerClient = max);
     }
 
     /** A server whose TLS listeners run on {@code engine}. */
@@ -208,7 +214,8 @@ public final class TestServer implements AutoCloseable {
                 Optional.empty(),
                 ServerConfig.DEFAULT_CRL_VALIDITY,
                 issuerOcspRefresh,
-                acmePorts);
+                acmePorts,
+                maxConnectionsPerClient);
     }
 
     public CertdeskServer server() {
