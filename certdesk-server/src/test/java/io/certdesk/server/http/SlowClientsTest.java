@@ -149,6 +149,34 @@ class SlowClientsTest {
         assertThat(get("127.0.0.3", "/readyz")).startsWith("HTTP/1.1 200");
     }
 
+    @Test
+    void aBodyThatEndsBeforeItsContentLengthIsTheClientsDoingAndLogsNoError() throws Exception {
+        ch.qos.logback.classic.Logger apiLog =
+                (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(ApiServer.class);
+        var seen = new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
+        seen.start();
+        apiLog.addAppender(seen);
+        try (SSLSocket s = connect("127.0.0.4")) {
+            s.getOutputStream()
+                    .write(("POST /api/v1/auth/login HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                                    + "Content-Length: 100\r\n\r\n{\"username\":")
+                            .getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream().flush();
+            s.shutdownOutput(); // TLS close_notify: the body ends here, and the connection with it
+            readAll(s.getInputStream());
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (seen.list.isEmpty() && System.nanoTime() < until) {
+                Thread.sleep(20);
+            }
+        } finally {
+            apiLog.detachAppender(seen);
+        }
+        assertThat(seen.list)
+                .extracting(e -> e.getLevel() + " " + e.getFormattedMessage())
+                .containsExactly(
+                        "INFO Request POST /api/v1/auth/login: the client closed the connection before its body ended");
+    }
+
     private static SSLSocket connect(String from) throws IOException {
         Socket plain = new Socket();
         plain.bind(new InetSocketAddress(from, 0));
