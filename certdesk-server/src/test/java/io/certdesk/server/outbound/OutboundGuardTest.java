@@ -33,6 +33,43 @@ class OutboundGuardTest {
         }
     }
 
+    /** Decisions only: nothing here opens a connection (a wrong "allowed" would send traffic off the machine). */
+    @Test
+    void ipv6FormsThatCarryADeniedIpv4AddressAndTheBroadcastAddressAreDenied() throws Exception {
+        OutboundGuard guard = OutboundGuard.defaults();
+        for (String denied : List.of(
+                "255.255.255.255",
+                "::127.0.0.1", // IPv4-compatible
+                "::ffff:0:127.0.0.1", // IPv4-translated
+                "64:ff9b::7f00:1", // NAT64
+                "64:ff9b::a9fe:a9fe", // NAT64 to the metadata address
+                "64:ff9b:1::7f00:1", // local-use NAT64
+                "2002:7f00:1::", // 6to4 of 127.0.0.1
+                "2002:a9fe:a9fe::1", // 6to4 of 169.254.169.254
+                "2001:0:7f00:1::", // Teredo whose server is 127.0.0.1
+                "2001:0:4136:e378:8000:63bf:80ff:fffe")) { // Teredo client 127.0.0.1 (bits inverted)
+            assertThat(guard.allows(at(denied))).as(denied).isFalse();
+        }
+        for (String allowed : List.of("64:ff9b::808:808", "2002:808:808::1", "::ffff:0:8.8.8.8")) {
+            assertThat(guard.allows(at(allowed))).as(allowed).isTrue();
+        }
+    }
+
+    @Test
+    void anIpv4LiteralWithALeadingZeroIsRefusedAsAmbiguousBeforeAnyLookup() {
+        OutboundGuard guard = OutboundGuard.of(List.of("177.0.0.0/8"), List.of(), List.of());
+        for (String host : List.of("0177.0.0.1", "127.0.0.01", "010.1.2.3", "00.0.0.0")) {
+            OutboundGuard.Resolved r = guard.resolve(host);
+            assertThat(r.kind()).as(host).contains(OutboundGuard.Refusal.AMBIGUOUS);
+            assertThat(r.addresses()).as(host).isEmpty();
+            assertThat(r.refusal().orElseThrow()).contains("leading zero");
+        }
+        assertThat(guard.resolve("177.0.0.1").kind())
+                .as("the same address written plainly")
+                .isEmpty();
+        assertThat(guard.resolve("127.0.0.1").kind()).contains(OutboundGuard.Refusal.DENIED);
+    }
+
     @Test
     void theMostSpecificBlockDecidesAndAnAllowWinsATie() throws Exception {
         OutboundGuard guard = OutboundGuard.of(
