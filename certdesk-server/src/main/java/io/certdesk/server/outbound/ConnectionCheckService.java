@@ -39,7 +39,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * its fingerprint. Passwords are used for the bind alone: never stored, logged or audited.
  */
 public final class ConnectionCheckService {
-    public static final Duration TIMEOUT = Duration.ofSeconds(5);
+    /**
+     * The most a whole check takes: connecting, STARTTLS, the handshake, the bind and every
+     * revocation fetch together (a peer that trickles its answers is cut off at it).
+     */
+    public static final Duration TIMEOUT = Duration.ofSeconds(10);
     /** Checks per account per minute. */
     public static final int RATE_PER_MINUTE = 20;
 
@@ -143,7 +147,8 @@ public final class ConnectionCheckService {
         InetAddress address = destination(checkedHost, port);
         throttle(account.id());
         List<X509Certificate> presented;
-        try (TlsProbe.Session session = TlsProbe.open(address, checkedHost, port, protocol, TIMEOUT)) {
+        try (Deadline deadline = Deadline.in(TIMEOUT);
+                TlsProbe.Session session = TlsProbe.open(address, checkedHost, port, protocol, deadline)) {
             presented = session.presented();
         } catch (TlsProbe.Failed e) {
             throw new ServiceException(
@@ -164,7 +169,8 @@ public final class ConnectionCheckService {
 
     private Result run(Account account, String host, InetAddress address, Request request) {
         record Trust(List<X509Certificate> anchors, TrustSettings settings) {}
-        try (TlsProbe.Session session = TlsProbe.open(address, host, request.port(), request.protocol(), TIMEOUT)) {
+        try (Deadline deadline = Deadline.in(TIMEOUT);
+                TlsProbe.Session session = TlsProbe.open(address, host, request.port(), request.protocol(), deadline)) {
             // the account's trust is read once there is a chain to judge
             Trust trust = database.read(h -> new Trust(
                     cas.trustedBy(h, account.id(), account.parentId()).stream()
@@ -186,7 +192,7 @@ public final class ConnectionCheckService {
                     : new Validation(false, outcome.failure().orElseThrow().code(), outcome.message());
             Optional<String> revocationNote = Optional.empty();
             if (outcome.trusted() && trust.settings().revocation() != Revocation.OFF) {
-                RevocationChecker.Outcome revoked = revocation.check(outcome.path(), now);
+                RevocationChecker.Outcome revoked = revocation.check(outcome.path(), now, deadline);
                 revocationNote = Optional.of(revoked.message());
                 if (revoked.failure().filter(f -> f == CheckFailure.REVOKED).isPresent()
                         || revoked.failure().isPresent() && trust.settings().revocation() == Revocation.HARD_FAIL) {
@@ -202,7 +208,7 @@ public final class ConnectionCheckService {
                             request.port(),
                             request.bindDn().get(),
                             request.bindPassword().orElse(new char[0]),
-                            TIMEOUT);
+                            deadline);
                     bind = Optional.of(new Bind(bound.ok(), true, bound.message()));
                 } else {
                     bind = Optional.of(new Bind(
@@ -296,23 +302,30 @@ public final class ConnectionCheckService {
 
     /** The address to connect to: every address the name has must be allowed (no choosing the allowed one of a mixed answer). */
     private InetAddress destination(String host, int port) {
-        InetAddress[] addresses;
-        try {
-            addresses = InetAddress.getAllByName(host);
-        } catch (UnknownHostException e) {
-            throw new ServiceException(
-                    ErrorCode.VALIDATION_FAILED, host + " does not resolve to an address.", Map.of("field", "host"));
+        OutboundGuard.Resolved resolved = guard.resolve(host);
+        if (resolved.kind().isEmpty()) {
+            return resolved.addresses().get(0);
         }
-        for (InetAddress address : addresses) {
-            if (!guard.allows(address)) {
-                throw new ServiceException(
-                        ErrorCode.DESTINATION_NOT_ALLOWED,
-                        host + " (" + address.getHostAddress()
-                                + ") is not an address checks may connect to; the operator sets them with --outbound-allow and --outbound-deny.",
+        throw switch (resolved.kind().get()) {
+            case UNRESOLVED ->
+                new ServiceException(
+                        ErrorCode.VALIDATION_FAILED,
+                        host + " does not resolve to an address.",
                         Map.of("field", "host"));
-            }
-        }
-        return addresses[0];
+            case AMBIGUOUS ->
+                new ServiceException(
+                        ErrorCode.VALIDATION_FAILED, resolved.refusal().get() + ".", Map.of("field", "host"));
+            case DENIED ->
+                new ServiceException(
+                        ErrorCode.DESTINATION_NOT_ALLOWED,
+                        resolved.refusal()
+                                        .get()
+                                        .replace(
+                                                "is not an allowed destination",
+                                                "is not an address checks may connect to")
+                                + "; the operator sets them with --outbound-allow and --outbound-deny.",
+                        Map.of("field", "host"));
+        };
     }
 
     private void throttle(String accountId) {

@@ -29,8 +29,19 @@ final class GuardedHttp {
         this.timeout = timeout;
     }
 
-    /** The body of a 200 answer; empty (with why in {@code why}) for anything else. */
+    /** The body of a 200 answer within this client's timeout for the whole exchange; empty (with why in {@code why}) for anything else. */
     Optional<byte[]> fetch(String url, String contentType, byte[] post, StringBuilder why) {
+        try (Deadline deadline = Deadline.in(timeout)) {
+            return fetch(url, contentType, post, why, deadline);
+        }
+    }
+
+    /** As {@link #fetch(String, String, byte[], StringBuilder)}, within {@code deadline} (a check's, shared with its other steps). */
+    Optional<byte[]> fetch(String url, String contentType, byte[] post, StringBuilder why, Deadline deadline) {
+        if (deadline.passed()) {
+            why.append(url).append(" was not asked: the time for the whole check was up");
+            return Optional.empty();
+        }
         URI uri;
         try {
             uri = URI.create(url);
@@ -49,9 +60,9 @@ final class GuardedHttp {
             return Optional.empty();
         }
         try {
-            try (Socket socket = new Socket()) {
-                socket.connect(new InetSocketAddress(resolved.addresses().get(0), port), (int) timeout.toMillis());
-                socket.setSoTimeout((int) timeout.toMillis());
+            try (Socket socket = deadline.watch(new Socket())) {
+                socket.connect(new InetSocketAddress(resolved.addresses().get(0), port), deadline.remainingMillis());
+                socket.setSoTimeout(deadline.remainingMillis());
                 String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
                 if (uri.getRawQuery() != null) {
                     path += "?" + uri.getRawQuery();
@@ -82,7 +93,17 @@ final class GuardedHttp {
                 return read(socket.getInputStream(), url, why);
             }
         } catch (IOException e) {
-            why.append(url).append(" did not answer: ").append(e.getMessage());
+            if (deadline.passed()) {
+                why.append(url)
+                        .append(" did not answer within ")
+                        .append(deadline.limit().toSeconds())
+                        .append(" s");
+            } else {
+                why.append(url).append(" did not answer: ").append(e.getMessage());
+            }
+            return Optional.empty();
+        } catch (NumberFormatException e) {
+            why.append(url).append(" answered with a length that is not a number");
             return Optional.empty();
         }
     }

@@ -51,10 +51,22 @@ public final class IssuerOcsp {
      * or revoked); adds to {@code why} why each other one did not.
      */
     Optional<Answer> firstUsable(X509Certificate certificate, X509Certificate issuer, Instant now, List<String> why) {
+        return firstUsable(certificate, issuer, now, why, Optional.empty());
+    }
+
+    /** As {@link #firstUsable(X509Certificate, X509Certificate, Instant, List)}, all within {@code deadline} where one is given. */
+    Optional<Answer> firstUsable(
+            X509Certificate certificate,
+            X509Certificate issuer,
+            Instant now,
+            List<String> why,
+            Optional<Deadline> deadline) {
         for (String url : RevocationStatus.ocspUrls(certificate)) {
             StringBuilder failed = new StringBuilder();
-            Optional<byte[]> response = http.fetch(
-                    url, "application/ocsp-request", RevocationStatus.ocspRequest(certificate, issuer), failed);
+            byte[] request = RevocationStatus.ocspRequest(certificate, issuer);
+            Optional<byte[]> response = deadline.isPresent()
+                    ? http.fetch(url, "application/ocsp-request", request, failed, deadline.get())
+                    : http.fetch(url, "application/ocsp-request", request, failed);
             if (response.isEmpty()) {
                 why.add(failed.toString());
                 continue;

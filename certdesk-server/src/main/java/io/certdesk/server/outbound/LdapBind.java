@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketException;
-import java.time.Duration;
 import javax.net.SocketFactory;
 
 /**
@@ -25,10 +24,10 @@ final class LdapBind {
     record Result(boolean ok, String message) {}
 
     static Result bind(
-            TlsProbe.Session session, String host, int port, String bindDn, char[] password, Duration timeout) {
+            TlsProbe.Session session, String host, int port, String bindDn, char[] password, Deadline deadline) {
         LDAPConnectionOptions options = new LDAPConnectionOptions();
-        options.setConnectTimeoutMillis((int) timeout.toMillis());
-        options.setResponseTimeoutMillis(timeout.toMillis());
+        options.setConnectTimeoutMillis(deadline.remainingMillis());
+        options.setResponseTimeoutMillis(deadline.remainingMillis());
         options.setUseSynchronousMode(true);
         options.setNameResolver(
                 new Pinned(session.socket().getInetAddress())); // the address already checked: no second lookup
@@ -37,6 +36,12 @@ final class LdapBind {
             return new Result(
                     true, "Bound as " + bindDn + " (" + result.getResultCode().getName() + ").");
         } catch (LDAPException e) {
+            if (deadline.passed()) {
+                return new Result(
+                        false,
+                        "The bind as " + bindDn + " got no answer within "
+                                + deadline.limit().toSeconds() + " s, the limit of a whole check.");
+            }
             ResultCode code = e.getResultCode();
             String detail =
                     e.getDiagnosticMessage() == null || e.getDiagnosticMessage().isBlank()

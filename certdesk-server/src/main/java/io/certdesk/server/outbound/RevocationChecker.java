@@ -27,12 +27,13 @@ final class RevocationChecker {
      */
     record Outcome(Optional<CheckFailure> failure, String message) {}
 
-    Outcome check(List<X509Certificate> path, Instant now) {
+    /** Asks about every certificate of the path but its root, all within {@code deadline}. */
+    Outcome check(List<X509Certificate> path, Instant now, Deadline deadline) {
         List<String> unknown = new ArrayList<>();
         for (int i = 0; i + 1 < path.size(); i++) {
             X509Certificate certificate = path.get(i);
             X509Certificate issuer = path.get(i + 1);
-            RevocationStatus.Status status = status(certificate, issuer, now);
+            RevocationStatus.Status status = status(certificate, issuer, now, deadline);
             String subject = certificate.getSubjectX500Principal().getName();
             if (status.state() == State.REVOKED) {
                 return new Outcome(
@@ -51,15 +52,16 @@ final class RevocationChecker {
         return new Outcome(Optional.empty(), "No certificate on the path is revoked.");
     }
 
-    private RevocationStatus.Status status(X509Certificate certificate, X509Certificate issuer, Instant now) {
+    private RevocationStatus.Status status(
+            X509Certificate certificate, X509Certificate issuer, Instant now, Deadline deadline) {
         List<String> why = new ArrayList<>();
-        Optional<IssuerOcsp.Answer> ocsp = responders.firstUsable(certificate, issuer, now, why);
+        Optional<IssuerOcsp.Answer> ocsp = responders.firstUsable(certificate, issuer, now, why, Optional.of(deadline));
         if (ocsp.isPresent()) {
             return ocsp.get().status();
         }
         for (String url : RevocationStatus.crlUrls(certificate)) {
             StringBuilder failed = new StringBuilder();
-            Optional<byte[]> answer = http.fetch(url, null, null, failed);
+            Optional<byte[]> answer = http.fetch(url, null, null, failed, deadline);
             if (answer.isPresent()) {
                 RevocationStatus.Status status = RevocationStatus.crlStatus(answer.get(), certificate, issuer, now);
                 if (status.state() != State.UNKNOWN) {

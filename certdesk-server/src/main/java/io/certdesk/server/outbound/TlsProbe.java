@@ -65,13 +65,18 @@ final class TlsProbe {
         }
     }
 
-    static Session open(InetAddress address, String host, int port, CheckProtocol protocol, Duration timeout)
+    /**
+     * Connects, speaks STARTTLS where the protocol has it and shakes hands, all within {@code
+     * deadline}; the socket stays watched by it for what the caller does next.
+     */
+    static Session open(InetAddress address, String host, int port, CheckProtocol protocol, Deadline deadline)
             throws Failed {
-        Socket plain = new Socket();
+        Duration timeout = deadline.limit();
+        Socket plain = deadline.watch(new Socket());
         try {
             try {
-                plain.connect(new InetSocketAddress(address, port), (int) timeout.toMillis());
-                plain.setSoTimeout((int) timeout.toMillis());
+                plain.connect(new InetSocketAddress(address, port), deadline.remainingMillis());
+                plain.setSoTimeout(deadline.remainingMillis());
             } catch (SocketTimeoutException e) {
                 throw new Failed(
                         CheckFailure.TIMEOUT,
@@ -107,6 +112,12 @@ final class TlsProbe {
                         "The TLS handshake with " + host + ":" + port + " did not finish within " + timeout.toSeconds()
                                 + " s.");
             } catch (SSLException e) {
+                if (deadline.passed()) {
+                    throw new Failed(
+                            CheckFailure.TIMEOUT,
+                            "The TLS handshake with " + host + ":" + port + " did not finish within "
+                                    + timeout.toSeconds() + " s, the limit of a whole check.");
+                }
                 throw new Failed(
                         CheckFailure.HANDSHAKE_FAILED,
                         "The TLS handshake with " + host + ":" + port + " failed: " + e.getMessage() + ".");
@@ -122,6 +133,12 @@ final class TlsProbe {
                     CheckFailure.TIMEOUT, host + ":" + port + " did not answer within " + timeout.toSeconds() + " s.");
         } catch (IOException e) {
             closeQuietly(plain);
+            if (deadline.passed()) {
+                throw new Failed(
+                        CheckFailure.TIMEOUT,
+                        host + ":" + port + " did not finish its answers within " + timeout.toSeconds()
+                                + " s, the limit of a whole check.");
+            }
             throw new Failed(
                     CheckFailure.HANDSHAKE_FAILED,
                     "The connection to " + host + ":" + port + " failed before TLS: " + e.getMessage() + ".");

@@ -85,11 +85,12 @@ public final class WebhookPoster {
         }
         InetAddress address = resolved.addresses().get(0);
         Socket socket = null;
+        Deadline deadline = Deadline.in(timeout); // for the whole delivery: a receiver that trickles is cut off
         try {
             if (tls) {
                 TlsProbe.Session session;
                 try {
-                    session = TlsProbe.open(address, host, port, CheckProtocol.HTTPS, timeout);
+                    session = TlsProbe.open(address, host, port, CheckProtocol.HTTPS, deadline);
                 } catch (TlsProbe.Failed e) {
                     return Outcome.failed(e.getMessage());
                 }
@@ -100,9 +101,9 @@ public final class WebhookPoster {
                     return Outcome.failed(host + ":" + port + " is not trusted: " + trust.message());
                 }
             } else {
-                socket = new Socket();
-                socket.connect(new InetSocketAddress(address, port), (int) timeout.toMillis());
-                socket.setSoTimeout((int) timeout.toMillis());
+                socket = deadline.watch(new Socket());
+                socket.connect(new InetSocketAddress(address, port), deadline.remainingMillis());
+                socket.setSoTimeout(deadline.remainingMillis());
             }
             String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
             if (uri.getRawQuery() != null) {
@@ -133,11 +134,12 @@ public final class WebhookPoster {
             return code >= 200 && code < 300
                     ? new Outcome(true, code, "")
                     : new Outcome(false, code, url + " answered " + code);
-        } catch (SocketTimeoutException e) {
-            return Outcome.failed(url + " did not answer within " + timeout.toSeconds() + " s");
         } catch (IOException e) {
-            return Outcome.failed(url + ": " + e.getMessage());
+            return e instanceof SocketTimeoutException || deadline.passed()
+                    ? Outcome.failed(url + " did not answer within " + timeout.toSeconds() + " s")
+                    : Outcome.failed(url + ": " + e.getMessage());
         } finally {
+            deadline.close();
             if (socket != null) {
                 try {
                     socket.close();

@@ -42,6 +42,8 @@ class ConnectionCheckTest {
     private static ServerSocket smtp;
     /** Accepts connections (the kernel does) and never answers. */
     private static ServerSocket silent;
+    /** Answers every connection with one byte of an SMTP greeting every 200 ms, never ending its line. */
+    private static ServerSocket trickling;
 
     private static TestServer server;
 
@@ -82,6 +84,31 @@ class ConnectionCheckTest {
         smtp = TlsPeers.smtpStartTls(TlsPeers.serverContext(good, ca.certificate()));
         try {
             silent = new ServerSocket(0, 50, java.net.InetAddress.getByName("127.0.0.1"));
+            trickling = new ServerSocket(0, 50, java.net.InetAddress.getByName("127.0.0.1"));
+            Thread t = new Thread(() -> {
+                while (!trickling.isClosed()) {
+                    try {
+                        java.net.Socket peer = trickling.accept();
+                        Thread writer = new Thread(() -> {
+                            try (peer) {
+                                while (true) {
+                                    peer.getOutputStream().write('2');
+                                    peer.getOutputStream().flush();
+                                    Thread.sleep(200);
+                                }
+                            } catch (java.io.IOException | InterruptedException e) {
+                                // the check let go
+                            }
+                        });
+                        writer.setDaemon(true);
+                        writer.start();
+                    } catch (java.io.IOException e) {
+                        return;
+                    }
+                }
+            });
+            t.setDaemon(true);
+            t.start();
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
@@ -93,6 +120,7 @@ class ConnectionCheckTest {
         https.stop(0);
         smtp.close();
         silent.close();
+        trickling.close();
     }
 
     @BeforeParameterizedClassInvocation
@@ -107,7 +135,8 @@ class ConnectionCheckTest {
                         port("expired"),
                         https.getAddress().getPort(),
                         smtp.getLocalPort(),
-                        silent.getLocalPort()));
+                        silent.getLocalPort(),
+                        trickling.getLocalPort()));
     }
 
     @AfterParameterizedClassInvocation
@@ -339,12 +368,23 @@ class ConnectionCheckTest {
     }
 
     @Test
-    void aServerThatNeverAnswersTimesOutAfterFiveSeconds() {
+    void aServerThatNeverAnswersTimesOutAtTheChecksTimeLimit() {
         long started = System.nanoTime();
         JsonNode result = check(account(), target("LDAPS", silent.getLocalPort()));
         assertThat(result.path("validation").path("code").asText()).isEqualTo("timeout");
-        assertThat(result.path("validation").path("message").asText()).contains("5 s");
+        assertThat(result.path("validation").path("message").asText()).contains("10 s");
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(15));
+    }
+
+    @Test
+    void aServerThatTricklesItsAnswerByteByByteIsCutOffAtTheChecksTimeLimit() {
+        // a byte every 200 ms never lets a per-read timeout fire: only one deadline for the whole check ends it
+        long started = System.nanoTime();
+        JsonNode result = check(account(), target("SMTP_STARTTLS", trickling.getLocalPort()));
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+        assertThat(result.path("validation").path("code").asText()).isEqualTo("timeout");
+        assertThat(result.path("validation").path("message").asText()).contains("10 s");
+        assertThat(took).isBetween(Duration.ofSeconds(9), Duration.ofSeconds(15));
     }
 
     @Test
