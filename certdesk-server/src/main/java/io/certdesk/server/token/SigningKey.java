@@ -77,8 +77,9 @@ public record SigningKey(
                 // Bouncy Castle's P-256/384/521 arithmetic signs several times faster than the JDK 17
                 // provider's, once the key is its own: then the curve's precomputed multiples of the
                 // base point are kept with the key instead of being rebuilt for every signature.
-                signer = new ECDSASigner((ECPrivateKey) bouncyCastle(ec));
-                signer.getJCAContext().setProvider(Providers.BC);
+                ECDSASigner ecdsa = new ECDSASigner((ECPrivateKey) bouncyCastle(ec));
+                ecdsa.getJCAContext().setProvider(Providers.BC);
+                signer = LowS.signer(ecdsa, ec.getParams().getOrder());
             } else if (JWSAlgorithm.EdDSA.equals(algorithm)) {
                 signer = new JdkEd25519Signer(key);
             } else {
@@ -152,9 +153,10 @@ public record SigningKey(
             return new RSASSAVerifier(rsa);
         }
         if (jwk instanceof ECKey ec) {
-            ECDSAVerifier verifier = new ECDSAVerifier((ECPublicKey) bouncyCastle(ec.toECPublicKey()));
+            ECPublicKey publicEc = ec.toECPublicKey();
+            ECDSAVerifier verifier = new ECDSAVerifier((ECPublicKey) bouncyCastle(publicEc));
             verifier.getJCAContext().setProvider(Providers.BC);
-            return verifier;
+            return LowS.verifier(verifier, publicEc.getParams().getOrder());
         }
         return new JdkEd25519Verifier(publicKey);
     }

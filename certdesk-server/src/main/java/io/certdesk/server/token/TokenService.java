@@ -224,6 +224,19 @@ public final class TokenService {
         if (notBefore != null && notBefore.toInstant().minus(SigningState.SKEW).isAfter(now)) {
             throw invalidToken("The access token is not valid yet.");
         }
+        // a token that lives longer than any this server issues was not made by it, whatever signed it
+        if (expires.toInstant().isAfter(now.plus(SigningState.MAX_LIFETIME).plus(SigningState.SKEW))) {
+            throw invalidToken("The access token lives longer than the " + SigningState.MAX_LIFETIME.toHours()
+                    + " hours this server issues tokens for.");
+        }
+        Date issuedAt = claims.getIssueTime();
+        if (issuedAt == null
+                || issuedAt.toInstant().minus(SigningState.SKEW).isAfter(now)
+                || Duration.between(issuedAt.toInstant(), expires.toInstant())
+                                .compareTo(SigningState.MAX_LIFETIME.plus(SigningState.SKEW))
+                        > 0) {
+            throw invalidToken("The access token's issue time is missing, in the future, or too long before its end.");
+        }
         String clientId = claims.getSubject();
         if (clientId == null || !clients.exists(accountId, clientId)) {
             throw invalidToken("The API client of this access token no longer exists.");

@@ -146,4 +146,87 @@ class AccessTokenApiTest extends OnBothDatabases {
         var revoked = server.bearer(token).get(base(account) + "/trusted-cas").assertProblem(401, "invalid_token");
         assertThat(revoked.json().path("detail").asText()).contains("no longer exists");
     }
+
+    /**
+     * An account that imports its own signing chain holds the key, so it can sign any token it
+     * likes: the server still refuses one that lives longer than any it issues, and an ECDSA
+     * signature in its second (high-S) form, so a token has one encoding only.
+     */
+    @Test
+    void aTokenSignedWithTheAccountsOwnKeyIsRefusedWhenItLivesTooLongOrItsSignatureIsHighS() throws Exception {
+        String account = server.admin().createVendor("Own key");
+        String name = "tokens-" + System.nanoTime() + ".example.test";
+        server.admin().setDomains(account, name);
+        var leaf = TestCa.certificate("CN=" + name)
+                .endEntity()
+                .dns(name)
+                .validity(Instant.now().minus(Duration.ofDays(1)), Instant.now().plus(Duration.ofDays(90)))
+                .build();
+        char[] password = "own-key".toCharArray();
+        String chain = server.admin()
+                .upload(
+                        base(account) + "/private-chains/import",
+                        "file",
+                        "signing.pfx",
+                        io.certdesk.pki.testing.Pkcs12Files.jdk(
+                                leaf.key(), List.of(leaf.certificate()), password, password),
+                        Map.of("password", new String(password)))
+                .assertStatus(201)
+                .json()
+                .path("imported")
+                .get(0)
+                .path("id")
+                .asText();
+        server.admin()
+                .put(base(account) + "/pki-settings", Map.of("signingChainId", chain))
+                .assertStatus(200);
+        var client = ApiClients.create(server, account, null);
+        String issued = ApiClients.token(server, client);
+        String[] parts = issued.split("\\.");
+        java.math.BigInteger order = ((java.security.interfaces.ECPublicKey)
+                        leaf.certificate().getPublicKey())
+                .getParams()
+                .getOrder();
+        byte[] issuedSignature = java.util.Base64.getUrlDecoder().decode(parts[2]);
+        assertThat(new java.math.BigInteger(1, java.util.Arrays.copyOfRange(issuedSignature, 32, 64)))
+                .as("the server's own tokens carry low-S signatures")
+                .isLessThanOrEqualTo(order.shiftRight(1));
+
+        var claims = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readValue(java.util.Base64.getUrlDecoder().decode(parts[1]), java.util.LinkedHashMap.class);
+        long now = Instant.now().getEpochSecond();
+        claims.put("iat", now);
+        claims.put("exp", Instant.parse("3000-01-01T00:00:00Z").getEpochSecond());
+        server.bearer(signed(parts[0], claims, leaf.key(), order, true))
+                .get(base(account) + "/trusted-cas")
+                .assertProblem(401, "invalid_token");
+
+        claims.put("exp", now + 600);
+        String lowS = signed(parts[0], claims, leaf.key(), order, true);
+        String highS = signed(parts[0], claims, leaf.key(), order, false);
+        server.bearer(lowS).get(base(account) + "/trusted-cas").assertStatus(200); // the same token, as signed
+        server.bearer(highS).get(base(account) + "/trusted-cas").assertProblem(401, "invalid_token");
+    }
+
+    /** header.claims signed with ES256 by {@code key}, its S in the low (or the high) of its two forms. */
+    private static String signed(
+            String header, Map<?, ?> claims, java.security.PrivateKey key, java.math.BigInteger order, boolean low)
+            throws Exception {
+        var b64 = java.util.Base64.getUrlEncoder().withoutPadding();
+        String input = header + "."
+                + b64.encodeToString(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsBytes(claims));
+        java.security.Signature ecdsa = java.security.Signature.getInstance("SHA256withECDSA");
+        ecdsa.initSign(key);
+        ecdsa.update(input.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        byte[] rs = com.nimbusds.jose.crypto.impl.ECDSA.transcodeSignatureToConcat(ecdsa.sign(), 64);
+        java.math.BigInteger s = new java.math.BigInteger(1, java.util.Arrays.copyOfRange(rs, 32, 64));
+        boolean isLow = s.compareTo(order.shiftRight(1)) <= 0;
+        if (isLow != low) {
+            byte[] other = order.subtract(s).toByteArray();
+            java.util.Arrays.fill(rs, 32, 64, (byte) 0);
+            int n = Math.min(other.length, 32);
+            System.arraycopy(other, other.length - n, rs, 64 - n, n);
+        }
+        return input + "." + b64.encodeToString(rs);
+    }
 }
