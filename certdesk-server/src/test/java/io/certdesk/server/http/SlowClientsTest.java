@@ -34,7 +34,8 @@ class SlowClientsTest {
 
     @BeforeAll
     static void start() throws Exception {
-        server = TestServer.start(TestDatabase.H2);
+        server = TestServer.startWithConnectionLimit(
+                TestDatabase.H2, io.certdesk.server.app.ServerConfig.DEFAULT_MAX_CONNECTIONS_PER_CLIENT);
         tls = TrustingContext.trustingOnly(List.of(server.server().platformCa().root()))
                 .getSocketFactory();
     }

@@ -29,7 +29,11 @@ public final class TestServer implements AutoCloseable {
     private io.certdesk.server.outbound.OutboundGuard outbound = io.certdesk.server.outbound.OutboundGuard.defaults();
     private java.time.Duration issuerOcspRefresh = ServerConfig.DEFAULT_ISSUER_OCSP_REFRESH;
     private io.certdesk.server.acme.ChallengePorts acmePorts = io.certdesk.server.acme.ChallengePorts.STANDARD;
-    private int maxConnectionsPerClient = io.certdesk.server.app.ServerConfig.DEFAULT_MAX_CONNECTIONS_PER_CLIENT;
+    /**
+     * The tests' helpers make an HTTP client per call, each keeping its connection open, all from
+     * 127.0.0.1: a test server takes as many as the limit allows, but for the tests of the limit.
+     */
+    private int maxConnectionsPerClient = 100_000;
 
     private TestServer(
             TestDatabase kind,
