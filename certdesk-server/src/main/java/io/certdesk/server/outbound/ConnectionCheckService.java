@@ -336,9 +336,16 @@ public final class ConnectionCheckService {
                 times.pollFirst();
             }
             if (times.size() >= RATE_PER_MINUTE) {
+                // the oldest check of the minute leaves the window first: then one more may run
+                long wait = Math.max(
+                        1,
+                        Duration.between(now, times.peekFirst().plus(Duration.ofMinutes(1)))
+                                .toSeconds());
                 throw new ServiceException(
                         ErrorCode.TOO_MANY_ATTEMPTS,
-                        "At most " + RATE_PER_MINUTE + " connection checks a minute per account; try again shortly.");
+                        "At most " + RATE_PER_MINUTE + " connection checks a minute per account; try again in " + wait
+                                + " seconds.",
+                        Map.of("retryAfterSeconds", wait));
             }
             times.addLast(now);
         }

@@ -377,6 +377,30 @@ class ConnectionCheckTest {
     }
 
     @Test
+    void anAccountOverItsChecksAMinuteIsToldWhenToTryAgain() {
+        String account = account();
+        for (int i = 0; i < ConnectionCheckService.RATE_PER_MINUTE; i++) {
+            // nothing listens on 127.0.0.1:636 here: each check ends at once
+            assertThat(check(account, target("LDAPS", 636))
+                            .path("validation")
+                            .path("code")
+                            .asText())
+                    .isEqualTo("connect_failed");
+        }
+        var refused = server.admin()
+                .post("/api/v1/accounts/" + account + "/trust/check", target("LDAPS", 636))
+                .assertProblem(429, "too_many_attempts");
+        assertThat(Long.parseLong(refused.header("Retry-After"))).isBetween(1L, 60L);
+        String other = account();
+        assertThat(check(other, target("LDAPS", 636))
+                        .path("validation")
+                        .path("code")
+                        .asText())
+                .as("another account's checks are its own")
+                .isEqualTo("connect_failed");
+    }
+
+    @Test
     void aServerThatTricklesItsAnswerByteByByteIsCutOffAtTheChecksTimeLimit() {
         // a byte every 200 ms never lets a per-read timeout fire: only one deadline for the whole check ends it
         long started = System.nanoTime();
