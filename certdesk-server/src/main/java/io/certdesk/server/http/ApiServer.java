@@ -143,8 +143,10 @@ public final class ApiServer {
         cfg.jetty.multipartConfig.maxTotalRequestSize(3, SizeUnit.MB);
         cfg.http.defaultContentType = "application/json";
         cfg.jsonMapper(new JavalinJackson(mapper, false));
-        cfg.jetty.modifyServer(
-                server -> server.setStopTimeout(Duration.ofSeconds(10).toMillis()));
+        cfg.jetty.modifyServer(server -> {
+            server.setStopTimeout(Duration.ofSeconds(10).toMillis());
+            server.setErrorHandler(new ProblemErrorHandler());
+        });
         cfg.jetty.modifyServletContextHandler(handler -> handler.addFilter(
                 new org.eclipse.jetty.ee10.servlet.FilterHolder(new MethodOverrideIgnored()),
                 "/*",

@@ -97,4 +97,52 @@ class RequestLineTest extends OnBothDatabases {
                         .size())
                 .isEqualTo(before);
     }
+
+    @Test
+    void whatTheServerRefusesBeforeARouteIsAProblemDocumentNotAnHtmlPage() throws Exception {
+        record Case(String request, int status, String code) {}
+        for (Case c : java.util.List.of(
+                new Case("GET /" + "a".repeat(20_000) + " HTTP/1.1\r\nHost: localhost\r\n\r\n", 414, "too_large"),
+                new Case(
+                        "GET /readyz HTTP/1.1\r\nHost: localhost\r\nX-Big: " + "b".repeat(20_000) + "\r\n\r\n",
+                        431,
+                        "too_large"),
+                new Case("GET /readyz HTTP/1.1\r\nHost: localhost\r\nBad Header\r\n\r\n", 400, "malformed_request"),
+                new Case(
+                        "POST /api/v1/auth/login HTTP/1.1\r\nHost: localhost\r\nContent-Length: 5\r\n"
+                                + "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+                        400,
+                        "malformed_request"))) {
+            String answer = raw(c.request());
+            assertThat(answer).as(c.request().substring(0, 40)).startsWith("HTTP/1.1 " + c.status());
+            assertThat(answer.toLowerCase(java.util.Locale.ROOT)).contains("content-type: application/problem+json");
+            assertThat(answer).contains("\"code\":\"" + c.code() + "\"").doesNotContain("<html");
+        }
+    }
+
+    private static String raw(String request) throws Exception {
+        javax.net.ssl.SSLSocketFactory tls = io.certdesk.pki.tls.TrustingContext.trustingOnly(
+                        java.util.List.of(server.server().platformCa().root()))
+                .getSocketFactory();
+        try (var socket = (javax.net.ssl.SSLSocket)
+                tls.createSocket("127.0.0.1", server.server().httpsPort())) {
+            socket.setSoTimeout(5_000);
+            socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().flush();
+            var out = new java.io.ByteArrayOutputStream();
+            byte[] buf = new byte[8192];
+            try {
+                for (int n; (n = socket.getInputStream().read(buf)) > 0; ) {
+                    out.write(buf, 0, n);
+                    if (out.toString(java.nio.charset.StandardCharsets.ISO_8859_1)
+                            .contains("}")) {
+                        break;
+                    }
+                }
+            } catch (java.io.IOException e) {
+                // the server closes after a bad message: what came is the answer
+            }
+            return out.toString(java.nio.charset.StandardCharsets.ISO_8859_1);
+        }
+    }
 }
