@@ -19,6 +19,10 @@ class DomainNamesTest {
         "xn--bcher-kva.example, xn--bcher-kva.example",
         "a-b.c-d.example, a-b.c-d.example",
         "123.example, 123.example",
+        "faß.test, xn--fa-hia.test", // non-transitional, as browsers: not fass.test
+        "ςοφος.example, xn--0xaahcs.example", // final sigma kept (non-transitional)
+        "ｅｘａｍｐｌｅ.com, example.com", // full-width letters map to their ASCII forms
+        "xn--fa-hia.test, xn--fa-hia.test",
     })
     void namesAreStoredLowerCaseAsciiWithIdnsAsPunycode(String input, String stored) {
         assertThat(DomainNames.normalize(input)).isEqualTo(stored);
@@ -39,7 +43,16 @@ class DomainNamesTest {
                 "10.0.0.1",
                 "::1",
                 "acme.com/path",
-                "acme com.test"
+                "acme com.test",
+                "0x7f.0.0.1", // its last label is a number: some tools read it as 127.0.0.1
+                "a.123",
+                "xn--a.test", // not punycode of anything
+                "xn--zz-zzz.test", // decodes to z⦌z: a bracket, not a letter
+                "i♥.test",
+                "ab--cd.test", // hyphens in places 3 and 4 but not an A-label
+                "a\u200Bb.test", // zero-width space
+                "a\u200Db.test", // zero-width joiner outside the context it is allowed in
+                "soft\u00ADhyphen.test"
             })
     void invalidNamesAreRefusedWithTheirCode(String input) {
         assertThatThrownBy(() -> DomainNames.normalize(input)).isInstanceOfSatisfying(PkiException.class, e -> {
