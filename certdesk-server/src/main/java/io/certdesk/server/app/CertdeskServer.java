@@ -413,7 +413,8 @@ public final class CertdeskServer implements AutoCloseable {
                                     config.bindHost(),
                                     config.httpsPort(),
                                     config.ippsPort(),
-                                    config.maxConnectionsPerClient()))
+                                    config.maxConnectionsPerClient(),
+                                    config.metricsToken()))
                     .start();
             renewalSweep = new RenewalSweep(renewals).start();
             requestExpiry = new io.certdesk.server.requests.RequestExpiry(chainRequests).start();

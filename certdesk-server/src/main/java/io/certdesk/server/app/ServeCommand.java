@@ -138,6 +138,16 @@ public final class ServeCommand implements Callable<Integer> {
     int maxConnectionsPerClient;
 
     @Option(
+            names = "--metrics-token",
+            paramLabel = "TOKEN",
+            defaultValue = "${env:CERTDESK_METRICS_TOKEN}",
+            description = {
+                "A secret of 16 characters or more: /metrics then answers only 'Authorization: Bearer TOKEN' (Prometheus'",
+                "authorization.credentials_file); also CERTDESK_METRICS_TOKEN. Without it /metrics is open to whoever reaches the port."
+            })
+    String metricsToken;
+
+    @Option(
             names = "--outbound-deny",
             paramLabel = "CIDRS",
             defaultValue = "${env:CERTDESK_OUTBOUND_DENY}",
@@ -225,7 +235,8 @@ public final class ServeCommand implements Callable<Integer> {
                     java.time.Duration.ofDays(crlValidityDays),
                     java.time.Duration.ofMinutes(issuerOcspRefreshMinutes),
                     new io.certdesk.server.acme.ChallengePorts(acmeHttpPort, acmeTlsPort),
-                    maxConnectionsPerClient);
+                    maxConnectionsPerClient,
+                    Optional.ofNullable(metricsToken).filter(t -> !t.isBlank()));
         } catch (IllegalArgumentException | PkiException e) {
             throw CliFailure.usage(e.getMessage());
         }

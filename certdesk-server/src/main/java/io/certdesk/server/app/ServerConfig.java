@@ -30,6 +30,7 @@ import java.util.OptionalInt;
  * @param issuerOcspRefresh how often, at most, the edge asks an imported chain's own CA (OCSP) whether it is revoked
  * @param acmeChallengePorts where ACME validation connects (80 and 443 but in a lab)
  * @param maxConnectionsPerClient open connections one client address may hold on each TLS listener
+ * @param metricsToken  when present, {@code /metrics} answers only a request bearing it; empty: anyone who reaches the port
  */
 public record ServerConfig(
         String bindHost,
@@ -54,7 +55,8 @@ public record ServerConfig(
         Duration crlValidity,
         Duration issuerOcspRefresh,
         io.certdesk.server.acme.ChallengePorts acmeChallengePorts,
-        int maxConnectionsPerClient) {
+        int maxConnectionsPerClient,
+        Optional<String> metricsToken) {
 
     public static final Duration DEFAULT_CRL_VALIDITY = Duration.ofDays(7);
     public static final Duration DEFAULT_ISSUER_OCSP_REFRESH = Duration.ofHours(1);
@@ -73,6 +75,10 @@ public record ServerConfig(
         if (issuerOcspRefresh.isNegative() || issuerOcspRefresh.isZero()) {
             throw new IllegalArgumentException("--issuer-ocsp-refresh must be positive.");
         }
+        if (metricsToken.isPresent() && metricsToken.get().strip().length() < 16) {
+            throw new IllegalArgumentException("--metrics-token must be at least 16 characters.");
+        }
+        metricsToken = metricsToken.map(String::strip);
         if (maxConnectionsPerClient < 1 || maxConnectionsPerClient > 100_000) {
             throw new IllegalArgumentException(
                     "--max-connections-per-client is 1 to 100000; found " + maxConnectionsPerClient + ".");

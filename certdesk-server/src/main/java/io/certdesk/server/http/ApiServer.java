@@ -75,7 +75,8 @@ public final class ApiServer {
             String bindHost,
             int httpsPort,
             OptionalInt ippsPort,
-            int maxConnectionsPerClient) {}
+            int maxConnectionsPerClient,
+            java.util.Optional<String> metricsToken) {}
 
     private final Javalin app;
     private final Connectors connectors;
@@ -97,7 +98,7 @@ public final class ApiServer {
             cfg.routes.before(hooks::before);
             cfg.routes.after(hooks::after);
             RouteTable routes = new RouteTable(cfg.routes, requests);
-            new OpsRoutes(services.databaseAnswers(), services.registry()).register(routes);
+            new OpsRoutes(services.databaseAnswers(), services.registry(), listeners.metricsToken()).register(routes);
             new PlatformRoutes(services.platformCa(), services.revocations(), requests).register(routes);
             new ExpiryRoutes(services.expiry()).register(routes);
             new WebhookRoutes(services.webhooks(), requests).register(routes);

@@ -35,6 +35,8 @@ public final class TestServer implements AutoCloseable {
      */
     private int maxConnectionsPerClient = 100_000;
 
+    private Optional<String> metricsToken = Optional.empty();
+
     private TestServer(
             TestDatabase kind,
             Path dataDir,
@@ -124,6 +126,11 @@ public final class TestServer implements AutoCloseable {
     /** A server whose TLS listeners take at most {@code max} open connections from one client address. */
     public static TestServer startWithConnectionLimit(TestDatabase kind, int max) {
         return startWith(kind, t -> t.maxConnectionsPerClient = max);
+    }
+
+    /** A server whose /metrics answers only a request bearing {@code token}. */
+    public static TestServer startWithMetricsToken(TestDatabase kind, String token) {
+        return startWith(kind, t -> t.metricsToken = Optional.of(token));
     }
 
     /** A server whose TLS listeners run on {@code engine}. */
@@ -219,7 +226,8 @@ public final class TestServer implements AutoCloseable {
                 ServerConfig.DEFAULT_CRL_VALIDITY,
                 issuerOcspRefresh,
                 acmePorts,
-                maxConnectionsPerClient);
+                maxConnectionsPerClient,
+                metricsToken);
     }
 
     public CertdeskServer server() {
