@@ -3,6 +3,7 @@ package io.certdesk.server.token;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSProvider;
 import com.nimbusds.jose.JWSSigner;
 import com.nimbusds.jose.JWSVerifier;
 import com.nimbusds.jose.jca.JCAContext;
@@ -22,43 +23,52 @@ final class LowS {
 
     /** A signer whose ECDSA signatures are normalised to low S. */
     static JWSSigner signer(JWSSigner ecdsa, BigInteger order) {
-        return new JWSSigner() {
+        final class Signer extends Delegate implements JWSSigner {
+            Signer() {
+                super(ecdsa);
+            }
+
             @Override
             public Base64URL sign(JWSHeader header, byte[] signingInput) throws JOSEException {
                 return Base64URL.encode(
                         normalised(ecdsa.sign(header, signingInput).decode(), order));
             }
-
-            @Override
-            public Set<JWSAlgorithm> supportedJWSAlgorithms() {
-                return ecdsa.supportedJWSAlgorithms();
-            }
-
-            @Override
-            public JCAContext getJCAContext() {
-                return ecdsa.getJCAContext();
-            }
-        };
+        }
+        return new Signer();
     }
 
     /** A verifier that refuses high-S ECDSA signatures before checking the rest. */
     static JWSVerifier verifier(JWSVerifier ecdsa, BigInteger order) {
-        return new JWSVerifier() {
+        final class Verifier extends Delegate implements JWSVerifier {
+            Verifier() {
+                super(ecdsa);
+            }
+
             @Override
             public boolean verify(JWSHeader header, byte[] signingInput, Base64URL signature) throws JOSEException {
                 return isLow(signature.decode(), order) && ecdsa.verify(header, signingInput, signature);
             }
+        }
+        return new Verifier();
+    }
 
-            @Override
-            public Set<JWSAlgorithm> supportedJWSAlgorithms() {
-                return ecdsa.supportedJWSAlgorithms();
-            }
+    /** The algorithms and JCA context are the wrapped signer's or verifier's. */
+    private abstract static class Delegate implements JWSProvider {
+        private final JWSProvider wrapped;
 
-            @Override
-            public JCAContext getJCAContext() {
-                return ecdsa.getJCAContext();
-            }
-        };
+        Delegate(JWSProvider wrapped) {
+            this.wrapped = wrapped;
+        }
+
+        @Override
+        public Set<JWSAlgorithm> supportedJWSAlgorithms() {
+            return wrapped.supportedJWSAlgorithms();
+        }
+
+        @Override
+        public JCAContext getJCAContext() {
+            return wrapped.getJCAContext();
+        }
     }
 
     /** R || S (RFC 7518 §3.4) with S replaced by n − S where it is over n/2. */

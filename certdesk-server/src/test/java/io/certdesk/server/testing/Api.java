@@ -64,6 +64,12 @@ public final class Api {
             assertThat(status).as("status of %s", text()).isEqualTo(expected);
             return this;
         }
+
+        /** The id of the first thing an import answered 201 for ({@code imported[0].id}). */
+        public String firstImportedId() {
+            assertStatus(201);
+            return json.path("imported").get(0).path("id").asText();
+        }
     }
 
     public Api login(String username, String password) {

@@ -171,12 +171,7 @@ class AccessTokenApiTest extends OnBothDatabases {
                         io.certdesk.pki.testing.Pkcs12Files.jdk(
                                 leaf.key(), List.of(leaf.certificate()), password, password),
                         Map.of("password", new String(password)))
-                .assertStatus(201)
-                .json()
-                .path("imported")
-                .get(0)
-                .path("id")
-                .asText();
+                .firstImportedId();
         server.admin()
                 .put(base(account) + "/pki-settings", Map.of("signingChainId", chain))
                 .assertStatus(200);
