@@ -40,6 +40,8 @@ public enum ErrorCode {
     /** Trusting a CA from a check whose server did not present a certificate with that fingerprint. */
     NOT_PRESENTED("not_presented", 409, "Certificate not presented"),
     NOT_READY("not_ready", 503, "Not ready"),
+    /** A backup asked of a node on PostgreSQL: its own tools back it up. */
+    NOT_EMBEDDED("not_embedded", 409, "Not the embedded database"),
     INTERNAL_ERROR("internal_error", 500, "Internal error");
 
     private final String code;

@@ -407,6 +407,7 @@ public final class CertdeskServer implements AutoCloseable {
                                     acme,
                                     new io.certdesk.server.acme.AcmeAdminService(
                                             database, vault, access, audit, config.clock(), random),
+                                    new io.certdesk.server.backup.Backups(database, audit, config.clock()),
                                     registry),
                             new ApiServer.Listeners(
                                     ServerTls.contextFactory(tlsChains.sslContext(random)),

@@ -20,6 +20,8 @@ import picocli.CommandLine.Command;
         subcommands = {
             ServeCommand.class,
             RekeyCommand.class,
+            RestoreCommand.class,
+            io.certdesk.server.cli.BackupCommand.class,
             VersionCommand.class,
             LoginCommand.class,
             LogoutCommand.class,

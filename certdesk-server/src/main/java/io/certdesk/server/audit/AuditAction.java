@@ -34,6 +34,8 @@ public enum AuditAction {
     /** An imported chain its own CA reports revoked (OCSP): no longer served. */
     CHAIN_REVOKED_BY_ISSUER,
     CERTIFICATE_REVOKED,
+    /** The platform admin took a backup of the embedded database. */
+    BACKUP_MADE,
     ACME_EAB_CREATED,
     ACME_EAB_DELETED,
     ACME_SETTINGS_CHANGED,

@@ -92,7 +92,12 @@ final class ServerApi {
 
     /** The body as text (for PEM downloads). */
     String text(String path) {
-        return exchangeRaw("GET", path, null, null, null);
+        return new String(exchangeBytes("GET", path, null, null, null), StandardCharsets.UTF_8);
+    }
+
+    /** The body as it came (a backup), for an empty POST. */
+    byte[] postForBytes(String path) {
+        return exchangeBytes("POST", path, null, null, null);
     }
 
     private JsonNode exchange(String method, String path, byte[] body, String contentType) {
@@ -109,8 +114,12 @@ final class ServerApi {
     }
 
     private String exchangeRaw(String method, String path, byte[] body, String contentType, String authorization) {
+        return new String(exchangeBytes(method, path, body, contentType, authorization), StandardCharsets.UTF_8);
+    }
+
+    private byte[] exchangeBytes(String method, String path, byte[] body, String contentType, String authorization) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server + path))
-                .timeout(Duration.ofSeconds(30))
+                .timeout(Duration.ofMinutes(10))
                 .header("Accept", "application/json");
         if (authorization != null) {
             request.header("Authorization", authorization);
@@ -139,7 +148,7 @@ final class ServerApi {
                 String code = problem.path("code").asText(problem.path("error").asText("error"));
                 throw CliFailure.refused(detail + " (" + response.statusCode() + " " + code + ")");
             }
-            return text;
+            return response.body();
         } catch (SSLHandshakeException e) {
             throw CliFailure.refused("The server's certificate is not trusted: pass --cacert with the platform CA ("
                     + e.getMessage() + ").");

@@ -64,6 +64,7 @@ public final class ApiServer {
             ConnectionCheckService checks,
             io.certdesk.server.acme.AcmeService acme,
             io.certdesk.server.acme.AcmeAdminService acmeAdmin,
+            io.certdesk.server.backup.Backups backups,
             PrometheusMeterRegistry registry) {}
 
     /**
@@ -101,6 +102,7 @@ public final class ApiServer {
             new OpsRoutes(services.databaseAnswers(), services.registry(), listeners.metricsToken()).register(routes);
             new PlatformRoutes(services.platformCa(), services.revocations(), requests).register(routes);
             new ExpiryRoutes(services.expiry()).register(routes);
+            new BackupRoutes(services.backups()).register(routes);
             new WebhookRoutes(services.webhooks(), requests).register(routes);
             new AuthRoutes(services.users(), requests).register(routes);
             new AccountRoutes(services.accounts(), services.users(), requests).register(routes);

@@ -45,6 +45,14 @@ public final class SealedKeyStore {
                 .list();
     }
 
+    /** Every sealed key, read only (a restore's check that its master key opens them). */
+    public List<Row> all(Handle h) {
+        return h.createQuery(
+                        "SELECT id, key_algorithm, master_key_id, wrapped_data_key, ciphertext FROM sealed_keys ORDER BY id")
+                .map((rs, ctx) -> row(rs))
+                .list();
+    }
+
     /** The distinct master key ids in use. */
     public List<String> masterKeyIds(Handle h) {
         return h.createQuery("SELECT DISTINCT master_key_id FROM sealed_keys ORDER BY master_key_id")

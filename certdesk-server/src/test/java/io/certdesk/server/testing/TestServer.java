@@ -128,6 +128,19 @@ public final class TestServer implements AutoCloseable {
         return startWith(kind, t -> t.maxConnectionsPerClient = max);
     }
 
+    /** A server on the embedded database already in {@code dataDir} (a restored backup), telling clients it is at {@code publicUrl}. */
+    public static TestServer startOnData(Path dataDir, MasterKey key, String publicUrl) {
+        TestServer t =
+                new TestServer(TestDatabase.H2, dataDir, Optional.empty(), key, KeyType.EC_P256, Clock.systemUTC());
+        t.publicUrl = publicUrl;
+        try {
+            t.restart(key);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return t;
+    }
+
     /** A server whose /metrics answers only a request bearing {@code token}. */
     public static TestServer startWithMetricsToken(TestDatabase kind, String token) {
         return startWith(kind, t -> t.metricsToken = Optional.of(token));
