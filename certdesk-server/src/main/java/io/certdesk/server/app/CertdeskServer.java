@@ -205,7 +205,11 @@ public final class CertdeskServer implements AutoCloseable {
                     database,
                     new UserStore(),
                     new PasswordHasher(random),
-                    new FailureThrottle(config.clock(), Duration.ofMinutes(15), 5, 50),
+                    new FailureThrottle(
+                            new io.certdesk.server.access.AttemptWindow(
+                                    database, "sign-in", config.clock(), Duration.ofMinutes(15)),
+                            5,
+                            50),
                     access,
                     audit,
                     config.clock(),
@@ -325,7 +329,11 @@ public final class CertdeskServer implements AutoCloseable {
                     apiClients,
                     config.clock(),
                     publicUrl::get,
-                    new FailureThrottle(config.clock(), Duration.ofMinutes(15), 5, 50));
+                    new FailureThrottle(
+                            new io.certdesk.server.access.AttemptWindow(
+                                    database, "client-auth", config.clock(), Duration.ofMinutes(15)),
+                            5,
+                            50));
             long t3 = System.nanoTime();
 
             new JvmMemoryMetrics().bindTo(registry);

@@ -22,13 +22,10 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * An account's outbound trust in use: connects to a server an admin names (only where the
@@ -60,7 +57,7 @@ public final class ConnectionCheckService {
     private final Clock clock;
     private final OutboundGuard guard;
     private final RevocationChecker revocation;
-    private final Map<String, Deque<Instant>> recent = new ConcurrentHashMap<>();
+    private final io.certdesk.server.access.AttemptWindow attempts;
 
     public ConnectionCheckService(
             Database database,
@@ -72,6 +69,7 @@ public final class ConnectionCheckService {
             Clock clock,
             OutboundGuard guard) {
         this.database = database;
+        this.attempts = new io.certdesk.server.access.AttemptWindow(database, "check", clock, Duration.ofMinutes(1));
         this.cas = cas;
         this.settingsStore = settingsStore;
         this.trustedCas = trustedCas;
@@ -328,26 +326,16 @@ public final class ConnectionCheckService {
         };
     }
 
+    /** At most {@link #RATE_PER_MINUTE} checks a minute per account, counted in the database across the nodes. */
     private void throttle(String accountId) {
-        Instant now = clock.instant();
-        Deque<Instant> times = recent.computeIfAbsent(accountId, id -> new ArrayDeque<>());
-        synchronized (times) {
-            while (!times.isEmpty() && times.peekFirst().isBefore(now.minus(Duration.ofMinutes(1)))) {
-                times.pollFirst();
-            }
-            if (times.size() >= RATE_PER_MINUTE) {
-                // the oldest check of the minute leaves the window first: then one more may run
-                long wait = Math.max(
-                        1,
-                        Duration.between(now, times.peekFirst().plus(Duration.ofMinutes(1)))
-                                .toSeconds());
-                throw new ServiceException(
-                        ErrorCode.TOO_MANY_ATTEMPTS,
-                        "At most " + RATE_PER_MINUTE + " connection checks a minute per account; try again in " + wait
-                                + " seconds.",
-                        Map.of("retryAfterSeconds", wait));
-            }
-            times.addLast(now);
-        }
+        attempts.retryAfter(accountId, RATE_PER_MINUTE).ifPresent(wait -> {
+            long seconds = Math.max(1, wait.toSeconds());
+            throw new ServiceException(
+                    ErrorCode.TOO_MANY_ATTEMPTS,
+                    "At most " + RATE_PER_MINUTE + " connection checks a minute per account; try again in " + seconds
+                            + " seconds.",
+                    Map.of("retryAfterSeconds", seconds));
+        });
+        attempts.record(List.of(accountId));
     }
 }

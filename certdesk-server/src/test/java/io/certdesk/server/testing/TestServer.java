@@ -177,6 +177,13 @@ public final class TestServer implements AutoCloseable {
         try {
             TestServer node = new TestServer(
                     kind, Files.createTempDirectory("certdesk-node"), dbUrl, masterKey, caKeyType, clock);
+            node.outbound = outbound; // configured as this node is
+            node.publicUrl = publicUrl;
+            node.tlsEngine = tlsEngine;
+            node.issuerOcspRefresh = issuerOcspRefresh;
+            node.acmePorts = acmePorts;
+            node.maxConnectionsPerClient = maxConnectionsPerClient;
+            node.metricsToken = metricsToken;
             node.restart(masterKey);
             return node;
         } catch (IOException e) {
