@@ -145,6 +145,14 @@ public final class ApiServer {
         cfg.jetty.multipartConfig.maxInMemoryFileSize(2, SizeUnit.MB);
         cfg.jetty.multipartConfig.maxTotalRequestSize(3, SizeUnit.MB);
         cfg.http.defaultContentType = "application/json";
+        // Pages are sent as they are: compressing HTML is what BREACH measures (testssl.sh flags it);
+        // JSON, scripts and styles are still compressed
+        io.javalin.compression.CompressionStrategy compression =
+                new io.javalin.compression.CompressionStrategy(null, new io.javalin.compression.Gzip());
+        java.util.List<String> excluded = new java.util.ArrayList<>(compression.getExcludedMimeTypes());
+        excluded.add("text/html");
+        compression.setExcludedMimeTypes(excluded);
+        cfg.http.compressionStrategy = compression;
         cfg.jsonMapper(new JavalinJackson(mapper, false));
         cfg.jetty.modifyServer(server -> {
             server.setStopTimeout(Duration.ofSeconds(10).toMillis());
