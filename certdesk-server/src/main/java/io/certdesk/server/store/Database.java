@@ -17,6 +17,7 @@ import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.JdbiException;
 import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
 
 /**
@@ -121,11 +122,53 @@ public final class Database implements AutoCloseable {
     }
 
     public <R> R inTransaction(HandleCallback<R, RuntimeException> work) {
-        return jdbi.inTransaction(TransactionIsolationLevel.READ_COMMITTED, work);
+        try {
+            return jdbi.inTransaction(TransactionIsolationLevel.READ_COMMITTED, work);
+        } catch (JdbiException e) {
+            throw unavailableOr(e);
+        }
     }
 
     public <R> R read(HandleCallback<R, RuntimeException> work) {
-        return jdbi.withHandle(work);
+        try {
+            return jdbi.withHandle(work);
+        } catch (JdbiException e) {
+            throw unavailableOr(e);
+        }
+    }
+
+    /**
+     * A failure to reach the database (no connection within the pool's timeout, a connection lost,
+     * the server shutting down) as a 503 {@code not_ready} the client may retry; anything else as
+     * it is.
+     */
+    private static RuntimeException unavailableOr(JdbiException e) {
+        if (!isUnavailable(e)) {
+            return e;
+        }
+        return new io.certdesk.server.ServiceException(
+                io.certdesk.server.ErrorCode.NOT_READY,
+                "The database does not answer; try again in a few seconds.",
+                java.util.Map.of("retryAfterSeconds", 5));
+    }
+
+    /** Whether {@code e} says the database cannot be reached (SQLState class 08, or PostgreSQL shutting down). */
+    static boolean isUnavailable(Throwable e) {
+        if (e instanceof org.jdbi.v3.core.ConnectionException) {
+            return true;
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.sql.SQLTransientConnectionException) {
+                return true;
+            }
+            if (t instanceof SQLException sql && sql.getSQLState() != null) {
+                String state = sql.getSQLState();
+                if (state.startsWith("08") || state.equals("57P01") || state.equals("57P02") || state.equals("57P03")) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** True when a trivial query answers within the pool's connection timeout. */

@@ -141,6 +141,23 @@ public final class TestServer implements AutoCloseable {
         return t;
     }
 
+    /** A server on the PostgreSQL database at {@code jdbcUrl} (a test's own PostgreSQL, which it may stop). */
+    public static TestServer startOnPostgresql(String jdbcUrl) {
+        try {
+            TestServer t = new TestServer(
+                    TestDatabase.POSTGRESQL,
+                    Files.createTempDirectory("certdesk-test"),
+                    Optional.of(jdbcUrl),
+                    MasterKey.generate(new SecureRandom()),
+                    KeyType.EC_P256,
+                    Clock.systemUTC());
+            t.restart(t.masterKey);
+            return t;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** A server whose /metrics answers only a request bearing {@code token}. */
     public static TestServer startWithMetricsToken(TestDatabase kind, String token) {
         return startWith(kind, t -> t.metricsToken = Optional.of(token));
