@@ -30,23 +30,33 @@ public final class AttemptWindow {
         this.window = window;
     }
 
-    public Duration window() {
-        return window;
+    /**
+     * Where {@code subject} stands: whether it has any attempt within the window, and how long
+     * until it may try again when it has {@code limit} of them. One query of at most {@code limit} rows.
+     */
+    public record Standing(boolean any, Optional<Duration> retryAfter) {}
+
+    public Standing standing(String subject, int limit) {
+        Instant now = clock.instant();
+        List<Instant> newest = database.read(
+                h -> h.createQuery("SELECT at FROM attempt_events WHERE scope = :s AND subject = :k AND at > :since"
+                                + " ORDER BY at DESC LIMIT :limit")
+                        .bind("s", scope)
+                        .bind("k", cut(subject))
+                        .bind("since", Database.utc(now.minus(window)))
+                        .bind("limit", limit)
+                        .map((rs, ctx) -> Database.instant(rs, 1))
+                        .list());
+        Optional<Duration> wait = newest.size() < limit
+                ? Optional.empty()
+                : Optional.of(Duration.between(now, newest.get(limit - 1).plus(window)))
+                        .filter(d -> !d.isNegative() && !d.isZero());
+        return new Standing(!newest.isEmpty(), wait);
     }
 
     /** How long until {@code subject} may try again, when it has had {@code limit} attempts within the window. */
     public Optional<Duration> retryAfter(String subject, int limit) {
-        Instant now = clock.instant();
-        Optional<Instant> limitTh = database.read(
-                h -> h.createQuery("SELECT at FROM attempt_events WHERE scope = :s AND subject = :k AND at > :since"
-                                + " ORDER BY at DESC LIMIT 1 OFFSET :skip")
-                        .bind("s", scope)
-                        .bind("k", cut(subject))
-                        .bind("since", Database.utc(now.minus(window)))
-                        .bind("skip", limit - 1)
-                        .map((rs, ctx) -> Database.instant(rs, 1))
-                        .findOne());
-        return limitTh.map(at -> Duration.between(now, at.plus(window))).filter(d -> !d.isNegative() && !d.isZero());
+        return standing(subject, limit).retryAfter();
     }
 
     /** Counts one attempt of each subject, in one transaction; now and then forgets attempts older than the window. */

@@ -20,17 +20,28 @@ public final class FailureThrottle {
         this.perAddress = perAddress;
     }
 
-    /** How long the caller must wait before trying again, if it must. */
-    public Optional<Duration> retryAfter(String username, String address) {
-        Optional<Duration> user = attempts.retryAfter("u:" + username, perUser);
-        return user.isPresent() ? user : attempts.retryAfter("a:" + address, perAddress);
+    /**
+     * What the throttle knows of a caller before it authenticates: how long it must wait, if it
+     * must, and whether its name has failures to forget when it then succeeds.
+     */
+    public record Check(Optional<Duration> retryAfter, boolean nameHasFailures) {}
+
+    public Check check(String username, String address) {
+        AttemptWindow.Standing user = attempts.standing("u:" + username, perUser);
+        if (user.retryAfter().isPresent()) {
+            return new Check(user.retryAfter(), true);
+        }
+        return new Check(attempts.retryAfter("a:" + address, perAddress), user.any());
     }
 
     public void failed(String username, String address) {
         attempts.record(List.of("u:" + username, "a:" + address));
     }
 
-    public void succeeded(String username) {
-        attempts.forget("u:" + username);
+    /** Ends the name's run of failures; a name that had none costs no write (the token endpoint's every success). */
+    public void succeeded(String username, Check before) {
+        if (before.nameHasFailures()) {
+            attempts.forget("u:" + username);
+        }
     }
 }

@@ -104,7 +104,8 @@ public final class TokenService {
                     OAuthError.UNSUPPORTED_GRANT_TYPE, "Only the client_credentials grant is supported.");
         }
         String who = "client " + accountId + " " + clientId;
-        throttle.retryAfter(who, address).ifPresent(wait -> {
+        FailureThrottle.Check check = throttle.check(who, address);
+        check.retryAfter().ifPresent(wait -> {
             throw new OAuthException(
                     OAuthError.TOO_MANY_ATTEMPTS,
                     "Too many failed client authentications; try again in " + Math.max(1, wait.toSeconds()) + " s.",
@@ -115,7 +116,7 @@ public final class TokenService {
             throttle.failed(who, address);
             throw new OAuthException(OAuthError.INVALID_CLIENT, "The client id or secret is wrong.");
         }
-        throttle.succeeded(who);
+        throttle.succeeded(who, check);
         ApiClient client = authenticated.get();
         List<String> granted = client.scopes();
         if (scope.isPresent() && !scope.get().isBlank()) {

@@ -124,7 +124,8 @@ public final class UserService {
      */
     public Session login(String username, String password, String address) {
         String name = username == null ? "" : username.strip().toLowerCase(Locale.ROOT);
-        throttle.retryAfter(name, address).ifPresent(wait -> {
+        FailureThrottle.Check check = throttle.check(name, address);
+        check.retryAfter().ifPresent(wait -> {
             throw new ServiceException(
                     ErrorCode.TOO_MANY_ATTEMPTS,
                     "Too many failed sign-ins; try again in " + Math.max(1, wait.toSeconds()) + " seconds.",
@@ -142,7 +143,7 @@ public final class UserService {
                     name, c.user().accountId().orElse(null), AuditAction.LOGIN_FAILED, "from " + address));
             throw new ServiceException(ErrorCode.UNAUTHORIZED, "The user name or password is wrong.");
         }
-        throttle.succeeded(name);
+        throttle.succeeded(name, check);
         User user = credentials.get().user();
         String token = randomToken();
         Instant now = clock.instant();
