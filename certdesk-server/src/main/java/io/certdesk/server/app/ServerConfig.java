@@ -135,8 +135,7 @@ public record ServerConfig(
 
     /** The given URL, or the embedded H2 database's in the data folder. */
     public static String jdbcUrl(Optional<String> dbUrl, Path dataDir) {
-        return dbUrl.orElseGet(
-                () -> "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("certdesk") + ";DB_CLOSE_ON_EXIT=FALSE");
+        return dbUrl.orElseGet(() -> io.certdesk.server.store.Database.embeddedUrl(dataDir));
     }
 
     @Override

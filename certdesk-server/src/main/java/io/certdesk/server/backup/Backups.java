@@ -39,7 +39,7 @@ public final class Backups {
     /** The manifest's entry name in a backup file. */
     public static final String MANIFEST = "certdesk-backup.json";
     /** The H2 database file's name, in the data folder and in a backup. */
-    public static final String DATABASE_FILE = "certdesk.mv.db";
+    public static final String DATABASE_FILE = Database.EMBEDDED_NAME + ".mv.db";
     /** The largest backup a restore reads. */
     public static final long MAX_DATABASE_BYTES = 64L << 30;
 
@@ -170,10 +170,7 @@ public final class Backups {
                         + " Nothing was written.");
             }
             int opened;
-            try (Database copy = Database.open(
-                    "jdbc:h2:file:" + staging.resolve("certdesk").toAbsolutePath() + ";DB_CLOSE_ON_EXIT=FALSE",
-                    "certdesk",
-                    "")) {
+            try (Database copy = Database.open(Database.embeddedUrl(staging), "certdesk", "")) {
                 opened = openEvery(copy, masterKey);
             }
             if (opened != manifest.sealedKeys()) {

@@ -117,6 +117,14 @@ public final class Database implements AutoCloseable {
                 .migrate();
     }
 
+    /** The embedded H2 database's file in a data folder (its name without H2's {@code .mv.db}). */
+    public static final String EMBEDDED_NAME = "certdesk";
+
+    /** The URL of the embedded H2 database in {@code dataDir}. */
+    public static String embeddedUrl(java.nio.file.Path dataDir) {
+        return "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve(EMBEDDED_NAME) + ";DB_CLOSE_ON_EXIT=FALSE";
+    }
+
     public DatabaseKind kind() {
         return kind;
     }

@@ -69,14 +69,7 @@ class BackupRestoreTest {
             Path wrongKey = work.resolve("wrong.key");
             MasterKeys.write(wrongKey, MasterKey.generate(new SecureRandom()));
             Path data = work.resolve("restored");
-            var wrong = run(
-                    "restore",
-                    "--from",
-                    backup.toString(),
-                    "--data",
-                    data.toString(),
-                    "--master-key-file",
-                    wrongKey.toString());
+            var wrong = restore(backup, data, wrongKey);
             assertThat(wrong.exit()).isNotZero();
             assertThat(wrong.err()).contains("sealed under master key").contains("Nothing was written");
             assertThat(Files.exists(data.resolve(Backups.DATABASE_FILE)))
@@ -85,23 +78,9 @@ class BackupRestoreTest {
 
             Path rightKey = work.resolve("right.key");
             MasterKeys.write(rightKey, key);
-            var right = run(
-                    "restore",
-                    "--from",
-                    backup.toString(),
-                    "--data",
-                    data.toString(),
-                    "--master-key-file",
-                    rightKey.toString());
+            var right = restore(backup, data, rightKey);
             assertThat(right.exit()).as(right.err()).isZero();
-            var again = run(
-                    "restore",
-                    "--from",
-                    backup.toString(),
-                    "--data",
-                    data.toString(),
-                    "--master-key-file",
-                    rightKey.toString());
+            var again = restore(backup, data, rightKey);
             assertThat(again.err())
                     .as("a folder that holds a database is never overwritten")
                     .contains("already holds a database");
@@ -147,6 +126,18 @@ class BackupRestoreTest {
     }
 
     private record Run(int exit, String out, String err) {}
+
+    /** {@code certdesk restore} of {@code backup} into {@code data} with the master key in {@code keyFile}. */
+    private static Run restore(Path backup, Path data, Path keyFile) {
+        return run(
+                "restore",
+                "--from",
+                backup.toString(),
+                "--data",
+                data.toString(),
+                "--master-key-file",
+                keyFile.toString());
+    }
 
     private static Run run(String... args) {
         StringWriter out = new StringWriter();
