@@ -69,11 +69,6 @@ final class ClientConnectionLimit implements SelectorManager.AcceptListener {
         release(channel);
     }
 
-    /** Open connections of {@code client} counted now. */
-    int openFrom(InetAddress client) {
-        return perClient.getOrDefault(client, 0);
-    }
-
     /** Connections closed at accept because their client was over the limit, since start. */
     long refused() {
         return refused.get();

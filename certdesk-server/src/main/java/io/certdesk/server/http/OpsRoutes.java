@@ -35,10 +35,9 @@ final class OpsRoutes {
         if (metricsToken.isEmpty()) {
             return;
         }
-        String header = ctx.header("Authorization");
-        byte[] given = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
-                ? header.substring(7).strip().getBytes(StandardCharsets.UTF_8)
-                : new byte[0];
+        byte[] given = Requests.bearer(ctx)
+                .map(t -> t.getBytes(StandardCharsets.UTF_8))
+                .orElse(new byte[0]);
         if (!MessageDigest.isEqual(given, metricsToken.get())) {
             throw new ServiceException(
                     ErrorCode.UNAUTHORIZED,

@@ -108,12 +108,7 @@ final class ProblemResponses {
 
     /** Jetty's refusal of how a request arrived (a body too slow, a broken framing): the client's doing, not an error here. */
     static void badMessage(BadMessageException e, Context ctx) {
-        ErrorCode code = switch (e.getCode()) {
-            case 408 -> ErrorCode.REQUEST_TIMEOUT;
-            case 413 -> ErrorCode.TOO_LARGE;
-            case 415 -> ErrorCode.UNSUPPORTED_MEDIA_TYPE;
-            default -> ErrorCode.MALFORMED_REQUEST;
-        };
+        ErrorCode code = ProblemErrorHandler.codeOf(e.getCode());
         log.info("Request {} {} refused: {}", ctx.method().name(), ctx.path(), e.getMessage());
         String detail = code == ErrorCode.REQUEST_TIMEOUT
                 ? "The request body came slower than " + Connectors.MIN_REQUEST_BYTES_PER_SECOND

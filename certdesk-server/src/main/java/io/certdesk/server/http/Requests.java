@@ -103,15 +103,23 @@ final class Requests {
                 && token.chars().filter(c -> c == '.').count() == 2;
     }
 
+    /** What {@code Authorization: Bearer} carries, if the request has that header. */
+    static Optional<String> bearer(Context ctx) {
+        String header = ctx.header("Authorization");
+        return header != null && header.regionMatches(true, 0, BEARER, 0, BEARER.length())
+                ? Optional.of(header.substring(BEARER.length()).strip())
+                : Optional.empty();
+    }
+
     /**
      * The caller's token: from {@code Authorization: Bearer}, else the console's session cookie.
      * A request that changes something with the cookie must also carry the session's CSRF token
      * (the cookie alone is what a forged cross-site request would have), else 403.
      */
     static Optional<String> token(Context ctx) {
-        String header = ctx.header("Authorization");
-        if (header != null && header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
-            return Optional.of(header.substring(BEARER.length()).strip());
+        Optional<String> bearer = bearer(ctx);
+        if (bearer.isPresent()) {
+            return bearer;
         }
         String cookie = ctx.cookie(SESSION_COOKIE);
         if (cookie == null || cookie.isBlank()) {

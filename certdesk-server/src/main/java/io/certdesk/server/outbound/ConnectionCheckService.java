@@ -316,12 +316,9 @@ public final class ConnectionCheckService {
             case DENIED ->
                 new ServiceException(
                         ErrorCode.DESTINATION_NOT_ALLOWED,
-                        resolved.refusal()
-                                        .get()
-                                        .replace(
-                                                "is not an allowed destination",
-                                                "is not an address checks may connect to")
-                                + "; the operator sets them with --outbound-allow and --outbound-deny.",
+                        resolved.refusal().get()
+                                + " for checks; the operator sets where checks may connect with --outbound-allow and"
+                                + " --outbound-deny.",
                         Map.of("field", "host"));
         };
     }
