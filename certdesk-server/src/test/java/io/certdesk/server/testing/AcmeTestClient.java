@@ -138,6 +138,11 @@ public final class AcmeTestClient {
         return a;
     }
 
+    /** Signs later requests by kid as the account at {@code accountUrl} (one this client's key already holds). */
+    public void signAs(String accountUrl) {
+        kid = Optional.of(accountUrl);
+    }
+
     public String thumbprint() throws Exception {
         return key.computeThumbprint().toString();
     }

@@ -143,12 +143,17 @@ public final class TestServer implements AutoCloseable {
 
     /** A server on the PostgreSQL database at {@code jdbcUrl} (a test's own PostgreSQL, which it may stop). */
     public static TestServer startOnPostgresql(String jdbcUrl) {
+        return startOnPostgresql(jdbcUrl, MasterKey.generate(new SecureRandom()));
+    }
+
+    /** A server on the PostgreSQL database at {@code jdbcUrl}, whose keys are sealed under {@code key}. */
+    public static TestServer startOnPostgresql(String jdbcUrl, MasterKey key) {
         try {
             TestServer t = new TestServer(
                     TestDatabase.POSTGRESQL,
                     Files.createTempDirectory("certdesk-test"),
                     Optional.of(jdbcUrl),
-                    MasterKey.generate(new SecureRandom()),
+                    key,
                     KeyType.EC_P256,
                     Clock.systemUTC());
             t.restart(t.masterKey);
