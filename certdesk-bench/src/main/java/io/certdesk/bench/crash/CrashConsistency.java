@@ -173,7 +173,8 @@ public final class CrashConsistency {
         return missing;
     }
 
-    private static X509Certificate platformCa(Path data) throws Exception {
+    /** The platform CA root a node wrote to its data folder on first start. */
+    public static X509Certificate platformCa(Path data) throws Exception {
         try (InputStream in = Files.newInputStream(data.resolve("platform-ca.pem"))) {
             return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
         }

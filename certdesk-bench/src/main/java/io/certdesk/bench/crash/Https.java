@@ -17,11 +17,11 @@ import java.util.List;
 import java.util.UUID;
 
 /** JSON over HTTPS to one node, trusting only the platform CA, as an outside client. */
-final class Https {
-    static final ObjectMapper JSON = new ObjectMapper();
+public final class Https {
+    public static final ObjectMapper JSON = new ObjectMapper();
 
-    record Answer(int status, JsonNode json, String text) {
-        boolean ok() {
+    public record Answer(int status, JsonNode json, String text) {
+        public boolean ok() {
             return status / 100 == 2;
         }
     }
@@ -36,7 +36,7 @@ final class Https {
         this.authorization = authorization;
     }
 
-    static Https to(int port, X509Certificate platformCa) throws Exception {
+    public static Https to(int port, X509Certificate platformCa) throws Exception {
         HttpClient http = HttpClient.newBuilder()
                 .sslContext(TrustingContext.trustingOnly(List.of(platformCa)))
                 .connectTimeout(Duration.ofSeconds(5))
@@ -44,11 +44,11 @@ final class Https {
         return new Https(http, "https://localhost:" + port, null);
     }
 
-    Https withBearer(String token) {
+    public Https withBearer(String token) {
         return new Https(http, base, "Bearer " + token);
     }
 
-    Https signedIn(String username, String password) throws IOException, InterruptedException {
+    public Https signedIn(String username, String password) throws IOException, InterruptedException {
         Answer login = send(
                 "POST",
                 "/api/v1/auth/login",
@@ -59,11 +59,11 @@ final class Https {
         return withBearer(login.json().path("token").asText());
     }
 
-    Answer get(String path) throws IOException, InterruptedException {
+    public Answer get(String path) throws IOException, InterruptedException {
         return send("GET", path, null);
     }
 
-    Answer send(String method, String path, JsonNode body) throws IOException, InterruptedException {
+    public Answer send(String method, String path, JsonNode body) throws IOException, InterruptedException {
         HttpRequest.Builder b = request(path);
         if (body != null) {
             b.header("Content-Type", "application/json")
@@ -74,7 +74,7 @@ final class Https {
         return answer(b);
     }
 
-    Answer form(String path, String form, String basicUser, String basicPassword)
+    public Answer form(String path, String form, String basicUser, String basicPassword)
             throws IOException, InterruptedException {
         String basic =
                 Base64.getEncoder().encodeToString((basicUser + ":" + basicPassword).getBytes(StandardCharsets.UTF_8));
@@ -86,7 +86,7 @@ final class Https {
     }
 
     /** A multipart/form-data upload: {@code file} and, when given, {@code password}. */
-    Answer upload(String path, byte[] file, String password) throws IOException, InterruptedException {
+    public Answer upload(String path, byte[] file, String password) throws IOException, InterruptedException {
         String boundary = "crash" + UUID.randomUUID();
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"upload\"\r\n"

@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
  * One Certdesk node as an operator runs it: {@code java -jar certdesk.jar serve} in its own
  * process, on 127.0.0.1 with free ports, killed with SIGKILL ({@link #kill}) as a crash would.
  */
-final class NodeProcess {
+public final class NodeProcess {
     private static final Pattern SERVING = Pattern.compile("Certdesk is serving https://[^:]+:(\\d+)/");
 
     private final Path jar;
@@ -27,11 +27,24 @@ final class NodeProcess {
     private final Optional<String> dbUrl;
     private final Map<String, String> env;
     private final Path logDir;
+    private final List<String> extraArgs;
     private Process process;
     private int port;
     private int starts;
 
-    NodeProcess(Path jar, Path dataDir, Optional<String> dbUrl, Map<String, String> env, Path logDir) {
+    public NodeProcess(Path jar, Path dataDir, Optional<String> dbUrl, Map<String, String> env, Path logDir) {
+        this(jar, dataDir, dbUrl, env, logDir, List.of());
+    }
+
+    /** A node started with {@code extraArgs} after the harness's own options of {@code serve}. */
+    public NodeProcess(
+            Path jar,
+            Path dataDir,
+            Optional<String> dbUrl,
+            Map<String, String> env,
+            Path logDir,
+            List<String> extraArgs) {
+        this.extraArgs = List.copyOf(extraArgs);
         this.jar = jar;
         this.dataDir = dataDir;
         this.dbUrl = dbUrl;
@@ -50,7 +63,7 @@ final class NodeProcess {
     }
 
     /** Starts the node and waits until it says where it serves; returns the HTTPS port. */
-    int start() throws IOException, InterruptedException {
+    public int start() throws IOException, InterruptedException {
         starts++;
         Path out = logDir.resolve("node-" + starts + ".out");
         List<String> command = new ArrayList<>(List.of(
@@ -75,6 +88,7 @@ final class NodeProcess {
                 "--outbound-allow",
                 "127.0.0.0/8")); // the harness's webhook receiver
         dbUrl.ifPresent(url -> command.addAll(List.of("--db-url", url, "--db-user", "postgres")));
+        command.addAll(extraArgs);
         ProcessBuilder pb = new ProcessBuilder(command)
                 .redirectOutput(out.toFile())
                 .redirectError(logDir.resolve("node-" + starts + ".err").toFile());
@@ -96,12 +110,12 @@ final class NodeProcess {
         throw new IllegalStateException("the node did not start within 60 s; see " + out);
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
     /** SIGKILL: no shutdown hook, no flush, no closing of the database. */
-    void kill() throws InterruptedException {
+    public void kill() throws InterruptedException {
         if (process != null && process.isAlive()) {
             process.destroyForcibly();
             if (!process.waitFor(30, TimeUnit.SECONDS)) {
@@ -110,7 +124,12 @@ final class NodeProcess {
         }
     }
 
-    Path dataDir() {
+    /** The running process's id (for jcmd). */
+    public long pid() {
+        return process.pid();
+    }
+
+    public Path dataDir() {
         return dataDir;
     }
 }

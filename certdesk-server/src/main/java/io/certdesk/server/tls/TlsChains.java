@@ -60,6 +60,17 @@ public final class TlsChains implements TlsChanges {
     private final TlsEngine engine;
     private final String node = UUID.randomUUID().toString();
     private final OcspStaples staples;
+    /** Locks that make the reloads of an account take turns (an account's is chosen by its id's hash). */
+    private final Object[] reloadTurns = newTurns(64);
+
+    private static Object[] newTurns(int n) {
+        Object[] turns = new Object[n];
+        for (int i = 0; i < n; i++) {
+            turns[i] = new Object();
+        }
+        return turns;
+    }
+
     private volatile java.util.function.Function<String, Optional<byte[]>> importedStaples = id -> Optional.empty();
 
     private final IssuedCertificateStore issued = new IssuedCertificateStore();
@@ -153,10 +164,18 @@ public final class TlsChains implements TlsChanges {
                 (System.nanoTime() - started) / 1_000_000);
     }
 
-    /** Reads one account again and replaces it in the index (removes it when it no longer exists). */
+    /**
+     * Reads one account again and replaces it in the index (removes it when it no longer exists).
+     * Reloads of one account take turns, reading and replacing: two changes committed one after
+     * the other are read in that order too, so an older read never replaces a newer one (a chain
+     * deleted or revoked by the second stays out of the index).
+     */
     public void reload(String accountId) {
+        Object turn = reloadTurns[Math.floorMod(accountId.hashCode(), reloadTurns.length)];
         try {
-            index.replace(accountId, database.read(h -> read(h, accountId)), clock.instant());
+            synchronized (turn) {
+                index.replace(accountId, database.read(h -> read(h, accountId)), clock.instant());
+            }
         } catch (RuntimeException e) {
             log.error("TLS edge: reloading account {} failed; it is served as before", accountId, e);
         }

@@ -79,21 +79,34 @@ final class TlsIndex {
         byId.put(platform.id(), platform);
     }
 
-    /** Puts (or replaces) an account; {@code null} chains means the account is gone. */
+    /**
+     * Puts (or replaces) an account; {@code null} chains means the account is gone. Lookups run
+     * while this does, so every state in between answers as the old account or the new one: what
+     * the new account has is put in before what only the old one had is taken out (a domain kept
+     * never goes without its owner, a chain kept is never missing), and a chain that goes is
+     * retired before it leaves the index (a handshake that chose it still finds it by its alias).
+     */
     synchronized void replace(String accountId, AccountTls account, Instant now) {
-        AccountTls previous = account == null ? accounts.remove(accountId) : accounts.put(accountId, account);
+        AccountTls previous = accounts.get(accountId);
+        if (account != null) {
+            account.chains().forEach(chain -> byId.put(chain.id(), chain));
+            accounts.put(accountId, account);
+            account.domains().forEach(domain -> owners.put(domain, accountId));
+        } else {
+            accounts.remove(accountId);
+        }
         if (previous != null) {
-            previous.domains().forEach(domain -> owners.remove(domain, accountId));
-            for (ServedChain chain : previous.chains()) {
-                if (account == null || account.chains().stream().noneMatch(c -> c.id().equals(chain.id()))) {
-                    byId.remove(chain.id());
-                    retired.put(chain.id(), new Retired(chain, now.plus(RETIRED_FOR)));
+            for (String domain : previous.domains()) {
+                if (account == null || !account.domains().contains(domain)) {
+                    owners.remove(domain, accountId);
                 }
             }
-        }
-        if (account != null) {
-            account.domains().forEach(domain -> owners.put(domain, accountId));
-            account.chains().forEach(chain -> byId.put(chain.id(), chain));
+            for (ServedChain chain : previous.chains()) {
+                if (account == null || account.chains().stream().noneMatch(c -> c.id().equals(chain.id()))) {
+                    retired.put(chain.id(), new Retired(chain, now.plus(RETIRED_FOR)));
+                    byId.remove(chain.id());
+                }
+            }
         }
         retired.values().removeIf(r -> r.until().isBefore(now));
     }
