@@ -212,7 +212,8 @@ public final class AcmeLoad {
         return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
     }
 
-    private static HttpClient http(List<X509Certificate> trust) throws Exception {
+    /** An HTTP/1.1 client trusting only {@code trust}. */
+    public static HttpClient http(List<X509Certificate> trust) throws Exception {
         return HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .sslContext(TrustingContext.trustingOnly(trust))
@@ -221,14 +222,14 @@ public final class AcmeLoad {
     }
 
     /** One ACME client: its account key, its account URL, the last nonce it was given. */
-    private static final class AcmeClient {
+    public static final class AcmeClient {
         private final HttpClient http;
         private final ECKey key;
         private final JsonNode directory;
         private String kid;
         private String nonce;
 
-        AcmeClient(HttpClient http, String directoryUrl) throws Exception {
+        public AcmeClient(HttpClient http, String directoryUrl) throws Exception {
             this.http = http;
             this.key = new ECKeyGenerator(Curve.P_256).generate();
             HttpResponse<byte[]> r = http.send(
@@ -236,7 +237,8 @@ public final class AcmeLoad {
             this.directory = MAPPER.readTree(r.body());
         }
 
-        void register(String eabKid, String eabHmac) throws Exception {
+        /** Makes the ACME account, bound by the EAB credential when one is given. */
+        public void register(String eabKid, String eabHmac) throws Exception {
             Map<String, Object> payload = new LinkedHashMap<>();
             payload.put("termsOfServiceAgreed", true);
             payload.put("contact", List.of("mailto:load@bench.test"));
@@ -255,7 +257,8 @@ public final class AcmeLoad {
             kid = r.headers().firstValue("Location").orElseThrow();
         }
 
-        void issue(String domain, byte[] csr) throws Exception {
+        /** Orders, authorizes (http-01), finalizes and downloads a certificate for {@code domain}: its leaf. */
+        public X509Certificate issue(String domain, byte[] csr) throws Exception {
             HttpResponse<byte[]> created = post(
                     url("newOrder"), Map.of("identifiers", List.of(Map.of("type", "dns", "value", domain))), false);
             expect(created, 201);
@@ -281,9 +284,11 @@ public final class AcmeLoad {
             }
             HttpResponse<byte[]> certificate = post(order.path("certificate").asText(), null, false);
             expect(certificate, 200);
-            if (CertificateFiles.readCertificates(certificate.body()).isEmpty()) {
+            List<X509Certificate> chain = CertificateFiles.readCertificates(certificate.body());
+            if (chain.isEmpty()) {
                 throw new IllegalStateException("no certificate in the download");
             }
+            return chain.get(0);
         }
 
         private void authorize(String authzUrl) throws Exception {

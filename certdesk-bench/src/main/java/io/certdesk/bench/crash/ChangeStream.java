@@ -18,7 +18,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * The changes a platform makes all day, on one account, from a few threads at once, each written
  * into the {@link Ledger} only when the node answered it 2xx: new domains, a chain generated for
  * each and bound to it (one thread, in that order); trusted CAs and PKCS#12 chains imported and
- * some chains deleted; API clients created and tokens issued. Runs until {@link #stop} or until
+ * some chains deleted; API clients created and tokens issued; chains generated and revoked, and
+ * devices' certificate requests signed and revoked by serial. Runs until {@link #stop} or until
  * the node dies under it.
  */
 final class ChangeStream {
@@ -33,16 +34,24 @@ final class ChangeStream {
     private volatile boolean stopped;
     private final List<Thread> threads = new ArrayList<>();
 
-    ChangeStream(Https api, String account, Ledger ledger) {
+    private final io.certdesk.bench.AcmeLoad.AcmeClient acme;
+
+    /** {@code acme}: an ACME client with its account made, or null for no ACME issuance. */
+    ChangeStream(Https api, String account, Ledger ledger, io.certdesk.bench.AcmeLoad.AcmeClient acme) {
         this.api = api;
         this.account = account;
         this.ledger = ledger;
+        this.acme = acme;
     }
 
     void start() {
         threads.add(new Thread(() -> loop(this::nameGenerateBind), "names"));
         threads.add(new Thread(() -> loop(this::importOrDelete), "imports"));
         threads.add(new Thread(() -> loop(this::clientAndToken), "tokens"));
+        threads.add(new Thread(() -> loop(this::revocation), "revocations"));
+        if (acme != null) {
+            threads.add(new Thread(() -> loop(this::acmeIssuance), "acme"));
+        }
         threads.forEach(Thread::start);
     }
 
@@ -202,6 +211,82 @@ final class ChangeStream {
                     new Ledger.Token(id, token.json().path("access_token").asText(), Instant.now()));
             ledger.ack();
         }
+    }
+
+    private static final ObjectNode KEY_COMPROMISE =
+            Https.JSON.createObjectNode().put("reason", "keyCompromise");
+
+    /**
+     * A chain generated for the base name (bound to nothing) and then revoked; or a device's
+     * certificate request signed and then revoked by its serial.
+     */
+    private void revocation() throws Exception {
+        if (ThreadLocalRandom.current().nextBoolean()) {
+            Https.Answer chain = api.send(
+                    "POST",
+                    path("/private-chains/generate"),
+                    Https.JSON.createObjectNode().put("purpose", "TLS_SERVER").put("domain", BASE_DOMAIN));
+            if (!expect(chain, 201)) {
+                return;
+            }
+            String id = chain.json().path("id").asText();
+            ledger.chains.put(
+                    id, new Ledger.Chain(id, chain.json().path("sha256").asText(), "GENERATED"));
+            ledger.ack();
+            if (expect(api.send("POST", path("/private-chains/" + id + "/revoke"), KEY_COMPROMISE), 200)) {
+                ledger.revokedChains.add(id);
+                ledger.ack();
+            }
+            return;
+        }
+        var device = io.certdesk.pki.keys.KeyPairs.generate(
+                io.certdesk.pki.keys.KeyType.EC_P256, new java.security.SecureRandom());
+        String csr = io.certdesk.pki.request.Pkcs10.writePem(io.certdesk.pki.request.Pkcs10.build(
+                device, io.certdesk.pki.keys.KeyType.EC_P256, List.of(BASE_DOMAIN)));
+        Https.Answer signed = api.send(
+                "POST",
+                path("/certificates/sign"),
+                Https.JSON.createObjectNode().put("csr", csr));
+        if (!expect(signed, 201)) {
+            return;
+        }
+        String serial = ((java.security.cert.X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509")
+                        .generateCertificate(new java.io.ByteArrayInputStream(
+                                signed.text().getBytes(java.nio.charset.StandardCharsets.US_ASCII))))
+                .getSerialNumber()
+                .toString(16);
+        ledger.signedSerials.add(serial);
+        ledger.ack();
+        if (expect(api.send("POST", path("/certificates/" + serial + "/revoke"), KEY_COMPROMISE), 200)) {
+            ledger.revokedSerials.add(serial);
+            ledger.ack();
+        }
+    }
+
+    /**
+     * A certificate issued by ACME (order, authorization, finalize, download), recorded once the
+     * download answered. A refusal (an unexpected status) is counted; a dead node ends the thread.
+     */
+    private void acmeIssuance() throws Exception {
+        byte[] csr = io.certdesk.pki.request.Pkcs10.build(
+                io.certdesk.pki.keys.KeyPairs.generate(
+                        io.certdesk.pki.keys.KeyType.EC_P256, new java.security.SecureRandom()),
+                io.certdesk.pki.keys.KeyType.EC_P256,
+                List.of(BASE_DOMAIN));
+        java.security.cert.X509Certificate leaf;
+        try {
+            leaf = acme.issue(BASE_DOMAIN, csr);
+        } catch (IllegalStateException refused) {
+            if (stopped) {
+                throw refused;
+            }
+            if (ledger.refused.incrementAndGet() <= 5) {
+                ledger.refusals.add("ACME: " + refused.getMessage());
+            }
+            return;
+        }
+        ledger.acmeSerials.add(leaf.getSerialNumber().toString(16));
+        ledger.ack();
     }
 
     /** True on the expected status; a 5xx or an unexpected refusal is counted, for the report. */

@@ -47,6 +47,31 @@ final class Checks {
                 lost.add(chain.origin() + " chain " + chain.id() + " answered 201, now " + a.status() + " " + a.text());
             }
         }
+        for (String id : ledger.revokedChains) {
+            Https.Answer a = api.get(base + "/private-chains/" + id);
+            if (a.status() != 200
+                    || !a.json().path("revocation").path("reason").asText().equals("keyCompromise")) {
+                lost.add("chain " + id + " was revoked (200), now " + a.status() + " revocation "
+                        + a.json().path("revocation"));
+            }
+        }
+        for (String serial : ledger.signedSerials) {
+            Https.Answer a = api.get(base + "/certificates/" + serial);
+            boolean revoked = ledger.revokedSerials.contains(serial);
+            if (a.status() != 200) {
+                lost.add("device certificate " + serial + " was signed (201), now " + a.status());
+            } else if (revoked
+                    && !a.json().path("revocation").path("reason").asText().equals("keyCompromise")) {
+                lost.add("device certificate " + serial + " was revoked (200), now "
+                        + a.json().path("revocation"));
+            }
+        }
+        for (String serial : ledger.acmeSerials) {
+            Https.Answer a = api.get(base + "/certificates/" + serial);
+            if (a.status() != 200 || !a.json().path("issuedFor").asText().equals("ACME")) {
+                lost.add("ACME certificate " + serial + " was downloaded, now " + a.status() + " " + a.text());
+            }
+        }
         Https.Answer domains = api.get(base + "/domains");
         List<String> held = new ArrayList<>();
         domains.json().path("domains").forEach(d -> held.add(d.asText()));
@@ -110,16 +135,25 @@ final class Checks {
             count(
                     c,
                     found,
-                    "account keys no chain or webhook holds",
+                    "account keys no chain, request, webhook or EAB credential holds",
                     "SELECT COUNT(*) FROM sealed_keys k WHERE k.account_id IS NOT NULL"
                             + " AND NOT EXISTS (SELECT 1 FROM private_chains p WHERE p.key_id = k.id)"
-                            + " AND NOT EXISTS (SELECT 1 FROM webhooks w WHERE w.secret_key_id = k.id)");
+                            + " AND NOT EXISTS (SELECT 1 FROM certificate_requests r WHERE r.key_id = k.id)"
+                            + " AND NOT EXISTS (SELECT 1 FROM webhooks w WHERE w.secret_key_id = k.id)"
+                            + " AND NOT EXISTS (SELECT 1 FROM acme_eab_keys e WHERE e.secret_key_id = k.id)");
             count(
                     c,
                     found,
                     "webhook events with no delivery",
                     "SELECT COUNT(*) FROM webhook_events e"
                             + " WHERE NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_id = e.id)");
+            count(
+                    c,
+                    found,
+                    "ACME orders valid without their certificate recorded",
+                    "SELECT COUNT(*) FROM acme_orders o WHERE o.status = 'valid' AND NOT EXISTS"
+                            + " (SELECT 1 FROM issued_certificates i WHERE i.issuer_sha256 = o.issuer_sha256"
+                            + " AND i.serial = o.serial AND i.der IS NOT NULL)");
             count(
                     c,
                     found,

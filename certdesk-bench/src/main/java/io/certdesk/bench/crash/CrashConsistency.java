@@ -98,8 +98,29 @@ public final class CrashConsistency {
                     != 201) {
                 throw new IllegalStateException("cannot register the webhook");
             }
+            // the names every stream issues for are the account's from the start (the names thread adds more)
+            com.fasterxml.jackson.databind.node.ObjectNode names = Https.JSON.createObjectNode();
+            names.putArray("domains").add(ChangeStream.BASE_DOMAIN).add(ChangeStream.IMPORT_NAME);
+            if (admin.send("PUT", "/api/v1/accounts/" + accountId + "/domains", names)
+                            .status()
+                    != 200) {
+                throw new IllegalStateException("cannot give the account its domains");
+            }
+            // ACME orders for the account's names count as validated, and the hourly limit is not what is tested
+            if (admin.send(
+                                    "PUT",
+                                    "/api/v1/accounts/" + accountId + "/acme/settings",
+                                    Https.JSON
+                                            .createObjectNode()
+                                            .put("domainsPrevalidated", true)
+                                            .put("ordersPerHour", 100_000))
+                            .status()
+                    != 200) {
+                throw new IllegalStateException("cannot change the ACME settings");
+            }
             for (int kill = 1; kill <= kills && lost.isEmpty(); kill++) {
-                ChangeStream stream = new ChangeStream(admin, accountId, ledger);
+                ChangeStream stream =
+                        new ChangeStream(admin, accountId, ledger, acmeClient(admin, accountId, port, ca));
                 stream.start();
                 Thread.sleep(1_000 + random.nextInt(2_000)); // the kill lands 1 to 3 s into the stream
                 node.kill();
@@ -171,6 +192,24 @@ public final class CrashConsistency {
             }
         } while (!missing.isEmpty() && System.nanoTime() < deadline);
         return missing;
+    }
+
+    /** An ACME client of the account with its own account, bound by a fresh EAB credential (each binds once). */
+    private static io.certdesk.bench.AcmeLoad.AcmeClient acmeClient(
+            Https admin, String accountId, int port, X509Certificate ca) throws Exception {
+        Https.Answer eab = admin.send(
+                "POST",
+                "/api/v1/accounts/" + accountId + "/acme/eab",
+                Https.JSON.createObjectNode().put("description", "crash harness"));
+        if (eab.status() != 201) {
+            throw new IllegalStateException("cannot make an EAB credential: " + eab.text());
+        }
+        var client = new io.certdesk.bench.AcmeLoad.AcmeClient(
+                io.certdesk.bench.AcmeLoad.http(List.of(ca)),
+                "https://localhost:" + port + "/acme/" + accountId + "/directory");
+        client.register(
+                eab.json().path("keyId").asText(), eab.json().path("hmacKey").asText());
+        return client;
     }
 
     /** The platform CA root a node wrote to its data folder on first start. */

@@ -33,6 +33,15 @@ final class Ledger {
     final Set<String> domainsSent = ConcurrentHashMap.newKeySet();
 
     final Map<String, String> bindings = new ConcurrentHashMap<>(); // domain -> chain id
+    /** Generated chains whose revocation was answered 200. */
+    final Set<String> revokedChains = ConcurrentHashMap.newKeySet();
+    /** Serials of devices' certificates signed (201), and of those whose revocation was answered 200. */
+    final Set<String> signedSerials = ConcurrentHashMap.newKeySet();
+
+    final Set<String> revokedSerials = ConcurrentHashMap.newKeySet();
+    /** Serials of certificates issued by ACME and downloaded. */
+    final Set<String> acmeSerials = ConcurrentHashMap.newKeySet();
+
     final List<Token> tokens = Collections.synchronizedList(new ArrayList<>());
     final AtomicInteger nextName = new AtomicInteger();
     final AtomicInteger acknowledged = new AtomicInteger();
@@ -52,6 +61,10 @@ final class Ledger {
         m.put("bindings", bindings.size());
         m.put("API clients", clients.size());
         m.put("tokens", tokens.size());
+        m.put("chains revoked", revokedChains.size());
+        m.put("device certificates", signedSerials.size());
+        m.put("device certificates revoked", revokedSerials.size());
+        m.put("ACME certificates", acmeSerials.size());
         return m;
     }
 }

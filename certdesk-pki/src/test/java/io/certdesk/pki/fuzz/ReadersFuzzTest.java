@@ -92,6 +92,23 @@ class ReadersFuzzTest {
         }
     }
 
+    @FuzzTest(maxDuration = "60s")
+    void anOcspRequestIsReadOrRefusedAsMalformed(byte[] der) {
+        try {
+            io.certdesk.pki.revocation.OcspQuery query = io.certdesk.pki.revocation.OcspQuery.parse(der);
+            if (query.certificates().isEmpty()
+                    || query.certificates().size() > io.certdesk.pki.revocation.OcspQuery.MAX_CERTIFICATES) {
+                throw new AssertionError(
+                        "a query read with " + query.certificates().size() + " certificates");
+            }
+            query.certificates().forEach(id -> id.getSerialNumber());
+        } catch (io.certdesk.pki.revocation.OcspRefusal expected) {
+            if (expected.status() != io.certdesk.pki.revocation.OcspRefusal.Status.MALFORMED_REQUEST) {
+                throw new AssertionError("a request refused as " + expected.status(), expected);
+            }
+        }
+    }
+
     private static final java.security.PublicKey REQUEST_KEY = io.certdesk.pki.keys.KeyPairs.generate(
                     io.certdesk.pki.keys.KeyType.EC_P256, new java.security.SecureRandom())
             .getPublic();
