@@ -32,24 +32,29 @@ public record OcspQuery(List<CertificateID> certificates, Optional<Extension> no
             throw malformed("an OCSP request is 1 to " + MAX_BYTES + " bytes, this one " + der.length);
         }
         OCSPReq request;
+        Req[] list;
+        List<CertificateID> ids;
+        Extension nonce;
         try {
+            // Bouncy Castle reads the parts of a request when they are asked for: each may be malformed
             request = new OCSPReq(der);
+            list = request.getRequestList();
+            ids = java.util.Arrays.stream(list).map(Req::getCertID).toList();
+            nonce = request.getExtension(OCSPObjectIdentifiers.id_pkix_ocsp_nonce);
         } catch (IOException | RuntimeException e) {
             throw malformed("not a DER OCSPRequest: " + e.getMessage());
         }
-        Req[] list = request.getRequestList();
         if (list.length == 0 || list.length > MAX_CERTIFICATES) {
             throw malformed(
                     "an OCSP request asks about 1 to " + MAX_CERTIFICATES + " certificates, this one " + list.length);
         }
-        Extension nonce = request.getExtension(OCSPObjectIdentifiers.id_pkix_ocsp_nonce);
         if (nonce != null) {
             int length = nonceLength(nonce);
             if (length < 1 || length > MAX_NONCE) {
                 throw malformed("a nonce is 1 to " + MAX_NONCE + " octets (RFC 8954), this one " + length);
             }
         }
-        return new OcspQuery(java.util.Arrays.stream(list).map(Req::getCertID).toList(), Optional.ofNullable(nonce));
+        return new OcspQuery(ids, Optional.ofNullable(nonce));
     }
 
     /** The nonce's octets: the OCTET STRING inside the extension value, or the raw value from clients that send it bare. */

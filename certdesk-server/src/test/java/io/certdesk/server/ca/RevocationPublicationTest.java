@@ -408,6 +408,28 @@ class RevocationPublicationTest extends OnBothDatabases {
         assertThat(junk.statusCode()).isEqualTo(200);
         assertThat(new org.bouncycastle.cert.ocsp.OCSPResp(junk.body()).getStatus())
                 .isEqualTo(1);
+        // framed as a request, but its CertID's serial is not an INTEGER (found by fuzzing: it escaped
+        // the reader as an IllegalArgumentException): malformedRequest too
+        byte[] badSerial = new org.bouncycastle.asn1.DERSequence(new org.bouncycastle.asn1.DERSequence(
+                        new org.bouncycastle.asn1.DERSequence(new org.bouncycastle.asn1.DERSequence(
+                                new org.bouncycastle.asn1.DERSequence(new org.bouncycastle.asn1.ASN1Encodable[] {
+                                    new org.bouncycastle.asn1.x509.AlgorithmIdentifier(
+                                            org.bouncycastle.asn1.oiw.OIWObjectIdentifiers.idSHA1,
+                                            org.bouncycastle.asn1.DERNull.INSTANCE),
+                                    new org.bouncycastle.asn1.DEROctetString(new byte[20]),
+                                    new org.bouncycastle.asn1.DEROctetString(new byte[20]),
+                                    new org.bouncycastle.asn1.ASN1ObjectIdentifier("1.2.3.4")
+                                })))))
+                .getEncoded();
+        HttpResponse<byte[]> malformed = HTTP.send(
+                HttpRequest.newBuilder(URI.create(pki() + "/pki/ocsp"))
+                        .header("Content-Type", "application/ocsp-request")
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(badSerial))
+                        .build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(malformed.statusCode()).isEqualTo(200);
+        assertThat(new org.bouncycastle.cert.ocsp.OCSPResp(malformed.body()).getStatus())
+                .isEqualTo(1);
         // about a CA that is not ours: unauthorized (6)
         var other = io.certdesk.pki.testing.TestCa.certificate("CN=Other CA").build();
         byte[] foreign = new org.bouncycastle.cert.ocsp.OCSPReqBuilder()
