@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The short form of the crash harness (the long form: {@code scripts/crash-consistency.sh}):
  * a node built as {@code ./certdesk} runs it, killed with SIGKILL under a stream of changes,
- * loses none of the changes it answered, on H2 and on PostgreSQL, and the webhook event of every
+ * loses none of the changes it answered (imports, generations, bindings, deletions, revocations,
+ * device and ACME certificates, tokens), on H2 and on PostgreSQL, and the webhook event of every
  * chain import and deletion it answered is delivered.
  */
 class CrashConsistencyTest {
