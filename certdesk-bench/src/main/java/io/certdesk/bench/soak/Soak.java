@@ -391,8 +391,20 @@ public final class Soak {
         }
     }
 
-    /** A full handshake (a fresh context: no resumption) for {@link #DOMAIN}; the leaf must be the bound chain's. */
+    /** A full handshake counted as failed, with what went wrong, unless it presented the bound chain. */
     private void handshake(int port, X509Certificate ca, String servedSha256) throws Exception {
+        String problem = handshakeProblem(port, ca, servedSha256);
+        if (problem != null) {
+            failedHandshakes.incrementAndGet();
+            note(problem);
+        }
+    }
+
+    /**
+     * A full handshake (a fresh context: no resumption) for {@link #DOMAIN}: null when it presented
+     * the bound chain's leaf, else what went wrong.
+     */
+    private static String handshakeProblem(int port, X509Certificate ca, String servedSha256) throws Exception {
         KeyStore trust = KeyStore.getInstance("PKCS12");
         trust.load(null, null);
         trust.setCertificateEntry("ca", ca);
@@ -410,28 +422,22 @@ public final class Soak {
             Certificate leaf = socket.getSession().getPeerCertificates()[0];
             String sha = HexFormat.of()
                     .formatHex(MessageDigest.getInstance("SHA-256").digest(leaf.getEncoded()));
-            if (!sha.equalsIgnoreCase(servedSha256)) {
-                failedHandshakes.incrementAndGet();
-                note("handshake presented " + sha + ", not the bound chain " + servedSha256);
-            }
+            return sha.equalsIgnoreCase(servedSha256)
+                    ? null
+                    : "handshake presented " + sha + ", not the bound chain " + servedSha256;
         } catch (javax.net.ssl.SSLException e) {
-            failedHandshakes.incrementAndGet();
-            note("handshake failed: " + e);
+            return "handshake failed: " + e;
         }
     }
 
     /** Waits (10 s at most) until the node at {@code port} presents the bound chain for {@link #DOMAIN}. */
-    private void servedBy(int port, X509Certificate ca, String servedSha256) throws Exception {
+    private static void servedBy(int port, X509Certificate ca, String servedSha256) throws Exception {
         long deadline = System.nanoTime() + 10_000_000_000L;
-        while (true) {
-            Soak probe = new Soak();
-            probe.handshake(port, ca, servedSha256);
-            if (probe.failedHandshakes.get() == 0) {
-                return;
-            }
+        String problem;
+        while ((problem = handshakeProblem(port, ca, servedSha256)) != null) {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException(
-                        "setup: the node on port " + port + " does not serve the bound chain: " + probe.samples);
+                        "setup: the node on port " + port + " does not serve the bound chain: " + problem);
             }
             Thread.sleep(100);
         }
