@@ -18,12 +18,12 @@ public final class AttemptWindow {
     private static final int MAX_SUBJECT = 400;
 
     private final Database database;
-    private final String scope;
+    private final AttemptScope scope;
     private final Clock clock;
     private final Duration window;
     private final AtomicLong recorded = new AtomicLong();
 
-    public AttemptWindow(Database database, String scope, Clock clock, Duration window) {
+    public AttemptWindow(Database database, AttemptScope scope, Clock clock, Duration window) {
         this.database = database;
         this.scope = scope;
         this.clock = clock;
@@ -41,7 +41,7 @@ public final class AttemptWindow {
         List<Instant> newest = database.read(
                 h -> h.createQuery("SELECT at FROM attempt_events WHERE scope = :s AND subject = :k AND at > :since"
                                 + " ORDER BY at DESC LIMIT :limit")
-                        .bind("s", scope)
+                        .bind("s", scope.column())
                         .bind("k", cut(subject))
                         .bind("since", Database.utc(now.minus(window)))
                         .bind("limit", limit)
@@ -66,14 +66,14 @@ public final class AttemptWindow {
         database.inTransaction(h -> {
             for (String subject : subjects) {
                 h.createUpdate("INSERT INTO attempt_events (scope, subject, at) VALUES (:s, :k, :at)")
-                        .bind("s", scope)
+                        .bind("s", scope.column())
                         .bind("k", cut(subject))
                         .bind("at", Database.utc(now))
                         .execute();
             }
             if (prune) {
                 h.createUpdate("DELETE FROM attempt_events WHERE scope = :s AND at <= :before")
-                        .bind("s", scope)
+                        .bind("s", scope.column())
                         .bind("before", Database.utc(now.minus(window)))
                         .execute();
             }
@@ -84,7 +84,7 @@ public final class AttemptWindow {
     /** Forgets {@code subject}'s attempts (a success ends a run of failures). */
     public void forget(String subject) {
         database.inTransaction(h -> h.createUpdate("DELETE FROM attempt_events WHERE scope = :s AND subject = :k")
-                .bind("s", scope)
+                .bind("s", scope.column())
                 .bind("k", cut(subject))
                 .execute());
     }

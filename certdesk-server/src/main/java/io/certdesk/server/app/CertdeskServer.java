@@ -207,7 +207,10 @@ public final class CertdeskServer implements AutoCloseable {
                     new PasswordHasher(random),
                     new FailureThrottle(
                             new io.certdesk.server.access.AttemptWindow(
-                                    database, "sign-in", config.clock(), Duration.ofMinutes(15)),
+                                    database,
+                                    io.certdesk.server.access.AttemptScope.SIGN_IN,
+                                    config.clock(),
+                                    Duration.ofMinutes(15)),
                             5,
                             50),
                     access,
@@ -331,7 +334,10 @@ public final class CertdeskServer implements AutoCloseable {
                     publicUrl::get,
                     new FailureThrottle(
                             new io.certdesk.server.access.AttemptWindow(
-                                    database, "client-auth", config.clock(), Duration.ofMinutes(15)),
+                                    database,
+                                    io.certdesk.server.access.AttemptScope.CLIENT_AUTH,
+                                    config.clock(),
+                                    Duration.ofMinutes(15)),
                             5,
                             50));
             long t3 = System.nanoTime();

@@ -69,7 +69,8 @@ public final class ConnectionCheckService {
             Clock clock,
             OutboundGuard guard) {
         this.database = database;
-        this.attempts = new io.certdesk.server.access.AttemptWindow(database, "check", clock, Duration.ofMinutes(1));
+        this.attempts = new io.certdesk.server.access.AttemptWindow(
+                database, io.certdesk.server.access.AttemptScope.CHECK, clock, Duration.ofMinutes(1));
         this.cas = cas;
         this.settingsStore = settingsStore;
         this.trustedCas = trustedCas;
