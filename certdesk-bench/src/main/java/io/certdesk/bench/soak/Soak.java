@@ -6,12 +6,12 @@ import com.sun.net.httpserver.HttpsServer;
 import io.certdesk.bench.crash.CrashConsistency;
 import io.certdesk.bench.crash.Https;
 import io.certdesk.bench.crash.NodeProcess;
+import io.certdesk.pki.testing.Pem;
 import io.certdesk.pki.testing.Pkcs12Files;
 import io.certdesk.pki.testing.TestCa;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
@@ -230,11 +230,7 @@ public final class Soak {
             String clientId = client.path("clientId").asText();
             String clientSecret = client.path("clientSecret").asText();
 
-            String rootPem = "-----BEGIN CERTIFICATE-----\n"
-                    + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-                            .encodeToString(peerRoot.certificate().getEncoded())
-                    + "\n-----END CERTIFICATE-----\n";
-            created(admin.upload(base + "/trusted-cas", rootPem.getBytes(StandardCharsets.US_ASCII), null));
+            created(admin.upload(base + "/trusted-cas", Pem.bytes(Pem.certificate(peerRoot.certificate())), null));
             var importRoot = TestCa.certificate("O=Soak,CN=Soak Import Root")
                     .validity(now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(400)))
                     .build();
@@ -452,13 +448,10 @@ public final class Soak {
         long started = System.nanoTime();
         try {
             call.run();
-        } catch (IOException e) {
-            if (!running) {
-                return;
-            }
-            transportErrors.incrementAndGet();
-            note(kind + ": " + e);
         } catch (Exception e) {
+            if (e instanceof IOException && !running) {
+                return; // cut off by the end of the run
+            }
             transportErrors.incrementAndGet();
             note(kind + ": " + e);
         }

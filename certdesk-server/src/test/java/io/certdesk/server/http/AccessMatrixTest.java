@@ -262,12 +262,19 @@ class AccessMatrixTest extends OnBothDatabases {
 
     /** Who calls an account's route, on which account: the columns of a row's cells, in this order. */
     private enum AccountCell {
-        PLATFORM_ADMIN,
-        VENDOR_ADMIN_ON_ITS_ACCOUNT,
-        VENDOR_ADMIN_ON_ITS_CUSTOMER,
-        VENDOR_ADMIN_ON_ANOTHER_VENDOR,
-        CUSTOMER_ADMIN_ON_ITS_ACCOUNT,
-        CUSTOMER_ADMIN_ON_A_SIBLING
+        PLATFORM_ADMIN(PlatformCell.PLATFORM_ADMIN),
+        VENDOR_ADMIN_ON_ITS_ACCOUNT(PlatformCell.VENDOR_ADMIN),
+        VENDOR_ADMIN_ON_ITS_CUSTOMER(PlatformCell.VENDOR_ADMIN),
+        VENDOR_ADMIN_ON_ANOTHER_VENDOR(PlatformCell.VENDOR_ADMIN),
+        CUSTOMER_ADMIN_ON_ITS_ACCOUNT(PlatformCell.CUSTOMER_ADMIN),
+        CUSTOMER_ADMIN_ON_A_SIBLING(PlatformCell.CUSTOMER_ADMIN);
+
+        /** The role that calls. */
+        final PlatformCell caller;
+
+        AccountCell(PlatformCell caller) {
+            this.caller = caller;
+        }
     }
 
     /** Who calls a route that names no account. */
@@ -301,22 +308,13 @@ class AccessMatrixTest extends OnBothDatabases {
                 PlatformCell.PLATFORM_ADMIN, "admin",
                 PlatformCell.VENDOR_ADMIN, vendorUser,
                 PlatformCell.CUSTOMER_ADMIN, customerUser);
-        Map<String, Api> sessions = new LinkedHashMap<>();
-        java.util.function.Function<PlatformCell, Api> session = role -> sessions.computeIfAbsent(
-                users.get(role),
-                u -> server.anonymous()
-                        .login(
-                                u,
-                                u.equals("admin")
-                                        ? io.certdesk.server.testing.TestServer.ADMIN_PASSWORD
-                                        : CELL_PASSWORD));
-        Map<AccountCell, PlatformCell> caller = Map.of(
-                AccountCell.PLATFORM_ADMIN, PlatformCell.PLATFORM_ADMIN,
-                AccountCell.VENDOR_ADMIN_ON_ITS_ACCOUNT, PlatformCell.VENDOR_ADMIN,
-                AccountCell.VENDOR_ADMIN_ON_ITS_CUSTOMER, PlatformCell.VENDOR_ADMIN,
-                AccountCell.VENDOR_ADMIN_ON_ANOTHER_VENDOR, PlatformCell.VENDOR_ADMIN,
-                AccountCell.CUSTOMER_ADMIN_ON_ITS_ACCOUNT, PlatformCell.CUSTOMER_ADMIN,
-                AccountCell.CUSTOMER_ADMIN_ON_A_SIBLING, PlatformCell.CUSTOMER_ADMIN);
+        java.util.function.Function<PlatformCell, Api> signIn = role -> server.anonymous()
+                .login(
+                        users.get(role),
+                        role == PlatformCell.PLATFORM_ADMIN
+                                ? io.certdesk.server.testing.TestServer.ADMIN_PASSWORD
+                                : CELL_PASSWORD);
+        Map<PlatformCell, Api> sessions = new java.util.EnumMap<>(PlatformCell.class);
         Map<AccountCell, String> target = Map.of(
                 AccountCell.PLATFORM_ADMIN, vendor,
                 AccountCell.VENDOR_ADMIN_ON_ITS_ACCOUNT, vendor,
@@ -347,7 +345,7 @@ class AccessMatrixTest extends OnBothDatabases {
                         actual.add(want);
                         continue;
                     }
-                    PlatformCell role = ofAccount ? caller.get(AccountCell.values()[i]) : PlatformCell.values()[i];
+                    PlatformCell role = ofAccount ? AccountCell.values()[i].caller : PlatformCell.values()[i];
                     String account = ofAccount ? target.get(AccountCell.values()[i]) : null;
                     if (!refusals && key(r).equals("DELETE /api/v1/accounts/{id}")) {
                         // an admitted delete takes the account: one of the same standing, made for it
@@ -357,14 +355,10 @@ class AccessMatrixTest extends OnBothDatabases {
                             account = admin.createCustomer("Cells disposable customer", vendor);
                         }
                     }
+                    // a sign-out ends the session it is sent with: the auth routes get one of their own
                     Api as = r.path().startsWith("/api/v1/auth/")
-                            ? server.anonymous()
-                                    .login(
-                                            users.get(role),
-                                            role == PlatformCell.PLATFORM_ADMIN
-                                                    ? io.certdesk.server.testing.TestServer.ADMIN_PASSWORD
-                                                    : CELL_PASSWORD) // a sign-out ends the session it is sent with
-                            : session.apply(role);
+                            ? signIn.apply(role)
+                            : sessions.computeIfAbsent(role, signIn);
                     String path = ofAccount ? path(r, account) : path(r, "none");
                     actual.add(outcome(send(as, r, path, refusals ? changingBody(r) : Map.of()), account));
                 }

@@ -143,9 +143,9 @@ final class SchemaHistory {
                 "INSERT INTO platform_ca (id, root_der, root_key_id, issuing_der, issuing_key_id, created_at)"
                         + " VALUES ('current', ?, ?, ?, ?, ?)",
                 der(made.root()),
-                sealAtStep1(h, made.rootKey()),
+                seal(h, null, made.rootKey()),
                 der(made.issuing()),
-                sealAtStep1(h, made.issuingKey()),
+                seal(h, null, made.issuingKey()),
                 at(then));
         IssuedChain node = issuer.issueTlsServer(caAtStep1, "localhost", KeyType.EC_P256, Duration.ofDays(365));
         nodeCertificate = node.leaf();
@@ -153,7 +153,7 @@ final class SchemaHistory {
                 "INSERT INTO server_certificates (hostname, leaf_der, key_id, not_after, created_at) VALUES (?, ?, ?, ?, ?)",
                 "localhost",
                 der(node.leaf()),
-                sealAtStep1(h, node.privateKey()),
+                seal(h, null, node.privateKey()),
                 at(node.leaf().getNotAfter().toInstant()),
                 at(then));
         h.execute(
@@ -315,7 +315,7 @@ final class SchemaHistory {
                 customerChainId);
         IssuedChain gone = issuer.issueTlsServer(ca, "old." + CUSTOMER_DOMAIN, KeyType.EC_P256, Duration.ofDays(90));
         revokedLeaf = gone.leaf();
-        issuedAtStep10(h, gone.leaf(), ca.ecIssuing(), "TLS_SERVER", customer, null);
+        issued(h, gone.leaf(), ca.ecIssuing(), "TLS_SERVER", customer, null, List.of("old." + CUSTOMER_DOMAIN), false);
         h.execute(
                 "UPDATE issued_certificates SET revoked_at = ?, revocation_reason = 'KEY_COMPROMISE' WHERE serial = ?",
                 at(then.plus(Duration.ofDays(1))),
@@ -361,7 +361,7 @@ final class SchemaHistory {
                 at(then));
     }
 
-    private void step14(Handle h) {
+    private void step14(Handle h) throws Exception {
         webhookId = UUID.randomUUID().toString();
         h.execute(
                 "INSERT INTO webhooks (id, account_id, url, events, description, secret_key_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -428,7 +428,15 @@ final class SchemaHistory {
                 DeviceProfile.TLS_SERVER_AND_CLIENT,
                 Duration.ofDays(90));
         signedRequest = signed.get(0);
-        issued(h, signedRequest, signed.get(1), "SIGNED_REQUEST", vendor, null, true);
+        issued(
+                h,
+                signedRequest,
+                signed.get(1),
+                "SIGNED_REQUEST",
+                vendor,
+                null,
+                List.of("printer-7." + VENDOR_DOMAIN),
+                true);
     }
 
     private void step19(Handle h) throws Exception {
@@ -456,7 +464,7 @@ final class SchemaHistory {
         List<X509Certificate> chain = issuer.issueForKey(
                 ca, keys.getPublic(), List.of(API_DOMAIN), DeviceProfile.TLS_SERVER, Duration.ofDays(90));
         acmeCertificate = chain.get(0);
-        issued(h, acmeCertificate, chain.get(1), "ACME", vendor, null, true);
+        issued(h, acmeCertificate, chain.get(1), "ACME", vendor, null, List.of(API_DOMAIN), true);
         h.execute(
                 "INSERT INTO acme_orders (id, acme_account_id, account_id, status, identifiers, expires_at, error, issuer_sha256, serial, replaces, created_at)"
                         + " VALUES (?, ?, ?, 'valid', ?, ?, NULL, ?, ?, NULL, ?)",
@@ -542,16 +550,10 @@ final class SchemaHistory {
         for (String name : names) {
             h.execute("INSERT INTO private_chain_names (chain_id, name) VALUES (?, ?)", id, name);
         }
-        if (origin.equals("GENERATED") && columnExists(h, "issued_certificates", "serial")) {
-            issuedAtStep10(h, chain.leaf(), chain.chain().get(1), purposes, account, id);
+        if (origin.equals("GENERATED") && tableExists(h, "issued_certificates")) {
+            issued(h, chain.leaf(), chain.chain().get(1), purposes, account, id, names, false);
         }
         return id;
-    }
-
-    private void issuedAtStep10(
-            Handle h, X509Certificate leaf, X509Certificate by, String issuedFor, String account, String chain)
-            throws Exception {
-        issued(h, leaf, by, issuedFor, account, chain, false);
     }
 
     private static void issued(
@@ -561,16 +563,9 @@ final class SchemaHistory {
             String issuedFor,
             String account,
             String chain,
+            List<String> names,
             boolean der)
             throws Exception {
-        List<String> names = new java.util.ArrayList<>();
-        if (leaf.getSubjectAlternativeNames() != null) {
-            for (List<?> name : leaf.getSubjectAlternativeNames()) {
-                if (Integer.valueOf(2).equals(name.get(0))) {
-                    names.add(String.valueOf(name.get(1)));
-                }
-            }
-        }
         String columns =
                 "issuer_sha256, serial, subject, dns_names, not_before, not_after, issued_for, account_id, chain_id, sha256, issued_at";
         Object[] values = {
@@ -600,41 +595,38 @@ final class SchemaHistory {
         }
     }
 
-    /** A key sealed before keys belonged to accounts (step 1 and 2). */
-    private String sealAtStep1(Handle h, PrivateKey key) {
-        String id = UUID.randomUUID().toString();
-        SealedKey sealed = sealer.seal(KeyPairs.encodePkcs8Der(key), "sealed_keys/" + id);
-        h.execute(
-                "INSERT INTO sealed_keys (id, master_key_id, wrapped_data_key, ciphertext, key_algorithm, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-                id,
-                sealed.masterKeyId(),
-                sealed.wrappedDataKey(),
-                sealed.ciphertext(),
-                algorithm(key),
-                at(then));
-        return id;
-    }
-
-    private String seal(Handle h, String account, PrivateKey key) {
+    private String seal(Handle h, String account, PrivateKey key) throws Exception {
         return sealBytes(h, account, KeyPairs.encodePkcs8Der(key), algorithm(key));
     }
 
-    private String sealSecret(Handle h, String account, byte[] secret) {
+    private String sealSecret(Handle h, String account, byte[] secret) throws Exception {
         return sealBytes(h, account, secret, "HMAC-SHA256");
     }
 
-    private String sealBytes(Handle h, String account, byte[] secret, String algorithm) {
+    /** A secret sealed as the key vault seals it; its account is written once keys belong to accounts (step 3). */
+    private String sealBytes(Handle h, String account, byte[] secret, String algorithm) throws Exception {
         String id = UUID.randomUUID().toString();
         SealedKey sealed = sealer.seal(secret, "sealed_keys/" + id);
-        h.execute(
-                "INSERT INTO sealed_keys (id, account_id, master_key_id, wrapped_data_key, ciphertext, key_algorithm, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                id,
-                account,
-                sealed.masterKeyId(),
-                sealed.wrappedDataKey(),
-                sealed.ciphertext(),
-                algorithm,
-                at(then));
+        if (columnExists(h, "sealed_keys", "account_id")) {
+            h.execute(
+                    "INSERT INTO sealed_keys (id, account_id, master_key_id, wrapped_data_key, ciphertext, key_algorithm, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    id,
+                    account,
+                    sealed.masterKeyId(),
+                    sealed.wrappedDataKey(),
+                    sealed.ciphertext(),
+                    algorithm,
+                    at(then));
+        } else {
+            h.execute(
+                    "INSERT INTO sealed_keys (id, master_key_id, wrapped_data_key, ciphertext, key_algorithm, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                    id,
+                    sealed.masterKeyId(),
+                    sealed.wrappedDataKey(),
+                    sealed.ciphertext(),
+                    algorithm,
+                    at(then));
+        }
         return id;
     }
 

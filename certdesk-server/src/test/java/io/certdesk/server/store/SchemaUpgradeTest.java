@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.certdesk.pki.codec.CertificateCodec;
+import io.certdesk.pki.codec.CertificateFiles;
 import io.certdesk.server.testing.AcmeTestClient;
 import io.certdesk.server.testing.ApiClients;
 import io.certdesk.server.testing.Handshakes;
@@ -114,9 +115,10 @@ class SchemaUpgradeTest {
 
     /** The newest server serves the upgraded data to its users as they use it. */
     private static void assertServed(TestServer server, SchemaHistory history) throws Exception {
-        assertThat(server.anonymous().get("/api/v1/platform/ca.pem").text())
+        assertThat(CertificateFiles.readCertificates(
+                        server.anonymous().get("/api/v1/platform/ca.pem").raw().body()))
                 .as("the platform CA of step 1 is the one in use")
-                .contains(pemBody(history.ca.root().getEncoded()));
+                .containsExactly(history.ca.root());
         assertThat(Handshakes.presented(server.server().httpsPort(), Optional.of(SchemaHistory.VENDOR_DOMAIN))
                         .get(0))
                 .as("the imported chain bound at step 3 is served")
@@ -223,17 +225,9 @@ class SchemaUpgradeTest {
         assertThat(order.json().path("status").asText()).isEqualTo("valid");
         var certificate = acme.send(order.json().path("certificate").asText(), null);
         assertThat(certificate.status()).isEqualTo(200);
-        assertThat(new String(certificate.raw().body(), java.nio.charset.StandardCharsets.US_ASCII))
+        assertThat(CertificateFiles.readCertificates(certificate.raw().body()).get(0))
                 .as("the ACME certificate of step 19, downloaded by its account")
-                .contains(pemBody(history.acmeCertificate.getEncoded()));
-    }
-
-    private static String pemBody(byte[] der) {
-        return java.util.Base64.getMimeEncoder(64, "\n".getBytes())
-                .encodeToString(der)
-                .lines()
-                .findFirst()
-                .orElseThrow();
+                .isEqualTo(history.acmeCertificate);
     }
 
     private static org.flywaydb.core.api.configuration.FluentConfiguration flyway(String url, String user) {
