@@ -161,10 +161,13 @@ public final class TlsEdgeSetup {
                 return null;
             }));
         }
-        for (Future<?> f : work) {
-            f.get();
+        try {
+            for (Future<?> f : work) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow(); // a failed request ends the load instead of leaving its pool waiting
         }
-        pool.shutdown();
         System.out.printf(
                 "loaded %d accounts with 2 chains each in %.1f s%n", names.size(), (System.nanoTime() - started) / 1e9);
     }

@@ -29,7 +29,7 @@ public enum ErrorCode {
     ALREADY_RENEWED("already_renewed", 409, "Already renewed"),
     /** Renewing the signing chain while another signing chain is scheduled to take over. */
     SIGNING_CHANGE_PENDING("signing_change_pending", 409, "A signing change is pending"),
-    /** A request body that arrived slower than the server waits for (Jetty's minimum data rate). */
+    /** A request body that arrived slower than the server waits for (the grace and pace of {@code BodyPace}). */
     REQUEST_TIMEOUT("request_timeout", 408, "Request body too slow"),
     TOO_LARGE("too_large", 413, "Request too large"),
     TOO_MANY_CERTIFICATES("too_many_certificates", 422, "Too many certificates"),

@@ -157,6 +157,8 @@ public final class ApiServer {
         cfg.jetty.modifyServer(server -> {
             server.setStopTimeout(Duration.ofSeconds(10).toMillis());
             server.setErrorHandler(new ProblemErrorHandler());
+            // the outermost handler: Javalin puts its servlet context inside it
+            server.setHandler(new BodyPace());
         });
         cfg.jetty.modifyServletContextHandler(handler -> handler.addFilter(
                 new org.eclipse.jetty.ee10.servlet.FilterHolder(new MethodOverrideIgnored()),

@@ -24,9 +24,6 @@ final class Connectors {
     private ServerConnector ipps;
     private final java.util.List<ClientConnectionLimit> limits = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-    /** The slowest a request body may arrive, in bytes per second, averaged from its first byte. */
-    static final long MIN_REQUEST_BYTES_PER_SECOND = 1024;
-
     Connectors(ApiServer.Listeners listeners, TlsChains chains) {
         this.listeners = listeners;
         this.chains = chains;
@@ -50,9 +47,8 @@ final class Connectors {
         HttpConfiguration config = new HttpConfiguration(httpConfig);
         config.setSendServerVersion(false);
         config.setSendXPoweredBy(false);
-        // a body that comes slower than this is answered 408 and its connection closed, so a client
-        // that trickles bytes holds a worker for seconds, not for as long as it likes
-        config.setMinRequestDataRate(MIN_REQUEST_BYTES_PER_SECOND);
+        // a body's pace is BodyPace's (with a grace), not Jetty's minimum data rate (none)
+        config.setMinRequestDataRate(0);
         SecureRequestCustomizer secure = new SecureRequestCustomizer();
         secure.setSniHostCheck(false); // the chain is chosen per handshake; a client without SNI still gets an answer
         secure.setStsMaxAge(Duration.ofDays(365).toSeconds());

@@ -111,8 +111,7 @@ final class ProblemResponses {
         ErrorCode code = ProblemErrorHandler.codeOf(e.getCode());
         log.info("Request {} {} refused: {}", ctx.method().name(), ctx.path(), e.getMessage());
         String detail = code == ErrorCode.REQUEST_TIMEOUT
-                ? "The request body came slower than " + Connectors.MIN_REQUEST_BYTES_PER_SECOND
-                        + " bytes a second; send it at once."
+                ? "The request body came too slowly. " + BodyPace.rule()
                 : code.title() + ".";
         ctx.header("Connection", "close");
         problem(ctx, code, detail, Map.of());

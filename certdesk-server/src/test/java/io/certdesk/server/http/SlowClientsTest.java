@@ -110,7 +110,7 @@ class SlowClientsTest {
             s.setSoTimeout(3_000);
             String answer = readAll(s.getInputStream());
             assertThat(answer)
-                    .as("a body slower than 1 KiB/s is ended with 408, not waited for")
+                    .as("a body slower than 1 KiB/s after its grace is ended with 408, not waited for")
                     .startsWith("HTTP/1.1 408")
                     .contains("\"code\":\"request_timeout\"");
             s.close();
@@ -194,6 +194,43 @@ class SlowClientsTest {
                 .extracting(e -> e.getLevel() + " " + e.getFormattedMessage())
                 .containsExactly(
                         "INFO Request POST /api/v1/auth/login: the client closed the connection before its body ended");
+    }
+
+    @Test
+    void aSmallBodyThatComesAPauseAfterItsHeadersIsServed() throws Exception {
+        String signIn = "{\"username\":\"admin\",\"password\":\"" + TestServer.ADMIN_PASSWORD + "\"}";
+        assertThat(postInPieces("127.0.0.5", "/api/v1/auth/login", "", signIn, 600))
+                .as("headers, then the body in one piece 600 ms later (as clients that write the body on its own do)")
+                .startsWith("HTTP/1.1 200");
+    }
+
+    @Test
+    void aSmallBodyInTwoPiecesAPauseApartIsServed() throws Exception {
+        String signIn = "{\"username\":\"admin\",\"password\":\"" + TestServer.ADMIN_PASSWORD + "\"}";
+        assertThat(postInPieces("127.0.0.6", "/api/v1/auth/login", signIn.substring(0, 10), signIn.substring(10), 600))
+                .as(
+                        "a body whose second piece is 600 ms late (a lost segment sent again), 70 bytes a second on average")
+                .startsWith("HTTP/1.1 200");
+    }
+
+    /** Headers with the first piece of the body, then the rest after {@code pauseMillis}. */
+    private static String postInPieces(String from, String path, String first, String rest, long pauseMillis)
+            throws Exception {
+        byte[] head = first.getBytes(StandardCharsets.UTF_8);
+        byte[] tail = rest.getBytes(StandardCharsets.UTF_8);
+        try (SSLSocket s = connect(from)) {
+            OutputStream out = s.getOutputStream();
+            out.write(("POST " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
+                            + "Content-Type: application/json\r\nContent-Length: " + (head.length + tail.length)
+                            + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.write(head);
+            out.flush();
+            Thread.sleep(pauseMillis);
+            out.write(tail);
+            out.flush();
+            return readAll(s.getInputStream());
+        }
     }
 
     private static SSLSocket connect(String from) throws IOException {
