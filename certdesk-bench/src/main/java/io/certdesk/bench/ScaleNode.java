@@ -63,6 +63,7 @@ final class ScaleNode {
                 ServerConfig.DEFAULT_ISSUER_OCSP_REFRESH,
                 io.certdesk.server.acme.ChallengePorts.STANDARD,
                 ServerConfig.DEFAULT_MAX_CONNECTIONS_PER_CLIENT,
-                Optional.empty());
+                Optional.empty(),
+                true);
     }
 }

@@ -182,7 +182,7 @@ public final class CertdeskServer implements AutoCloseable {
                     new PlatformCaStore(),
                     vault,
                     audit,
-                    new CertificateIssuer(config.clock(), random, locations, TlsEngine.nativeProvider()),
+                    new CertificateIssuer(config.clock(), random, locations, config.signatureProvider()),
                     config.clock(),
                     random,
                     config.caKeyType(),
@@ -193,7 +193,7 @@ public final class CertdeskServer implements AutoCloseable {
                     PemCodec.writeCertificatePem(platformCa.root()),
                     StandardCharsets.US_ASCII);
             IssuedChain serverChain = platformCa.serverChain(config.hostname());
-            publisher = platformCa.startPublishing(config.crlValidity(), TlsEngine.nativeProvider());
+            publisher = platformCa.startPublishing(config.crlValidity(), config.signatureProvider());
             if (pkiListener != null) {
                 pkiListener.publish(publisher);
             }
@@ -339,7 +339,8 @@ public final class CertdeskServer implements AutoCloseable {
                                     config.clock(),
                                     Duration.ofMinutes(15)),
                             5,
-                            50));
+                            50),
+                    config.signatureProvider());
             long t3 = System.nanoTime();
 
             new JvmMemoryMetrics().bindTo(registry);
@@ -378,7 +379,7 @@ public final class CertdeskServer implements AutoCloseable {
                             audit,
                             config.clock(),
                             random,
-                            TlsEngine.nativeProvider())
+                            config.signatureProvider())
                     .start();
             long t35 = System.nanoTime();
             ApiServer api = new ApiServer(
@@ -398,7 +399,7 @@ public final class CertdeskServer implements AutoCloseable {
                                             access,
                                             audit,
                                             config.clock(),
-                                            TlsEngine.nativeProvider()),
+                                            config.signatureProvider()),
                                     revocations,
                                     renewals,
                                     lifecycleSettings,

@@ -94,6 +94,17 @@ public final class ServeCommand implements Callable<Integer> {
     TlsEngine tlsEngine;
 
     @Option(
+            names = "--native-signatures",
+            negatable = true,
+            defaultValue = "true",
+            fallbackValue = "true",
+            description = {
+                "Sign tokens, certificates, CRLs and OCSP answers with BoringSSL where its native library loads (the",
+                "default; RSA several times the JDK's speed). --no-native-signatures: the JDK's and Bouncy Castle's only."
+            })
+    boolean nativeSignatures;
+
+    @Option(
             names = "--public-url",
             paramLabel = "URL",
             description = {
@@ -236,7 +247,8 @@ public final class ServeCommand implements Callable<Integer> {
                     java.time.Duration.ofMinutes(issuerOcspRefreshMinutes),
                     new io.certdesk.server.acme.ChallengePorts(acmeHttpPort, acmeTlsPort),
                     maxConnectionsPerClient,
-                    Optional.ofNullable(metricsToken).filter(t -> !t.isBlank()));
+                    Optional.ofNullable(metricsToken).filter(t -> !t.isBlank()),
+                    nativeSignatures);
         } catch (IllegalArgumentException | PkiException e) {
             throw CliFailure.usage(e.getMessage());
         }

@@ -31,6 +31,8 @@ import java.util.OptionalInt;
  * @param acmeChallengePorts where ACME validation connects (80 and 443 but in a lab)
  * @param maxConnectionsPerClient open connections one client address may hold on each TLS listener
  * @param metricsToken  when present, {@code /metrics} answers only a request bearing it; empty: anyone who reaches the port
+ * @param nativeSignatures sign (tokens, certificates, CRLs, OCSP answers) with BoringSSL through Conscrypt where it
+ *                      loads; false: with the JDK's and Bouncy Castle's providers only. The signatures verify alike.
  */
 public record ServerConfig(
         String bindHost,
@@ -56,7 +58,8 @@ public record ServerConfig(
         Duration issuerOcspRefresh,
         io.certdesk.server.acme.ChallengePorts acmeChallengePorts,
         int maxConnectionsPerClient,
-        Optional<String> metricsToken) {
+        Optional<String> metricsToken,
+        boolean nativeSignatures) {
 
     public static final Duration DEFAULT_CRL_VALIDITY = Duration.ofDays(7);
     public static final Duration DEFAULT_ISSUER_OCSP_REFRESH = Duration.ofHours(1);
@@ -65,6 +68,11 @@ public record ServerConfig(
      * cannot hold the others' share. Raise it behind a proxy that hides clients' addresses.
      */
     public static final int DEFAULT_MAX_CONNECTIONS_PER_CLIENT = 64;
+
+    /** BoringSSL's JCA provider when {@link #nativeSignatures} and its native library loads, else empty. */
+    public Optional<java.security.Provider> signatureProvider() {
+        return nativeSignatures ? TlsEngine.nativeProvider() : Optional.empty();
+    }
 
     public ServerConfig {
         publicUrl = publicUrl.map(ServerConfig::checkedPublicUrl);

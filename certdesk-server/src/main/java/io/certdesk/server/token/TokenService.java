@@ -17,6 +17,7 @@ import io.certdesk.server.chains.PrivateChain;
 import io.certdesk.server.chains.SigningState;
 import io.certdesk.server.keys.KeyVault;
 import io.certdesk.server.store.Database;
+import java.security.Provider;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
@@ -52,6 +53,8 @@ public final class TokenService {
     private final Map<String, SigningKey> signers = new ConcurrentHashMap<>();
 
     private final FailureThrottle throttle;
+    /** BoringSSL's provider, when the server signs natively. */
+    private final Optional<Provider> nativeSignatures;
 
     public TokenService(
             Database database,
@@ -62,8 +65,10 @@ public final class TokenService {
             ApiClientService clients,
             Clock clock,
             Supplier<String> baseUrl,
-            FailureThrottle throttle) {
+            FailureThrottle throttle,
+            Optional<Provider> nativeSignatures) {
         this.throttle = throttle;
+        this.nativeSignatures = nativeSignatures;
         this.database = database;
         this.accounts = accounts;
         this.settings = settings;
@@ -292,6 +297,7 @@ public final class TokenService {
                 vault.get(h, chain.keyId()),
                 chains.certificates(h, chain.id()).stream()
                         .map(CertificateCodec::decodeDer)
-                        .toList());
+                        .toList(),
+                nativeSignatures);
     }
 }

@@ -36,6 +36,7 @@ public final class TestServer implements AutoCloseable {
     private int maxConnectionsPerClient = 100_000;
 
     private Optional<String> metricsToken = Optional.empty();
+    private boolean nativeSignatures = true;
 
     private TestServer(
             TestDatabase kind,
@@ -168,6 +169,11 @@ public final class TestServer implements AutoCloseable {
         return startWith(kind, t -> t.metricsToken = Optional.of(token));
     }
 
+    /** A server that signs with the JDK's and Bouncy Castle's providers only, as where BoringSSL does not load. */
+    public static TestServer startWithoutNativeSignatures(TestDatabase kind) {
+        return startWith(kind, t -> t.nativeSignatures = false);
+    }
+
     /** A server whose TLS listeners run on {@code engine}. */
     public static TestServer start(TestDatabase kind, io.certdesk.server.tls.TlsEngine engine) {
         return startWith(kind, t -> t.tlsEngine = engine);
@@ -206,6 +212,7 @@ public final class TestServer implements AutoCloseable {
             node.acmePorts = acmePorts;
             node.maxConnectionsPerClient = maxConnectionsPerClient;
             node.metricsToken = metricsToken;
+            node.nativeSignatures = nativeSignatures;
             node.restart(masterKey);
             return node;
         } catch (IOException e) {
@@ -269,7 +276,8 @@ public final class TestServer implements AutoCloseable {
                 issuerOcspRefresh,
                 acmePorts,
                 maxConnectionsPerClient,
-                metricsToken);
+                metricsToken,
+                nativeSignatures);
     }
 
     public CertdeskServer server() {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.certdesk.server.testing.ApiClients;
 import io.certdesk.server.testing.DebianTools;
 import io.certdesk.server.testing.OnBothDatabases;
+import io.certdesk.server.testing.TestServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -42,6 +43,18 @@ class JoseVerifierTest extends OnBothDatabases {
 
     @Test
     void theNpmJoseLibraryVerifiesATokenOfEachKeyTypeAndRefusesAnotherAccountsToken() throws Exception {
+        verifiesEachKeyType(server);
+    }
+
+    @Test
+    void theNpmJoseLibraryVerifiesTheTokensOfAServerThatSignsWithoutBoringSsl() throws Exception {
+        try (TestServer javaOnly = TestServer.startWithoutNativeSignatures(database)) {
+            verifiesEachKeyType(javaOnly);
+        }
+    }
+
+    /** Tokens of each key type from {@code server}'s accounts, checked by the npm package. */
+    private static void verifiesEachKeyType(TestServer server) throws Exception {
         Path caFile = server.platformCaFile(VERIFIER);
         String account = server.admin().createVendor("Node verifier");
         String issuer = "https://localhost:" + server.server().httpsPort() + "/api/v1/accounts/" + account;
