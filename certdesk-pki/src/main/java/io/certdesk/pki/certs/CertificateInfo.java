@@ -57,7 +57,7 @@ public record CertificateInfo(
             return false;
         }
         try {
-            certificate.verify(certificate.getPublicKey());
+            Signatures.verify(certificate, certificate.getPublicKey());
             return true;
         } catch (Exception e) {
             return false;

@@ -1,6 +1,7 @@
 package io.certdesk.pki.chain;
 
 import io.certdesk.pki.certs.CertificateInfo;
+import io.certdesk.pki.certs.Signatures;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -59,7 +60,7 @@ public final class ChainBuilder {
             return false;
         }
         try {
-            certificate.verify(issuer.getPublicKey());
+            Signatures.verify(certificate, issuer.getPublicKey());
             return true;
         } catch (Exception e) {
             return false; // same name, other key: not this certificate's issuer

@@ -1,5 +1,6 @@
 package io.certdesk.pki.trust;
 
+import io.certdesk.pki.certs.Signatures;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.math.BigInteger;
@@ -242,7 +243,7 @@ public final class RevocationStatus {
             if (!crl.getIssuerX500Principal().equals(issuer.getSubjectX500Principal())) {
                 return new Status(State.UNKNOWN, "the CRL is issued by another CA");
             }
-            crl.verify(issuer.getPublicKey());
+            Signatures.verify(crl, issuer.getPublicKey());
             if (crl.getNextUpdate() != null && crl.getNextUpdate().toInstant().isBefore(now.minus(SKEW))) {
                 return new Status(
                         State.UNKNOWN,
