@@ -86,11 +86,12 @@ public record SigningKey(
         try {
             JWK jwk = publicJwk(chain);
             JWSAlgorithm algorithm = (JWSAlgorithm) jwk.getAlgorithm();
-            Optional<Provider> native_ = nativeProvider.filter(p -> takes(p, key));
+            Optional<PrivateKey> nativeKey = nativeProvider.flatMap(p -> nativeKey(p, key));
+            Optional<Provider> native_ = nativeKey.isPresent() ? nativeProvider : Optional.empty();
             JWSSigner signer;
             if (key instanceof RSAPrivateKey rsa) {
-                if (native_.isPresent()) {
-                    RSASSASigner rsassa = new RSASSASigner((PrivateKey) translated(rsa, native_.get()));
+                if (nativeKey.isPresent()) {
+                    RSASSASigner rsassa = new RSASSASigner(nativeKey.get());
                     rsassa.getJCAContext().setProvider(native_.get());
                     signer = rsassa;
                 } else {
@@ -101,7 +102,8 @@ public record SigningKey(
                 // than the JDK 17 provider's, once the key is its own: then the curve's precomputed
                 // multiples of the base point are kept with the key instead of being rebuilt each time.
                 Provider provider = native_.orElse(Providers.BC);
-                ECDSASigner ecdsa = new ECDSASigner((ECPrivateKey) translated(ec, provider));
+                ECDSASigner ecdsa = new ECDSASigner(
+                        (ECPrivateKey) (nativeKey.isPresent() ? nativeKey.get() : translated(ec, provider)));
                 ecdsa.getJCAContext().setProvider(provider);
                 signer = LowS.signer(ecdsa, ec.getParams().getOrder());
             } else if (JWSAlgorithm.EdDSA.equals(algorithm)) {
@@ -200,27 +202,27 @@ public record SigningKey(
     }
 
     /**
-     * Whether {@code provider} takes the key and signs with it as JWS needs (its algorithm's
-     * signature over a probe, checked with the JDK's verifier): a native library that loads but
-     * refuses a key leaves the key to the Java providers.
+     * The key as {@code provider}'s own, when the provider takes it and signs a probe with it; empty
+     * otherwise: a native library that loads but refuses a key leaves the key to the Java providers.
      */
-    private static boolean takes(Provider provider, PrivateKey key) {
+    private static Optional<PrivateKey> nativeKey(Provider provider, PrivateKey key) {
         String algorithm = switch (key.getAlgorithm()) {
             case "RSA" -> "SHA256withRSA";
             case "EC", "ECDSA" -> "SHA256withECDSA";
             default -> null;
         };
         if (algorithm == null) {
-            return false;
+            return Optional.empty();
         }
         try {
+            PrivateKey translated = (PrivateKey) translated(key, provider);
             Signature signature = Signature.getInstance(algorithm, provider);
-            signature.initSign((PrivateKey) translated(key, provider));
+            signature.initSign(translated);
             signature.update(PROBE);
             signature.sign();
-            return true;
+            return Optional.of(translated);
         } catch (GeneralSecurityException | JOSEException | RuntimeException e) {
-            return false;
+            return Optional.empty();
         }
     }
 
