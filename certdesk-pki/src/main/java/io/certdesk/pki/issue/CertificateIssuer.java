@@ -94,16 +94,20 @@ public final class CertificateIssuer {
     }
 
     /**
+     * A fresh key pair of {@code keyType}: RSA made by the native provider given to the constructor
+     * where it can ({@link KeyPairs#generate(KeyType, SecureRandom, Optional)}), from this issuer's
+     * random source otherwise.
+     */
+    public KeyPair newKeyPair(KeyType keyType) {
+        return KeyPairs.generate(keyType, random, signatures);
+    }
+
+    /**
      * A new platform CA: a root valid for {@code rootValidity} and an issuing CA below it, valid
      * for half that, both with keys of {@code keyType}.
      */
     public PlatformCa createPlatformCa(String organization, KeyType keyType, Duration rootValidity) {
-        return createPlatformCa(
-                organization,
-                keyType,
-                KeyPairs.generate(keyType, random),
-                KeyPairs.generate(keyType, random),
-                rootValidity);
+        return createPlatformCa(organization, keyType, newKeyPair(keyType), newKeyPair(keyType), rootValidity);
     }
 
     /**
@@ -147,7 +151,7 @@ public final class CertificateIssuer {
         return issuingCa(
                 ca,
                 organization + " EC Issuing CA",
-                KeyPairs.generate(KeyType.EC_P256, random),
+                newKeyPair(KeyType.EC_P256),
                 capToIssuer(ca.root(), clock.instant(), validity));
     }
 
@@ -168,8 +172,7 @@ public final class CertificateIssuer {
         String next = generation.matches()
                 ? generation.group(1) + " G" + (Integer.parseInt(generation.group(2)) + 1)
                 : commonName + " G2";
-        return issuingCa(
-                ca, next, KeyPairs.generate(keyTypeOf(old), random), capToIssuer(ca.root(), clock.instant(), validity));
+        return issuingCa(ca, next, newKeyPair(keyTypeOf(old)), capToIssuer(ca.root(), clock.instant(), validity));
     }
 
     /** The exact key type of a CA certificate's key (RSA by its modulus, EC by its curve). */
@@ -209,7 +212,7 @@ public final class CertificateIssuer {
      * the issuing CA and the root. The leaf never outlives the issuing CA.
      */
     public IssuedChain issueTlsServer(PlatformCa ca, String dnsName, KeyType keyType, Duration validity) {
-        KeyPair keys = KeyPairs.generate(keyType, random);
+        KeyPair keys = newKeyPair(keyType);
         return new IssuedChain(
                 keys.getPrivate(),
                 issueForKey(ca, keys.getPublic(), List.of(dnsName), DeviceProfile.TLS_SERVER, validity));
@@ -263,7 +266,7 @@ public final class CertificateIssuer {
     public IssuedChain issueTokenSigning(
             PlatformCa ca, String accountName, String accountId, KeyType keyType, Duration validity) {
         Instant now = clock.instant();
-        KeyPair keys = KeyPairs.generate(keyType, random);
+        KeyPair keys = newKeyPair(keyType);
         X509Certificate issuing = ca.issuingFor(keyType.algorithm());
         Extensions leaf = builder(
                 X500Name.getInstance(issuing.getSubjectX500Principal().getEncoded()),
@@ -286,7 +289,7 @@ public final class CertificateIssuer {
      */
     public IssuedChain issueOcspResponder(X509Certificate ca, PrivateKey caKey) {
         Instant now = clock.instant();
-        KeyPair keys = KeyPairs.generate(KeyType.EC_P256, random);
+        KeyPair keys = newKeyPair(KeyType.EC_P256);
         X500Name caName = X500Name.getInstance(ca.getSubjectX500Principal().getEncoded());
         var cn = caName.getRDNs(BCStyle.CN);
         String caCommonName = cn.length == 0

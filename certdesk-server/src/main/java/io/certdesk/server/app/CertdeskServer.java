@@ -293,7 +293,7 @@ public final class CertdeskServer implements AutoCloseable {
                     outbox);
             io.certdesk.server.requests.ChainRequestService chainRequests =
                     new io.certdesk.server.requests.ChainRequestService(
-                            database, chains, vault, access, audit, config.clock(), random);
+                            database, chains, vault, access, audit, config.clock(), random, config.signatureProvider());
             ChainRenewalService renewals = new ChainRenewalService(
                     database,
                     chains,

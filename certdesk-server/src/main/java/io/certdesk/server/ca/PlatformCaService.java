@@ -5,7 +5,6 @@ import io.certdesk.pki.codec.CertificateCodec;
 import io.certdesk.pki.issue.CertificateIssuer;
 import io.certdesk.pki.issue.IssuedChain;
 import io.certdesk.pki.issue.PlatformCa;
-import io.certdesk.pki.keys.KeyPairs;
 import io.certdesk.pki.keys.KeyType;
 import io.certdesk.server.audit.AuditAction;
 import io.certdesk.server.audit.AuditLog;
@@ -88,14 +87,9 @@ public final class PlatformCaService {
             current = withEcIssuing(loaded);
             return false;
         }
-        CompletableFuture<KeyPair> issuingKeys =
-                CompletableFuture.supplyAsync(() -> KeyPairs.generate(caKeyType, random));
+        CompletableFuture<KeyPair> issuingKeys = CompletableFuture.supplyAsync(() -> issuer.newKeyPair(caKeyType));
         PlatformCa created = issuer.createPlatformCa(
-                "Certdesk Platform",
-                caKeyType,
-                KeyPairs.generate(caKeyType, random),
-                issuingKeys.join(),
-                ROOT_VALIDITY);
+                "Certdesk Platform", caKeyType, issuer.newKeyPair(caKeyType), issuingKeys.join(), ROOT_VALIDITY);
         try {
             database.inTransaction(h -> {
                 String rootKey = vault.put(h, created.rootKey());

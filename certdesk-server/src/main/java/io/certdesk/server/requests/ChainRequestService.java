@@ -20,11 +20,13 @@ import io.certdesk.server.chains.PrivateChain;
 import io.certdesk.server.keys.KeyVault;
 import io.certdesk.server.store.Database;
 import java.security.KeyPair;
+import java.security.Provider;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
@@ -47,6 +49,7 @@ public final class ChainRequestService {
     private final AuditLog audit;
     private final Clock clock;
     private final SecureRandom random;
+    private final Optional<Provider> nativeKeys;
 
     public ChainRequestService(
             Database database,
@@ -55,7 +58,8 @@ public final class ChainRequestService {
             Access access,
             AuditLog audit,
             Clock clock,
-            SecureRandom random) {
+            SecureRandom random,
+            Optional<Provider> nativeKeys) {
         this.database = database;
         this.chains = chains;
         this.vault = vault;
@@ -63,6 +67,7 @@ public final class ChainRequestService {
         this.audit = audit;
         this.clock = clock;
         this.random = random;
+        this.nativeKeys = nativeKeys;
     }
 
     /** A chain made of a request's key and the certificate taken back, and what was noticed about it. */
@@ -82,7 +87,8 @@ public final class ChainRequestService {
                             + " (the default), EC_P384 or an RSA key type.");
         }
         List<String> names = RequestedNames.require(domains, List.of(), Set.copyOf(account.domains()));
-        KeyPair keys = KeyPairs.generate(keyType, random); // outside the transaction: RSA 4096 takes a while
+        KeyPair keys =
+                KeyPairs.generate(keyType, random, nativeKeys); // outside the transaction: RSA 4096 takes a while
         byte[] csr = Pkcs10.build(keys, keyType, names);
         return database.inTransaction(h -> {
             Instant now = clock.instant();

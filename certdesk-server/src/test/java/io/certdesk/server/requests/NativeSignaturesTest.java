@@ -73,4 +73,24 @@ class NativeSignaturesTest {
         chain.get(1).verify(ca.root().getPublicKey());
         assertThat(chain.get(0).getSubjectAlternativeNames()).hasSize(1);
     }
+
+    @ParameterizedTest(name = "{0} on {1}")
+    @MethodSource("keyTypesOnBothProviders")
+    void aKeyPairMadeOnEitherProviderIsHandedBackAsAJavaKeyOfItsSizeWhoseHalvesMatch(
+            KeyType type, Optional<Provider> provider) throws Exception {
+        KeyPair keys = KeyPairs.generate(type, RANDOM, provider);
+
+        assertThat(keys.getPrivate().getClass().getName()).doesNotStartWith("org.conscrypt");
+        assertThat(keys.getPrivate().getEncoded())
+                .isEqualTo(KeyPairs.decodePkcs8Der(KeyPairs.encodePkcs8Der(keys.getPrivate()), type.algorithm())
+                        .getEncoded());
+        if (type.algorithm().equals("RSA")) {
+            assertThat(((java.security.interfaces.RSAPublicKey) keys.getPublic())
+                            .getModulus()
+                            .bitLength())
+                    .isEqualTo(type.bits());
+        }
+        byte[] csr = Pkcs10.build(keys, type, List.of("printer.example.test"));
+        assertThat(Pkcs10.readPkcs10(csr, Optional.empty()).dnsNames()).containsExactly("printer.example.test");
+    }
 }
