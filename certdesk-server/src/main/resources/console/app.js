@@ -116,8 +116,15 @@ async function started(session) {
 }
 
 async function loadAccounts() {
-  const list = await api('GET', '/api/v1/accounts');
-  state.accounts = list.accounts;
+  // the list is paged: read every page, in order
+  const accounts = [];
+  let next = null;
+  do {
+    const page = await api('GET', '/api/v1/accounts?limit=500' + (next ? `&after=${encodeURIComponent(next)}` : ''));
+    accounts.push(...page.accounts);
+    next = page.next;
+  } while (next);
+  state.accounts = accounts;
   const switcher = document.getElementById('account-switcher');
   switcher.replaceChildren(...state.accounts.map(a => h('option', { value: a.id },
     `${a.name} (${a.type === 'VENDOR' ? 'vendor' : 'customer'})`)));

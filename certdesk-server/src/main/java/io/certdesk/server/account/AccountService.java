@@ -109,11 +109,39 @@ public final class AccountService {
     }
 
     /** The accounts the caller may see: all for the platform admin, else its own and its customers. */
-    public List<Account> list(Principal actor) {
-        if (actor.isPlatformAdmin()) {
-            return database.read(store::all);
-        }
-        return database.read(h -> store.selfAndChildren(h, actor.accountId().orElseThrow()));
+    /** The most accounts one page of {@link #list} holds. */
+    public static final int MAX_PAGE = 500;
+
+    /** One page of accounts and the cursor of the next, when there are more. */
+    public record Page(List<Account> accounts, Optional<String> next) {}
+
+    /**
+     * The accounts the caller may see, oldest first, a page of at most {@code limit} (1 to {@link
+     * #MAX_PAGE}) after the account {@code after}: every account for the platform admin, else the
+     * caller's own and its customers.
+     */
+    public Page list(Principal actor, Optional<String> after, int limit) {
+        int size = Math.max(1, Math.min(MAX_PAGE, limit));
+        Optional<String> scope = actor.isPlatformAdmin()
+                ? Optional.empty()
+                : Optional.of(actor.accountId().orElseThrow());
+        return database.read(h -> {
+            Optional<Account> cursor = Optional.empty();
+            if (after.isPresent()) {
+                cursor = Optional.of(store.find(h, after.get())
+                        .filter(a -> scope.isEmpty()
+                                || a.id().equals(scope.get())
+                                || a.parentId().equals(scope))
+                        .orElseThrow(() -> new ServiceException(
+                                ErrorCode.VALIDATION_FAILED,
+                                "The cursor 'after' names no account of this list; start again without it.",
+                                Map.of("field", "after"))));
+            }
+            List<Account> rows = store.page(h, scope, cursor, size + 1);
+            Optional<String> next =
+                    rows.size() > size ? Optional.of(rows.get(size - 1).id()) : Optional.empty();
+            return new Page(rows.subList(0, Math.min(size, rows.size())), next);
+        });
     }
 
     public Account get(Principal actor, String id) {

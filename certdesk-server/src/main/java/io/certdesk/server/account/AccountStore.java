@@ -39,22 +39,21 @@ public final class AccountStore {
                 .findFirst();
     }
 
-    public List<Account> all(Handle h) {
-        return withDomains(
-                h,
-                h.createQuery(SELECT + " ORDER BY created_at, id")
-                        .map((rs, ctx) -> row(rs))
-                        .list());
-    }
-
-    /** The account and its customers. */
-    public List<Account> selfAndChildren(Handle h, String id) {
-        return withDomains(
-                h,
-                h.createQuery(SELECT + " WHERE id = :id OR parent_id = :id ORDER BY created_at, id")
-                        .bind("id", id)
-                        .map((rs, ctx) -> row(rs))
-                        .list());
+    /**
+     * A page of accounts, oldest first: after {@code after} (its creation time, then its id), at
+     * most {@code limit}; all accounts, or with {@code scope} given that account and its customers.
+     */
+    public List<Account> page(Handle h, Optional<String> scope, Optional<Account> after, int limit) {
+        var query = h.createQuery(SELECT + " WHERE 1 = 1"
+                        + scope.map(s -> " AND (id = :scope OR parent_id = :scope)")
+                                .orElse("")
+                        + after.map(a -> " AND (created_at > :at OR (created_at = :at AND id > :after))")
+                                .orElse("")
+                        + " ORDER BY created_at, id LIMIT :n")
+                .bind("n", limit);
+        scope.ifPresent(s -> query.bind("scope", s));
+        after.ifPresent(a -> query.bind("at", Database.utc(a.createdAt())).bind("after", a.id()));
+        return withDomains(h, query.map((rs, ctx) -> row(rs)).list());
     }
 
     public int countChildren(Handle h, String id) {

@@ -61,7 +61,23 @@ public final class AccountsCommand {
 
         @Override
         public Integer call() throws Exception {
-            JsonNode list = ServerApi.fromSaved(CliConfig.require()).send("GET", "/api/v1/accounts", null);
+            ServerApi api = ServerApi.fromSaved(CliConfig.require());
+            // every page, in order: the list is paged by the API
+            com.fasterxml.jackson.databind.node.ArrayNode all =
+                    com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode();
+            String next = null;
+            do {
+                JsonNode page = api.send(
+                        "GET",
+                        "/api/v1/accounts?limit=500"
+                                + (next == null ? "" : "&after=" + java.net.URLEncoder.encode(next, "UTF-8")),
+                        null);
+                page.path("accounts").forEach(all::add);
+                next = page.path("next").isTextual() ? page.path("next").asText() : null;
+            } while (next != null);
+            JsonNode list = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance
+                    .objectNode()
+                    .set("accounts", all);
             if (json) {
                 System.out.println(list.toPrettyString());
                 return 0;

@@ -47,8 +47,11 @@ final class AccountRoutes {
 
     private void list(Context ctx) {
         Principal actor = Requests.caller(ctx);
+        int limit = (int) Requests.longQuery(ctx, "limit", 100);
+        AccountService.Page page = accounts.list(actor, Optional.ofNullable(ctx.queryParam("after")), limit);
         ctx.json(new Dto.AccountList(
-                accounts.list(actor).stream().map(Dto.AccountJson::of).toList()));
+                page.accounts().stream().map(Dto.AccountJson::of).toList(),
+                page.next().orElse(null)));
     }
 
     private void get(Context ctx) {

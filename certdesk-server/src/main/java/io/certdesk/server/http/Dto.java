@@ -48,7 +48,7 @@ final class Dto {
         }
     }
 
-    record AccountList(List<AccountJson> accounts) {}
+    record AccountList(List<AccountJson> accounts, String next) {}
 
     record DomainList(List<String> domains) {}
 

@@ -109,7 +109,7 @@ class AccountApiTest extends OnBothDatabases {
     @Test
     void accountRequestsThatBreakTheRulesAreRefusedWithTheirCodes() {
         Api admin = server.admin();
-        int before = admin.get("/api/v1/accounts").json().path("accounts").size();
+        int before = admin.allAccounts(500).size();
         String vendor = admin.createVendor("Rules Vendor");
         String customer = admin.createCustomer("Rules Customer", vendor);
         before += 2;
@@ -134,7 +134,64 @@ class AccountApiTest extends OnBothDatabases {
                 .assertProblem(415, "unsupported_media_type");
         admin.put("/api/v1/accounts/" + vendor + "/domains", Map.of()).assertProblem(422, "validation_failed");
 
-        assertThat(admin.get("/api/v1/accounts").json().path("accounts").size()).isEqualTo(before);
+        assertThat(admin.allAccounts(500).size()).isEqualTo(before);
+    }
+
+    @Test
+    void theAccountListComesAPageAtATimeOldestFirstAndAVendorAdminPagesThroughItsOwnOnly() {
+        Api admin = server.admin();
+        String vendor = admin.createVendor("Paged Vendor");
+        List<String> customers = new java.util.ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            customers.add(admin.createCustomer("Paged Customer " + i, vendor));
+        }
+        String otherVendor = admin.createVendor("Paged Other Vendor");
+        String username = "paged-" + System.nanoTime();
+        admin.createUser(vendor, username, "paged-vendor-password");
+        Api vendorAdmin = server.anonymous().login(username, "paged-vendor-password");
+
+        var first =
+                vendorAdmin.get("/api/v1/accounts?limit=2").assertStatus(200).json();
+        assertThat(first.path("accounts"))
+                .extracting(a -> a.path("id").asText())
+                .containsExactly(vendor, customers.get(0));
+        assertThat(first.path("next").asText()).isEqualTo(customers.get(0));
+        var second = vendorAdmin
+                .get("/api/v1/accounts?limit=2&after=" + first.path("next").asText())
+                .assertStatus(200)
+                .json();
+        assertThat(second.path("accounts"))
+                .extracting(a -> a.path("id").asText())
+                .containsExactly(customers.get(1), customers.get(2));
+        var last = vendorAdmin
+                .get("/api/v1/accounts?limit=2&after=" + second.path("next").asText())
+                .assertStatus(200)
+                .json();
+        assertThat(last.path("accounts")).extracting(a -> a.path("id").asText()).containsExactly(customers.get(3));
+        assertThat(last.path("next").isNull()).isTrue();
+
+        // the platform admin's walk holds every account once, oldest first, with the new ones at its end
+        List<String> everyone =
+                admin.allAccounts(3).stream().map(a -> a.path("id").asText()).toList();
+        assertThat(everyone)
+                .doesNotHaveDuplicates()
+                .hasSize(admin.allAccounts(500).size());
+        List<String> ours = new java.util.ArrayList<>(List.of(vendor));
+        ours.addAll(customers);
+        ours.add(otherVendor);
+        assertThat(everyone.subList(everyone.size() - ours.size(), everyone.size()))
+                .isEqualTo(ours);
+        assertThat(admin.get("/api/v1/accounts?limit=100000")
+                        .json()
+                        .path("accounts")
+                        .size())
+                .isLessThanOrEqualTo(500);
+
+        // a cursor outside the caller's list, or naming nothing, is refused
+        var outside = vendorAdmin.get("/api/v1/accounts?after=" + otherVendor).assertProblem(422, "validation_failed");
+        assertThat(outside.json().path("field").asText()).isEqualTo("after");
+        admin.get("/api/v1/accounts?after=no-such-account").assertProblem(422, "validation_failed");
+        admin.get("/api/v1/accounts?limit=many").assertProblem(422, "validation_failed");
     }
 
     @Test
@@ -164,10 +221,10 @@ class AccountApiTest extends OnBothDatabases {
     @Test
     void aBodyOverOneMebibyteIsRefusedAsTooLarge() {
         Api admin = server.admin();
-        int before = admin.get("/api/v1/accounts").json().path("accounts").size();
+        int before = admin.allAccounts(500).size();
         byte[] big = ("{\"name\":\"" + "x".repeat(1024 * 1024) + "\",\"type\":\"VENDOR\"}").getBytes();
         admin.sendRaw("POST", "/api/v1/accounts", big, "application/json").assertProblem(413, "too_large");
-        assertThat(admin.get("/api/v1/accounts").json().path("accounts").size()).isEqualTo(before);
+        assertThat(admin.allAccounts(500).size()).isEqualTo(before);
     }
 
     @Test

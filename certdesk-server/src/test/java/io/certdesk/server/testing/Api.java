@@ -180,6 +180,20 @@ public final class Api {
 
     // ---- conveniences for setting up scenarios ----
 
+    /** Every account the caller may see, walking the list's pages of {@code pageSize} in order. */
+    public List<JsonNode> allAccounts(int pageSize) {
+        List<JsonNode> all = new java.util.ArrayList<>();
+        String next = null;
+        do {
+            JsonNode page = get("/api/v1/accounts?limit=" + pageSize + (next == null ? "" : "&after=" + next))
+                    .assertStatus(200)
+                    .json();
+            page.path("accounts").forEach(all::add);
+            next = page.path("next").isTextual() ? page.path("next").asText() : null;
+        } while (next != null);
+        return all;
+    }
+
     public String createVendor(String name) {
         return post("/api/v1/accounts", Map.of("name", name, "type", "VENDOR"))
                 .assertStatus(201)
