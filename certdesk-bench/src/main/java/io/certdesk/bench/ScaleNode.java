@@ -39,15 +39,30 @@ final class ScaleNode {
 
     static ServerConfig config(String name, Optional<String> postgresUrl, String adminPassword, OutboundGuard outbound)
             throws java.io.IOException {
+        return config(
+                Files.createTempDirectory(name),
+                postgresUrl,
+                adminPassword,
+                MasterKey.generate(new SecureRandom()),
+                outbound);
+    }
+
+    /** As above, on {@code dataDir} and with {@code master} as the master key. */
+    static ServerConfig config(
+            java.nio.file.Path dataDir,
+            Optional<String> postgresUrl,
+            String adminPassword,
+            MasterKey master,
+            OutboundGuard outbound) {
         return new ServerConfig(
                 "127.0.0.1",
                 0,
-                Files.createTempDirectory(name),
+                dataDir,
                 postgresUrl,
-                "postgres",
+                postgresUrl.isPresent() ? "postgres" : "certdesk", // the CLI's default user on H2
                 "",
                 "localhost",
-                Optional.of(MasterKey.generate(new SecureRandom())),
+                Optional.of(master),
                 Optional.of(adminPassword),
                 KeyType.EC_P256,
                 KeyType.EC_P256,

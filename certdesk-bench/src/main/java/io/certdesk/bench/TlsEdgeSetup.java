@@ -278,7 +278,7 @@ public final class TlsEdgeSetup {
                 .method(method, HttpRequest.BodyPublishers.ofString(body));
     }
 
-    private static HttpRequest.Builder upload(String url, String bearer, byte[] file) {
+    static HttpRequest.Builder upload(String url, String bearer, byte[] file) {
         String boundary = "bench-" + UUID.randomUUID();
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"password\"\r\n\r\n"

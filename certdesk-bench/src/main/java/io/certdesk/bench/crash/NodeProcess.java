@@ -69,7 +69,7 @@ public final class NodeProcess {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:-DontCompileHugeMethods",
-                "-Xmx512m",
+                "-Xmx" + System.getProperty("bench.node.heap", "512m"),
                 "-jar",
                 jar.toString(),
                 "serve",
