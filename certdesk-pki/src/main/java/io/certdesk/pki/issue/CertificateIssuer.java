@@ -353,7 +353,9 @@ public final class CertificateIssuer {
 
     /** A certificate builder with the extensions Certdesk puts on every certificate. */
     private static final class Extensions {
-        private static final JcaX509ExtensionUtils UTILS = newUtils();
+        // one per thread: it holds a SHA-1 MessageDigest, which is not safe to share; shared, two
+        // certificates issued at once could name each other's key identifiers
+        private static final ThreadLocal<JcaX509ExtensionUtils> UTILS = ThreadLocal.withInitial(Extensions::newUtils);
         private final X509v3CertificateBuilder builder;
 
         Extensions(X509v3CertificateBuilder builder) {
@@ -379,8 +381,8 @@ public final class CertificateIssuer {
         }
 
         private Extensions identifiers(PublicKey subjectKey, PublicKey issuerKey) {
-            add(Extension.subjectKeyIdentifier, false, UTILS.createSubjectKeyIdentifier(subjectKey));
-            add(Extension.authorityKeyIdentifier, false, UTILS.createAuthorityKeyIdentifier(issuerKey));
+            add(Extension.subjectKeyIdentifier, false, UTILS.get().createSubjectKeyIdentifier(subjectKey));
+            add(Extension.authorityKeyIdentifier, false, UTILS.get().createAuthorityKeyIdentifier(issuerKey));
             return this;
         }
 

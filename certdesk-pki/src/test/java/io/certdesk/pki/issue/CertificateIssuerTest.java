@@ -163,4 +163,55 @@ class CertificateIssuerTest {
                         .get(1))
                 .isEqualTo(ca.issuing());
     }
+
+    @Test
+    void certificatesIssuedFromManyThreadsAtOnceEachNameTheirOwnKeyAndTheirIssuersKey() throws Exception {
+        PlatformCa ca = issuer.createPlatformCa("Threads", KeyType.EC_P256, Duration.ofDays(3650));
+        List<java.security.KeyPair> keys = java.util.stream.IntStream.range(0, 8)
+                .mapToObj(i -> io.certdesk.pki.keys.KeyPairs.generate(KeyType.EC_P256, new SecureRandom()))
+                .toList();
+        var expected = new org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils();
+        byte[] issuerId = expected.createSubjectKeyIdentifier(
+                        ca.issuingFor("EC").getPublicKey())
+                .getKeyIdentifier();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            List<java.util.concurrent.Future<List<String>>> runs = new java.util.ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                java.security.KeyPair own = keys.get(t);
+                byte[] ownId =
+                        expected.createSubjectKeyIdentifier(own.getPublic()).getKeyIdentifier();
+                runs.add(pool.submit(() -> {
+                    List<String> wrong = new java.util.ArrayList<>();
+                    for (int i = 0; i < 300; i++) {
+                        X509Certificate leaf = issuer.issueForKey(
+                                        ca,
+                                        own.getPublic(),
+                                        List.of("t" + i + ".threads.test"),
+                                        DeviceProfile.TLS_SERVER,
+                                        Duration.ofDays(30))
+                                .get(0);
+                        var holder = new org.bouncycastle.cert.jcajce.JcaX509CertificateHolder(leaf);
+                        byte[] ski = org.bouncycastle.asn1.x509.SubjectKeyIdentifier.fromExtensions(
+                                        holder.getExtensions())
+                                .getKeyIdentifier();
+                        byte[] aki = org.bouncycastle.asn1.x509.AuthorityKeyIdentifier.fromExtensions(
+                                        holder.getExtensions())
+                                .getKeyIdentifierOctets();
+                        if (!java.util.Arrays.equals(ski, ownId) || !java.util.Arrays.equals(aki, issuerId)) {
+                            wrong.add(leaf.getSerialNumber().toString(16));
+                        }
+                    }
+                    return wrong;
+                }));
+            }
+            for (var run : runs) {
+                assertThat(run.get())
+                        .as("certificates with another key's identifier")
+                        .isEmpty();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
 }
