@@ -304,7 +304,7 @@ public final class PlatformCaService {
 
     /** Stops looking for due issuing CAs (the node is stopping). */
     public void stopMaintenance() {
-        maintenance.shutdownNow();
+        io.certdesk.server.Background.stop(maintenance, java.time.Duration.ofSeconds(10));
     }
 
     public X509Certificate root() {

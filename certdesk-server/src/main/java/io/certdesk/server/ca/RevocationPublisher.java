@@ -25,7 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
@@ -172,11 +171,7 @@ public final class RevocationPublisher implements AutoCloseable {
             all.add(new Ca(all.size(), old.getKey(), old.getValue()));
         }
         this.cas = List.copyOf(all);
-        this.ticks = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "certdesk-revocation-publisher");
-            t.setDaemon(true);
-            return t;
-        });
+        this.ticks = io.certdesk.server.Background.thread("certdesk-revocation-publisher");
     }
 
     /** Makes what is missing (CRL rows, responders, first CRLs), then keeps it current each second. */
@@ -582,6 +577,6 @@ public final class RevocationPublisher implements AutoCloseable {
 
     @Override
     public void close() {
-        ticks.shutdownNow();
+        io.certdesk.server.Background.stop(ticks, java.time.Duration.ofSeconds(10));
     }
 }

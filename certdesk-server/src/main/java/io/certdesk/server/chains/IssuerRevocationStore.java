@@ -8,9 +8,6 @@ import org.jdbi.v3.core.Handle;
 
 /** SQL for imported chains their own CA reports revoked. */
 public final class IssuerRevocationStore {
-    /** Imported chains their CA revoked: never served (a sub-select of chain ids). */
-    public static final String REVOKED_CHAINS = "SELECT chain_id FROM issuer_revocations";
-
     /**
      * When the chain's CA says it was revoked and why (its RFC 5280 reason name), and when the
      * edge learnt it from {@code responderUrl}.

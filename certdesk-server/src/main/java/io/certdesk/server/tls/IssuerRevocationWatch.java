@@ -69,7 +69,7 @@ public final class IssuerRevocationWatch implements AutoCloseable {
         this.audit = audit;
         this.clock = clock;
         this.refresh = refresh;
-        this.ticks = Executors.newSingleThreadScheduledExecutor(daemon("certdesk-issuer-ocsp"));
+        this.ticks = io.certdesk.server.Background.thread("certdesk-issuer-ocsp");
         this.asks = Executors.newFixedThreadPool(4, daemon("certdesk-issuer-ocsp-ask"));
     }
 
@@ -199,7 +199,7 @@ public final class IssuerRevocationWatch implements AutoCloseable {
 
     @Override
     public void close() {
-        ticks.shutdownNow();
+        io.certdesk.server.Background.stop(ticks, java.time.Duration.ofSeconds(5));
         asks.shutdownNow();
     }
 }

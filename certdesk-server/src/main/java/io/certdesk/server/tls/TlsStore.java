@@ -16,10 +16,11 @@ import org.jdbi.v3.core.Handle;
  */
 public final class TlsStore {
     /** Chains the platform CA revoked: never served. */
-    static final String REVOKED_CHAINS =
-            "SELECT chain_id FROM issued_certificates WHERE chain_id IS NOT NULL AND revoked_at IS NOT NULL";
-
-    private static final String TLS_CHAINS = "SELECT id FROM private_chains WHERE purposes LIKE '%TLS_SERVER%'";
+    // Joins and NOT EXISTS, not IN (subquery): H2 2.4 fails with ArrayIndexOutOfBoundsException
+    // when an IN subquery's rows outgrow its in-memory result (MAX_MEMORY_ROWS) and spill to disk,
+    // which the TLS_SERVER chains of a platform with 100,000 accounts do.
+    private static final String TLS_CHAINS =
+            " JOIN private_chains p ON p.id = x.chain_id WHERE p.purposes LIKE '%TLS_SERVER%'";
 
     /** A TLS_SERVER chain with its certificates (leaf first) and its sealed key. */
     public record ChainRow(PrivateChain chain, List<byte[]> certificates, SealedKeyStore.Row key) {}
@@ -51,28 +52,28 @@ public final class TlsStore {
     /** Every TLS_SERVER chain of every account. */
     public List<ChainRow> tlsChains(Handle h) {
         Map<String, List<String>> names = new HashMap<>();
-        h.createQuery("SELECT chain_id, name FROM private_chain_names WHERE chain_id IN (" + TLS_CHAINS
-                        + ") ORDER BY name")
+        h.createQuery("SELECT x.chain_id, x.name FROM private_chain_names x" + TLS_CHAINS + " ORDER BY x.name")
                 .map((rs, ctx) -> Map.entry(rs.getString(1), rs.getString(2)))
                 .forEach(e -> names.computeIfAbsent(e.getKey(), k -> new ArrayList<>())
                         .add(e.getValue()));
         Map<String, List<byte[]>> certificates = new HashMap<>();
-        h.createQuery("SELECT chain_id, der FROM private_chain_certificates WHERE chain_id IN (" + TLS_CHAINS
-                        + ") ORDER BY chain_id, position")
+        h.createQuery("SELECT x.chain_id, x.der FROM private_chain_certificates x" + TLS_CHAINS
+                        + " ORDER BY x.chain_id, x.position")
                 .map((rs, ctx) -> Map.entry(rs.getString(1), rs.getBytes(2)))
                 .forEach(e -> certificates
                         .computeIfAbsent(e.getKey(), k -> new ArrayList<>())
                         .add(e.getValue()));
         Map<String, SealedKeyStore.Row> keys = new HashMap<>();
         h.createQuery(
-                        "SELECT id, key_algorithm, master_key_id, wrapped_data_key, ciphertext FROM sealed_keys WHERE id IN "
-                                + "(SELECT key_id FROM private_chains WHERE purposes LIKE '%TLS_SERVER%')")
+                        "SELECT k.id, k.key_algorithm, k.master_key_id, k.wrapped_data_key, k.ciphertext FROM sealed_keys k"
+                                + " JOIN private_chains p ON p.key_id = k.id WHERE p.purposes LIKE '%TLS_SERVER%'")
                 .map((rs, ctx) -> SealedKeyStore.row(rs))
                 .forEach(row -> keys.put(row.id(), row));
         List<ChainRow> out = new ArrayList<>();
         h.createQuery("SELECT " + ChainStore.COLUMNS + " FROM private_chains WHERE purposes LIKE '%TLS_SERVER%'"
-                        + " AND id NOT IN (" + REVOKED_CHAINS + ") AND id NOT IN ("
-                        + io.certdesk.server.chains.IssuerRevocationStore.REVOKED_CHAINS + ")")
+                        + " AND NOT EXISTS (SELECT 1 FROM issued_certificates i WHERE i.chain_id = private_chains.id"
+                        + " AND i.revoked_at IS NOT NULL)"
+                        + " AND NOT EXISTS (SELECT 1 FROM issuer_revocations r WHERE r.chain_id = private_chains.id)")
                 .map((rs, ctx) -> ChainStore.row(rs))
                 .forEach(c -> out.add(new ChainRow(
                         new PrivateChain(
