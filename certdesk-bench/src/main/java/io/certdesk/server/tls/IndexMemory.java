@@ -59,7 +59,7 @@ public final class IndexMemory {
                 now.plus(Duration.ofDays(1)),
                 now,
                 new X509Certificate[] {root.certificate()},
-                root.key(),
+                ServedKey.opened("platform", root.key()),
                 new ServedChain.Stapling());
         TlsIndex index = new TlsIndex(platform, Optional.empty());
         long before = used();
@@ -81,7 +81,7 @@ public final class IndexMemory {
                     now.plus(Duration.ofDays(90)),
                     now,
                     new X509Certificate[] {leaf, issuer},
-                    key,
+                    ServedKey.opened(account, key),
                     new ServedChain.Stapling());
             index.replace(account, new AccountTls(account, Set.of(name), Map.of(), List.of(chain)), now);
         }

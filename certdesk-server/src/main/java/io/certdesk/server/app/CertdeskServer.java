@@ -432,6 +432,7 @@ public final class CertdeskServer implements AutoCloseable {
                                     config.maxConnectionsPerClient(),
                                     config.metricsToken()))
                     .start();
+            tlsChains.openKeysInBackground(); // the listeners serve meanwhile; a handshake opens its own key first
             renewalSweep = new RenewalSweep(renewals).start();
             requestExpiry = new io.certdesk.server.requests.RequestExpiry(chainRequests).start();
             webhookDelivery.start();

@@ -8,7 +8,8 @@ import org.eclipse.jetty.io.ssl.SslHandshakeListener;
 
 /**
  * TLS handshakes counted by listener and outcome ({@code account}: an account's chain was
- * presented, {@code default}: the platform's, {@code failed}), and the chains held in memory.
+ * presented, {@code default}: the platform's, {@code failed}), the chains held in memory, and
+ * those whose key is not opened yet (after a start, until the edge's background pass).
  */
 final class HandshakeMetrics {
     private final MeterRegistry registry;
@@ -18,6 +19,7 @@ final class HandshakeMetrics {
         this.registry = registry;
         this.chains = chains;
         registry.gauge("certdesk.tls.chains", chains, TlsChains::size);
+        registry.gauge("certdesk.tls.keys.sealed", chains, TlsChains::sealedKeys);
     }
 
     SslHandshakeListener listener(String listener) {

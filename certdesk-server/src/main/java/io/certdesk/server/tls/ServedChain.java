@@ -1,6 +1,5 @@
 package io.certdesk.server.tls;
 
-import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.List;
@@ -8,7 +7,7 @@ import java.util.Optional;
 import org.bouncycastle.cert.ocsp.CertificateID;
 
 /**
- * A chain the TLS edge may present: its certificates (leaf first), its opened key, the names its
+ * A chain the TLS edge may present: its certificates (leaf first), its key (opened once), the names its
  * leaf covers, and what selection needs. Held in memory only; never written anywhere.
  *
  * @param keyType the JSSE key type the key signs handshakes as: {@code EC} or {@code RSA}
@@ -22,7 +21,7 @@ record ServedChain(
         Instant notAfter,
         Instant createdAt,
         X509Certificate[] certificates,
-        PrivateKey key,
+        ServedKey key,
         Stapling stapling) {
 
     ServedChain {

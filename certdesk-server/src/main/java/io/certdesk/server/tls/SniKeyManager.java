@@ -88,7 +88,7 @@ final class SniKeyManager extends X509ExtendedKeyManager {
 
     @Override
     public PrivateKey getPrivateKey(String alias) {
-        return index.byAlias(alias).map(ServedChain::key).orElse(null);
+        return index.byAlias(alias).map(chain -> chain.key().get()).orElse(null);
     }
 
     @Override

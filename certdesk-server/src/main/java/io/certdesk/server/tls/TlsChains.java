@@ -12,6 +12,7 @@ import io.certdesk.server.chains.IssuerRevocationStore;
 import io.certdesk.server.chains.PkiSettingsStore;
 import io.certdesk.server.chains.PrivateChain;
 import io.certdesk.server.keys.KeyVault;
+import io.certdesk.server.keys.SealedKeyStore;
 import io.certdesk.server.store.Database;
 import io.certdesk.server.store.DatabaseKind;
 import java.nio.ByteBuffer;
@@ -106,7 +107,7 @@ public final class TlsChains implements TlsChanges {
                         leaf.getNotAfter().toInstant(),
                         leaf.getNotBefore().toInstant(),
                         platformChain.chain().toArray(new X509Certificate[0]),
-                        engine.prepare(platformChain.privateKey()),
+                        ServedKey.opened("platform", engine.prepare(platformChain.privateKey())),
                         new ServedChain.Stapling()),
                 defaultSni);
     }
@@ -135,10 +136,15 @@ public final class TlsChains implements TlsChanges {
                 List<TlsStore.ChainRow> chains) {}
         Everything all = database.read(
                 h -> new Everything(store.accountIds(h), store.domains(h), store.bindings(h), store.tlsChains(h)));
-        // opening keys and parsing certificates is the whole cost: on every core
+        // parsing certificates on every core; the keys are opened later (openKeys), or by the first handshake
+        // that needs one: opening and preparing a key costs a quarter of a millisecond of CPU, 100,000 of them
+        // would hold the listeners back by seconds
         Map<ByteBuffer, X509Certificate> issuers = new ConcurrentHashMap<>();
         Map<String, List<ServedChain>> served = all.chains().parallelStream()
-                .flatMap(row -> served(row.chain(), row.certificates(), () -> vault.open(row.key()), issuers).stream())
+                .flatMap(row -> {
+                    SealedKeyStore.Row sealed = row.key(); // the row alone: its certificates are not kept
+                    return served(row.chain(), row.certificates(), () -> vault.open(sealed), false, issuers).stream();
+                })
                 .collect(Collectors.groupingBy(ServedChain::accountId));
         Instant now = clock.instant();
         Set<String> ids = new HashSet<>(all.ids());
@@ -162,6 +168,40 @@ public final class TlsChains implements TlsChanges {
                 index.size() - 1,
                 ids.size(),
                 (System.nanoTime() - started) / 1_000_000);
+    }
+
+    /**
+     * Opens every key {@link #loadAll} left sealed, on one background thread (a handshake that comes
+     * first opens its own): the node serves while it runs, and holds no sealed copies after it.
+     */
+    public void openKeysInBackground() {
+        Thread opener = new Thread(this::openKeys, "certdesk-tls-keys");
+        opener.setDaemon(true);
+        opener.setPriority(Thread.MIN_PRIORITY);
+        opener.start();
+    }
+
+    /** Opens every key still sealed; returns how many it opened. */
+    int openKeys() {
+        long started = System.nanoTime();
+        int opened = 0;
+        int failed = 0;
+        for (ServedChain chain : index.accountChains()) {
+            ServedKey key = chain.key();
+            if (key.pending()) {
+                if (key.get() != null) {
+                    opened++;
+                } else {
+                    failed++;
+                }
+            }
+        }
+        log.info(
+                "TLS edge: {} keys opened in {} ms{}",
+                opened,
+                (System.nanoTime() - started) / 1_000_000,
+                failed == 0 ? "" : ", " + failed + " could not be (their chains are not served)");
+        return opened;
     }
 
     /**
@@ -194,15 +234,19 @@ public final class TlsChains implements TlsChanges {
             if (revoked.contains(chain.id())) {
                 continue; // revoked: never served
             }
-            served(chain, certificates.getOrDefault(chain.id(), List.of()), () -> vault.get(h, chain.keyId()))
+            served(chain, certificates.getOrDefault(chain.id(), List.of()), () -> vault.get(h, chain.keyId()), true)
                     .ifPresent(served::add);
         }
         return new AccountTls(accountId, Set.copyOf(account.get().domains()), settings.bindings(h, accountId), served);
     }
 
-    /** A TLS_SERVER chain as the edge holds it (its key opened only for such chains); empty for others. */
-    private Optional<ServedChain> served(PrivateChain chain, List<byte[]> der, Supplier<PrivateKey> key) {
-        return served(chain, der, key, new HashMap<>());
+    /**
+     * A TLS_SERVER chain as the edge holds it (its key opened only for such chains, now or when
+     * first needed); empty for others.
+     */
+    private Optional<ServedChain> served(
+            PrivateChain chain, List<byte[]> der, Supplier<PrivateKey> key, boolean openNow) {
+        return served(chain, der, key, openNow, new HashMap<>());
     }
 
     /**
@@ -210,7 +254,11 @@ public final class TlsChains implements TlsChanges {
      * CAs sign most chains) across a bulk load.
      */
     private Optional<ServedChain> served(
-            PrivateChain chain, List<byte[]> der, Supplier<PrivateKey> key, Map<ByteBuffer, X509Certificate> issuers) {
+            PrivateChain chain,
+            List<byte[]> der,
+            Supplier<PrivateKey> key,
+            boolean openNow,
+            Map<ByteBuffer, X509Certificate> issuers) {
         String keyType = keyType(chain.keyAlgorithm());
         if (!chain.purposes().contains(ChainPurpose.TLS_SERVER) || keyType == null) {
             return Optional.empty();
@@ -231,7 +279,9 @@ public final class TlsChains implements TlsChanges {
                 chain.notAfter(),
                 chain.createdAt(),
                 certificates,
-                engine.prepare(key.get()),
+                openNow
+                        ? ServedKey.opened(chain.id(), engine.prepare(key.get()))
+                        : ServedKey.sealed(chain.id(), () -> engine.prepare(key.get())),
                 new ServedChain.Stapling()));
     }
 
@@ -310,6 +360,11 @@ public final class TlsChains implements TlsChanges {
     /** Chains held in memory, the platform's included. */
     public int size() {
         return index.size();
+    }
+
+    /** How many chains' keys are still sealed: at start-up, until the background pass or their first handshake. */
+    public long sealedKeys() {
+        return index.countAccountChains(chain -> chain.key().pending());
     }
 
     public TlsEngine engine() {

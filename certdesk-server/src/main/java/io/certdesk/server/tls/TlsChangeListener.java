@@ -57,6 +57,7 @@ public final class TlsChangeListener implements AutoCloseable {
                 if (connection == null) {
                     connection = listen();
                     chains.loadAll(); // what changed while nobody listened
+                    chains.openKeysInBackground();
                     backoff = 500;
                 }
                 PGNotification[] notifications =

@@ -257,6 +257,17 @@ final class TlsIndex {
         return gone == null ? Optional.empty() : Optional.of(gone.chain());
     }
 
+    /** How many account chains held match {@code test} (without copying them). */
+    long countAccountChains(java.util.function.Predicate<ServedChain> test) {
+        long n = 0;
+        for (ServedChain chain : byId.values()) {
+            if (chain != platform && test.test(chain)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     /** Every account chain held (the platform's not among them). */
     List<ServedChain> accountChains() {
         List<ServedChain> all = new ArrayList<>(byId.size());

@@ -110,7 +110,7 @@ class TlsIndexReplaceTest {
                 NOW.plus(Duration.ofDays(90)),
                 NOW,
                 new X509Certificate[0],
-                null,
+                ServedKey.opened(id, null),
                 new ServedChain.Stapling());
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.certdesk.pki.codec.CertificateCodec;
 import io.certdesk.pki.keys.KeyType;
+import io.certdesk.server.testing.Eventually;
 import io.certdesk.server.testing.FreshServerOnBothDatabases;
 import io.certdesk.server.testing.Handshakes;
 import io.certdesk.server.testing.MutableClock;
@@ -109,6 +110,14 @@ class TlsLiveChangeTest extends FreshServerOnBothDatabases {
                 .isEqualTo(bound.path("sha256").asText());
         assertThat(Handshakes.leafSha256(server.server().httpsPort(), "kiosk.live.test"))
                 .isEqualTo(otherChain.path("sha256").asText());
+
+        // the keys the first handshakes did not need are opened in the background, and serve the same after it
+        Eventually.holds(
+                "every key opened",
+                () -> server.anonymous().get("/metrics").text().contains("certdesk_tls_keys_sealed 0.0"));
+        assertThat(server.anonymous().get("/metrics").text()).contains("certdesk_tls_chains 4.0");
+        assertThat(Handshakes.leafSha256(server.server().httpsPort(), NAME))
+                .isEqualTo(bound.path("sha256").asText());
     }
 
     @Test
