@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.certdesk.pki.PkiError;
 import io.certdesk.pki.PkiException;
+import io.certdesk.pki.Providers;
+import io.certdesk.pki.certs.CertificateInfo;
+import io.certdesk.pki.certs.Signatures;
+import io.certdesk.pki.codec.CertificateCodec;
 import io.certdesk.pki.issue.CertificateIssuer;
 import io.certdesk.pki.issue.DeviceProfile;
 import io.certdesk.pki.issue.PlatformCa;
@@ -12,15 +16,25 @@ import io.certdesk.pki.keys.KeyPairs;
 import io.certdesk.pki.keys.KeyType;
 import io.certdesk.pki.request.Pkcs10;
 import io.certdesk.server.tls.TlsEngine;
+import java.math.BigInteger;
 import java.security.KeyPair;
+import java.security.KeyPairGenerator;
 import java.security.Provider;
 import java.security.SecureRandom;
+import java.security.SignatureException;
 import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -72,6 +86,46 @@ class NativeSignaturesTest {
         chain.get(0).verify(chain.get(1).getPublicKey());
         chain.get(1).verify(ca.root().getPublicKey());
         assertThat(chain.get(0).getSubjectAlternativeNames()).hasSize(1);
+    }
+
+    static Stream<Arguments> curvesOnBothVerifiers() {
+        Provider first = TlsEngine.nativeProvider().orElse(Providers.BC);
+        return Stream.of("secp256r1", "secp384r1", "secp521r1", "brainpoolP256r1")
+                .flatMap(curve -> Stream.of(Arguments.of(curve, Providers.BC), Arguments.of(curve, first)));
+    }
+
+    @ParameterizedTest(name = "{0} verified by {1}")
+    @MethodSource("curvesOnBothVerifiers")
+    void anEcCertificateVerifiesWithItsIssuersKeyOnlyAndTheSameOnEitherVerifier(String curve, Provider first)
+            throws Exception {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC", Providers.BC);
+        generator.initialize(new ECGenParameterSpec(curve), RANDOM);
+        KeyPair issuer = generator.generateKeyPair();
+        KeyPair other = generator.generateKeyPair();
+        X500Name name = new X500Name("CN=" + curve + " root");
+        Instant now = Instant.now();
+        X509Certificate root = new JcaX509CertificateConverter()
+                .getCertificate(new JcaX509v3CertificateBuilder(
+                                name,
+                                BigInteger.ONE,
+                                Date.from(now),
+                                Date.from(now.plusSeconds(3600)),
+                                name,
+                                issuer.getPublic())
+                        .build(new JcaContentSignerBuilder(
+                                        curve.equals("secp256r1") ? "SHA256withECDSA" : "SHA384withECDSA")
+                                .setProvider(Providers.BC)
+                                .build(issuer.getPrivate())));
+
+        Signatures.verify(root, issuer.getPublic(), first);
+        assertThat(CertificateInfo.isSelfSigned(root)).isTrue();
+        assertThatThrownBy(() -> Signatures.verify(root, other.getPublic(), first))
+                .isInstanceOf(SignatureException.class);
+        byte[] der = root.getEncoded();
+        der[der.length - 5] ^= 0x01; // inside the signature value
+        X509Certificate tampered = CertificateCodec.decodeDer(der);
+        assertThatThrownBy(() -> Signatures.verify(tampered, issuer.getPublic(), first))
+                .isInstanceOf(SignatureException.class);
     }
 
     @ParameterizedTest(name = "{0} on {1}")
