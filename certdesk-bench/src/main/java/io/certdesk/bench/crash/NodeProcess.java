@@ -69,7 +69,14 @@ public final class NodeProcess {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:-DontCompileHugeMethods",
-                "-Xmx" + System.getProperty("bench.node.heap", "512m"),
+                "-Xmx" + System.getProperty("bench.node.heap", "512m")));
+        // more JVM options for the node, such as a flight recording: -Dbench.node.jvm="-XX:StartFlightRecording=..."
+        for (String option : System.getProperty("bench.node.jvm", "").trim().split("\\s+")) {
+            if (!option.isEmpty()) {
+                command.add(option);
+            }
+        }
+        command.addAll(List.of(
                 "-jar",
                 jar.toString(),
                 "serve",

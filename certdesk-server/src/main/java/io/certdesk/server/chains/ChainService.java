@@ -95,41 +95,58 @@ public final class ChainService {
         this.tls = tls;
     }
 
-    /** What an import stored, ignored and warned about. */
+    /**
+     * What an import stored, ignored and warned about.
+     *
+     * @param certificates what each stored chain's certificates are, by chain id (read from the file's)
+     */
     public record ImportOutcome(
-            List<PrivateChain> imported, List<PrivateChainImport.Ignored> ignored, List<ImportWarning> warnings) {}
+            List<PrivateChain> imported,
+            Map<String, List<CertificateInfo>> certificates,
+            List<PrivateChainImport.Ignored> ignored,
+            List<ImportWarning> warnings) {}
 
-    /** Imports every key entry of a PKCS#12 file as a chain, all in one transaction, or refuses the file. */
+    /**
+     * Imports every key entry of a PKCS#12 file as a chain, all in one transaction, or refuses the
+     * file. The file is read and checked (its key derivations, decryption, signatures) before the
+     * transaction, which then only writes.
+     */
     public ImportOutcome importPkcs12(Principal actor, String accountId, byte[] file, char[] password) {
         Account account = access.visibleAccount(actor, accountId);
+        PrivateChainImport.Result result;
         try {
-            return database.inTransaction(h -> {
-                PrivateChainImport.Result result = PrivateChainImport.evaluate(
-                        file, password, account.domains(), knownCas(h, account.id()), clock.instant());
-                requireRoom(h, account, result.chains().size());
-                List<PrivateChain> stored = new ArrayList<>();
-                for (PrivateChainImport.ImportedChain chain : result.chains()) {
-                    stored.add(store(
-                            h,
-                            account,
-                            ChainOrigin.IMPORTED,
-                            chain.purposes(),
-                            chain.dnsNames(),
-                            new IssuedChain(chain.key(), chain.certificates()),
-                            Optional.empty()));
-                }
-                tls.changed(h, account.id());
-                audit.record(h, actor.username(), account.id(), AuditAction.CHAIN_IMPORTED, describe(stored));
-                for (PrivateChain chain : stored) {
-                    outbox.publish(h, Optional.of(account.id()), EventType.CHAIN_IMPORTED, ChainEvents.of(chain));
-                }
-                return new ImportOutcome(stored, result.ignored(), result.warnings());
-            });
+            result = PrivateChainImport.evaluate(
+                    file, password, account.domains(), database.read(h -> knownCas(h, account.id())), clock.instant());
         } finally {
             if (password != null) {
                 Arrays.fill(password, '\0');
             }
         }
+        return database.inTransaction(h -> {
+            requireRoom(h, account, result.chains().size());
+            List<PrivateChain> stored = new ArrayList<>();
+            Map<String, List<CertificateInfo>> certificates = new HashMap<>();
+            for (PrivateChainImport.ImportedChain chain : result.chains()) {
+                PrivateChain one = store(
+                        h,
+                        account,
+                        ChainOrigin.IMPORTED,
+                        chain.purposes(),
+                        chain.dnsNames(),
+                        new IssuedChain(chain.key(), chain.certificates()),
+                        Optional.empty());
+                stored.add(one);
+                certificates.put(
+                        one.id(),
+                        chain.certificates().stream().map(CertificateInfo::of).toList());
+            }
+            tls.changed(h, account.id());
+            audit.record(h, actor.username(), account.id(), AuditAction.CHAIN_IMPORTED, describe(stored));
+            for (PrivateChain chain : stored) {
+                outbox.publish(h, Optional.of(account.id()), EventType.CHAIN_IMPORTED, ChainEvents.of(chain));
+            }
+            return new ImportOutcome(stored, certificates, result.ignored(), result.warnings());
+        });
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.certdesk.server.http;
 
+import io.certdesk.pki.certs.CertificateInfo;
 import io.certdesk.pki.chain.ChainPurpose;
 import io.certdesk.pki.codec.PemCodec;
 import io.certdesk.pki.codec.Pkcs12Reader;
@@ -81,7 +82,7 @@ final class ChainRoutes {
                 actor, ctx.pathParam("id"), file, password == null ? new char[0] : password.toCharArray());
         ctx.status(201)
                 .json(new Dto.ChainImport(
-                        render(outcome.imported()),
+                        render(outcome.imported(), outcome.certificates()),
                         outcome.ignored().stream()
                                 .map(i -> new Dto.IgnoredJson(
                                         i.subject(), i.sha256(), i.reason().code()))
@@ -193,7 +194,11 @@ final class ChainRoutes {
 
     /** The chains with their certificates and what the TLS edge does with each now (all of one account). */
     List<Dto.ChainJson> render(List<PrivateChain> list) {
-        var infos = chains.certificateInfos(list);
+        return render(list, chains.certificateInfos(list));
+    }
+
+    /** As above, with each chain's certificates known already (by chain id). */
+    private List<Dto.ChainJson> render(List<PrivateChain> list, Map<String, List<CertificateInfo>> infos) {
         Map<String, ChainUse> uses =
                 list.isEmpty() ? Map.of() : tls.uses(list.get(0).accountId());
         Map<String, ChainRevocation> revoked = list.isEmpty()

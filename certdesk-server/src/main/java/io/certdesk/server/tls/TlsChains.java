@@ -227,12 +227,22 @@ public final class TlsChains implements TlsChanges {
             return null;
         }
         List<ServedChain> served = new ArrayList<>();
-        Map<String, List<byte[]>> certificates = chains.certificatesOfAccount(h, accountId);
         Set<String> revoked = new HashSet<>(issued.revokedChainsOf(h, accountId).keySet());
         revoked.addAll(issuerRevocations.ofAccount(h, accountId).keySet()); // revoked by their own CA
+        Map<String, List<byte[]>> certificates = null;
         for (PrivateChain chain : chains.ofAccount(h, accountId)) {
-            if (revoked.contains(chain.id())) {
-                continue; // revoked: never served
+            if (revoked.contains(chain.id()) || !chain.purposes().contains(ChainPurpose.TLS_SERVER)) {
+                continue; // revoked: never served; token signing: not a TLS chain
+            }
+            // a chain's certificates and key never change: one held already is kept as it is (its key not opened again)
+            Optional<ServedChain> held =
+                    index.held(chain.id()).filter(c -> c.accountId().equals(accountId));
+            if (held.isPresent()) {
+                served.add(held.get());
+                continue;
+            }
+            if (certificates == null) {
+                certificates = chains.certificatesOfAccount(h, accountId);
             }
             served(chain, certificates.getOrDefault(chain.id(), List.of()), () -> vault.get(h, chain.keyId()), true)
                     .ifPresent(served::add);

@@ -257,6 +257,12 @@ final class TlsIndex {
         return gone == null ? Optional.empty() : Optional.of(gone.chain());
     }
 
+    /** The chain held now by that id, if an account's (a retired one is not). */
+    Optional<ServedChain> held(String chainId) {
+        ServedChain chain = byId.get(chainId);
+        return chain == null || chain == platform ? Optional.empty() : Optional.of(chain);
+    }
+
     /** How many account chains held match {@code test} (without copying them). */
     long countAccountChains(java.util.function.Predicate<ServedChain> test) {
         long n = 0;
