@@ -78,6 +78,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicReference;
 import org.bouncycastle.cert.ocsp.CertificateID;
 import org.slf4j.Logger;
@@ -148,10 +150,33 @@ public final class CertdeskServer implements AutoCloseable {
         long t0 = System.nanoTime();
         SecureRandom random = new SecureRandom();
         createPrivateDirectory(config.dataDir());
+        // a new embedded database has no platform CA: its key pairs (RSA-3072 ones are most of a first start) are made
+        // while the database and its schema are
+        Optional<PlatformCaService.KeysAhead> caKeysAhead = config.embedded()
+                        && !Files.exists(config.dataDir().resolve(Database.EMBEDDED_NAME + ".mv.db"))
+                ? Optional.of(PlatformCaService.KeysAhead.start(config.caKeyType(), random, config.signatureProvider()))
+                : Optional.empty();
         MasterKey master = masterKey(config, random);
-        Database database = Database.open(config.jdbcUrl(), config.dbUser(), config.dbPassword());
-        long t1 = System.nanoTime();
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        // bound first (every certificate issued names its port), on its own thread while the database opens
+        CompletableFuture<PkiListener> pkiListenerAhead = config.httpPort().isPresent()
+                ? CompletableFuture.supplyAsync(
+                        () -> PkiListener.start(
+                                config.bindHost(), config.httpPort().getAsInt(), config.clock(), registry),
+                        task -> startThread(task, "certdesk-pki-listener-start"))
+                : CompletableFuture.completedFuture(null);
+        Database database;
+        try {
+            database = Database.open(config.jdbcUrl(), config.dbUser(), config.dbPassword());
+        } catch (RuntimeException e) {
+            pkiListenerAhead.thenAccept(listener -> {
+                if (listener != null) {
+                    listener.close();
+                }
+            });
+            throw e;
+        }
+        long t1 = System.nanoTime();
         PkiListener pkiListener = null;
         RevocationPublisher publisher = null;
         IssuerRevocationWatch issuerWatch = null;
@@ -161,15 +186,14 @@ public final class CertdeskServer implements AutoCloseable {
         WebhookDelivery webhookDelivery = null;
         ExpiryNotices expiryNotices = null;
         try {
-            // bound first: every certificate issued names its port
-            if (config.httpPort().isPresent()) {
-                try {
-                    pkiListener = PkiListener.start(
-                            config.bindHost(), config.httpPort().getAsInt(), config.clock(), registry);
-                } catch (IllegalStateException e) {
+            try {
+                pkiListener = pkiListenerAhead.join();
+            } catch (CompletionException e) {
+                if (e.getCause() instanceof IllegalStateException cannot) {
                     throw new StartupException("Cannot serve /pki/ over plain HTTP (--http-port "
-                            + config.httpPort().getAsInt() + "): " + e.getMessage());
+                            + config.httpPort().getAsInt() + "): " + cannot.getMessage());
                 }
+                throw e.getCause() instanceof RuntimeException cause ? cause : e;
             }
             Optional<String> pkiUrl = config.pkiUrl().isPresent() || pkiListener == null
                     ? config.pkiUrl()
@@ -191,7 +215,7 @@ public final class CertdeskServer implements AutoCloseable {
                     random,
                     config.caKeyType(),
                     config.serverKeyType());
-            platformCa.loadOrCreate();
+            platformCa.loadOrCreate(caKeysAhead);
             Files.writeString(
                     config.dataDir().resolve(CA_FILE),
                     PemCodec.writeCertificatePem(platformCa.root()),
@@ -635,6 +659,12 @@ public final class CertdeskServer implements AutoCloseable {
                     + " (base64 of 32 random bytes) or pass --master-key-file.");
         }
         return MasterKeys.readOrCreate(config.dataDir().resolve(MasterKeys.FILE_NAME), random);
+    }
+
+    private static void startThread(Runnable task, String name) {
+        Thread thread = new Thread(task, name);
+        thread.setDaemon(true);
+        thread.start();
     }
 
     private static void requireMasterKeyMatches(Database database, MasterKey master) {

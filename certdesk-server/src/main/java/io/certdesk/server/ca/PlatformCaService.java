@@ -5,6 +5,7 @@ import io.certdesk.pki.codec.CertificateCodec;
 import io.certdesk.pki.issue.CertificateIssuer;
 import io.certdesk.pki.issue.IssuedChain;
 import io.certdesk.pki.issue.PlatformCa;
+import io.certdesk.pki.keys.KeyPairs;
 import io.certdesk.pki.keys.KeyType;
 import io.certdesk.server.audit.AuditAction;
 import io.certdesk.server.audit.AuditLog;
@@ -12,6 +13,7 @@ import io.certdesk.server.keys.KeyVault;
 import io.certdesk.server.store.Database;
 import java.security.KeyPair;
 import java.security.PrivateKey;
+import java.security.Provider;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -20,6 +22,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 import org.jdbi.v3.core.Handle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -80,16 +83,63 @@ public final class PlatformCaService {
         this.random = random;
     }
 
+    /**
+     * The platform CA's root and issuing key pairs, made on two threads from the moment this is
+     * called: a node that sees it will create its CA (a new embedded database) starts them before
+     * it opens the database, so the RSA-3072 pairs are made while the schema is.
+     */
+    public static final class KeysAhead {
+        private final KeyType keyType;
+        private final CompletableFuture<KeyPair> root;
+        private final CompletableFuture<KeyPair> issuing;
+
+        private KeysAhead(KeyType keyType, Supplier<KeyPair> generate) {
+            this.keyType = keyType;
+            this.root = onItsOwnThread(generate, "certdesk-ca-root-key");
+            this.issuing = onItsOwnThread(generate, "certdesk-ca-issuing-key");
+        }
+
+        /** Not the common pool: on two cores it has one thread, and the two pairs would be made one after the other. */
+        private static CompletableFuture<KeyPair> onItsOwnThread(Supplier<KeyPair> generate, String name) {
+            CompletableFuture<KeyPair> keys = new CompletableFuture<>();
+            Thread thread = new Thread(
+                    () -> {
+                        try {
+                            keys.complete(generate.get());
+                        } catch (RuntimeException e) {
+                            keys.completeExceptionally(e);
+                        }
+                    },
+                    name);
+            thread.setDaemon(true);
+            thread.start();
+            return keys;
+        }
+
+        public static KeysAhead start(KeyType keyType, SecureRandom random, Optional<Provider> nativeKeys) {
+            return new KeysAhead(keyType, () -> KeyPairs.generate(keyType, random, nativeKeys));
+        }
+    }
+
     /** Loads the platform CA, creating it if this database has none. Returns true when created. */
     public boolean loadOrCreate() {
+        return loadOrCreate(Optional.empty());
+    }
+
+    /** As above, with the key pairs of a CA to create begun already ({@code ahead}, if of this CA's key type). */
+    public boolean loadOrCreate(Optional<KeysAhead> ahead) {
         PlatformCa loaded = database.read(this::load);
         if (loaded != null) {
             current = withEcIssuing(loaded);
             return false;
         }
-        CompletableFuture<KeyPair> issuingKeys = CompletableFuture.supplyAsync(() -> issuer.newKeyPair(caKeyType));
+        Optional<KeysAhead> usable = ahead.filter(keys -> keys.keyType == caKeyType);
+        CompletableFuture<KeyPair> rootKeys = usable.map(keys -> keys.root)
+                .orElseGet(() -> CompletableFuture.supplyAsync(() -> issuer.newKeyPair(caKeyType)));
+        CompletableFuture<KeyPair> issuingKeys = usable.map(keys -> keys.issuing)
+                .orElseGet(() -> CompletableFuture.completedFuture(issuer.newKeyPair(caKeyType)));
         PlatformCa created = issuer.createPlatformCa(
-                "Certdesk Platform", caKeyType, issuer.newKeyPair(caKeyType), issuingKeys.join(), ROOT_VALIDITY);
+                "Certdesk Platform", caKeyType, rootKeys.join(), issuingKeys.join(), ROOT_VALIDITY);
         try {
             database.inTransaction(h -> {
                 String rootKey = vault.put(h, created.rootKey());
