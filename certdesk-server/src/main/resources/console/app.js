@@ -80,7 +80,7 @@ function clearErrors(form) {
   form.querySelectorAll('.error').forEach(e => { e.textContent = ''; });
 }
 const base = () => `/api/v1/accounts/${encodeURIComponent(state.accountId)}`;
-const account = () => state.accounts.find(a => a.id === state.accountId);
+const account = () => state.known.get(state.accountId);
 
 // ---------- session ----------
 function showSignIn() {
@@ -116,18 +116,42 @@ async function started(session) {
 }
 
 async function loadAccounts() {
-  // the list is paged: read every page, in order
-  const accounts = [];
-  let next = null;
-  do {
-    const page = await api('GET', '/api/v1/accounts?limit=500' + (next ? `&after=${encodeURIComponent(next)}` : ''));
-    accounts.push(...page.accounts);
-    next = page.next;
-  } while (next);
-  state.accounts = accounts;
+  // the first page in the switcher; a platform with more accounts than a page is searched by name
+  const page = await api('GET', '/api/v1/accounts?limit=500');
+  state.accounts = page.accounts;
+  state.known = new Map(page.accounts.map(a => [a.id, a]));
+  state.moreAccounts = !!page.next;
+  const search = document.getElementById('account-search');
+  search.hidden = !state.moreAccounts;
+  if (state.moreAccounts && search.value.trim()) await searchAccounts(search.value);
+  else showAccounts(state.accounts);
+}
+
+/** The switcher's choices: these accounts, with the one shown now kept first if it is not among them. */
+function showAccounts(accounts) {
+  const current = state.accountId && state.known.get(state.accountId);
+  const shown = current && !accounts.some(a => a.id === current.id) ? [current, ...accounts] : accounts;
   const switcher = document.getElementById('account-switcher');
-  switcher.replaceChildren(...state.accounts.map(a => h('option', { value: a.id },
+  switcher.replaceChildren(...shown.map(a => h('option', { value: a.id },
     `${a.name} (${a.type === 'VENDOR' ? 'vendor' : 'customer'})`)));
+  if (state.accountId) switcher.value = state.accountId;
+}
+
+let searchTurn = 0;
+async function searchAccounts(text) {
+  const q = text.trim();
+  const turn = ++searchTurn;
+  if (!q) { showAccounts(state.accounts); return; }
+  const found = await api('GET', `/api/v1/accounts?limit=50&q=${encodeURIComponent(q.slice(0, 100))}`);
+  if (turn !== searchTurn) return; // a later search answered first
+  found.accounts.forEach(a => state.known.set(a.id, a));
+  showAccounts(found.accounts);
+}
+
+/** The account shown now, read when the switcher's page does not hold it (a search result, a link). */
+async function knowAccount(id) {
+  if (state.known.has(id)) return;
+  try { state.known.set(id, await api('GET', `/api/v1/accounts/${encodeURIComponent(id)}`)); } catch (_) { /* route shows why */ }
 }
 
 // ---------- routing: #/a/{accountId}/{tab} ----------
@@ -146,7 +170,16 @@ function route() {
   }
   state.accountId = decodeURIComponent(match[1]);
   state.tab = match[2];
-  document.getElementById('account-switcher').value = state.accountId;
+  if (!state.known.has(state.accountId)) {
+    knowAccount(state.accountId).then(() => { if (state.known.has(state.accountId)) route(); else routeTo(); });
+    return;
+  }
+  routeTo();
+}
+
+function routeTo() {
+  showAccounts(document.getElementById('account-search').value.trim() ? [...document.getElementById('account-switcher').options]
+    .map(o => state.known.get(o.value)).filter(Boolean) : state.accounts);
   document.querySelectorAll('nav a').forEach(a => {
     a.href = `#/a/${state.accountId}/${a.dataset.tab}`;
     if (a.dataset.tab === state.tab) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');
@@ -750,7 +783,7 @@ async function domains() {
 }
 
 function accountsAdmin() {
-  const vendors = state.accounts.filter(x => x.type === 'VENDOR');
+  const vendors = [...state.known.values()].filter(x => x.type === 'VENDOR'); // the switcher's page and what was searched
   const type = h('select', { id: 'new-account-type' }, h('option', { value: 'CUSTOMER' }, 'Customer'),
     state.me.role === 'PLATFORM_ADMIN' ? h('option', { value: 'VENDOR' }, 'Vendor') : null);
   const form = h('form', { id: 'account-create', class: 'panel', onsubmit: async event => {
@@ -845,5 +878,10 @@ document.getElementById('sign-out').addEventListener('click', async () => {
   showSignIn();
 });
 document.getElementById('account-switcher').addEventListener('change', event => go(event.target.value, state.tab));
+let searchTimer = null;
+document.getElementById('account-search').addEventListener('input', event => {
+  clearTimeout(searchTimer);
+  searchTimer = setTimeout(() => searchAccounts(event.target.value).catch(problem => toast(problem.message)), 250);
+});
 window.addEventListener('hashchange', route);
 api('GET', '/api/v1/auth/session').then(started).catch(showSignIn);

@@ -108,7 +108,6 @@ public final class AccountService {
         });
     }
 
-    /** The accounts the caller may see: all for the platform admin, else its own and its customers. */
     /** The most accounts one page of {@link #list} holds. */
     public static final int MAX_PAGE = 500;
 
@@ -121,6 +120,21 @@ public final class AccountService {
      * caller's own and its customers.
      */
     public Page list(Principal actor, Optional<String> after, int limit) {
+        return list(actor, Optional.empty(), after, limit);
+    }
+
+    /** The longest text {@link #list} searches names for. */
+    public static final int MAX_SEARCH = 100;
+
+    /** As above, of the accounts whose name holds {@code nameHolds} (any case; blank: all of them). */
+    public Page list(Principal actor, Optional<String> nameHolds, Optional<String> after, int limit) {
+        Optional<String> search = nameHolds.map(String::strip).filter(q -> !q.isEmpty());
+        if (search.isPresent() && search.get().length() > MAX_SEARCH) {
+            throw new ServiceException(
+                    ErrorCode.VALIDATION_FAILED,
+                    "Search for at most " + MAX_SEARCH + " characters of an account's name.",
+                    Map.of("field", "q"));
+        }
         int size = Math.max(1, Math.min(MAX_PAGE, limit));
         Optional<String> scope = actor.isPlatformAdmin()
                 ? Optional.empty()
@@ -137,7 +151,7 @@ public final class AccountService {
                                 "The cursor 'after' names no account of this list; start again without it.",
                                 Map.of("field", "after"))));
             }
-            List<Account> rows = store.page(h, scope, cursor, size + 1);
+            List<Account> rows = store.page(h, scope, search, cursor, size + 1);
             Optional<String> next =
                     rows.size() > size ? Optional.of(rows.get(size - 1).id()) : Optional.empty();
             return new Page(rows.subList(0, Math.min(size, rows.size())), next);

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
@@ -44,16 +45,31 @@ public final class AccountStore {
      * most {@code limit}; all accounts, or with {@code scope} given that account and its customers.
      */
     public List<Account> page(Handle h, Optional<String> scope, Optional<Account> after, int limit) {
+        return page(h, scope, Optional.empty(), after, limit);
+    }
+
+    /** As above, of the accounts whose name holds {@code nameHolds} (any case), when given. */
+    public List<Account> page(
+            Handle h, Optional<String> scope, Optional<String> nameHolds, Optional<Account> after, int limit) {
         var query = h.createQuery(SELECT + " WHERE 1 = 1"
                         + scope.map(s -> " AND (id = :scope OR parent_id = :scope)")
+                                .orElse("")
+                        + nameHolds
+                                .map(q -> " AND LOWER(name) LIKE :q ESCAPE '!'")
                                 .orElse("")
                         + after.map(a -> " AND (created_at > :at OR (created_at = :at AND id > :after))")
                                 .orElse("")
                         + " ORDER BY created_at, id LIMIT :n")
                 .bind("n", limit);
         scope.ifPresent(s -> query.bind("scope", s));
+        nameHolds.ifPresent(q -> query.bind("q", "%" + likeEscaped(q.toLowerCase(Locale.ROOT)) + "%"));
         after.ifPresent(a -> query.bind("at", Database.utc(a.createdAt())).bind("after", a.id()));
         return withDomains(h, query.map((rs, ctx) -> row(rs)).list());
+    }
+
+    /** {@code text} as a LIKE pattern's literal part: its wildcards and the escape character escaped by '!'. */
+    static String likeEscaped(String text) {
+        return text.replace("!", "!!").replace("%", "!%").replace("_", "!_");
     }
 
     public int countChildren(Handle h, String id) {

@@ -48,7 +48,8 @@ final class AccountRoutes {
     private void list(Context ctx) {
         Principal actor = Requests.caller(ctx);
         int limit = (int) Requests.longQuery(ctx, "limit", 100);
-        AccountService.Page page = accounts.list(actor, Optional.ofNullable(ctx.queryParam("after")), limit);
+        AccountService.Page page = accounts.list(
+                actor, Optional.ofNullable(ctx.queryParam("q")), Optional.ofNullable(ctx.queryParam("after")), limit);
         ctx.json(new Dto.AccountList(
                 page.accounts().stream().map(Dto.AccountJson::of).toList(),
                 page.next().orElse(null)));

@@ -195,6 +195,60 @@ class AccountApiTest extends OnBothDatabases {
     }
 
     @Test
+    void theAccountListFindsAccountsByAnyPartOfTheirNameInAnyCaseAndOnlyAmongTheCallersOwn() {
+        Api admin = server.admin();
+        String tag = "Srch" + System.nanoTime();
+        String vendor = admin.createVendor(tag + " Printing Vendor");
+        String printers = admin.createCustomer(tag + " Printers North", vendor);
+        String kiosks = admin.createCustomer(tag + " Kiosks", vendor);
+        String percent = admin.createCustomer(tag + " 100% Uptime_Ltd", vendor);
+        String otherVendor = admin.createVendor(tag + " Printers Elsewhere");
+        String username = "search-" + System.nanoTime();
+        admin.createUser(vendor, username, "search-vendor-password");
+        Api vendorAdmin = server.anonymous().login(username, "search-vendor-password");
+
+        assertThat(ids(admin.get("/api/v1/accounts?q=" + tag.toLowerCase(java.util.Locale.ROOT) + "%20printers")))
+                .containsExactly(printers, otherVendor);
+        assertThat(ids(vendorAdmin.get("/api/v1/accounts?q=PRINTERS"))).containsExactly(printers);
+        assertThat(ids(vendorAdmin.get("/api/v1/accounts?q=" + tag)))
+                .containsExactly(vendor, printers, kiosks, percent);
+        // wildcards are only themselves
+        assertThat(ids(admin.get("/api/v1/accounts?q=" + tag + "%20100%25"))).containsExactly(percent);
+        assertThat(ids(admin.get("/api/v1/accounts?q=" + tag + "%20%25"))).isEmpty();
+        assertThat(ids(admin.get("/api/v1/accounts?q=0%25%20Up"))).containsExactly(percent);
+        assertThat(ids(admin.get("/api/v1/accounts?q=" + tag + "%20_"))).isEmpty();
+        assertThat(ids(admin.get("/api/v1/accounts?q=Uptime_"))).containsExactly(percent);
+
+        // paged like the whole list, the cursor from the search's own page
+        var first = vendorAdmin
+                .get("/api/v1/accounts?limit=2&q=" + tag)
+                .assertStatus(200)
+                .json();
+        assertThat(first.path("accounts"))
+                .extracting(a -> a.path("id").asText())
+                .containsExactly(vendor, printers);
+        var rest = vendorAdmin
+                .get("/api/v1/accounts?limit=2&q=" + tag + "&after="
+                        + first.path("next").asText())
+                .assertStatus(200)
+                .json();
+        assertThat(rest.path("accounts")).extracting(a -> a.path("id").asText()).containsExactly(kiosks, percent);
+
+        var tooLong = admin.get("/api/v1/accounts?q=" + "x".repeat(101)).assertProblem(422, "validation_failed");
+        assertThat(tooLong.json().path("field").asText()).isEqualTo("q");
+        assertThat(ids(admin.get("/api/v1/accounts?q=" + "x".repeat(100)))).isEmpty();
+    }
+
+    private static List<String> ids(Api.Response response) {
+        List<String> ids = new java.util.ArrayList<>();
+        response.assertStatus(200)
+                .json()
+                .path("accounts")
+                .forEach(a -> ids.add(a.path("id").asText()));
+        return ids;
+    }
+
+    @Test
     void enumValuesAreReadIgnoringCaseAndAnsweredAsTheApiSpellsThem() {
         Api admin = server.admin();
         var vendor = admin.post("/api/v1/accounts", Map.of("name", "Lower Case", "type", "vendor"))
