@@ -6,8 +6,13 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.SecureRandom;
 import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
 import java.util.Base64;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSession;
+import org.conscrypt.Conscrypt;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 
 /** The TLS settings of every listener: TLS 1.2 and 1.3, forward-secret AEAD suites only. */
@@ -29,13 +34,38 @@ public final class ServerTls {
 
     /** A Jetty server TLS context on {@code context}, whose key manager chooses the chain of each handshake. */
     public static SslContextFactory.Server contextFactory(SSLContext context) {
-        SslContextFactory.Server factory = new SslContextFactory.Server();
+        SslContextFactory.Server factory = new EdgeContextFactory();
         factory.setSslContext(context);
         factory.setIncludeProtocols(PROTOCOLS);
         factory.setIncludeCipherSuites(CIPHER_SUITES);
         factory.setSniRequired(false);
         factory.setRenegotiationAllowed(false);
         return factory;
+    }
+
+    /**
+     * Jetty's server context, without two costs it puts on every connection of the edge: its
+     * engines are given their parameters without reading the engine's first (on Conscrypt, each
+     * read and each write of them looks up {@code SSLParameters.get/setNamedGroups} by reflection
+     * and throws {@code NoSuchMethodException} on Java 17), and no client certificate chain is
+     * asked of a session (the edge never requests one; asking throws {@code
+     * SSLPeerUnverifiedException}, twice per connection).
+     */
+    static final class EdgeContextFactory extends SslContextFactory.Server {
+        @Override
+        public void customize(SSLEngine engine) {
+            if (Conscrypt.isConscrypt(engine)) {
+                // what Jetty sets (endpoint identification, cipher order, suites, protocols, client auth) on fresh ones
+                engine.setSSLParameters(customize(new SSLParameters()));
+            } else {
+                super.customize(engine);
+            }
+        }
+
+        @Override
+        public X509Certificate[] getX509CertChain(SSLSession session) {
+            return getNeedClientAuth() || getWantClientAuth() ? super.getX509CertChain(session) : null;
+        }
     }
 
     /**

@@ -305,6 +305,33 @@ class TlsEdgeTest extends OnBothDatabases {
     }
 
     @Test
+    void theEdgeChoosesTheCipherSuiteByItsOwnOrderAndRefusesTls11EvenWhenTheClientOffersIt() {
+        // the client prefers AES-256; the edge's own order puts AES-128 first, and it holds
+        var tls12 = OpenSslClient.connect(
+                dir,
+                server.server().httpsPort(),
+                Optional.empty(),
+                platformCa(),
+                "-tls1_2",
+                "-cipher",
+                "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-AES128-GCM-SHA256"
+                        + ":ECDHE-RSA-AES128-GCM-SHA256");
+        assertThat(tls12.verified()).as(tls12.output()).isTrue();
+        assertThat(tls12.output()).containsPattern("Cipher is ECDHE-(ECDSA|RSA)-AES128-GCM-SHA256");
+
+        var tls11 = OpenSslClient.connect(
+                dir,
+                server.server().httpsPort(),
+                Optional.empty(),
+                platformCa(),
+                "-tls1_1",
+                "-cipher",
+                "DEFAULT@SECLEVEL=0");
+        assertThat(tls11.exit()).as(tls11.output()).isNotZero();
+        assertThat(tls11.chain()).isEmpty();
+    }
+
+    @Test
     void theIppsPortServesPrintingOnlyAndTheHttpsPortNoPrinting() {
         server.admin().post("/ipp/print", Map.of()).assertProblem(404, "not_found");
         var api = new io.certdesk.server.testing.Api(
