@@ -132,7 +132,8 @@ public final class AcmeService implements AutoCloseable {
     @Override
     public void close() {
         Background.stop(sweep, Duration.ofSeconds(5));
-        validators.shutdownNow();
+        // a validation under way writes its outcome: it is let finish (its outbound calls have their own deadlines)
+        Background.stop(validators, Duration.ofSeconds(10));
     }
 
     public String nonce() {

@@ -200,6 +200,7 @@ public final class IssuerRevocationWatch implements AutoCloseable {
     @Override
     public void close() {
         io.certdesk.server.Background.stop(ticks, java.time.Duration.ofSeconds(5));
-        asks.shutdownNow();
+        io.certdesk.server.Background.stop(
+                asks, java.time.Duration.ofSeconds(10)); // an ask under way records its answer
     }
 }
