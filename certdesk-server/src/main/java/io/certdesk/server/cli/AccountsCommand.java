@@ -59,9 +59,16 @@ public final class AccountsCommand {
         @Option(names = "--json", description = "Print the API's JSON.")
         boolean json;
 
+        @Option(
+                names = "--name",
+                paramLabel = "TEXT",
+                description = "Only the accounts whose name holds TEXT (any case).")
+        String name;
+
         @Override
         public Integer call() throws Exception {
             ServerApi api = ServerApi.fromSaved(CliConfig.require());
+            String search = name == null ? "" : "&q=" + java.net.URLEncoder.encode(name, "UTF-8");
             // every page, in order: the list is paged by the API
             com.fasterxml.jackson.databind.node.ArrayNode all =
                     com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode();
@@ -69,7 +76,7 @@ public final class AccountsCommand {
             do {
                 JsonNode page = api.send(
                         "GET",
-                        "/api/v1/accounts?limit=500"
+                        "/api/v1/accounts?limit=500" + search
                                 + (next == null ? "" : "&after=" + java.net.URLEncoder.encode(next, "UTF-8")),
                         null);
                 page.path("accounts").forEach(all::add);

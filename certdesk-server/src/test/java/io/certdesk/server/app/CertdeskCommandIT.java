@@ -424,6 +424,13 @@ class CertdeskCommandIT {
         Result list = cli("accounts", "list");
         assertThat(list.out).contains(vendorId).contains(customerId).contains("print.globex.test");
         assertThat(cli("accounts", "list", "--json").out).contains("\"parentId\" : \"" + vendorId + "\"");
+        Result found = cli("accounts", "list", "--name", "GLOBEX", "--json");
+        assertThat(found.exit).as(found.err).isZero();
+        assertThat(new com.fasterxml.jackson.databind.ObjectMapper()
+                        .readTree(found.out)
+                        .path("accounts"))
+                .extracting(a -> a.path("id").asText())
+                .containsExactly(customerId);
         assertThat(cli("accounts", "create", "--help").out).contains("--parent");
 
         String token = new com.fasterxml.jackson.databind.ObjectMapper()
