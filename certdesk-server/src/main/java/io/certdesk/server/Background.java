@@ -6,9 +6,13 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The single daemon thread each of the node's own periodic tasks runs on, and its stop. */
 public final class Background {
+    private static final Logger log = LoggerFactory.getLogger(Background.class);
+
     private Background() {}
 
     /** A scheduler on one daemon thread named {@code name} (it never keeps the process alive). */
@@ -25,25 +29,29 @@ public final class Background {
     }
 
     /**
-     * Lets a run under way end, for up to {@code grace}, and interrupts it only after that (for a
-     * scheduler of {@link #thread} or a pool of workers alike). A run
-     * is not interrupted at once: an interrupt that lands while the embedded H2 database reads or
-     * writes its file closes the file under every connection of the node (Java's interruptible
-     * file channels), which ends the node's database instead of the task.
+     * Lets a run under way end, for up to {@code grace}, and never interrupts it (for a scheduler
+     * of {@link #thread} or a pool of workers alike). An interrupt that lands while the embedded
+     * H2 database reads or writes its file closes the file under every connection of the node
+     * (Java's interruptible file channels): the database is then left unclosed, and the next start
+     * recovers it (21 s for a 29 GB file). A run still going after the grace is left to end on
+     * its own thread (a daemon): its statements end when the database is closed under them, and
+     * its outbound calls have deadlines of their own. Returns whether everything had ended.
      */
-    public static void stop(ExecutorService scheduler, Duration grace) {
+    public static boolean stop(ExecutorService scheduler, Duration grace) {
         scheduler.shutdown();
         if (scheduler instanceof ThreadPoolExecutor pool && !(scheduler instanceof ScheduledThreadPoolExecutor)) {
             pool.getQueue().clear(); // as for a scheduler: what only waits its turn is dropped, not run
         }
         try {
-            if (!scheduler.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
-                scheduler.shutdownNow();
-                scheduler.awaitTermination(1, TimeUnit.SECONDS);
+            if (scheduler.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+                return true;
             }
         } catch (InterruptedException e) {
-            scheduler.shutdownNow();
             Thread.currentThread().interrupt();
         }
+        log.warn(
+                "A background task is still running {} s into the stop; it is left to end on its own",
+                grace.toSeconds());
+        return false;
     }
 }

@@ -20,7 +20,7 @@ import java.util.Objects;
  * the JDK's, which are fast already. The verdict is the same whichever verifies.
  */
 public final class Signatures {
-    private static volatile Provider ecdsa = Providers.BC;
+    private static volatile Provider ecdsaFirst = Providers.BC;
 
     private Signatures() {}
 
@@ -30,47 +30,48 @@ public final class Signatures {
      * signatures are static and deep in the core.
      */
     public static void verifyEcdsaWith(Provider provider) {
-        ecdsa = Objects.requireNonNull(provider);
+        ecdsaFirst = Objects.requireNonNull(provider);
     }
 
     /** Throws when {@code key} does not verify the certificate's signature. */
     public static void verify(X509Certificate certificate, PublicKey key) throws GeneralSecurityException {
-        verify(certificate, key, ecdsa);
+        verify(certificate, key, ecdsaFirst);
     }
 
     /** As above, with ECDSA verified by {@code first} (Bouncy Castle where it does not know the curve). */
     public static void verify(X509Certificate certificate, PublicKey key, Provider first)
             throws GeneralSecurityException {
-        if (!(key instanceof ECPublicKey)) {
+        if (key instanceof ECPublicKey) {
+            ecdsa(provider -> certificate.verify(key, provider), first);
+        } else {
             certificate.verify(key);
-            return;
         }
+    }
+
+    /** Throws when {@code key} does not verify the CRL's signature. */
+    public static void verify(X509CRL crl, PublicKey key) throws GeneralSecurityException {
+        if (key instanceof ECPublicKey) {
+            ecdsa(provider -> crl.verify(key, provider), ecdsaFirst);
+        } else {
+            crl.verify(key);
+        }
+    }
+
+    /** One signature check, on the provider given. */
+    @FunctionalInterface
+    private interface Check {
+        void on(Provider provider) throws GeneralSecurityException;
+    }
+
+    private static void ecdsa(Check check, Provider first) throws GeneralSecurityException {
         if (first != Providers.BC) {
             try {
-                certificate.verify(key, first);
+                check.on(first);
                 return;
             } catch (InvalidKeyException | NoSuchAlgorithmException unknownToIt) {
                 // a curve or digest it does not do: Bouncy Castle decides
             }
         }
-        certificate.verify(key, Providers.BC);
-    }
-
-    /** Throws when {@code key} does not verify the CRL's signature. */
-    public static void verify(X509CRL crl, PublicKey key) throws GeneralSecurityException {
-        if (!(key instanceof ECPublicKey)) {
-            crl.verify(key);
-            return;
-        }
-        Provider first = ecdsa;
-        if (first != Providers.BC) {
-            try {
-                crl.verify(key, first);
-                return;
-            } catch (InvalidKeyException | NoSuchAlgorithmException unknownToIt) {
-                // as above
-            }
-        }
-        crl.verify(key, Providers.BC);
+        check.on(Providers.BC);
     }
 }

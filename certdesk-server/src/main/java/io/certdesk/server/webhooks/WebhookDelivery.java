@@ -244,15 +244,9 @@ public final class WebhookDelivery implements AutoCloseable {
     @Override
     public void close() {
         timer.shutdown();
-        senders.shutdown();
-        try {
-            if (!senders.awaitTermination(TIMEOUT.toSeconds() + 5, TimeUnit.SECONDS)) {
-                senders.shutdownNow(); // left claimed: sent again once the claim runs out
-            }
-            timer.shutdownNow();
-            timer.awaitTermination(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        // sends under way are let finish and be recorded; one still sending after its timeout stays claimed, and is
+        // sent again once the claim runs out
+        io.certdesk.server.Background.stop(senders, Duration.ofSeconds(TIMEOUT.toSeconds() + 5));
+        io.certdesk.server.Background.stop(timer, Duration.ofSeconds(10));
     }
 }
