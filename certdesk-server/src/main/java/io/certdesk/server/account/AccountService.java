@@ -114,19 +114,15 @@ public final class AccountService {
     /** One page of accounts and the cursor of the next, when there are more. */
     public record Page(List<Account> accounts, Optional<String> next) {}
 
-    /**
-     * The accounts the caller may see, oldest first, a page of at most {@code limit} (1 to {@link
-     * #MAX_PAGE}) after the account {@code after}: every account for the platform admin, else the
-     * caller's own and its customers.
-     */
-    public Page list(Principal actor, Optional<String> after, int limit) {
-        return list(actor, Optional.empty(), after, limit);
-    }
-
     /** The longest text {@link #list} searches names for. */
     public static final int MAX_SEARCH = 100;
 
-    /** As above, of the accounts whose name holds {@code nameHolds} (any case; blank: all of them). */
+    /**
+     * The accounts the caller may see, oldest first, a page of at most {@code limit} (1 to {@link
+     * #MAX_PAGE}) after the account {@code after}: every account for the platform admin, else the
+     * caller's own and its customers; with {@code nameHolds} (not blank), only those whose name holds
+     * it, in any case.
+     */
     public Page list(Principal actor, Optional<String> nameHolds, Optional<String> after, int limit) {
         Optional<String> search = nameHolds.map(String::strip).filter(q -> !q.isEmpty());
         if (search.isPresent() && search.get().length() > MAX_SEARCH) {

@@ -42,13 +42,9 @@ public final class AccountStore {
 
     /**
      * A page of accounts, oldest first: after {@code after} (its creation time, then its id), at
-     * most {@code limit}; all accounts, or with {@code scope} given that account and its customers.
+     * most {@code limit}; all accounts, or with {@code scope} given that account and its customers;
+     * with {@code nameHolds} given, only those whose name holds it (any case).
      */
-    public List<Account> page(Handle h, Optional<String> scope, Optional<Account> after, int limit) {
-        return page(h, scope, Optional.empty(), after, limit);
-    }
-
-    /** As above, of the accounts whose name holds {@code nameHolds} (any case), when given. */
     public List<Account> page(
             Handle h, Optional<String> scope, Optional<String> nameHolds, Optional<Account> after, int limit) {
         var query = h.createQuery(SELECT + " WHERE 1 = 1"

@@ -181,8 +181,8 @@ public final class TlsChains implements TlsChanges {
         opener.start();
     }
 
-    /** Opens every key still sealed; returns how many it opened. */
-    int openKeys() {
+    /** Opens every key still sealed, and says how many it opened. */
+    private void openKeys() {
         long started = System.nanoTime();
         int opened = 0;
         int failed = 0;
@@ -201,7 +201,6 @@ public final class TlsChains implements TlsChanges {
                 opened,
                 (System.nanoTime() - started) / 1_000_000,
                 failed == 0 ? "" : ", " + failed + " could not be (their chains are not served)");
-        return opened;
     }
 
     /**
