@@ -163,7 +163,7 @@ public final class CertdeskServer implements AutoCloseable {
                 ? CompletableFuture.supplyAsync(
                         () -> PkiListener.start(
                                 config.bindHost(), config.httpPort().getAsInt(), config.clock(), registry),
-                        task -> startThread(task, "certdesk-pki-listener-start"))
+                        io.certdesk.server.Background.ownThread("certdesk-pki-listener-start"))
                 : CompletableFuture.completedFuture(null);
         Database database;
         try {
@@ -659,12 +659,6 @@ public final class CertdeskServer implements AutoCloseable {
                     + " (base64 of 32 random bytes) or pass --master-key-file.");
         }
         return MasterKeys.readOrCreate(config.dataDir().resolve(MasterKeys.FILE_NAME), random);
-    }
-
-    private static void startThread(Runnable task, String name) {
-        Thread thread = new Thread(task, name);
-        thread.setDaemon(true);
-        thread.start();
     }
 
     private static void requireMasterKeyMatches(Database database, MasterKey master) {

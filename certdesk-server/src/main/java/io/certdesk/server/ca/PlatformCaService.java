@@ -7,6 +7,7 @@ import io.certdesk.pki.issue.IssuedChain;
 import io.certdesk.pki.issue.PlatformCa;
 import io.certdesk.pki.keys.KeyPairs;
 import io.certdesk.pki.keys.KeyType;
+import io.certdesk.server.Background;
 import io.certdesk.server.audit.AuditAction;
 import io.certdesk.server.audit.AuditLog;
 import io.certdesk.server.keys.KeyVault;
@@ -95,25 +96,9 @@ public final class PlatformCaService {
 
         private KeysAhead(KeyType keyType, Supplier<KeyPair> generate) {
             this.keyType = keyType;
-            this.root = onItsOwnThread(generate, "certdesk-ca-root-key");
-            this.issuing = onItsOwnThread(generate, "certdesk-ca-issuing-key");
-        }
-
-        /** Not the common pool: on two cores it has one thread, and the two pairs would be made one after the other. */
-        private static CompletableFuture<KeyPair> onItsOwnThread(Supplier<KeyPair> generate, String name) {
-            CompletableFuture<KeyPair> keys = new CompletableFuture<>();
-            Thread thread = new Thread(
-                    () -> {
-                        try {
-                            keys.complete(generate.get());
-                        } catch (RuntimeException e) {
-                            keys.completeExceptionally(e);
-                        }
-                    },
-                    name);
-            thread.setDaemon(true);
-            thread.start();
-            return keys;
+            // not the common pool: on two cores it has one thread, and the two pairs would be made one after the other
+            this.root = CompletableFuture.supplyAsync(generate, Background.ownThread("certdesk-ca-root-key"));
+            this.issuing = CompletableFuture.supplyAsync(generate, Background.ownThread("certdesk-ca-issuing-key"));
         }
 
         public static KeysAhead start(KeyType keyType, SecureRandom random, Optional<Provider> nativeKeys) {

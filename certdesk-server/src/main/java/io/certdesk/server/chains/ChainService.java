@@ -122,11 +122,17 @@ public final class ChainService {
                 Arrays.fill(password, '\0');
             }
         }
+        // what the answer shows of each chain's certificates, read before the transaction as the file was
+        List<List<CertificateInfo>> infos = result.chains().stream()
+                .map(chain ->
+                        chain.certificates().stream().map(CertificateInfo::of).toList())
+                .toList();
         return database.inTransaction(h -> {
             requireRoom(h, account, result.chains().size());
             List<PrivateChain> stored = new ArrayList<>();
             Map<String, List<CertificateInfo>> certificates = new HashMap<>();
-            for (PrivateChainImport.ImportedChain chain : result.chains()) {
+            for (int i = 0; i < result.chains().size(); i++) {
+                PrivateChainImport.ImportedChain chain = result.chains().get(i);
                 PrivateChain one = store(
                         h,
                         account,
@@ -136,9 +142,7 @@ public final class ChainService {
                         new IssuedChain(chain.key(), chain.certificates()),
                         Optional.empty());
                 stored.add(one);
-                certificates.put(
-                        one.id(),
-                        chain.certificates().stream().map(CertificateInfo::of).toList());
+                certificates.put(one.id(), infos.get(i));
             }
             tls.changed(h, account.id());
             audit.record(h, actor.username(), account.id(), AuditAction.CHAIN_IMPORTED, describe(stored));
