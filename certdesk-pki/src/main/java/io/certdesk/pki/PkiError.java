@@ -49,7 +49,9 @@ public enum PkiError {
     /** A request names more hosts than one certificate may carry. */
     TOO_MANY_NAMES("too_many_names"),
     /** A key of a type the platform CA does not issue for in this profile (Ed25519 for TLS). */
-    UNSUPPORTED_KEY("unsupported_key");
+    UNSUPPORTED_KEY("unsupported_key"),
+    /** Not a SCEP message (RFC 8894): no CMS SignedData, or one without the attributes a SCEP message carries. */
+    INVALID_SCEP_MESSAGE("invalid_scep_message");
 
     /** Whose fault a refusal is. */
     public enum Fault {
