@@ -419,7 +419,7 @@ async function expiringCount() {
 }
 
 const KINDS = { TRUSTED_CA: 'trusted CA', CHAIN: 'private chain', CHAIN_CERTIFICATE: 'certificate of a chain',
-  SIGNED_REQUEST: 'device certificate',
+  SIGNED_REQUEST: 'device certificate', ACME: 'ACME certificate', SCEP: 'device certificate (SCEP)',
   PLATFORM_CA: 'platform CA', NODE_SERVER: 'node certificate' };
 
 async function expiring() {
@@ -438,7 +438,8 @@ async function expiring() {
     h('td', {}, i.renewAt ? ['renews by itself ', when(i.renewAt)]
       : i.origin === 'IMPORTED' ? 'renew at its CA, then import it again'
         : i.origin === 'REQUESTED' ? 'make a new request, have your CA sign it'
-          : i.kind === 'SIGNED_REQUEST' ? 'the device sends a new CSR' : '')));
+          : i.kind === 'SIGNED_REQUEST' ? 'the device sends a new CSR'
+            : i.kind === 'SCEP' ? 'the device renews by SCEP' : '')));
   view().replaceChildren(
     h('h1', {}, `Expiring — ${(account() || {}).name || ''}`),
     h('p', {}, h('label', { for: 'expiring-within' }, 'Ending within '), choose),

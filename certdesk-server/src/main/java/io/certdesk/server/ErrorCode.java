@@ -39,6 +39,8 @@ public enum ErrorCode {
     DESTINATION_NOT_ALLOWED("destination_not_allowed", 403, "Destination not allowed"),
     /** Trusting a CA from a check whose server did not present a certificate with that fingerprint. */
     NOT_PRESENTED("not_presented", 409, "Certificate not presented"),
+    /** Approving or rejecting a device's request that was decided already. */
+    ALREADY_DECIDED("already_decided", 409, "Already decided"),
     NOT_READY("not_ready", 503, "Not ready"),
     /** A backup asked of a node on PostgreSQL: its own tools back it up. */
     NOT_EMBEDDED("not_embedded", 409, "Not the embedded database"),

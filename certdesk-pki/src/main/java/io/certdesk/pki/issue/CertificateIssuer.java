@@ -308,6 +308,29 @@ public final class CertificateIssuer {
         return new IssuedChain(keys.getPrivate(), List.of(certificate, ca));
     }
 
+    /**
+     * The platform's SCEP registration authority (RFC 8894 §2.1): an RSA key that devices encrypt
+     * their requests to and that signs every answer, so keyUsage digitalSignature and
+     * keyEncipherment; signed by the RSA issuing CA, whose chain SCEP clients are given with it.
+     */
+    public X509Certificate issueScepRa(PlatformCa ca, PublicKey raKey, Duration validity) {
+        if (!"RSA".equals(raKey.getAlgorithm())) {
+            throw new IllegalArgumentException("a SCEP RA key is RSA: clients encrypt to it");
+        }
+        Instant now = clock.instant();
+        X509Certificate issuing = ca.issuingFor("RSA");
+        String organization = organizationOf(ca.root());
+        Extensions ra = builder(
+                X500Name.getInstance(issuing.getSubjectX500Principal().getEncoded()),
+                name(organization + " SCEP RA", organization),
+                now,
+                capToIssuer(issuing, now, validity),
+                raKey);
+        ra.addEndEntity(raKey, issuing.getPublicKey(), KeyUsage.digitalSignature | KeyUsage.keyEncipherment);
+        ra.addLocations(locations, issuing);
+        return sign(ra, ca.issuingKeyFor("RSA"), KeyType.describing(issuing.getPublicKey()));
+    }
+
     private static X500Name tokenSigningName(String accountName, String accountId) {
         String name = accountName.length() > 40 ? accountName.substring(0, 40) : accountName;
         return new X500NameBuilder(BCStyle.INSTANCE)

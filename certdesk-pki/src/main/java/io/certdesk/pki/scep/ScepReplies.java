@@ -21,7 +21,6 @@ import org.bouncycastle.asn1.cms.AttributeTable;
 import org.bouncycastle.asn1.cms.CMSAttributes;
 import org.bouncycastle.asn1.cms.Time;
 import org.bouncycastle.cert.jcajce.JcaCertStore;
-import org.bouncycastle.cms.CMSAbsentContent;
 import org.bouncycastle.cms.CMSEnvelopedDataGenerator;
 import org.bouncycastle.cms.CMSException;
 import org.bouncycastle.cms.CMSProcessableByteArray;
@@ -81,14 +80,22 @@ public final class ScepReplies {
         return signed(peer, ScepStatus.SUCCESS, Optional.empty(), new CMSProcessableByteArray(enveloped));
     }
 
-    /** PENDING: the request waits for an admin; the client polls with CertPoll under the same transaction ID. */
+    /**
+     * PENDING: the request waits for an admin; the client polls with CertPoll under the same
+     * transaction ID. Without an envelope (RFC 8894 §3.3.2), but with an empty content rather than
+     * none: OpenSSL's PKCS7_verify, which certmonger uses, refuses a SignedData without content.
+     */
     public byte[] pending(ScepPeer peer) {
-        return signed(peer, ScepStatus.PENDING, Optional.empty(), new CMSAbsentContent());
+        return signed(peer, ScepStatus.PENDING, Optional.empty(), new CMSProcessableByteArray(new byte[0]));
     }
 
     /** FAILURE with {@code failure}, and {@code text} as the failInfoText a person can read. */
     public byte[] failure(ScepPeer peer, ScepFailure failure, String text) {
-        return signed(peer, ScepStatus.FAILURE, Optional.of(new Failure(failure, text)), new CMSAbsentContent());
+        return signed(
+                peer,
+                ScepStatus.FAILURE,
+                Optional.of(new Failure(failure, text)),
+                new CMSProcessableByteArray(new byte[0]));
     }
 
     private record Failure(ScepFailure failure, String text) {}
@@ -142,9 +149,7 @@ public final class ScepReplies {
                                     .build(ra.key()),
                             ra.certificate()));
             generator.addCertificates(new JcaCertStore(List.of(ra.certificate())));
-            return generator
-                    .generate(content, !(content instanceof CMSAbsentContent))
-                    .getEncoded();
+            return generator.generate(content, true).getEncoded();
         } catch (OperatorCreationException | CertificateEncodingException | CMSException | IOException e) {
             throw new IllegalStateException("signing the SCEP answer failed", e);
         }

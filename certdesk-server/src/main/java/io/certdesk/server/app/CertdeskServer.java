@@ -409,6 +409,22 @@ public final class CertdeskServer implements AutoCloseable {
                             random,
                             config.signatureProvider())
                     .start();
+            io.certdesk.server.scep.ScepStore scepStore = new io.certdesk.server.scep.ScepStore();
+            if (pkiListener != null) {
+                pkiListener.publishScep(new io.certdesk.server.scep.ScepService(
+                        database,
+                        scepStore,
+                        new io.certdesk.server.scep.RegistrationAuthority(
+                                database, scepStore, vault, platformCa, issuedStore, config.clock(), random),
+                        platformCa,
+                        issuedStore,
+                        accountStore,
+                        audit,
+                        config.clock(),
+                        random,
+                        config.signatureProvider(),
+                        registry));
+            }
             long t35 = System.nanoTime();
             ApiServer api = new ApiServer(
                             new ApiServer.Services(
@@ -450,6 +466,17 @@ public final class CertdeskServer implements AutoCloseable {
                                     acme,
                                     new io.certdesk.server.acme.AcmeAdminService(
                                             database, vault, access, audit, config.clock(), random),
+                                    new io.certdesk.server.scep.ScepAdminService(
+                                            database,
+                                            scepStore,
+                                            platformCa,
+                                            issuedStore,
+                                            access,
+                                            audit,
+                                            config.clock(),
+                                            random,
+                                            config.signatureProvider(),
+                                            pkiUrl),
                                     new io.certdesk.server.backup.Backups(database, audit, config.clock()),
                                     registry),
                             new ApiServer.Listeners(

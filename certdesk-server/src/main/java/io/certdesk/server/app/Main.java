@@ -34,6 +34,7 @@ import picocli.CommandLine.Command;
             CertificatesCommands.Pki.class,
             io.certdesk.server.cli.EnrollmentCommands.Certificate.class,
             io.certdesk.server.cli.AcmeCommands.class,
+            io.certdesk.server.cli.ScepCommands.class,
             TokenCommands.Clients.class,
             TokenCommands.Token.class,
             TrustCommands.class,

@@ -47,5 +47,14 @@ public enum AuditAction {
     API_CLIENT_CREATED,
     API_CLIENT_SECRET_ROTATED,
     API_CLIENT_DELETED,
-    MASTER_KEY_ROTATED
+    MASTER_KEY_ROTATED,
+    SCEP_SETTINGS_CHANGED,
+    SCEP_PASSWORD_CREATED,
+    SCEP_PASSWORD_DELETED,
+    /** A device enrolled (or renewed) by SCEP and was issued a certificate. */
+    SCEP_CERTIFICATE_ISSUED,
+    /** A device's SCEP request held for an admin (names outside the account's domains). */
+    SCEP_REQUEST_HELD,
+    SCEP_REQUEST_APPROVED,
+    SCEP_REQUEST_REJECTED
 }

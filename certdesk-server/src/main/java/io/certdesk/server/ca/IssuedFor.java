@@ -14,6 +14,14 @@ public enum IssuedFor {
     SIGNED_REQUEST,
     /** A certificate an ACME client ordered for its own key. */
     ACME,
+    /** A certificate a device enrolled for by SCEP (its key is on the device). */
+    SCEP,
+    /** The platform's SCEP registration authority (RSA), signed by the RSA issuing CA. */
+    SCEP_RA,
     /** A CA's delegated OCSP responder (id-kp-OCSPSigning), signed by that CA. */
-    OCSP_RESPONDER
+    OCSP_RESPONDER;
+
+    /** The certificates signed for keys held elsewhere: a device's CSR, an ACME order, a SCEP enrollment. */
+    public static final java.util.Set<IssuedFor> HELD_ELSEWHERE =
+            java.util.Collections.unmodifiableSet(java.util.EnumSet.of(SIGNED_REQUEST, ACME, SCEP));
 }

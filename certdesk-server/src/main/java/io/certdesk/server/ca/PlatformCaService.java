@@ -401,6 +401,19 @@ public final class PlatformCaService {
         return issuer.issueForKey(ca(), key, dnsNames, profile, validity);
     }
 
+    /** A certificate for the platform's SCEP registration authority (an RSA key), from the RSA issuing CA. */
+    public X509Certificate issueScepRa(java.security.PublicKey key, Duration validity) {
+        return issuer.issueScepRa(ca(), key, validity);
+    }
+
+    /**
+     * The issuing CA that signs RSA leaves (devices' SCEP certificates among them) and the SCEP RA:
+     * the RSA issuing CA, or under an EC root the one issuing CA.
+     */
+    public X509Certificate rsaIssuing() {
+        return ca().issuingFor("RSA");
+    }
+
     /** A token-signing chain naming the account, issued by the platform CA. */
     public IssuedChain issueTokenSigning(String accountName, String accountId, KeyType keyType, Duration validity) {
         return issuer.issueTokenSigning(ca(), accountName, accountId, keyType, validity);

@@ -217,8 +217,7 @@ public final class RevocationService {
         String wanted = normalizedSerial(serial);
         IssuedCertificate target = database.read(h -> issued.bySerial(h, wanted).stream()
                         .filter(c -> c.accountId().filter(account.id()::equals).isPresent()
-                                && (c.issuedFor() == io.certdesk.server.ca.IssuedFor.SIGNED_REQUEST
-                                        || c.issuedFor() == io.certdesk.server.ca.IssuedFor.ACME))
+                                && io.certdesk.server.ca.IssuedFor.HELD_ELSEWHERE.contains(c.issuedFor()))
                         .findFirst())
                 .orElseThrow(() -> ServiceException.notFound(
                         "A certificate with serial " + wanted + " signed for a request of this account"));

@@ -73,6 +73,8 @@ public record ExpiringItem(
         SIGNED_REQUEST,
         /** A certificate an ACME client ordered, known by its serial, until a newer one for the same names replaces it. */
         ACME,
+        /** A certificate a device enrolled for by SCEP, known by its serial, until a newer one for the same names replaces it. */
+        SCEP,
         /** The platform CA's root or one of its issuing CAs. */
         PLATFORM_CA,
         /** A node's own server certificate (renewed by the node at start-up within 30 days of its end). */

@@ -64,6 +64,7 @@ public final class ApiServer {
             ConnectionCheckService checks,
             io.certdesk.server.acme.AcmeService acme,
             io.certdesk.server.acme.AcmeAdminService acmeAdmin,
+            io.certdesk.server.scep.ScepAdminService scepAdmin,
             io.certdesk.server.backup.Backups backups,
             PrometheusMeterRegistry registry) {}
 
@@ -127,6 +128,7 @@ public final class ApiServer {
             new TokenRoutes(services.apiClients(), services.tokens(), requests).register(routes);
             new ConnectionCheckRoutes(services.checks(), requests).register(routes);
             new AcmeAdminRoutes(services.acmeAdmin(), requests).register(routes);
+            new ScepAdminRoutes(services.scepAdmin(), requests).register(routes);
             new AcmeRoutes(services.acme()).register(routes);
             new ConsoleRoutes().register(routes);
             new TlsRoutes(services.accounts(), services.tlsChains(), services.printer(), requests, connectors::isIpps)

@@ -36,8 +36,12 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * The plain-HTTP listener ({@code --http-port}) that serves the platform CA's publications and
  * nothing else, since relying parties fetch them over HTTP by design (RFC 5280 §4.2.2.1, RFC 6960
  * appendix A): {@code /pki/ca/ID.crt}, {@code /pki/crl/ID.crl} and the OCSP responder at
- * {@code /pki/ocsp} (POST, or GET with the base64 request after it, RFC 5019 §5). Everything else
- * is a 404. It is bound before the platform CA loads, so certificates can name its port; until
+ * {@code /pki/ocsp} (POST, or GET with the base64 request after it, RFC 5019 §5); and SCEP
+ * (RFC 8894), whose messages carry their own security and which devices speak over plain HTTP:
+ * {@code /scep/ACCOUNT_ID} (with anything after it, such as {@code /pkiclient.exe}), and the
+ * paths that name no account, where the challenge password tells it: {@code /scep},
+ * {@code /certsrv/mscep/mscep.dll} (NDES's, which Canon and Intune devices are set up with) and
+ * {@code /cgi-bin/pkiclient.exe}. Everything else is a 404. It is bound before the platform CA loads, so certificates can name its port; until
  * {@link #publish} it answers 503.
  */
 public final class PkiListener implements AutoCloseable {
@@ -54,6 +58,7 @@ public final class PkiListener implements AutoCloseable {
     private final Server server;
     private final ServerConnector connector;
     private final AtomicReference<RevocationPublisher> publisher = new AtomicReference<>();
+    private final AtomicReference<io.certdesk.server.scep.ScepService> scep = new AtomicReference<>();
     private final Clock clock;
     private final MeterRegistry registry;
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
@@ -103,6 +108,11 @@ public final class PkiListener implements AutoCloseable {
         publisher.set(publications);
     }
 
+    /** From now on, answers SCEP. */
+    public void publishScep(io.certdesk.server.scep.ScepService service) {
+        scep.set(service);
+    }
+
     public int port() {
         return connector.getLocalPort();
     }
@@ -122,6 +132,10 @@ public final class PkiListener implements AutoCloseable {
             String path = request.getHttpURI().getPath();
             String method = request.getMethod();
             RevocationPublisher pki = publisher.get();
+            Optional<Optional<String>> scepAccount = path == null ? Optional.empty() : scepAccount(path);
+            if (scepAccount.isPresent()) {
+                return scep(request, response, callback, scepAccount.get(), method);
+            }
             if (path == null || !path.startsWith(PkiLocations.PREFIX)) {
                 return text(response, callback, "other", 404, "Only /pki/ is served on this port.");
             }
@@ -249,6 +263,130 @@ public final class PkiListener implements AutoCloseable {
                 return true;
             }
             return bytes(response, callback, resource, type, body);
+        }
+    }
+
+    private static final String SCEP = "/scep";
+    private static final java.util.Set<String> SCEP_WITHOUT_ACCOUNT = java.util.Set.of(
+            "/scep", "/scep/", "/certsrv/mscep/mscep.dll", "/certsrv/mscep/mscep.dll/", "/cgi-bin/pkiclient.exe");
+    private static final java.util.regex.Pattern SCEP_ACCOUNT =
+            java.util.regex.Pattern.compile("/scep/([A-Za-z0-9-]{1,64})(/.*)?");
+
+    /** For a SCEP path: the account it names (empty for the paths naming none); empty for any other path. */
+    static Optional<Optional<String>> scepAccount(String path) {
+        if (SCEP_WITHOUT_ACCOUNT.contains(path)) {
+            return Optional.of(Optional.empty());
+        }
+        if (path.startsWith(SCEP + "/")) {
+            var m = SCEP_ACCOUNT.matcher(path);
+            if (m.matches()) {
+                return Optional.of(Optional.of(m.group(1)));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The value of {@code name} in a raw query, percent-decoding left to the caller; null when absent. */
+    static String queryValue(String query, String name) {
+        if (query == null) {
+            return null;
+        }
+        for (String pair : query.split("&")) {
+            int eq = pair.indexOf('=');
+            String key = eq < 0 ? pair : pair.substring(0, eq);
+            if (key.equals(name)) {
+                return eq < 0 ? "" : pair.substring(eq + 1);
+            }
+        }
+        return null;
+    }
+
+    private boolean scep(Request request, Response response, Callback callback, Optional<String> account, String method)
+            throws Exception {
+        io.certdesk.server.scep.ScepService service = scep.get();
+        if (service == null) {
+            response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
+            return text(response, callback, "scep", 503, "Starting.");
+        }
+        String query = request.getHttpURI().getQuery();
+        String operation = queryValue(query, "operation");
+        if (operation == null) {
+            return text(
+                    response,
+                    callback,
+                    "scep",
+                    400,
+                    "A SCEP request names its operation: ?operation=GetCACaps, GetCACert or PKIOperation.");
+        }
+        boolean get = method.equals("GET") || method.equals("HEAD");
+        switch (operation) {
+            case "GetCACaps" -> {
+                if (!get) {
+                    return notAllowed(response, callback, "scep", "GET, HEAD");
+                }
+                return bytes(
+                        response,
+                        callback,
+                        "scep",
+                        "text/plain; charset=us-ascii",
+                        service.capabilities().getBytes(StandardCharsets.US_ASCII));
+            }
+            case "GetCACert" -> {
+                if (!get) {
+                    return notAllowed(response, callback, "scep", "GET, HEAD");
+                }
+                return bytes(response, callback, "scep", "application/x-x509-ca-ra-cert", service.caCertificates());
+            }
+            case "PKIOperation" -> {
+                byte[] message;
+                if (method.equals("POST")) {
+                    long length = request.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH);
+                    int max = io.certdesk.pki.scep.ScepMessages.MAX_BYTES;
+                    if (length > max) {
+                        if (length <= DRAIN_LIMIT) {
+                            try (var in = Content.Source.asInputStream(request)) {
+                                in.transferTo(java.io.OutputStream.nullOutputStream());
+                            }
+                        }
+                        response.getHeaders().put(HttpHeader.CONNECTION, "close");
+                        return text(response, callback, "scep", 413, "A SCEP message is at most " + max + " bytes.");
+                    }
+                    try {
+                        message = Content.Source.asByteArrayAsync(request, max + 1)
+                                .get(30, TimeUnit.SECONDS);
+                    } catch (java.util.concurrent.ExecutionException e) {
+                        response.getHeaders().put(HttpHeader.CONNECTION, "close");
+                        return text(response, callback, "scep", 413, "A SCEP message is at most " + max + " bytes.");
+                    }
+                } else if (get) {
+                    String raw = queryValue(query, "message");
+                    message = raw == null || raw.isEmpty() ? new byte[0] : fromBase64(raw.replace(' ', '+'));
+                } else {
+                    return notAllowed(response, callback, "scep", "GET, POST");
+                }
+                byte[] answer;
+                try {
+                    answer = service.operate(account, message);
+                } catch (io.certdesk.pki.PkiException e) {
+                    return text(
+                            response,
+                            callback,
+                            "scep",
+                            e.error() == io.certdesk.pki.PkiError.TOO_LARGE ? 413 : 400,
+                            e.getMessage());
+                }
+                response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+                return bytes(response, callback, "scep", "application/x-pki-message", answer);
+            }
+            default -> {
+                return text(
+                        response,
+                        callback,
+                        "scep",
+                        400,
+                        "Operation " + abbreviate(operation)
+                                + " is not served: GetCACaps, GetCACert and PKIOperation are.");
+            }
         }
     }
 

@@ -40,7 +40,7 @@ public final class DeviceSigningService {
 
     public static final int MAX_PAGE = 200;
     /** The certificates listed here: signed for keys held elsewhere, by a device's CSR or an ACME order. */
-    public static final Set<IssuedFor> HELD_ELSEWHERE = java.util.EnumSet.of(IssuedFor.SIGNED_REQUEST, IssuedFor.ACME);
+    public static final Set<IssuedFor> HELD_ELSEWHERE = IssuedFor.HELD_ELSEWHERE;
 
     private final Database database;
     private final PlatformCaService platformCa;

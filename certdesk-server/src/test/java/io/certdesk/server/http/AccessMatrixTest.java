@@ -113,6 +113,14 @@ class AccessMatrixTest extends OnBothDatabases {
             "DELETE /api/v1/accounts/{id}/webhooks/{webhookId} -> session | 404 404 404 hidden 404 hidden",
             "GET /api/v1/accounts/{id}/webhooks/{webhookId}/deliveries -> session | 404 404 404 hidden 404 hidden",
             "POST /api/v1/accounts/{id}/webhooks/{webhookId}/ping -> session | 404 404 404 hidden 404 hidden",
+            "DELETE /api/v1/accounts/{id}/scep/passwords/{passwordId} -> session | 404 404 404 hidden 404 hidden",
+            "GET /api/v1/accounts/{id}/scep/passwords -> token pki-settings:read | 200 200 200 hidden 200 hidden",
+            "POST /api/v1/accounts/{id}/scep/passwords -> session | 201 201 201 hidden 201 hidden",
+            "GET /api/v1/accounts/{id}/scep/requests -> token certificates:read | 200 200 200 hidden 200 hidden",
+            "POST /api/v1/accounts/{id}/scep/requests/{requestId}/approve -> session | 404 404 404 hidden 404 hidden",
+            "POST /api/v1/accounts/{id}/scep/requests/{requestId}/reject -> session | 404 404 404 hidden 404 hidden",
+            "GET /api/v1/accounts/{id}/scep/settings -> token pki-settings:read | 200 200 200 hidden 200 hidden",
+            "PUT /api/v1/accounts/{id}/scep/settings -> session | 422 422 422 hidden 422 hidden",
             "POST /api/v1/auth/login -> public",
             "POST /api/v1/auth/logout -> session | 204 204 204",
             "GET /api/v1/auth/me -> session | 200 200 200",
@@ -452,6 +460,12 @@ class AccessMatrixTest extends OnBothDatabases {
         if (p.endsWith("/acme/settings")) {
             return Map.of("domainsPrevalidated", true);
         }
+        if (p.endsWith("/scep/settings")) {
+            return Map.of("enabled", true, "foreignNames", "HOLD");
+        }
+        if (p.endsWith("/scep/passwords")) {
+            return Map.of("kind", "STATIC", "label", "intruder");
+        }
         if (p.endsWith("/trusted-cas") || p.endsWith("/import")) {
             return Map.of("file", "a CA certificate or a PKCS#12");
         }
@@ -479,7 +493,10 @@ class AccessMatrixTest extends OnBothDatabases {
                     "/api-clients",
                     "/webhooks",
                     "/acme/eab",
-                    "/acme/settings")) {
+                    "/acme/settings",
+                    "/scep/settings",
+                    "/scep/passwords",
+                    "/scep/requests")) {
                 String path = "/api/v1/accounts/" + account + part;
                 state.put(path, server.admin().get(path).text());
             }
