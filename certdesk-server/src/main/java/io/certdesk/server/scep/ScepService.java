@@ -209,6 +209,12 @@ public final class ScepService {
         if (known.isPresent()) {
             return answer(known.get(), signerSha, peer, replies);
         }
+        if (who.password().isPresent() && !usable(who.password().get(), now)) {
+            throw new ScepRefusal(
+                    peer,
+                    ScepFailure.BAD_REQUEST,
+                    "The challenge password is wrong, used already or expired: ask the account's admin for one.");
+        }
         Pkcs10.Request csr;
         try {
             csr = Pkcs10.readPkcs10(body.csr(), signatures);
@@ -296,14 +302,18 @@ public final class ScepService {
                         peer,
                         ScepFailure.BAD_REQUEST,
                         "The request has no challenge password: ask the account's admin for one."));
+        // spent or expired, it still names the account: a transaction it authorized is answered again
         ScepPassword password = store.passwordBySecret(h, ScepAdminService.hash(given))
                 .filter(p -> urlAccount.isEmpty() || urlAccount.get().equals(p.accountId()))
-                .filter(p -> p.usedAt().isEmpty())
-                .filter(p -> p.expiresAt().isEmpty() || p.expiresAt().get().isAfter(now))
                 .orElseThrow(() -> new ScepRefusal(peer, ScepFailure.BAD_REQUEST, wrong));
         Account account = accounts.find(h, password.accountId())
                 .orElseThrow(() -> new ScepRefusal(peer, ScepFailure.BAD_REQUEST, wrong));
         return new Authorized(account, request.type(), RequestKind.ENROLLMENT, Optional.of(password));
+    }
+
+    private static boolean usable(ScepPassword password, Instant now) {
+        return password.usedAt().isEmpty()
+                && (password.expiresAt().isEmpty() || password.expiresAt().get().isAfter(now));
     }
 
     /** The record of a device certificate the platform issued that {@code signer} is, if it is one. */
