@@ -74,6 +74,11 @@ final class SchemaHistory {
     final String customer = UUID.randomUUID().toString();
     final String sessionToken = HexFormat.of().formatHex(bytes(32));
     X509Certificate nodeCertificate;
+    /** Step 24: the SCEP RA and the account's static challenge password (its hash stored, as the service stores it). */
+    X509Certificate scepRa;
+
+    final String scepPassword = "UPGRADESTATICPASSWORD234";
+    X509Certificate scepCertificate;
     X509Certificate trustedCa;
     IssuedChain imported;
     String importedId;
@@ -130,6 +135,10 @@ final class SchemaHistory {
         steps.put("21", new Step("nothing: an index", h -> {}));
         steps.put("22", new Step("failed sign-in attempts", this::step22));
         steps.put("23", new Step("nothing: an index", h -> {}));
+        steps.put(
+                "24",
+                new Step(
+                        "SCEP: settings, a static password, the RA, a device's request and certificate", this::step24));
         return steps;
     }
 
@@ -507,6 +516,55 @@ final class SchemaHistory {
 
     private void step22(Handle h) {
         h.execute("INSERT INTO attempt_events (scope, subject, at) VALUES ('sign-in', 'nobody', ?)", at(Instant.now()));
+    }
+
+    private void step24(Handle h) throws Exception {
+        h.execute(
+                "INSERT INTO scep_settings (account_id, enabled, profile, validity_days, foreign_names, updated_at)"
+                        + " VALUES (?, TRUE, 'TLS_SERVER_AND_CLIENT', 200, 'REFUSE', ?)",
+                vendor,
+                at(then));
+        h.execute(
+                "INSERT INTO scep_passwords (id, account_id, kind, secret_hash, label, created_by, created_at)"
+                        + " VALUES (?, ?, 'STATIC', ?, 'fleet', 'admin', ?)",
+                UUID.randomUUID().toString(),
+                vendor,
+                CertificateCodec.sha256Hex(scepPassword.getBytes(StandardCharsets.UTF_8)),
+                at(then));
+        KeyPair raKeys = KeyPairs.generate(KeyType.RSA_2048, random);
+        scepRa = issuer.issueScepRa(ca, raKeys.getPublic(), Duration.ofDays(365));
+        h.execute(
+                "INSERT INTO scep_ras (id, certificate_der, key_id, not_after, created_at) VALUES (?, ?, ?, ?, ?)",
+                UUID.randomUUID().toString(),
+                der(scepRa),
+                seal(h, null, raKeys.getPrivate()),
+                at(scepRa.getNotAfter().toInstant()),
+                at(then));
+        issued(h, scepRa, ca.issuingFor("RSA"), "SCEP_RA", null, null, List.of(), false);
+        KeyPair device = KeyPairs.generate(KeyType.RSA_2048, random);
+        List<X509Certificate> chain = issuer.issueForKey(
+                ca,
+                device.getPublic(),
+                List.of("mfp-3." + VENDOR_DOMAIN),
+                DeviceProfile.TLS_SERVER_AND_CLIENT,
+                Duration.ofDays(200));
+        scepCertificate = chain.get(0);
+        issued(h, scepCertificate, chain.get(1), "SCEP", vendor, null, List.of("mfp-3." + VENDOR_DOMAIN), true);
+        h.execute(
+                "INSERT INTO scep_requests (id, account_id, transaction_id, message_type, status, subject, dns_names,"
+                        + " csr_der, signer_sha256, signer_der, issuer_sha256, serial, created_at, decided_at)"
+                        + " VALUES (?, ?, 'upgrade-transaction', 'ENROLLMENT', 'ISSUED', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                UUID.randomUUID().toString(),
+                vendor,
+                "mfp-3." + VENDOR_DOMAIN,
+                "mfp-3." + VENDOR_DOMAIN,
+                Pkcs10.build(device, KeyType.RSA_2048, List.of("mfp-3." + VENDOR_DOMAIN)),
+                CertificateCodec.sha256Hex(scepCertificate),
+                der(scepCertificate),
+                CertificateCodec.sha256Hex(chain.get(1)),
+                scepCertificate.getSerialNumber().toString(16),
+                at(then),
+                at(then));
     }
 
     /** A chain as the chain store wrote it (from step 13 on with each certificate's end beside its DER); a generated one recorded as issued from step 10 on. */

@@ -14,6 +14,7 @@ import io.certdesk.server.testing.TestDatabase;
 import io.certdesk.server.testing.TestServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -228,6 +229,54 @@ class SchemaUpgradeTest {
         assertThat(CertificateFiles.readCertificates(certificate.raw().body()).get(0))
                 .as("the ACME certificate of step 19, downloaded by its account")
                 .isEqualTo(history.acmeCertificate);
+
+        var scep = server.admin()
+                .get("/api/v1/accounts/" + history.vendor + "/scep/settings")
+                .assertStatus(200);
+        assertThat(scep.json().path("enabled").asBoolean()).isTrue();
+        assertThat(scep.json().path("validityDays").asInt()).isEqualTo(200);
+        String http = "http://127.0.0.1:" + server.server().httpPort().orElseThrow();
+        var caCerts = java.net.http.HttpClient.newHttpClient()
+                .send(
+                        java.net.http.HttpRequest.newBuilder(java.net.URI.create(http + "/scep?operation=GetCACert"))
+                                .build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+        X509Certificate ra = io.certdesk.pki.codec.CertificateCodec.decodeDer(
+                ((org.bouncycastle.cert.X509CertificateHolder) new org.bouncycastle.cms.CMSSignedData(caCerts.body())
+                                .getCertificates()
+                                .getMatches(null)
+                                .iterator()
+                                .next())
+                        .getEncoded());
+        assertThat(ra).as("the RA of step 24 still answers").isEqualTo(history.scepRa);
+        java.security.KeyPair device = io.certdesk.pki.keys.KeyPairs.generate(
+                io.certdesk.pki.keys.KeyType.RSA_2048, new java.security.SecureRandom());
+        String name = SchemaHistory.API_DOMAIN;
+        var sent = io.certdesk.pki.testing.ScepClient.enrollment(
+                19,
+                io.certdesk.pki.testing.ScepClient.csr(device, name, List.of(name), Optional.of(history.scepPassword)),
+                io.certdesk.pki.testing.ScepClient.selfSigned(device, name),
+                device.getPrivate(),
+                ra,
+                io.certdesk.pki.testing.ScepClient.transactionId(),
+                io.certdesk.pki.testing.ScepClient.Options.standard());
+        var answer = java.net.http.HttpClient.newHttpClient()
+                .send(
+                        java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                                        http + "/scep/" + history.vendor + "?operation=PKIOperation"))
+                                .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(sent.der()))
+                                .build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+        var reply = io.certdesk.pki.testing.ScepClient.read(answer.body(), ra, device.getPrivate());
+        assertThat(reply.status())
+                .as("a device enrolls with the static password of step 24: %s", reply.failInfoText())
+                .isEqualTo("0");
+        assertThat(server.admin()
+                        .get("/api/v1/accounts/" + history.vendor + "/certificates")
+                        .json()
+                        .toString())
+                .as("the SCEP certificate of step 24 is listed")
+                .contains(history.scepCertificate.getSerialNumber().toString(16));
     }
 
     private static org.flywaydb.core.api.configuration.FluentConfiguration flyway(String url, String user) {
