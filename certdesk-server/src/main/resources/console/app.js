@@ -184,7 +184,7 @@ function routeTo() {
     a.href = `#/a/${state.accountId}/${a.dataset.tab}`;
     if (a.dataset.tab === state.tab) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');
   });
-  const render = { certificates, expiring, clients, acme, domains, check, audit }[state.tab] || certificates;
+  const render = { certificates, expiring, clients, acme, devices, domains, check, audit }[state.tab] || certificates;
   expiringCount();
   render().then(() => performance.mark(`certdesk:${state.tab}`)).catch(problem => {
     view().replaceChildren(h('h1', {}, 'Not available'), h('p', { class: 'error', role: 'alert' },
@@ -756,6 +756,114 @@ async function acme() {
     rows.length ? h('table', { id: 'eab-list' }, h('thead', {}, h('tr', {}, ...['Key id', 'For', 'Made', 'Use', ''].map(t => h('th', { scope: 'col' }, t)))),
       h('tbody', {}, rows)) : h('p', { id: 'eab-empty' }, 'No EAB credentials yet.'),
     eabForm, created);
+}
+
+// ---------- Devices: SCEP enrollment (settings, challenge passwords, held requests, the devices' certificates) ----------
+const PROFILES = { TLS_SERVER: 'TLS server', TLS_CLIENT: 'TLS client', TLS_SERVER_AND_CLIENT: 'TLS server and client' };
+
+async function devices() {
+  const [settings, passwords, pending, signed] = await Promise.all([
+    api('GET', `${base()}/scep/settings`), api('GET', `${base()}/scep/passwords`),
+    api('GET', `${base()}/scep/requests?status=PENDING`), api('GET', `${base()}/certificates?limit=200`)]);
+  const created = h('div', { id: 'scep-password-created', 'aria-live': 'polite' });
+  const settingsForm = h('form', { id: 'scep-settings', class: 'panel', onsubmit: async event => {
+    event.preventDefault();
+    clearErrors(settingsForm);
+    const body = {
+      enabled: settingsForm.querySelector('#scep-enabled').checked,
+      profile: settingsForm.querySelector('#scep-profile').value,
+      validityDays: Number(settingsForm.querySelector('#scep-validity').value),
+      foreignNames: settingsForm.querySelector('#scep-foreign').value };
+    try { await api('PUT', `${base()}/scep/settings`, body); toast('SCEP settings saved.'); await devices(); } catch (p) { showError('scep-settings-error', p); }
+  } },
+    h('h2', {}, 'Settings'),
+    h('div', {}, h('input', { type: 'checkbox', id: 'scep-enabled', checked: settings.enabled }),
+      h('label', { for: 'scep-enabled', class: 'inline' }, ' Devices of this account may enroll by SCEP')),
+    h('label', { for: 'scep-profile' }, 'Their certificates are for'),
+    h('select', { id: 'scep-profile' }, ...Object.entries(PROFILES).map(([v, label]) => h('option', { value: v, selected: v === settings.profile }, label))),
+    h('label', { for: 'scep-validity' }, 'Valid for (days, at most 397)'),
+    h('input', { id: 'scep-validity', type: 'number', min: '1', max: '397', value: String(settings.validityDays) }),
+    h('label', { for: 'scep-foreign' }, 'A request naming a host outside the account\'s domains'),
+    h('select', { id: 'scep-foreign' },
+      h('option', { value: 'REFUSE', selected: settings.foreignNames === 'REFUSE' }, 'is refused'),
+      h('option', { value: 'HOLD', selected: settings.foreignNames === 'HOLD' }, 'waits for approval')),
+    errorText('scep-settings-error'), h('button', { type: 'submit' }, 'Save SCEP settings'));
+  const passwordForm = h('form', { id: 'scep-password-create', class: 'panel', onsubmit: async event => {
+    event.preventDefault();
+    clearErrors(passwordForm);
+    const kind = passwordForm.querySelector('#scep-password-kind').value;
+    const body = { kind, label: passwordForm.querySelector('#scep-password-label').value || null };
+    if (kind === 'ONE_TIME') body.validMinutes = Number(passwordForm.querySelector('#scep-password-minutes').value);
+    try {
+      const c = await api('POST', `${base()}/scep/passwords`, body);
+      await devices();
+      document.getElementById('scep-password-created').replaceChildren(h('div', { class: 'panel' },
+        h('p', {}, kind === 'STATIC' ? 'The static password (it replaces the one before), shown only now: ' : 'A one-time password, shown only now: ',
+          h('code', { id: 'scep-password', class: 'secret' }, c.password), ' ',
+          h('button', { type: 'button', class: 'secondary', onclick: async () => {
+            try { await navigator.clipboard.writeText(c.password); toast('Password copied.'); } catch (e) { toast('Select the password and copy it.'); }
+          } }, 'Copy password')),
+        c.expiresAt ? h('p', { class: 'hint' }, 'Good for one enrollment until ', when(c.expiresAt), '.') : null));
+    } catch (p) { showError('scep-password-error', p); }
+  } },
+    h('h2', {}, 'New challenge password'),
+    h('label', { for: 'scep-password-kind' }, 'Kind'),
+    h('select', { id: 'scep-password-kind' }, h('option', { value: 'ONE_TIME' }, 'one-time (one enrollment)'), h('option', { value: 'STATIC' }, 'static (every device)')),
+    h('label', { for: 'scep-password-minutes' }, 'A one-time password is good for (minutes)'),
+    h('input', { id: 'scep-password-minutes', type: 'number', min: '1', max: '43200', value: '60' }),
+    h('label', { for: 'scep-password-label' }, 'Which device it is for (optional)'), h('input', { id: 'scep-password-label', maxlength: '200' }),
+    errorText('scep-password-error'), h('button', { type: 'submit' }, 'Make password'));
+  const passwordRows = passwords.passwords.map(p => h('tr', { 'data-scep-password': p.id },
+    h('td', {}, p.kind === 'STATIC' ? 'static' : 'one-time'), h('td', {}, p.label || ''), h('td', {}, when(p.createdAt)),
+    h('td', {}, p.usedAt ? ['used ', when(p.usedAt)] : p.expiresAt ? (new Date(p.expiresAt) < new Date() ? 'expired' : ['until ', when(p.expiresAt)]) : 'standing'),
+    h('td', {}, h('button', { type: 'button', class: 'danger', onclick: async () => {
+      if (!confirm('Delete this challenge password? Devices can no longer enroll with it.')) return;
+      try { await api('DELETE', `${base()}/scep/passwords/${encodeURIComponent(p.id)}`); toast('Password deleted.'); devices(); } catch (e) { toast(e.message); }
+    } }, 'Delete'))));
+  const pendingRows = pending.requests.map(r => h('tr', { 'data-scep-request': r.id },
+    h('td', {}, r.dnsNames.join(', ') || r.subject), h('td', {}, r.kind === 'RENEWAL' ? 'renewal' : 'enrollment'), h('td', {}, when(r.createdAt)),
+    h('td', {},
+      h('button', { type: 'button', 'data-approve': r.id, onclick: async () => {
+        if (!confirm(`Issue a certificate for ${r.dnsNames.join(', ')}? These names are outside the account's domains.`)) return;
+        try { await api('POST', `${base()}/scep/requests/${r.id}/approve`, {}); toast('Approved: the device gets its certificate when it asks again.'); devices(); } catch (e) { toast(e.message); }
+      } }, 'Approve'), ' ',
+      h('button', { type: 'button', class: 'danger', 'data-reject': r.id, onclick: async () => {
+        const reason = prompt('Why (the device is told)?', '');
+        if (reason === null) return;
+        try { await api('POST', `${base()}/scep/requests/${r.id}/reject`, reason ? { reason } : {}); toast('Rejected.'); devices(); } catch (e) { toast(e.message); }
+      } }, 'Reject'))));
+  const within = state.devicesWithin || 'all';
+  const limit = within === 'all' ? Infinity : Number(within) * 86400000;
+  const scep = signed.certificates.filter(c => c.issuedFor === 'SCEP' && (new Date(c.notAfter) - new Date()) <= limit);
+  const choose = h('select', { id: 'devices-within', onchange: event => { state.devicesWithin = event.target.value; route(); } },
+    ...[['all', 'any time'], ['30', '30 days'], ['90', '90 days'], ['365', 'a year']].map(([v, label]) => h('option', { value: v, selected: v === within }, label)));
+  const certRows = scep.map(c => h('tr', { 'data-serial': c.serial },
+    h('td', {}, c.dnsNames.join(', ')), h('td', { class: 'mono' }, c.serial),
+    h('td', {}, when(c.notAfter), c.revocation ? h('span', { class: 'badge expired' }, `revoked: ${c.revocation.reason}`) : expiryBadge(c.notAfter)),
+    h('td', {}, c.revocation ? null : (() => {
+      const select = h('select', { 'aria-label': `Revocation reason for ${c.serial}` }, ...REVOCATION_REASONS.map(r => h('option', { value: r }, r)));
+      return h('span', { class: 'revoke' }, select, ' ', h('button', { type: 'button', class: 'danger', 'data-revoke-serial': c.serial, onclick: async () => {
+        if (!confirm(`Revoke this device's certificate (${select.value})? Its CRL and OCSP say so at once; this cannot be undone.`)) return;
+        try { await api('POST', `${base()}/certificates/${c.serial}/revoke`, { reason: select.value }); toast('Revoked.'); route(); } catch (p) { toast(p.message); }
+      } }, 'Revoke'));
+    })())));
+  view().replaceChildren(h('h1', {}, `Devices — ${(account() || {}).name || ''}`),
+    h('p', { class: 'hint' }, 'Printers, multifunction devices and terminals get their certificates by SCEP: set them up with the URL below and a challenge password.'),
+    settings.urls ? h('p', {}, 'SCEP URL: ', h('code', { id: 'scep-url', class: 'mono' }, settings.urls.scep), h('br'),
+      'NDES path (Canon, Intune: the password tells the account): ', h('code', { id: 'scep-ndes-url', class: 'mono' }, settings.urls.ndes))
+      : h('p', { class: 'hint' }, 'This node serves no plain-HTTP port (--http-port), where devices speak SCEP.'),
+    settingsForm,
+    h('h2', {}, 'Challenge passwords'),
+    passwordRows.length ? h('table', { id: 'scep-passwords' }, h('thead', {}, h('tr', {}, ...['Kind', 'For', 'Made', 'Use', ''].map(t => h('th', { scope: 'col' }, t)))),
+      h('tbody', {}, passwordRows)) : h('p', { id: 'scep-passwords-empty' }, 'No challenge passwords yet.'),
+    passwordForm, created,
+    h('h2', {}, 'Waiting for approval'),
+    pendingRows.length ? h('table', { id: 'scep-pending' }, h('thead', {}, h('tr', {}, ...['Names', 'Kind', 'Asked', ''].map(t => h('th', { scope: 'col' }, t)))),
+      h('tbody', {}, pendingRows)) : h('p', { id: 'scep-pending-empty' }, 'Nothing waits.'),
+    h('h2', {}, 'The devices\' certificates'),
+    h('p', {}, h('label', { for: 'devices-within' }, 'Ending within '), choose),
+    certRows.length ? h('table', { id: 'scep-certificates' }, h('thead', {}, h('tr', {}, ...['Names', 'Serial', 'Ends', ''].map(t => h('th', { scope: 'col' }, t)))),
+      h('tbody', {}, certRows)) : h('p', { id: 'scep-certificates-empty' }, 'No device certificates.'));
 }
 
 // ---------- Domains (and, for the platform admin, accounts) ----------

@@ -326,6 +326,111 @@ class ConsoleBrowserTest extends OnBothDatabases {
     }
 
     @Test
+    void theDevicesTabTurnsScepOnMakesAPasswordShownOnceApprovesAHeldRequestAndRevokes() throws Exception {
+        String account = server.admin().createVendor("Console SCEP " + NEXT.incrementAndGet());
+        String domain = "mfp-" + NEXT.incrementAndGet() + ".scep-console.test";
+        server.admin().setDomains(account, domain);
+        signIn("admin", TestServer.ADMIN_PASSWORD);
+        goTo(account, "devices");
+        browser.text(By.id("scep-url"), "/scep/" + account);
+        browser.visible(By.id("scep-passwords-empty"));
+
+        browser.driver().findElement(By.id("scep-enabled")).click();
+        new org.openqa.selenium.support.ui.Select(browser.driver().findElement(By.id("scep-profile")))
+                .selectByValue("TLS_SERVER_AND_CLIENT");
+        new org.openqa.selenium.support.ui.Select(browser.driver().findElement(By.id("scep-foreign")))
+                .selectByValue("HOLD");
+        browser.driver()
+                .findElement(By.cssSelector("#scep-settings button[type=submit]"))
+                .click();
+        browser.text(By.id("toast"), "SCEP settings saved.");
+        var settings = server.admin()
+                .get("/api/v1/accounts/" + account + "/scep/settings")
+                .json();
+        assertThat(settings.path("enabled").asBoolean()).isTrue();
+        assertThat(settings.path("profile").asText()).isEqualTo("TLS_SERVER_AND_CLIENT");
+        assertThat(settings.path("foreignNames").asText()).isEqualTo("HOLD");
+
+        browser.visible(By.id("scep-password-label")).sendKeys("front desk printer");
+        browser.driver()
+                .findElement(By.cssSelector("#scep-password-create button[type=submit]"))
+                .click();
+        String password = browser.visible(By.id("scep-password")).getText();
+        assertThat(password).hasSize(24);
+        browser.text(By.cssSelector("#scep-passwords tbody"), "front desk printer");
+
+        // a device asks for a name outside the account with that password: held
+        java.security.KeyPair keys = io.certdesk.pki.keys.KeyPairs.generate(
+                io.certdesk.pki.keys.KeyType.RSA_2048, new java.security.SecureRandom());
+        String http = "http://127.0.0.1:" + server.server().httpPort().orElseThrow();
+        java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+        byte[] caCerts = client.send(
+                        java.net.http.HttpRequest.newBuilder(java.net.URI.create(http + "/scep?operation=GetCACert"))
+                                .build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofByteArray())
+                .body();
+        java.security.cert.X509Certificate ra = null;
+        for (Object holder : new org.bouncycastle.cms.CMSSignedData(caCerts)
+                .getCertificates()
+                .getMatches(null)) {
+            var c = io.certdesk.pki.codec.CertificateCodec.decodeDer(
+                    ((org.bouncycastle.cert.X509CertificateHolder) holder).getEncoded());
+            if (c.getSubjectX500Principal().getName().contains("SCEP RA")) {
+                ra = c;
+            }
+        }
+        var sent = io.certdesk.pki.testing.ScepClient.enrollment(
+                19,
+                io.certdesk.pki.testing.ScepClient.csr(
+                        keys, "npi3f2a1.lan", List.of("npi3f2a1.lan"), java.util.Optional.of(password)),
+                io.certdesk.pki.testing.ScepClient.selfSigned(keys, "npi3f2a1.lan"),
+                keys.getPrivate(),
+                ra,
+                io.certdesk.pki.testing.ScepClient.transactionId(),
+                io.certdesk.pki.testing.ScepClient.Options.standard());
+        var held = client.send(
+                java.net.http.HttpRequest.newBuilder(
+                                java.net.URI.create(http + "/scep/" + account + "?operation=PKIOperation"))
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(sent.der()))
+                        .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(io.certdesk.pki.testing.ScepClient.read(held.body(), ra, keys.getPrivate())
+                        .status())
+                .isEqualTo("3");
+
+        browser.driver().navigate().refresh();
+        browser.text(By.cssSelector("#scep-pending tbody"), "npi3f2a1.lan");
+        browser.text(By.cssSelector("#scep-passwords tbody"), "used");
+        assertThat(browser.driver().getPageSource())
+                .as("the password is not shown again")
+                .doesNotContain(password);
+        browser.screenshot("18-devices-held");
+        browser.driver()
+                .findElement(By.cssSelector("#scep-pending button[data-approve]"))
+                .click();
+        assertThat(browser.driver().switchTo().alert().getText()).contains("npi3f2a1.lan");
+        browser.driver().switchTo().alert().accept();
+        browser.visible(By.id("scep-pending-empty"));
+        var certificates = server.admin()
+                .get("/api/v1/accounts/" + account + "/certificates")
+                .json();
+        String serial = certificates.path("certificates").get(0).path("serial").asText();
+        browser.text(By.cssSelector("#scep-certificates tr[data-serial='" + serial + "']"), "npi3f2a1.lan");
+
+        browser.driver()
+                .findElement(By.cssSelector("#scep-certificates button[data-revoke-serial='" + serial + "']"))
+                .click();
+        browser.driver().switchTo().alert().accept();
+        browser.text(By.cssSelector("#scep-certificates tr[data-serial='" + serial + "']"), "revoked");
+        assertThat(server.admin()
+                        .get("/api/v1/accounts/" + account + "/certificates/" + serial)
+                        .json()
+                        .path("revocation")
+                        .isMissingNode())
+                .isFalse();
+    }
+
+    @Test
     void aCustomerAdminCannotReachASiblingAccountByEditingTheUrl() {
         int n = NEXT.incrementAndGet();
         String vendor = server.admin().createVendor("Console Siblings " + n);
@@ -646,7 +751,8 @@ class ConsoleBrowserTest extends OnBothDatabases {
         browser.visible(By.id("username"));
         assertThat(axeViolations(axe)).as("the sign-in page").isEmpty();
         signIn("admin", TestServer.ADMIN_PASSWORD);
-        for (String tab : List.of("certificates", "expiring", "clients", "acme", "domains", "check", "audit")) {
+        for (String tab :
+                List.of("certificates", "expiring", "clients", "acme", "devices", "domains", "check", "audit")) {
             goTo(account, tab);
             browser.visible(By.cssSelector("#view form, #view table, #view p"));
             assertThat(axeViolations(axe)).as(tab).isEmpty();
