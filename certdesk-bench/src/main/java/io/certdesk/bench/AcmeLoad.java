@@ -63,7 +63,7 @@ public final class AcmeLoad {
     private AcmeLoad() {}
 
     /** One issuance by one client; it throws unless the certificate came back. */
-    private interface Issuance {
+    interface Issuance {
         void run() throws Exception;
     }
 
@@ -122,8 +122,7 @@ public final class AcmeLoad {
         run(mode, issuances, warmup, seconds, pid);
     }
 
-    private static void run(String mode, Issuance[] issuances, double warmup, double seconds, long pid)
-            throws Exception {
+    static void run(String mode, Issuance[] issuances, double warmup, double seconds, long pid) throws Exception {
         long start = System.nanoTime();
         long measuredFrom = start + (long) (warmup * 1e9);
         long deadline = measuredFrom + (long) (seconds * 1e9);
