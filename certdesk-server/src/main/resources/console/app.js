@@ -419,7 +419,7 @@ async function expiringCount() {
 }
 
 const KINDS = { TRUSTED_CA: 'trusted CA', CHAIN: 'private chain', CHAIN_CERTIFICATE: 'certificate of a chain',
-  SIGNED_REQUEST: 'device certificate', ACME: 'ACME certificate', SCEP: 'device certificate (SCEP)',
+  SIGNED_REQUEST: 'device certificate', ACME: 'ACME certificate', SCEP: 'device certificate (SCEP)', EST: 'device certificate (EST)',
   PLATFORM_CA: 'platform CA', NODE_SERVER: 'node certificate' };
 
 async function expiring() {
@@ -439,7 +439,8 @@ async function expiring() {
       : i.origin === 'IMPORTED' ? 'renew at its CA, then import it again'
         : i.origin === 'REQUESTED' ? 'make a new request, have your CA sign it'
           : i.kind === 'SIGNED_REQUEST' ? 'the device sends a new CSR'
-            : i.kind === 'SCEP' ? 'the device renews by SCEP' : '')));
+            : i.kind === 'SCEP' ? 'the device renews by SCEP'
+              : i.kind === 'EST' ? 'the device renews by EST' : '')));
   view().replaceChildren(
     h('h1', {}, `Expiring — ${(account() || {}).name || ''}`),
     h('p', {}, h('label', { for: 'expiring-within' }, 'Ending within '), choose),
@@ -834,7 +835,7 @@ async function devices() {
       } }, 'Reject'))));
   const within = state.devicesWithin || 'all';
   const limit = within === 'all' ? Infinity : Number(within) * 86400000;
-  const scep = signed.certificates.filter(c => c.issuedFor === 'SCEP' && (new Date(c.notAfter) - new Date()) <= limit);
+  const scep = signed.certificates.filter(c => (c.issuedFor === 'SCEP' || c.issuedFor === 'EST') && (new Date(c.notAfter) - new Date()) <= limit);
   const choose = h('select', { id: 'devices-within', onchange: event => { state.devicesWithin = event.target.value; route(); } },
     ...[['all', 'any time'], ['30', '30 days'], ['90', '90 days'], ['365', 'a year']].map(([v, label]) => h('option', { value: v, selected: v === within }, label)));
   const certRows = scep.map(c => h('tr', { 'data-serial': c.serial },

@@ -1,4 +1,4 @@
--- SCEP (RFC 8894) for an account's devices (printers, terminals): the account's settings, the
+-- Device enrollment by SCEP (RFC 8894) and EST (RFC 7030) for an account's devices (printers, terminals): the account's settings, the
 -- challenge passwords its admins made (kept as SHA-256 hashes: they are random, shown once), the
 -- requests devices sent (a transaction is answered the same way when it comes again, and one held
 -- for an admin waits here), and the platform's registration authority, which devices encrypt
@@ -63,4 +63,4 @@ CREATE TABLE scep_ras (
 ALTER TABLE issued_certificates DROP CONSTRAINT issued_certificates_for;
 ALTER TABLE issued_certificates ADD CONSTRAINT issued_certificates_for
     CHECK (issued_for IN ('TLS_SERVER', 'TOKEN_SIGNING', 'NODE_SERVER', 'ISSUING_CA', 'OCSP_RESPONDER', 'SIGNED_REQUEST',
-                          'ACME', 'SCEP', 'SCEP_RA'));
+                          'ACME', 'SCEP', 'EST', 'SCEP_RA'));

@@ -79,6 +79,7 @@ final class ScaleNode {
                 io.certdesk.server.acme.ChallengePorts.STANDARD,
                 ServerConfig.DEFAULT_MAX_CONNECTIONS_PER_CLIENT,
                 Optional.empty(),
-                true);
+                true,
+                OptionalInt.empty());
     }
 }

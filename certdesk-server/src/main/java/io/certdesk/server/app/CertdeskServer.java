@@ -477,6 +477,15 @@ public final class CertdeskServer implements AutoCloseable {
                                             random,
                                             config.signatureProvider(),
                                             pkiUrl),
+                                    new io.certdesk.server.scep.EstService(
+                                            database,
+                                            scepStore,
+                                            platformCa,
+                                            issuedStore,
+                                            accountStore,
+                                            audit,
+                                            config.clock(),
+                                            config.signatureProvider()),
                                     new io.certdesk.server.backup.Backups(database, audit, config.clock()),
                                     registry),
                             new ApiServer.Listeners(
@@ -485,7 +494,15 @@ public final class CertdeskServer implements AutoCloseable {
                                     config.httpsPort(),
                                     config.ippsPort(),
                                     config.maxConnectionsPerClient(),
-                                    config.metricsToken()))
+                                    config.metricsToken(),
+                                    config.estPort(),
+                                    config.estPort().isPresent()
+                                            ? Optional.of(
+                                                    ServerTls.clientCertificateContextFactory(tlsChains.sslContext(
+                                                            random,
+                                                            new io.certdesk.server.tls.PlatformIssuedClients(
+                                                                    platformCa::caCertificates, config.clock()))))
+                                            : Optional.empty()))
                     .start();
             tlsChains.openKeysInBackground(); // the listeners serve meanwhile; a handshake opens its own key first
             renewalSweep = new RenewalSweep(renewals).start();
@@ -739,6 +756,10 @@ public final class CertdeskServer implements AutoCloseable {
     }
 
     /** The IPPS listener's port, when it is on. */
+    public OptionalInt estPort() {
+        return api.estPort();
+    }
+
     public OptionalInt ippsPort() {
         return api.ippsPort();
     }

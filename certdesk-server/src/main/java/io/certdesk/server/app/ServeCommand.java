@@ -41,6 +41,16 @@ public final class ServeCommand implements Callable<Integer> {
     int ippsPort;
 
     @Option(
+            names = "--est-port",
+            defaultValue = "8444",
+            paramLabel = "PORT",
+            description = {
+                "EST port (RFC 7030): device enrollment over TLS at /.well-known/est/, asking clients for a certificate",
+                "the platform issued (simplereenroll) (default: ${DEFAULT-VALUE}; 0 turns it off)."
+            })
+    int estPort;
+
+    @Option(
             names = "--http-port",
             defaultValue = "8080",
             paramLabel = "PORT",
@@ -248,7 +258,8 @@ public final class ServeCommand implements Callable<Integer> {
                     new io.certdesk.server.acme.ChallengePorts(acmeHttpPort, acmeTlsPort),
                     maxConnectionsPerClient,
                     Optional.ofNullable(metricsToken).filter(t -> !t.isBlank()),
-                    nativeSignatures);
+                    nativeSignatures,
+                    estPort == 0 ? OptionalInt.empty() : OptionalInt.of(estPort));
         } catch (IllegalArgumentException | PkiException e) {
             throw CliFailure.usage(e.getMessage());
         }

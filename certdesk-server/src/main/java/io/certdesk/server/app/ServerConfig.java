@@ -59,7 +59,8 @@ public record ServerConfig(
         io.certdesk.server.acme.ChallengePorts acmeChallengePorts,
         int maxConnectionsPerClient,
         Optional<String> metricsToken,
-        boolean nativeSignatures) {
+        boolean nativeSignatures,
+        OptionalInt estPort) {
 
     public static final Duration DEFAULT_CRL_VALIDITY = Duration.ofDays(7);
     public static final Duration DEFAULT_ISSUER_OCSP_REFRESH = Duration.ofHours(1);

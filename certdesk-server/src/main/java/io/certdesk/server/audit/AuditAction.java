@@ -56,5 +56,7 @@ public enum AuditAction {
     /** A device's SCEP request held for an admin (names outside the account's domains). */
     SCEP_REQUEST_HELD,
     SCEP_REQUEST_APPROVED,
+    /** A device enrolled (or re-enrolled) by EST and was issued a certificate. */
+    EST_CERTIFICATE_ISSUED,
     SCEP_REQUEST_REJECTED
 }

@@ -16,6 +16,8 @@ public enum IssuedFor {
     ACME,
     /** A certificate a device enrolled for by SCEP (its key is on the device). */
     SCEP,
+    /** A certificate a device enrolled for by EST (RFC 7030; its key is on the device). */
+    EST,
     /** The platform's SCEP registration authority (RSA), signed by the RSA issuing CA. */
     SCEP_RA,
     /** A CA's delegated OCSP responder (id-kp-OCSPSigning), signed by that CA. */
@@ -23,5 +25,5 @@ public enum IssuedFor {
 
     /** The certificates signed for keys held elsewhere: a device's CSR, an ACME order, a SCEP enrollment. */
     public static final java.util.Set<IssuedFor> HELD_ELSEWHERE =
-            java.util.Collections.unmodifiableSet(java.util.EnumSet.of(SIGNED_REQUEST, ACME, SCEP));
+            java.util.Collections.unmodifiableSet(java.util.EnumSet.of(SIGNED_REQUEST, ACME, SCEP, EST));
 }

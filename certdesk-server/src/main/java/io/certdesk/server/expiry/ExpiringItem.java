@@ -75,6 +75,8 @@ public record ExpiringItem(
         ACME,
         /** A certificate a device enrolled for by SCEP, known by its serial, until a newer one for the same names replaces it. */
         SCEP,
+        /** A certificate a device enrolled for by EST, known by its serial, until a newer one for the same names replaces it. */
+        EST,
         /** The platform CA's root or one of its issuing CAs. */
         PLATFORM_CA,
         /** A node's own server certificate (renewed by the node at start-up within 30 days of its end). */

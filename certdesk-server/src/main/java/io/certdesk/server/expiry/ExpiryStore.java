@@ -37,7 +37,7 @@ public final class ExpiryStore {
             + " SELECT i.issued_for, i.account_id, i.serial, 0, i.not_after, i.subject, i.sha256,"
             + " CAST(NULL AS VARCHAR(16)), CAST(NULL AS VARCHAR(64)), CAST(NULL AS BYTEA),"
             + " CAST(NULL AS TIMESTAMP WITH TIME ZONE)"
-            + " FROM issued_certificates i WHERE i.issued_for IN ('SIGNED_REQUEST', 'ACME', 'SCEP') AND i.not_after < :until <filter_i>"
+            + " FROM issued_certificates i WHERE i.issued_for IN ('SIGNED_REQUEST', 'ACME', 'SCEP', 'EST') AND i.not_after < :until <filter_i>"
             + " AND i.revoked_at IS NULL"
             + " AND NOT EXISTS (SELECT 1 FROM issued_certificates n WHERE n.account_id = i.account_id"
             + " AND n.issued_for = i.issued_for AND n.dns_names = i.dns_names AND n.issued_at > i.issued_at"
@@ -181,7 +181,7 @@ public final class ExpiryStore {
                         + " AND NOT EXISTS (SELECT 1 FROM trusted_cas t WHERE t.id = expiry_notices.item_id)"
                         + " AND NOT EXISTS (SELECT 1 FROM private_chains p WHERE p.id = expiry_notices.item_id)"
                         + " AND NOT EXISTS (SELECT 1 FROM issued_certificates i WHERE i.serial = expiry_notices.item_id"
-                        + " AND i.issued_for IN ('SIGNED_REQUEST', 'ACME', 'SCEP'))")
+                        + " AND i.issued_for IN ('SIGNED_REQUEST', 'ACME', 'SCEP', 'EST'))")
                 .bind("before", Database.utc(before))
                 .execute();
     }

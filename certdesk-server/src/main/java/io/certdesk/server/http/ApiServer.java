@@ -65,6 +65,7 @@ public final class ApiServer {
             io.certdesk.server.acme.AcmeService acme,
             io.certdesk.server.acme.AcmeAdminService acmeAdmin,
             io.certdesk.server.scep.ScepAdminService scepAdmin,
+            io.certdesk.server.scep.EstService est,
             io.certdesk.server.backup.Backups backups,
             PrometheusMeterRegistry registry) {}
 
@@ -78,7 +79,9 @@ public final class ApiServer {
             int httpsPort,
             OptionalInt ippsPort,
             int maxConnectionsPerClient,
-            java.util.Optional<String> metricsToken) {}
+            java.util.Optional<String> metricsToken,
+            OptionalInt estPort,
+            java.util.Optional<SslContextFactory.Server> estTls) {}
 
     private final Javalin app;
     private final Connectors connectors;
@@ -92,7 +95,7 @@ public final class ApiServer {
                         "certdesk.http.connections.refused", connectors, Connectors::refusedConnections)
                 .description("Connections closed as they arrived because their client already held the most it may")
                 .register(services.registry());
-        RequestHooks hooks = new RequestHooks(connectors::isIpps, services.registry());
+        RequestHooks hooks = new RequestHooks(connectors::isIpps, connectors::isEst, services.registry());
         RouteTable[] table = new RouteTable[1];
         this.app = Javalin.create(cfg -> {
             configure(cfg, mapper);
@@ -129,6 +132,7 @@ public final class ApiServer {
             new ConnectionCheckRoutes(services.checks(), requests).register(routes);
             new AcmeAdminRoutes(services.acmeAdmin(), requests).register(routes);
             new ScepAdminRoutes(services.scepAdmin(), requests).register(routes);
+            new EstRoutes(services.est()).register(routes);
             new AcmeRoutes(services.acme()).register(routes);
             new ConsoleRoutes().register(routes);
             new TlsRoutes(services.accounts(), services.tlsChains(), services.printer(), requests, connectors::isIpps)
@@ -179,6 +183,10 @@ public final class ApiServer {
     }
 
     /** The IPPS port bound, when that listener is on. */
+    public OptionalInt estPort() {
+        return connectors.estPort();
+    }
+
     public OptionalInt ippsPort() {
         return connectors.ippsPort();
     }

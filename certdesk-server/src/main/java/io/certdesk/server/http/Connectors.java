@@ -22,6 +22,7 @@ final class Connectors {
     private final TlsChains chains;
     private ServerConnector https;
     private ServerConnector ipps;
+    private ServerConnector est;
     private final java.util.List<ClientConnectionLimit> limits = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     Connectors(ApiServer.Listeners listeners, TlsChains chains) {
@@ -31,19 +32,31 @@ final class Connectors {
 
     void install(JavalinConfig cfg, HandshakeMetrics handshakes) {
         cfg.jetty.addConnector((server, httpConfig) -> {
-            this.https = connector(server, httpConfig, listeners.httpsPort(), handshakes.listener("https"));
+            this.https =
+                    connector(server, httpConfig, listeners.tls(), listeners.httpsPort(), handshakes.listener("https"));
             return https;
         });
         listeners
+                .estPort()
+                .ifPresent(port -> cfg.jetty.addConnector((server, httpConfig) -> {
+                    this.est = connector(
+                            server, httpConfig, listeners.estTls().orElseThrow(), port, handshakes.listener("est"));
+                    return est;
+                }));
+        listeners
                 .ippsPort()
                 .ifPresent(port -> cfg.jetty.addConnector((server, httpConfig) -> {
-                    this.ipps = connector(server, httpConfig, port, handshakes.listener("ipps"));
+                    this.ipps = connector(server, httpConfig, listeners.tls(), port, handshakes.listener("ipps"));
                     return ipps;
                 }));
     }
 
     private ServerConnector connector(
-            Server server, HttpConfiguration httpConfig, int port, SslHandshakeListener handshakes) {
+            Server server,
+            HttpConfiguration httpConfig,
+            org.eclipse.jetty.util.ssl.SslContextFactory.Server tls,
+            int port,
+            SslHandshakeListener handshakes) {
         HttpConfiguration config = new HttpConfiguration(httpConfig);
         config.setSendServerVersion(false);
         config.setSendXPoweredBy(false);
@@ -54,9 +67,7 @@ final class Connectors {
         secure.setStsMaxAge(Duration.ofDays(365).toSeconds());
         config.addCustomizer(secure);
         ServerConnector c = new ServerConnector(
-                server,
-                HelloReading.connectionFactory(listeners.tls(), "http/1.1", chains),
-                new HttpConnectionFactory(config));
+                server, HelloReading.connectionFactory(tls, "http/1.1", chains), new HttpConnectionFactory(config));
         c.setHost(listeners.bindHost());
         c.setPort(port);
         c.setIdleTimeout(Duration.ofSeconds(60).toMillis());
@@ -75,6 +86,15 @@ final class Connectors {
     /** Whether the request came in on the IPPS listener. */
     boolean isIpps(Context ctx) {
         return ipps != null && ctx.req().getLocalPort() == ipps.getLocalPort();
+    }
+
+    /** Whether the request came in on the EST listener (the one that asks for a client certificate). */
+    boolean isEst(Context ctx) {
+        return est != null && ctx.req().getLocalPort() == est.getLocalPort();
+    }
+
+    OptionalInt estPort() {
+        return est == null ? OptionalInt.empty() : OptionalInt.of(est.getLocalPort());
     }
 
     int httpsPort() {

@@ -129,7 +129,13 @@ final class ProblemResponses {
 
     static void problem(Context ctx, ErrorCode code, String detail, Map<String, Object> extra) {
         switch (code) {
-            case UNAUTHORIZED -> ctx.header("WWW-Authenticate", "Bearer realm=\"certdesk\"");
+            // EST clients answer a Basic challenge with an enrollment password
+            case UNAUTHORIZED ->
+                ctx.header(
+                        "WWW-Authenticate",
+                        ctx.path().startsWith(EstRoutes.PREFIX)
+                                ? "Basic realm=\"certdesk EST\", charset=\"UTF-8\""
+                                : "Bearer realm=\"certdesk\"");
             // RFC 6750 §3: the error, and for a missing scope the scope that is needed
             case INVALID_TOKEN ->
                 ctx.header(

@@ -28,10 +28,12 @@ final class RequestHooks {
     static final long DRAIN_LIMIT = 8L * 1024 * 1024;
 
     private final Predicate<Context> ipps;
+    private final Predicate<Context> est;
     private final PrometheusMeterRegistry registry;
 
-    RequestHooks(Predicate<Context> ipps, PrometheusMeterRegistry registry) {
+    RequestHooks(Predicate<Context> ipps, Predicate<Context> est, PrometheusMeterRegistry registry) {
         this.ipps = ipps;
+        this.est = est;
         this.registry = registry;
     }
 
@@ -43,6 +45,10 @@ final class RequestHooks {
         ctx.header("X-Request-Id", requestId);
         ctx.header("X-Content-Type-Options", "nosniff");
         ctx.header("Referrer-Policy", "no-referrer");
+        if (est.test(ctx) && !ctx.path().startsWith(EstRoutes.PREFIX)) {
+            // the EST listener serves EST only (elsewhere a client certificate is never asked for)
+            throw new ServiceException(ErrorCode.NOT_FOUND, "Only " + EstRoutes.PREFIX + " is served on this port.");
+        }
         if (ipps.test(ctx) != ctx.path().equals(IppPrinter.PATH)) {
             // the IPPS listener serves printing only, and the API listener no printing
             throw new ServiceException(

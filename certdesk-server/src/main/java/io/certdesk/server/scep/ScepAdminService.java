@@ -276,11 +276,12 @@ public final class ScepAdminService {
                     now)) {
                 throw new ServiceException(ErrorCode.ALREADY_DECIDED, "The request was decided meanwhile.");
             }
+            // a request held by EST is recorded as EST's
             issued.record(
                     h,
                     leaf,
                     chain.get(1),
-                    IssuedFor.SCEP,
+                    held.transactionId().startsWith("est:") ? IssuedFor.EST : IssuedFor.SCEP,
                     Optional.of(account.id()),
                     Optional.empty(),
                     names,

@@ -77,6 +77,7 @@ public final class ScepService {
     private final Optional<Provider> signatures;
     private final MeterRegistry registry;
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+    private final DeviceCertificates devices;
 
     public ScepService(
             Database database,
@@ -101,6 +102,7 @@ public final class ScepService {
         this.random = random;
         this.signatures = signatures;
         this.registry = registry;
+        this.devices = new DeviceCertificates(platformCa, issued);
     }
 
     /** The GetCACaps answer. */
@@ -178,7 +180,7 @@ public final class ScepService {
         ScepPeer peer = request.peer();
         ScepRequest.Enrollment body = (ScepRequest.Enrollment) request.body();
         Instant now = clock.instant();
-        Optional<IssuedCertificate> renewing = database.read(h -> platformIssued(h, peer.signer()));
+        Optional<IssuedCertificate> renewing = database.read(h -> devices.issuedDevice(h, peer.signer()));
         log.debug(
                 "SCEP {} {} signed by {} (serial {})",
                 request.type(),
@@ -209,7 +211,8 @@ public final class ScepService {
         if (known.isPresent()) {
             return answer(known.get(), signerSha, peer, replies);
         }
-        if (who.password().isPresent() && !usable(who.password().get(), now)) {
+        if (who.password().isPresent()
+                && !DeviceCertificates.usable(who.password().get(), now)) {
             throw new ScepRefusal(
                     peer,
                     ScepFailure.BAD_REQUEST,
@@ -309,31 +312,6 @@ public final class ScepService {
         Account account = accounts.find(h, password.accountId())
                 .orElseThrow(() -> new ScepRefusal(peer, ScepFailure.BAD_REQUEST, wrong));
         return new Authorized(account, request.type(), RequestKind.ENROLLMENT, Optional.of(password));
-    }
-
-    private static boolean usable(ScepPassword password, Instant now) {
-        return password.usedAt().isEmpty()
-                && (password.expiresAt().isEmpty() || password.expiresAt().get().isAfter(now));
-    }
-
-    /** The record of a device certificate the platform issued that {@code signer} is, if it is one. */
-    private Optional<IssuedCertificate> platformIssued(Handle h, X509Certificate signer) {
-        for (X509Certificate ca : List.of(platformCa.rsaIssuing(), platformCa.root())) {
-            if (!ca.getSubjectX500Principal().equals(signer.getIssuerX500Principal())) {
-                continue;
-            }
-            try {
-                signer.verify(ca.getPublicKey());
-            } catch (java.security.GeneralSecurityException | RuntimeException e) {
-                continue;
-            }
-            return issued.find(
-                            h,
-                            CertificateCodec.sha256Hex(ca),
-                            signer.getSerialNumber().toString(16))
-                    .filter(c -> IssuedFor.HELD_ELSEWHERE.contains(c.issuedFor()));
-        }
-        return Optional.empty();
     }
 
     private byte[] hold(

@@ -44,6 +44,16 @@ public final class ServerTls {
     }
 
     /**
+     * The EST listener's context: the edge's, and a client certificate asked for (not required:
+     * first enrollments authenticate by password), checked by the context's trust manager.
+     */
+    public static SslContextFactory.Server clientCertificateContextFactory(SSLContext context) {
+        SslContextFactory.Server factory = contextFactory(context);
+        factory.setWantClientAuth(true);
+        return factory;
+    }
+
+    /**
      * Jetty's server context, without two costs it puts on every connection of the edge: its
      * engines are given their parameters without reading the engine's first (on Conscrypt, each
      * read and each write of them looks up {@code SSLParameters.get/setNamedGroups} by reflection

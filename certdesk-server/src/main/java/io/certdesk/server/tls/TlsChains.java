@@ -344,6 +344,15 @@ public final class TlsChains implements TlsChanges {
         }
     }
 
+    /** The same chains by SNI, and clients' certificates checked by {@code clients} (the EST listener's). */
+    public SSLContext sslContext(SecureRandom random, javax.net.ssl.X509TrustManager clients) {
+        try {
+            return engine.context(new SniKeyManager(index, clock), clients, random);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot create the TLS context", e);
+        }
+    }
+
     /** The chain a client of {@code domain} is shown, when it is one of the account's own. */
     public Optional<List<X509Certificate>> servedFor(String accountId, String domain) {
         return index.accountChainFor(domain, clock.instant())

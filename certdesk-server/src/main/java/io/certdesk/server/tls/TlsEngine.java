@@ -55,10 +55,19 @@ public enum TlsEngine {
     }
 
     SSLContext context(KeyManager keyManager, SecureRandom random) throws GeneralSecurityException {
+        return context(keyManager, null, random);
+    }
+
+    /** As above, checking clients' certificates with {@code clients} (null: the edge asks for none). */
+    SSLContext context(KeyManager keyManager, javax.net.ssl.TrustManager clients, SecureRandom random)
+            throws GeneralSecurityException {
         SSLContext context = this == CONSCRYPT
                 ? SSLContext.getInstance("TLS", Conscrypts.provider().orElseThrow())
                 : SSLContext.getInstance("TLS");
-        context.init(new KeyManager[] {keyManager}, null, random);
+        context.init(
+                new KeyManager[] {keyManager},
+                clients == null ? null : new javax.net.ssl.TrustManager[] {clients},
+                random);
         return context;
     }
 

@@ -44,7 +44,8 @@ class StartupOrderTest extends FreshServerOnBothDatabases {
                 c.acmeChallengePorts(),
                 c.maxConnectionsPerClient(),
                 c.metricsToken(),
-                c.nativeSignatures());
+                c.nativeSignatures(),
+                c.estPort());
     }
 
     @Test

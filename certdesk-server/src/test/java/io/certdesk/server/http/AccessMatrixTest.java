@@ -36,6 +36,14 @@ class AccessMatrixTest extends OnBothDatabases {
      */
     private static final Map<String, String> ACCESS = table(
             "GET / -> public",
+            "GET /.well-known/est/cacerts -> public",
+            "GET /.well-known/est/csrattrs -> public",
+            "POST /.well-known/est/simpleenroll -> public",
+            "POST /.well-known/est/simplereenroll -> public",
+            "GET /.well-known/est/{id}/cacerts -> public",
+            "GET /.well-known/est/{id}/csrattrs -> public",
+            "POST /.well-known/est/{id}/simpleenroll -> public",
+            "POST /.well-known/est/{id}/simplereenroll -> public",
             "POST /acme/{id}/acct/{acmeAccountId} -> public",
             "POST /acme/{id}/acct/{acmeAccountId}/orders -> public",
             "POST /acme/{id}/authz/{authzId} -> public",

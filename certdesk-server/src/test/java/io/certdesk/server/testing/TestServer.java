@@ -277,7 +277,8 @@ public final class TestServer implements AutoCloseable {
                 acmePorts,
                 maxConnectionsPerClient,
                 metricsToken,
-                nativeSignatures);
+                nativeSignatures,
+                java.util.OptionalInt.of(0));
     }
 
     public CertdeskServer server() {
