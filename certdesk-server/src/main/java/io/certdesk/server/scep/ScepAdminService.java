@@ -50,6 +50,8 @@ public final class ScepAdminService {
     public static final Duration DEFAULT_ONE_TIME_VALIDITY = Duration.ofHours(1);
     public static final Duration MAX_ONE_TIME_VALIDITY = Duration.ofDays(30);
     public static final int MAX_LIST = 200;
+    /** How long a spent or expired one-time password stays listed (when it was used, and by which request). */
+    static final Duration KEPT_ENDED = Duration.ofDays(30);
     /** 24 characters of base32: 120 random bits, typeable on a printer's panel. */
     static final int PASSWORD_LENGTH = 24;
 
@@ -187,6 +189,8 @@ public final class ScepAdminService {
             if (kind == PasswordKind.STATIC) {
                 store.deleteStatic(h, account.id());
             } else {
+                // the list keeps a month of spent and expired ones, then forgets them
+                store.pruneOneTime(h, account.id(), now.minus(KEPT_ENDED));
                 int unused = store.countUnusedOneTime(h, account.id(), now);
                 if (unused >= MAX_ONE_TIME) {
                     throw new ServiceException(

@@ -120,10 +120,11 @@ public final class ScepStore {
                 .execute();
     }
 
-    /** Forgets one-time passwords that ended (used or expired) before {@code before}. */
-    int pruneOneTime(Handle h, Instant before) {
-        return h.createUpdate(
-                        "DELETE FROM scep_passwords WHERE kind = 'ONE_TIME'" + " AND (used_at < :b OR expires_at < :b)")
+    /** Forgets the account's one-time passwords that ended (spent or expired) before {@code before}. */
+    int pruneOneTime(Handle h, String accountId, Instant before) {
+        return h.createUpdate("DELETE FROM scep_passwords WHERE account_id = :a AND kind = 'ONE_TIME'"
+                        + " AND (used_at < :b OR expires_at < :b)")
+                .bind("a", accountId)
                 .bind("b", Database.utc(before))
                 .execute();
     }
