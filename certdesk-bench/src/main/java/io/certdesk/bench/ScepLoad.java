@@ -1,6 +1,5 @@
 package io.certdesk.bench;
 
-import io.certdesk.pki.codec.CertificateCodec;
 import io.certdesk.pki.keys.KeyPairs;
 import io.certdesk.pki.keys.KeyType;
 import io.certdesk.pki.testing.ScepClient;
@@ -15,8 +14,6 @@ import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Optional;
-import org.bouncycastle.cert.X509CertificateHolder;
-import org.bouncycastle.cms.CMSSignedData;
 
 /**
  * SCEP enrollments per second against a running node: CLIENTS threads, each a device (an RSA-2048
@@ -80,12 +77,6 @@ public final class ScepLoad {
         HttpResponse<byte[]> r = http.send(
                 HttpRequest.newBuilder(URI.create(url + "?operation=GetCACert")).build(),
                 HttpResponse.BodyHandlers.ofByteArray());
-        for (Object holder : new CMSSignedData(r.body()).getCertificates().getMatches(null)) {
-            X509Certificate c = CertificateCodec.decodeDer(((X509CertificateHolder) holder).getEncoded());
-            if (c.getSubjectX500Principal().getName().contains("SCEP RA")) {
-                return c;
-            }
-        }
-        throw new IllegalStateException("no RA certificate in GetCACert");
+        return ScepClient.registrationAuthority(r.body());
     }
 }

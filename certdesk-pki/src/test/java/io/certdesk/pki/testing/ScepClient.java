@@ -217,6 +217,27 @@ public final class ScepClient {
         table.put(oid, new Attribute(oid, new DERSet(v)));
     }
 
+    /**
+     * The RA certificate in a GetCACert answer (a certs-only PKCS#7): the one that may encrypt
+     * (keyEncipherment) and is no CA, as clients pick it.
+     */
+    public static X509Certificate registrationAuthority(byte[] getCaCert) {
+        try {
+            for (Object holder : new CMSSignedData(getCaCert).getCertificates().getMatches(null)) {
+                X509Certificate c = new JcaX509CertificateConverter()
+                        .setProvider(Providers.BC)
+                        .getCertificate((X509CertificateHolder) holder);
+                boolean[] usage = c.getKeyUsage();
+                if (c.getBasicConstraints() < 0 && usage != null && usage[2]) {
+                    return c;
+                }
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("reading a GetCACert answer failed", e);
+        }
+        throw new IllegalStateException("no RA certificate in the GetCACert answer");
+    }
+
     /** A CertRep as read by the client. */
     public record Reply(
             String status,

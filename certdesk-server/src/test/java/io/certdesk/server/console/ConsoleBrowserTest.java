@@ -369,16 +369,7 @@ class ConsoleBrowserTest extends OnBothDatabases {
                                 .build(),
                         java.net.http.HttpResponse.BodyHandlers.ofByteArray())
                 .body();
-        java.security.cert.X509Certificate ra = null;
-        for (Object holder : new org.bouncycastle.cms.CMSSignedData(caCerts)
-                .getCertificates()
-                .getMatches(null)) {
-            var c = io.certdesk.pki.codec.CertificateCodec.decodeDer(
-                    ((org.bouncycastle.cert.X509CertificateHolder) holder).getEncoded());
-            if (c.getSubjectX500Principal().getName().contains("SCEP RA")) {
-                ra = c;
-            }
-        }
+        java.security.cert.X509Certificate ra = io.certdesk.pki.testing.ScepClient.registrationAuthority(caCerts);
         var sent = io.certdesk.pki.testing.ScepClient.enrollment(
                 19,
                 io.certdesk.pki.testing.ScepClient.csr(

@@ -3,7 +3,6 @@ package io.certdesk.server.scep;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.certdesk.pki.codec.CertificateCodec;
 import io.certdesk.pki.keys.KeyPairs;
 import io.certdesk.pki.keys.KeyType;
 import io.certdesk.pki.testing.ScepClient;
@@ -24,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.cms.CMSSignedData;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -66,14 +64,7 @@ class ScepProtocolTest extends OnBothDatabases {
         HttpResponse<byte[]> answer = get("/scep?operation=GetCACert");
         assertThat(answer.statusCode()).isEqualTo(200);
         assertThat(answer.headers().firstValue("Content-Type")).contains("application/x-x509-ca-ra-cert");
-        List<X509Certificate> all = new ArrayList<>();
-        for (Object holder : new CMSSignedData(answer.body()).getCertificates().getMatches(null)) {
-            all.add(CertificateCodec.decodeDer(((org.bouncycastle.cert.X509CertificateHolder) holder).getEncoded()));
-        }
-        return all.stream()
-                .filter(c -> c.getSubjectX500Principal().getName().contains("SCEP RA"))
-                .findFirst()
-                .orElseThrow();
+        return ScepClient.registrationAuthority(answer.body());
     }
 
     private static String account(String domain) {

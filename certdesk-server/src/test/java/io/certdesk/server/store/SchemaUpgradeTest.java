@@ -241,13 +241,7 @@ class SchemaUpgradeTest {
                         java.net.http.HttpRequest.newBuilder(java.net.URI.create(http + "/scep?operation=GetCACert"))
                                 .build(),
                         java.net.http.HttpResponse.BodyHandlers.ofByteArray());
-        X509Certificate ra = io.certdesk.pki.codec.CertificateCodec.decodeDer(
-                ((org.bouncycastle.cert.X509CertificateHolder) new org.bouncycastle.cms.CMSSignedData(caCerts.body())
-                                .getCertificates()
-                                .getMatches(null)
-                                .iterator()
-                                .next())
-                        .getEncoded());
+        X509Certificate ra = io.certdesk.pki.testing.ScepClient.registrationAuthority(caCerts.body());
         assertThat(ra).as("the RA of step 24 still answers").isEqualTo(history.scepRa);
         java.security.KeyPair device = io.certdesk.pki.keys.KeyPairs.generate(
                 io.certdesk.pki.keys.KeyType.RSA_2048, new java.security.SecureRandom());
