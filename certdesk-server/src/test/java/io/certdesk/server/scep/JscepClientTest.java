@@ -100,10 +100,11 @@ class JscepClientTest extends OnBothDatabases {
     }
 
     @Test
-    void jscepIsToldPendingForAHeldRequestAndPollsItsCertificateOnceTheVendorApproves() throws Exception {
+    void jscepIsToldPendingOnNdesPathAndPollsItsCertificateOnceTheVendorApproves() throws Exception {
         String account = account("held-jscep.scep.test", true);
         Device device = Device.make("kiosk-17");
-        Client client = client("/scep/" + account + "/pkiclient.exe");
+        // NDES's path: the password tells the account, and the poll is known by its transaction and its sender
+        Client client = client("/certsrv/mscep/mscep.dll");
 
         EnrollmentResponse pending = client.enrol(
                 device.identity(),

@@ -145,6 +145,12 @@ class ScepProtocolTest extends OnBothDatabases {
         assertThat(second.status()).isEqualTo("0");
         assertThat(second.certificates().get(0)).isEqualTo(first.certificates().get(0));
         assertThat(certificates(account)).hasSize(1);
+        String serial = first.certificates().get(0).getSerialNumber().toString(16);
+        JsonNode expiring = server.admin()
+                .get("/api/v1/accounts/" + account + "/expiring?within=P400D")
+                .assertStatus(200)
+                .json();
+        assertThat(expiring.get("items").toString()).as("in the expiry view").contains("\"SCEP\"", serial);
         assertThat(requests(account)).singleElement().satisfies(r -> {
             assertThat(r.get("status").asText()).isEqualTo("ISSUED");
             assertThat(r.get("kind").asText()).isEqualTo("ENROLLMENT");
