@@ -19,6 +19,7 @@ class TenantIsolationTest extends OnBothDatabases {
     static String siblingCertificate;
     static String siblingChain;
     static String siblingClient;
+    static String siblingPassword;
     static String siblingRequest;
     static String siblingSerial;
     /**
@@ -79,6 +80,11 @@ class TenantIsolationTest extends OnBothDatabases {
                 .json()
                 .path("clientId")
                 .asText();
+        siblingPassword = admin.post("/api/v1/accounts/" + sibling + "/scep/passwords", Map.of())
+                .assertStatus(201)
+                .json()
+                .path("id")
+                .asText();
     }
 
     private static byte[] caPem() {
@@ -107,7 +113,9 @@ class TenantIsolationTest extends OnBothDatabases {
         List<Route> accountRoutes = server.server().routes().stream()
                 .filter(r -> r.path().contains("{id}")
                         && !NOT_BY_SESSION.contains(r.path())
-                        && !r.path().startsWith("/acme/")) // signed by ACME account keys (JWS), tested in acme/
+                        && !r.path().startsWith("/acme/") // signed by ACME account keys (JWS), tested in acme/
+                        // a device's password or certificate names the account, tested in scep/
+                        && !r.path().startsWith("/.well-known/est/"))
                 .toList();
         assertThat(accountRoutes).hasSizeGreaterThanOrEqualTo(20);
         for (String target : List.of(sibling, vendor, otherVendor)) {
@@ -117,6 +125,7 @@ class TenantIsolationTest extends OnBothDatabases {
                         .replace("{certId}", siblingCertificate)
                         .replace("{chainId}", siblingChain)
                         .replace("{clientId}", siblingClient)
+                        .replace("{passwordId}", siblingPassword)
                         .replace("{requestId}", siblingRequest)
                         .replace("{serial}", siblingSerial)
                         .replace("{keyId}", "eab_none")
@@ -138,6 +147,12 @@ class TenantIsolationTest extends OnBothDatabases {
         }
         // Nothing changed on the sibling, and the list shows only the caller's own account.
         assertThat(server.admin().get("/api/v1/accounts/" + sibling).json().path("domains"))
+                .hasSize(1);
+        assertThat(server.admin()
+                        .get("/api/v1/accounts/" + sibling + "/scep/passwords")
+                        .json()
+                        .path("passwords"))
+                .as("the sibling's SCEP password is still there")
                 .hasSize(1);
         assertThat(server.admin()
                         .get("/api/v1/accounts/" + sibling + "/trusted-cas")
