@@ -86,6 +86,9 @@ public final class NodeProcess {
                 "0",
                 "--http-port",
                 "0",
+                // several nodes share the machine: no fixed EST port (8444 by default) for them to contend for
+                "--est-port",
+                "0",
                 "--bind",
                 "127.0.0.1",
                 "--data",
