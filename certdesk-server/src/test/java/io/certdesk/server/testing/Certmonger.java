@@ -53,7 +53,19 @@ public final class Certmonger implements AutoCloseable {
             for (String sub : List.of("state/cas", "state/requests", "state/local", "state/config", "certs")) {
                 Files.createDirectories(dir.resolve(sub));
             }
-            Process bus = new ProcessBuilder("dbus-daemon", "--session", "--nofork", "--print-address=1")
+            // A bus of its own with no service directories: the session bus's would start a second certmonger
+            // (Debian ships a session-bus activation file for it) when getcert asks before this daemon has taken
+            // its name, and that one, with none of the state directories below, would answer every request.
+            Path busConfig = dir.resolve("bus.conf");
+            Files.writeString(
+                    busConfig,
+                    "<!DOCTYPE busconfig PUBLIC \"-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN\""
+                            + " \"http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd\">\n"
+                            + "<busconfig><type>session</type><listen>unix:tmpdir=" + dir + "</listen>"
+                            + "<auth>EXTERNAL</auth><policy context=\"default\"><allow send_destination=\"*\"/>"
+                            + "<allow eavesdrop=\"true\"/><allow own=\"*\"/></policy></busconfig>\n");
+            Process bus = new ProcessBuilder(
+                            "dbus-daemon", "--config-file=" + busConfig, "--nofork", "--print-address=1")
                     .redirectErrorStream(true)
                     .start();
             String address = new String(readLine(bus), StandardCharsets.US_ASCII).trim();
